@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# fastmem build glue: assemble a DPDK tree (Debian's 22.11 source, or DPDK_SRC=/path) with the
+# fastmem patch set, build it, run the tests and the benchmark.
+#
+#   make          build, then run the benchmark and show its results
+#   make test     build, then run every test (all memory modes), the patch and style checks
+#   make build    build only; the test binary is build/dpdk-test
+#   make patches  write the git format-patch series to build/patches
+#   make doc      build the programming guide with sphinx (warnings are errors)
+#   make clean
+
+SHELL := /bin/bash
+# The system python (with elftools) must come before any other python3 on PATH.
+export PATH := /usr/bin:/bin:/usr/sbin:/sbin:$(PATH)
+
+BUILD_PKGS := meson ninja-build python3-pyelftools libnuma-dev pkg-config ccache gcc make git \
+	xz-utils coreutils
+DOC_PKGS := python3-sphinx python3-sphinx-rtd-theme
+PLOT_PKGS := gnuplot-nox
+
+OWN_FILES = $(shell git ls-files '*.c' '*.h' '*.rst' 'meson.build' '*/meson.build' 2>/dev/null)
+
+.PHONY: all bench build test test-unit check-patches patches doc style clean
+
+all: bench
+
+build:
+	@scripts/deps.sh $(BUILD_PKGS)
+	@scripts/assemble.sh
+	@scripts/build.sh
+
+patches: build
+	@ls build/patches/*.patch
+
+check-patches: build
+	@scripts/check-patches.sh
+
+doc:
+	@scripts/deps.sh $(DOC_PKGS)
+	@scripts/doc.sh
+
+style:
+	@../shared/tools/style-check $(OWN_FILES)
+
+test-unit: build
+	@scripts/run-tests.sh nohuge,va,pa fastmem_autotest
+
+test: build
+	@scripts/test-all.sh
+
+bench: build
+	@scripts/run-tests.sh best fastmem_autotest
+
+clean:
+	rm -rf build

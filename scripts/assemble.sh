@@ -1,0 +1,83 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Assemble the DPDK tree that is built: a pristine DPDK source (Debian's 22.11, or $DPDK_SRC),
+# the fastmem patch set applied as three commits (doc, lib, test), written as a git
+# format-patch series to build/patches, and, for an older tree, the compat layer on top.
+#
+#   build/series  pristine tree + patch-set commits (+ compat, uncommitted); rebuilt each run
+#   build/tree    what meson builds; receives only the files that changed, so builds stay
+#                 incremental
+set -eu
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+B=$REPO/build
+GIT="git -c user.name=fastmem -c user.email=fastmem@dpdk.org -c commit.gpgsign=false"
+GIT="$GIT -c core.autocrlf=false -c advice.detachedHead=false"
+
+if [ -n "${DPDK_SRC:-}" ]; then
+	SRC=$(cd "$DPDK_SRC" && pwd)
+else
+	SRC=$("$REPO/scripts/fetch-dpdk.sh")
+fi
+mkdir -p "$B"
+
+# A copy of the pristine tree under git, tagged "pristine"; redone when the source changes.
+pristine_copy() {
+	dst=$1
+	if [ -f "$dst/.git/fastmem-src" ] && [ "$(cat "$dst/.git/fastmem-src")" = "$SRC" ]; then
+		return 0
+	fi
+	echo "assemble: copying pristine DPDK from $SRC to $dst" >&2
+	rm -rf "$dst"
+	mkdir -p "$dst"
+	tar -C "$SRC" --exclude=.git --exclude=.fastmem-pristine -cf - . | tar -C "$dst" -xf -
+	(cd "$dst" && $GIT init -q && $GIT add -A -f . && $GIT commit -q -m "pristine DPDK" &&
+		$GIT tag pristine)
+	echo "$SRC" > "$dst/.git/fastmem-src"
+	return 1
+}
+
+pristine_copy "$B/series" || true
+fresh_tree=0
+pristine_copy "$B/tree" || fresh_tree=1
+if [ $fresh_tree = 1 ]; then
+	rm -rf "$B/meson"
+fi
+
+# The patch series.
+cd "$B/series"
+$GIT checkout -q -f pristine
+$GIT clean -q -f -d -x
+commit_part() {
+	part=$1
+	subject=$2
+	/usr/bin/python3 "$REPO/scripts/overlay.py" "$REPO" "$B/series" "$part"
+	$GIT add -A .
+	$GIT commit -q -F - <<-EOF
+	$subject
+
+	$(cat "$REPO/scripts/commit-$part.txt")
+
+	Signed-off-by: fastmem maintainers <fastmem@dpdk.org>
+	EOF
+}
+commit_part doc "doc: add fastmem programming guide"
+commit_part lib "fastmem: add fast general-purpose small-object allocator"
+commit_part test "test/fastmem: add fastmem unit and performance tests"
+rm -rf "$B/patches"
+$GIT format-patch -q -o "$B/patches" pristine..HEAD
+
+# The compat layer, on top and uncommitted, for an older tree.
+mode=$(/usr/bin/python3 "$REPO/compat/compat.py" "$B/series")
+echo "$mode" > "$B/compat-mode"
+
+# Copy what differs into the build tree.
+{ $GIT diff --name-only pristine; $GIT ls-files --others --exclude-standard; } |
+	sort -u | while read -r f; do
+		if ! cmp -s "$B/series/$f" "$B/tree/$f"; then
+			mkdir -p "$(dirname "$B/tree/$f")"
+			cp "$B/series/$f" "$B/tree/$f"
+		fi
+	done
+echo "assemble: $(ls "$B/patches" | wc -l) patches in build/patches; tree is $mode" >&2

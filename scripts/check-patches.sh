@@ -1,0 +1,23 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Check that build/patches applies with git am to a pristine copy of the DPDK tree in use and
+# gives exactly the tree that was built (less the compat layer): so the series builds.
+set -eu
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+B=$REPO/build
+tmp=$(mktemp -d "$B/am-check.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+GIT="git -c user.name=fastmem -c user.email=fastmem@dpdk.org -c advice.detachedHead=false"
+git clone -q --no-checkout "$B/series" "$tmp/dpdk"
+cd "$tmp/dpdk"
+$GIT checkout -q pristine
+$GIT am -q "$B"/patches/*.patch
+want=$(git -C "$B/series" rev-parse 'HEAD^{tree}')
+got=$(git rev-parse 'HEAD^{tree}')
+n=$(ls "$B"/patches/*.patch | wc -l)
+if [ "$want" != "$got" ]; then
+	echo "check-patches: FAIL: git am of the $n patches gives another tree than the one built"
+	exit 1
+fi
+echo "check-patches: PASS: the $n patches apply with git am to pristine DPDK ($(cat "$B/series/.git/fastmem-src")) and give the tree that was built"

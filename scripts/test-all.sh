@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Everything `make test` runs, after the build: the patch-series check, the style check, the
+# guide, and the fastmem tests in every memory mode. Ends with "N passed, M failed".
+set -u
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO"
+pass=0
+fail=0
+step() {
+	echo "##### $1"
+	shift
+	if "$@"; then
+		pass=$((pass + 1))
+	else
+		echo "##### FAILED: $*"
+		fail=$((fail + 1))
+	fi
+}
+count_tests() {
+	out=$("$@" 2>&1 | tee /dev/stderr | tail -n 1)
+	p=$(echo "$out" | sed -n 's/^run-tests: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(echo "$out" | sed -n 's/^run-tests: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	pass=$((pass + ${p:-0}))
+	fail=$((fail + ${f:-1}))
+}
+
+step "patch series applies with git am" scripts/check-patches.sh
+step "style check" ../shared/tools/style-check $(git ls-files '*.c' '*.h' '*.rst' 'meson.build' '*/meson.build')
+step "programming guide" make -s doc
+echo "##### unit tests, all memory modes"
+count_tests scripts/run-tests.sh nohuge,va,pa fastmem_autotest
+echo "make test: $pass passed, $fail failed"
+[ "$fail" = 0 ]
