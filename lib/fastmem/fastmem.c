@@ -1,15 +1,555 @@
-/* SPDX-License-Identifier: BSD-3-Clause */
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+/*
+ * The public functions of fastmem that are not inline: initialization, attaching secondary
+ * processes, argument checking, the socket policy, and the miss paths of the inline functions,
+ * all built on the cache, bin, slab and zone layers.
+ */
+
+#include <inttypes.h>
+#include <string.h>
+
 #include <eal_export.h>
-#include <rte_log.h>
-#include <rte_stdatomic.h>
-#include "rte_fastmem.h"
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_memzone.h>
+
+#include "fastmem_private.h"
+
 RTE_LOG_REGISTER_DEFAULT(fastmem_logtype, INFO);
-#define RTE_LOGTYPE_FASTMEM fastmem_logtype
-static RTE_ATOMIC(int) x;
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_init, 26.03)
-int rte_fastmem_init(void)
+
+struct fastmem_state *fastmem_state;
+
+/* Set rte_errno and return its negative, as DPDK functions returning int do. */
+static inline int
+fail(int err)
 {
-	RTE_LOG_LINE(INFO, FASTMEM, "init %d",
-		rte_atomic_fetch_add_explicit(&x, 1, rte_memory_order_relaxed));
-	return rte_clz64(1);
+	rte_errno = err;
+	return -err;
+}
+
+int
+fastmem_attach(void)
+{
+	const struct rte_memzone *mz;
+
+	if (likely(fastmem_state != NULL))
+		return 0;
+	if (rte_eal_process_type() != RTE_PROC_SECONDARY)
+		return fail(ENODEV);
+	/* A secondary process attaches to the primary's allocator on its first call. */
+	mz = rte_memzone_lookup(FASTMEM_STATE_MZ);
+	if (mz == NULL || ((struct fastmem_state *)mz->addr)->magic != FASTMEM_STATE_MAGIC)
+		return fail(ENODEV);
+	fastmem_state = mz->addr;
+	fastmem_cache_register_all();
+	FASTMEM_LOG(DEBUG, "secondary process attached");
+	return 0;
+}
+
+int
+fastmem_socket_index(int socket_id, bool any_ok)
+{
+	if (socket_id == SOCKET_ID_ANY && any_ok)
+		socket_id = fastmem_local_socket_id();
+	if (socket_id < 0 || socket_id >= RTE_MAX_NUMA_NODES ||
+			fastmem_state->socket_idx[socket_id] < 0)
+		return fail(EINVAL);
+	return fastmem_state->socket_idx[socket_id];
+}
+
+/* The calling thread's socket; threads without one use the main lcore's, as rte_malloc does. */
+int
+fastmem_local_socket_id(void)
+{
+	int socket_id = (int)rte_socket_id();
+
+	if (socket_id < 0 || socket_id >= RTE_MAX_NUMA_NODES ||
+			fastmem_state->socket_idx[socket_id] < 0)
+		socket_id = (int)rte_lcore_to_socket_id(rte_get_main_lcore());
+	if (socket_id < 0 || socket_id >= RTE_MAX_NUMA_NODES ||
+			fastmem_state->socket_idx[socket_id] < 0)
+		socket_id = fastmem_state->sockets[0].socket_id;
+	return socket_id;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_init, 26.03)
+int
+rte_fastmem_init(void)
+{
+	const struct rte_memzone *mz;
+	struct fastmem_state *st;
+	unsigned int n_sockets, i, cls;
+	size_t size;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		FASTMEM_LOG(ERR, "init: secondary processes attach to the primary's allocator");
+		return fail(E_RTE_SECONDARY);
+	}
+	if (fastmem_state != NULL || rte_memzone_lookup(FASTMEM_STATE_MZ) != NULL)
+		return fail(EBUSY);
+	n_sockets = RTE_MAX(rte_socket_count(), 1u);
+	size = sizeof(*st) + n_sockets * sizeof(struct fastmem_socket);
+	mz = rte_memzone_reserve_aligned(FASTMEM_STATE_MZ, size, SOCKET_ID_ANY, 0,
+			RTE_CACHE_LINE_SIZE);
+	if (mz == NULL) {
+		FASTMEM_LOG(ERR, "init: cannot reserve %zu bytes of state: %s", size,
+				rte_strerror(rte_errno));
+		return fail(ENOMEM);
+	}
+	st = mz->addr;
+	memset(st, 0, sizeof(*st));
+	st->n_sockets = n_sockets;
+	st->n_caches = n_sockets * FASTMEM_N_CLASSES;
+	st->zone_size = FASTMEM_ZONE_SIZE;
+	rte_spinlock_init(&st->reg_lock);
+	memset(st->socket_idx, -1, sizeof(st->socket_idx));
+	for (i = 0; i < n_sockets; i++) {
+		struct fastmem_socket *s = &st->sockets[i];
+		int socket_id = rte_socket_count() > 0 ? rte_socket_id_by_idx(i) : 0;
+
+		memset(s, 0, offsetof(struct fastmem_socket, bins));
+		rte_spinlock_init(&s->pool_lock);
+		rte_spinlock_init(&s->grow_lock);
+		s->socket_id = socket_id;
+		s->idx = i;
+		rte_atomic_store_explicit(&s->limit, UINT64_MAX, rte_memory_order_relaxed);
+		if (socket_id >= 0 && socket_id < RTE_MAX_NUMA_NODES)
+			st->socket_idx[socket_id] = i;
+		for (cls = 0; cls < FASTMEM_N_CLASSES; cls++)
+			fastmem_bin_init(&s->bins[cls], i, cls);
+	}
+	st->magic = FASTMEM_STATE_MAGIC;
+	fastmem_state = st;
+	fastmem_cache_register_all();
+	FASTMEM_LOG(DEBUG, "initialized: %u socket(s), %u classes", n_sockets, FASTMEM_N_CLASSES);
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_deinit, 26.03)
+void
+rte_fastmem_deinit(void)
+{
+	const struct rte_memzone *mz;
+	struct fastmem_state *st = fastmem_state;
+	unsigned int sidx, cls;
+	uint64_t live;
+
+	if (st == NULL)
+		return;
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		fastmem_cache_detach_all(true);
+		fastmem_state = NULL;
+		FASTMEM_LOG(DEBUG, "secondary process detached");
+		return;
+	}
+	for (sidx = 0; sidx < st->n_sockets; sidx++) {
+		for (cls = 0; cls < FASTMEM_N_CLASSES; cls++) {
+			live = fastmem_stats_class_in_use(sidx, cls);
+			if (live != 0)
+				FASTMEM_LOG(WARNING, "deinit: %" PRIu64
+						" object(s) of %zu B still live on socket %d",
+						live, rte_fastmem_class_size(cls),
+						st->sockets[sidx].socket_id);
+		}
+	}
+	fastmem_cache_detach_all(false);
+	fastmem_state = NULL;
+	st->magic = 0;
+	for (sidx = 0; sidx < st->n_sockets; sidx++)
+		fastmem_zone_free_all(&st->sockets[sidx]);
+	mz = rte_memzone_lookup(FASTMEM_STATE_MZ);
+	if (mz != NULL)
+		rte_memzone_free(mz);
+	FASTMEM_LOG(DEBUG, "deinitialized");
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_reserve, 26.03)
+int
+rte_fastmem_reserve(size_t size, int socket_id)
+{
+	int sidx;
+
+	if (fastmem_attach() < 0)
+		return -rte_errno;
+	sidx = fastmem_socket_index(socket_id, true);
+	if (sidx < 0)
+		return sidx;
+	if (size == 0)
+		return fail(EINVAL);
+	if (fastmem_zone_grow(&fastmem_state->sockets[sidx], size, true) < 0)
+		return fail(ENOMEM);
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_limit, 26.03)
+int
+rte_fastmem_set_limit(int socket_id, size_t max_bytes)
+{
+	unsigned int i;
+	int sidx;
+
+	if (fastmem_attach() < 0)
+		return -rte_errno;
+	if (socket_id == SOCKET_ID_ANY) {
+		for (i = 0; i < fastmem_state->n_sockets; i++)
+			rte_atomic_store_explicit(&fastmem_state->sockets[i].limit, max_bytes,
+					rte_memory_order_relaxed);
+		return 0;
+	}
+	sidx = fastmem_socket_index(socket_id, false);
+	if (sidx < 0)
+		return sidx;
+	rte_atomic_store_explicit(&fastmem_state->sockets[sidx].limit, max_bytes,
+			rte_memory_order_relaxed);
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_get_limit, 26.03)
+size_t
+rte_fastmem_get_limit(int socket_id)
+{
+	uint64_t limit;
+	int sidx;
+
+	if (fastmem_attach() < 0)
+		return 0;
+	sidx = fastmem_socket_index(socket_id, true);
+	if (sidx < 0)
+		return 0;
+	limit = fastmem_load64(&fastmem_state->sockets[sidx].limit);
+	return limit > SIZE_MAX ? SIZE_MAX : (size_t)limit;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_max_size, 26.03)
+size_t
+rte_fastmem_max_size(void)
+{
+	return RTE_FASTMEM_MAX_OBJ_SIZE;
+}
+
+/* Check allocation arguments; on success *cls is the class to serve them from. */
+static int
+check_args(size_t size, size_t align, unsigned int flags, unsigned int *cls)
+{
+	if (fastmem_attach() < 0)
+		return -rte_errno;
+	if (align == 0)
+		align = RTE_CACHE_LINE_SIZE;
+	if (size == 0 || !rte_is_power_of_2(align) || align > RTE_FASTMEM_MAX_OBJ_SIZE ||
+			(flags & ~RTE_FASTMEM_F_ZERO) != 0)
+		return fail(EINVAL);
+	if (size > RTE_FASTMEM_MAX_OBJ_SIZE)
+		return fail(E2BIG);
+	*cls = rte_fastmem_size_class(RTE_MAX(size, align));
+	return 0;
+}
+
+/*
+ * The socket policy: an explicit socket never falls back; SOCKET_ID_ANY tries the socket at
+ * index first (the caller's, or the old object's for realloc), then the others in order.
+ * Returns the number of socket indexes written to order[], or a negative errno.
+ */
+static int
+socket_order(int socket_id, int first, unsigned int *order)
+{
+	unsigned int i, n = 0;
+	int sidx;
+
+	if (socket_id != SOCKET_ID_ANY) {
+		sidx = fastmem_socket_index(socket_id, false);
+		if (sidx < 0)
+			return sidx;
+		order[0] = sidx;
+		return 1;
+	}
+	if (first < 0)
+		first = fastmem_socket_index(fastmem_local_socket_id(), false);
+	order[n++] = first;
+	for (i = 0; i < fastmem_state->n_sockets; i++)
+		if (i != (unsigned int)first)
+			order[n++] = i;
+	return n;
+}
+
+static void *
+alloc_in_order(size_t size, size_t align, unsigned int flags, int socket_id, int first)
+{
+	unsigned int order[RTE_MAX_NUMA_NODES];
+	unsigned int cls;
+	int i, n;
+	void *obj;
+
+	if (check_args(size, align, flags, &cls) < 0)
+		return NULL;
+	n = socket_order(socket_id, first, order);
+	if (n < 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		obj = fastmem_cache_get(order[i], cls);
+		if (obj != NULL) {
+			if (flags & RTE_FASTMEM_F_ZERO)
+				memset(obj, 0, size);
+			return obj;
+		}
+	}
+	fastmem_cache_count_nomem(order[0], cls, 1);
+	rte_errno = ENOMEM;
+	return NULL;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_slow, 26.03)
+void *
+rte_fastmem_alloc_slow(size_t size, size_t align, unsigned int flags, int socket_id)
+{
+	return alloc_in_order(size, align, flags, socket_id, -1);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_socket, 26.03)
+void *
+rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
+{
+	return alloc_in_order(size, align, flags, socket_id, -1);
+}
+
+/* Free through the object's slab, when the calling thread's cache cannot take it. */
+static void
+free_slow(void *ptr)
+{
+	struct fastmem_slab *slab = fastmem_slab_of(ptr);
+
+	if (fastmem_attach() < 0) {
+		FASTMEM_LOG(ERR, "free(%p): allocator not initialized", ptr);
+		return;
+	}
+	if (!fastmem_slab_valid(slab)) {
+		FASTMEM_LOG(ERR, "free(%p): not a fastmem object", ptr);
+		return;
+	}
+	fastmem_cache_put(slab->socket_idx, slab->cls, ptr);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_free, 26.03)
+void
+rte_fastmem_free(void *ptr)
+{
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	struct rte_fastmem_cache *c;
+
+	if (unlikely(ptr == NULL))
+		return;
+	if (likely(blk != NULL)) {
+		/* The slab header starts with the index of the cache its objects go to. */
+		c = &blk->caches[fastmem_slab_of(ptr)->cache_idx];
+		if (likely(c->len < c->cap)) {
+			c->objs[c->len++] = ptr;
+			c->free_hits++;
+			return;
+		}
+	}
+	free_slow(ptr);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.03)
+void *
+rte_fastmem_realloc(void *ptr, size_t size, size_t align)
+{
+	struct fastmem_slab *slab = fastmem_slab_of(ptr);
+	unsigned int cls;
+	void *obj;
+
+	if (ptr == NULL)
+		return alloc_in_order(size, align, 0, SOCKET_ID_ANY, -1);
+	if (fastmem_attach() < 0)
+		return NULL;
+	if (!fastmem_slab_valid(slab)) {
+		FASTMEM_LOG(ERR, "realloc(%p): not a fastmem object", ptr);
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (size == 0) {
+		rte_fastmem_free(ptr);
+		return NULL;
+	}
+	if (check_args(size, align, 0, &cls) < 0)
+		return NULL;
+	if (cls == slab->cls)
+		return ptr;
+	obj = alloc_in_order(size, align, 0, SOCKET_ID_ANY, slab->socket_idx);
+	if (obj == NULL)
+		return NULL;
+	memcpy(obj, ptr, RTE_MIN(size, (size_t)slab->obj_size));
+	rte_fastmem_free(ptr);
+	return obj;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_bulk_socket, 26.03)
+int
+rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags, int socket_id)
+{
+	unsigned int order[RTE_MAX_NUMA_NODES];
+	unsigned int cls, i;
+	int k, n_order;
+
+	if (n == 0)
+		return 0;
+	if (ptrs == NULL)
+		return fail(EINVAL);
+	if (check_args(size, align, flags, &cls) < 0)
+		return -rte_errno;
+	n_order = socket_order(socket_id, -1, order);
+	if (n_order < 0)
+		return n_order;
+	for (k = 0; k < n_order; k++) {
+		if (fastmem_cache_get_bulk(order[k], cls, ptrs, n) == 0) {
+			if (flags & RTE_FASTMEM_F_ZERO)
+				for (i = 0; i < n; i++)
+					memset(ptrs[i], 0, size);
+			return 0;
+		}
+	}
+	fastmem_cache_count_nomem(order[0], cls, n);
+	return fail(ENOMEM);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_bulk, 26.03)
+int
+rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags)
+{
+	return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_free_bulk, 26.03)
+void
+rte_fastmem_free_bulk(void **ptrs, unsigned int n)
+{
+	unsigned int i;
+
+	if (ptrs == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		rte_fastmem_free(ptrs[i]);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_hlookup, 26.03)
+int
+rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle_t *handle)
+{
+	unsigned int cls;
+	int sidx;
+
+	if (handle == NULL)
+		return fail(EINVAL);
+	if (check_args(size, align, 0, &cls) < 0)
+		return -rte_errno;
+	sidx = fastmem_socket_index(socket_id, true);
+	if (sidx < 0)
+		return sidx;
+	*handle = ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16) | (sidx * FASTMEM_N_CLASSES + cls);
+	return 0;
+}
+
+/* Decode a handle: 0 and its cache's (socket index, class), or a negative errno. */
+static int
+handle_decode(uint32_t handle, unsigned int *sidx, unsigned int *cls)
+{
+	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
+
+	if (fastmem_attach() < 0)
+		return -rte_errno;
+	if (idx >= fastmem_state->n_caches)
+		return fail(EINVAL);
+	*sidx = idx / FASTMEM_N_CLASSES;
+	*cls = idx % FASTMEM_N_CLASSES;
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_halloc_slow, 26.03)
+void *
+rte_fastmem_halloc_slow(uint32_t handle, unsigned int flags)
+{
+	unsigned int sidx, cls;
+	void *obj;
+
+	if (handle_decode(handle, &sidx, &cls) < 0)
+		return NULL;
+	if ((flags & ~RTE_FASTMEM_F_ZERO) != 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	obj = fastmem_cache_get(sidx, cls);
+	if (obj == NULL) {
+		fastmem_cache_count_nomem(sidx, cls, 1);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	if (flags & RTE_FASTMEM_F_ZERO)
+		memset(obj, 0, rte_fastmem_class_size(cls));
+	return obj;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_halloc_bulk_slow, 26.03)
+int
+rte_fastmem_halloc_bulk_slow(uint32_t handle, void **ptrs, unsigned int n, unsigned int flags)
+{
+	unsigned int sidx, cls, i;
+
+	if (handle_decode(handle, &sidx, &cls) < 0)
+		return -rte_errno;
+	if (n == 0)
+		return 0;
+	if (ptrs == NULL || (flags & ~RTE_FASTMEM_F_ZERO) != 0)
+		return fail(EINVAL);
+	if (fastmem_cache_get_bulk(sidx, cls, ptrs, n) < 0) {
+		fastmem_cache_count_nomem(sidx, cls, n);
+		return fail(ENOMEM);
+	}
+	if (flags & RTE_FASTMEM_F_ZERO)
+		for (i = 0; i < n; i++)
+			memset(ptrs[i], 0, rte_fastmem_class_size(cls));
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_hfree_slow, 26.03)
+void
+rte_fastmem_hfree_slow(uint32_t handle, void *ptr)
+{
+	unsigned int sidx, cls;
+
+	if (ptr == NULL)
+		return;
+	if (handle_decode(handle, &sidx, &cls) < 0) {
+		/* A bad handle must not lose the object: free it by its slab. */
+		free_slow(ptr);
+		return;
+	}
+	fastmem_cache_put(sidx, cls, ptr);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_virt2iova, 26.03)
+rte_iova_t
+rte_fastmem_virt2iova(const void *ptr)
+{
+	const struct fastmem_slab *slab = fastmem_slab_of(ptr);
+
+	if (ptr == NULL || fastmem_attach() < 0 || !fastmem_slab_valid(slab))
+		return RTE_BAD_IOVA;
+	return slab->iova + RTE_PTR_DIFF(ptr, slab);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_classes, 26.03)
+unsigned int
+rte_fastmem_classes(size_t *sizes)
+{
+	unsigned int cls;
+
+	if (sizes != NULL)
+		for (cls = 0; cls < FASTMEM_N_CLASSES; cls++)
+			sizes[cls] = rte_fastmem_class_size(cls);
+	return FASTMEM_N_CLASSES;
 }

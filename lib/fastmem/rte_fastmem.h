@@ -1,7 +1,596 @@
-/* SPDX-License-Identifier: BSD-3-Clause */
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
 #ifndef RTE_FASTMEM_H
 #define RTE_FASTMEM_H
+
+/**
+ * @file
+ * RTE fastmem: a fast general-purpose allocator for small objects.
+ *
+ * @warning
+ * @b EXPERIMENTAL: this API may change without prior notice.
+ *
+ * fastmem serves objects of 1 byte to rte_fastmem_max_size() bytes from IOVA-contiguous,
+ * NUMA-local memory (usable for DMA), grows on demand and costs about what an rte_mempool
+ * costs on the hot path. Backing memory comes from EAL memzones, carved into 2 MiB slabs that
+ * move freely between power-of-two size classes. Each socket has one bin per class; each thread
+ * has a bounded LIFO cache per (socket, class) that serves allocations and frees without locks.
+ *
+ * There is one allocator per process group: the primary process calls rte_fastmem_init();
+ * secondary processes attach to it on their first call. Any object may be freed from any
+ * lcore, non-EAL thread or process.
+ *
+ * The allocation functions are marked __rte_malloc, and those that are not inline also
+ * __rte_dealloc(rte_fastmem_free, 1): GCC's malloc attribute with a deallocator turns inline
+ * functions into noinline ones, which would defeat the inline fast path.
+ *
+ * Errors are reported as in the rest of DPDK: functions returning a pointer return NULL and set
+ * rte_errno; functions returning int return a negative errno value and set rte_errno.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_bitops.h>
+#include <rte_common.h>
 #include <rte_compat.h>
+#include <rte_memory.h>
+
+#include "rte_fastmem_core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Flag for allocation functions: return zeroed memory. */
+#define RTE_FASTMEM_F_ZERO RTE_BIT32(0)
+
+/**
+ * Opaque handle: a pre-resolved (size class, socket) pair, from rte_fastmem_hlookup().
+ * A handle is valid in every thread and process of the allocator until rte_fastmem_deinit().
+ */
+typedef uint32_t rte_fastmem_handle_t;
+
+/** Allocator-wide statistics. */
+struct rte_fastmem_stats {
+	uint64_t bytes_backing; /**< Bytes of memzones reserved, all sockets. */
+	uint64_t bytes_in_use;  /**< Bytes of live objects, counted at their class size. */
+	uint64_t alloc_total;   /**< Objects allocated. */
+	uint64_t free_total;    /**< Objects freed. */
+	uint64_t alloc_nomem;   /**< Objects that could not be allocated for lack of memory. */
+	unsigned int n_classes; /**< Number of size classes. */
+};
+
+/** Statistics of one size class, all sockets. */
+struct rte_fastmem_class_stats {
+	size_t class_size;           /**< Object size of the class. */
+	uint64_t in_use;             /**< Live objects. */
+	uint64_t alloc_cache_hits;   /**< Objects allocated from a thread cache. */
+	uint64_t alloc_cache_misses; /**< Objects allocated through the cache miss path. */
+	uint64_t alloc_nomem;        /**< Objects that could not be allocated. */
+	uint64_t free_cache_hits;    /**< Objects freed into a thread cache. */
+	uint64_t free_cache_misses;  /**< Objects freed through the cache miss path. */
+	uint64_t slab_acquires;      /**< Slabs taken by the class from the free-slab pools. */
+	uint64_t slab_releases;      /**< Empty slabs given back to the free-slab pools. */
+	uint32_t slabs_partial;      /**< Slabs of the class with free objects. */
+	uint32_t slabs_full;         /**< Slabs of the class without free objects. */
+};
+
+/** Statistics of one lcore, all classes. */
+struct rte_fastmem_lcore_stats {
+	uint64_t alloc_cache_hits;   /**< Objects allocated from the lcore's caches. */
+	uint64_t alloc_cache_misses; /**< Objects allocated through the miss path. */
+	uint64_t alloc_nomem;        /**< Objects that could not be allocated. */
+	uint64_t free_cache_hits;    /**< Objects freed into the lcore's caches. */
+	uint64_t free_cache_misses;  /**< Objects freed through the miss path. */
+};
+
+/** Statistics of one lcore for one size class. */
+struct rte_fastmem_lcore_class_stats {
+	size_t class_size;           /**< Object size of the class. */
+	uint64_t alloc_cache_hits;   /**< Objects allocated from the lcore's cache. */
+	uint64_t alloc_cache_misses; /**< Objects allocated through the miss path. */
+	uint64_t alloc_nomem;        /**< Objects that could not be allocated. */
+	uint64_t free_cache_hits;    /**< Objects freed into the lcore's cache. */
+	uint64_t free_cache_misses;  /**< Objects freed through the miss path. */
+};
+
+/**
+ * Initialize the allocator. Reserves its shared state; backing memory is reserved lazily, or
+ * up front with rte_fastmem_reserve(). Not thread-safe; call from the primary process after
+ * rte_eal_init().
+ *
+ * @return
+ *   0 on success, or a negative errno value (rte_errno is set):
+ *   - -EBUSY: already initialized.
+ *   - -E_RTE_SECONDARY: called in a secondary process (secondaries attach automatically).
+ *   - -ENOMEM: the shared state could not be reserved.
+ */
 __rte_experimental
 int rte_fastmem_init(void);
+
+/**
+ * Tear the allocator down and give all its memory back to EAL. Objects still live are lost
+ * (their number is logged per class). In a secondary process, flushes that process's caches and
+ * detaches only. Not thread-safe: no other thread may use fastmem during or after the call.
+ */
+__rte_experimental
+void rte_fastmem_deinit(void);
+
+/**
+ * Reserve backing memory up front, cumulatively: after the call the socket holds at least
+ * @p size more bytes of backing memory (rounded up to whole 2 MiB slabs). Thread-safe.
+ *
+ * @param size
+ *   Bytes to add.
+ * @param socket_id
+ *   NUMA socket, or SOCKET_ID_ANY for the calling thread's socket.
+ * @return
+ *   0 on success, or a negative errno value (rte_errno is set):
+ *   - -EINVAL: bad socket or size 0.
+ *   - -ENOMEM: not enough memory, or the socket's limit would be exceeded; memory reserved
+ *     before the failure stays reserved.
+ *   - -ENODEV: the allocator is not initialized.
+ */
+__rte_experimental
+int rte_fastmem_reserve(size_t size, int socket_id);
+
+/**
+ * Limit the backing memory of a socket. Growth beyond the limit fails with ENOMEM; memory
+ * already reserved keeps serving, also when the new limit is below it. The default is no
+ * limit (SIZE_MAX). Thread-safe.
+ *
+ * @param socket_id
+ *   NUMA socket, or SOCKET_ID_ANY for every socket.
+ * @param max_bytes
+ *   Maximum backing bytes.
+ * @return
+ *   0 on success, or -EINVAL (bad socket) or -ENODEV (not initialized); rte_errno is set.
+ */
+__rte_experimental
+int rte_fastmem_set_limit(int socket_id, size_t max_bytes);
+
+/**
+ * Get the backing-memory limit of a socket.
+ *
+ * @param socket_id
+ *   NUMA socket, or SOCKET_ID_ANY for the calling thread's socket.
+ * @return
+ *   The limit in bytes (SIZE_MAX when unlimited), or 0 with rte_errno set to EINVAL (bad
+ *   socket) or ENODEV (not initialized).
+ */
+__rte_experimental
+size_t rte_fastmem_get_limit(int socket_id);
+
+/**
+ * @return
+ *   The largest object size fastmem serves (1 MiB).
+ */
+__rte_experimental
+size_t rte_fastmem_max_size(void);
+
+/**
+ * Free an object. Any object may be freed from any lcore, non-EAL thread or process.
+ * Freeing a pointer that fastmem did not return, or freeing twice, is undefined behaviour.
+ * Thread-safe, lock-free on a cache hit. (It is not inline because GCC ignores a deallocator
+ * declared inline in the malloc attribute that ties allocation functions to it.)
+ *
+ * @param ptr
+ *   Object from any fastmem allocation function, or NULL (no-op).
+ */
+__rte_experimental
+void rte_fastmem_free(void *ptr);
+
+/**
+ * Allocate an object on the calling thread's socket, falling back to the other sockets
+ * (threads without a socket use the main lcore's socket first). Thread-safe, lock-free on
+ * a cache hit.
+ *
+ * @param size
+ *   Object size in bytes, 1 to rte_fastmem_max_size().
+ * @param align
+ *   Alignment: 0 for RTE_CACHE_LINE_SIZE, otherwise a power of two up to
+ *   rte_fastmem_max_size(). Honoured by placement: the object is served from the class of
+ *   max(size, align), whose objects are aligned to the class size.
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO.
+ * @return
+ *   The object, or NULL with rte_errno set:
+ *   - EINVAL: size 0, bad alignment, unknown flag.
+ *   - E2BIG: size larger than rte_fastmem_max_size().
+ *   - ENOMEM: out of memory or over the limit on every socket.
+ *   - ENODEV: the allocator is not initialized.
+ */
+__rte_experimental
+static inline void *
+rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
+	__rte_malloc;
+
+/**
+ * Allocate an object on a given socket. An explicit socket never falls back to another one;
+ * SOCKET_ID_ANY behaves as rte_fastmem_alloc(). Thread-safe.
+ *
+ * @param size
+ *   Object size in bytes, 1 to rte_fastmem_max_size().
+ * @param align
+ *   0 for RTE_CACHE_LINE_SIZE, otherwise a power of two.
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO.
+ * @param socket_id
+ *   NUMA socket or SOCKET_ID_ANY.
+ * @return
+ *   The object, or NULL with rte_errno set as for rte_fastmem_alloc(), and EINVAL for a bad
+ *   socket.
+ */
+__rte_experimental
+void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
+	__rte_malloc __rte_dealloc(rte_fastmem_free, 1);
+
+/**
+ * Resize an object. realloc(NULL, size) is rte_fastmem_alloc(size, align, 0); a size of 0
+ * frees @p ptr and returns NULL. When the new size and alignment map to the object's class,
+ * the same pointer is returned; otherwise a new object is allocated on the old object's socket,
+ * the contents are copied (up to the smaller size) and the old object is freed.
+ *
+ * @param ptr
+ *   Object or NULL.
+ * @param size
+ *   New size in bytes.
+ * @param align
+ *   0 for RTE_CACHE_LINE_SIZE, otherwise a power of two.
+ * @return
+ *   The object, or NULL with rte_errno set as for rte_fastmem_alloc(); on failure @p ptr is
+ *   untouched and still valid.
+ */
+__rte_experimental
+void *rte_fastmem_realloc(void *ptr, size_t size, size_t align)
+	__rte_dealloc(rte_fastmem_free, 1);
+
+/**
+ * Allocate @p n objects of one size, all or nothing. Thread-safe.
+ *
+ * @param ptrs
+ *   Array receiving the objects; left exactly as it was on failure.
+ * @param n
+ *   Number of objects; 0 does nothing and succeeds.
+ * @param size
+ *   Object size, as for rte_fastmem_alloc().
+ * @param align
+ *   Alignment, as for rte_fastmem_alloc().
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO.
+ * @return
+ *   0 on success, or a negative errno value as for rte_fastmem_alloc() (rte_errno is set);
+ *   -EINVAL also for a NULL @p ptrs.
+ */
+__rte_experimental
+int rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags);
+
+/**
+ * Allocate @p n objects of one size on a given socket, all or nothing, as
+ * rte_fastmem_alloc_socket() does for one object. Thread-safe.
+ *
+ * @param ptrs
+ *   Array receiving the objects; left exactly as it was on failure.
+ * @param n
+ *   Number of objects; 0 does nothing and succeeds.
+ * @param size
+ *   Object size.
+ * @param align
+ *   Alignment.
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO.
+ * @param socket_id
+ *   NUMA socket or SOCKET_ID_ANY.
+ * @return
+ *   0 on success, or a negative errno value (rte_errno is set).
+ */
+__rte_experimental
+int rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags, int socket_id);
+
+/**
+ * Free @p n objects of any classes and sockets; NULL entries are skipped. Thread-safe.
+ *
+ * @param ptrs
+ *   Array of objects (may be NULL when @p n is 0).
+ * @param n
+ *   Number of entries.
+ */
+__rte_experimental
+void rte_fastmem_free_bulk(void **ptrs, unsigned int n);
+
+/**
+ * Resolve (size, align, socket) to a handle once, so that rte_fastmem_halloc() and
+ * rte_fastmem_hfree() skip all per-call lookups. A handle works on every lcore, non-EAL
+ * thread and secondary process. Thread-safe.
+ *
+ * @param size
+ *   Object size, as for rte_fastmem_alloc().
+ * @param align
+ *   Alignment, as for rte_fastmem_alloc().
+ * @param socket_id
+ *   NUMA socket, or SOCKET_ID_ANY for the calling thread's socket.
+ * @param handle
+ *   Receives the handle.
+ * @return
+ *   0 on success, or a negative errno value (rte_errno is set): -EINVAL (bad argument or NULL
+ *   @p handle), -E2BIG (too large), -ENODEV (not initialized).
+ */
+__rte_experimental
+int rte_fastmem_hlookup(size_t size, size_t align, int socket_id,
+		rte_fastmem_handle_t *handle);
+
+/**
+ * Allocate an object through a handle. Thread-safe, lock-free on a cache hit.
+ *
+ * @param handle
+ *   Handle from rte_fastmem_hlookup().
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO (zeroes the whole class size).
+ * @return
+ *   The object, or NULL with rte_errno set: EINVAL (bad handle or flag), ENOMEM, ENODEV.
+ */
+__rte_experimental
+static inline void *
+rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
+	__rte_malloc;
+
+/**
+ * Allocate @p n objects through a handle, all or nothing. Thread-safe.
+ *
+ * @param handle
+ *   Handle from rte_fastmem_hlookup().
+ * @param ptrs
+ *   Array receiving the objects; left exactly as it was on failure.
+ * @param n
+ *   Number of objects; 0 does nothing and succeeds.
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO.
+ * @return
+ *   0 on success, or a negative errno value (rte_errno is set).
+ */
+__rte_experimental
+static inline int
+rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
+		unsigned int flags);
+
+/**
+ * Free an object through a handle: @p ptr must belong to the handle's class and socket (any
+ * object allocated with the same size class and socket qualifies, however it was allocated).
+ * Thread-safe.
+ *
+ * @param handle
+ *   Handle from rte_fastmem_hlookup().
+ * @param ptr
+ *   Object, or NULL (no-op).
+ */
+__rte_experimental
+static inline void
+rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr);
+
+/**
+ * Free @p n objects through a handle; NULL entries are skipped. Thread-safe.
+ *
+ * @param handle
+ *   Handle from rte_fastmem_hlookup().
+ * @param ptrs
+ *   Objects of the handle's class and socket.
+ * @param n
+ *   Number of entries.
+ */
+__rte_experimental
+static inline void
+rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n);
+
+/**
+ * Translate the address of any byte inside a live object to its IO address, in O(1).
+ *
+ * @param ptr
+ *   Address inside a live fastmem object.
+ * @return
+ *   The IO address, or RTE_BAD_IOVA for NULL or when the allocator is not initialized.
+ */
+__rte_experimental
+rte_iova_t rte_fastmem_virt2iova(const void *ptr);
+
+/**
+ * Return the calling thread's cached objects to the bins, so that empty slabs can go back to
+ * the free-slab pools. Safe from any thread; never touches another thread's cache; a no-op
+ * when there is nothing to flush.
+ */
+__rte_experimental
+void rte_fastmem_cache_flush(void);
+
+/**
+ * List the size classes.
+ *
+ * @param sizes
+ *   NULL, or an array of at least the returned number of entries, receiving the class sizes
+ *   in increasing order.
+ * @return
+ *   Number of size classes.
+ */
+__rte_experimental
+unsigned int rte_fastmem_classes(size_t *sizes);
+
+/**
+ * Read allocator-wide statistics. Exact when no other thread is allocating.
+ *
+ * @param stats
+ *   Receives the statistics.
+ * @return
+ *   0, or -EINVAL (NULL @p stats) or -ENODEV (not initialized); rte_errno is set.
+ */
+__rte_experimental
+int rte_fastmem_stats(struct rte_fastmem_stats *stats);
+
+/**
+ * Read the statistics of one size class, summed over all sockets.
+ *
+ * @param class_size
+ *   A size listed by rte_fastmem_classes().
+ * @param stats
+ *   Receives the statistics.
+ * @return
+ *   0, or -EINVAL (not a class size, NULL @p stats) or -ENODEV; rte_errno is set.
+ */
+__rte_experimental
+int rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats);
+
+/**
+ * Read the statistics of one lcore of the calling process, all classes.
+ *
+ * @param lcore_id
+ *   Lcore id, below RTE_MAX_LCORE. An lcore that never allocated has all counters 0.
+ * @param stats
+ *   Receives the statistics.
+ * @return
+ *   0, or -EINVAL (bad lcore id, NULL @p stats) or -ENODEV; rte_errno is set.
+ */
+__rte_experimental
+int rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats);
+
+/**
+ * Read the statistics of one lcore of the calling process for one size class.
+ *
+ * @param lcore_id
+ *   Lcore id, below RTE_MAX_LCORE.
+ * @param class_size
+ *   A size listed by rte_fastmem_classes().
+ * @param stats
+ *   Receives the statistics.
+ * @return
+ *   0, or -EINVAL (bad lcore id or class size, NULL @p stats) or -ENODEV; rte_errno is set.
+ */
+__rte_experimental
+int rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
+		struct rte_fastmem_lcore_class_stats *stats);
+
+/**
+ * Reset all counters (not the in-use and slab counts, which are state). Call it when no other
+ * thread is allocating: a concurrent update may survive the reset.
+ */
+__rte_experimental
+void rte_fastmem_stats_reset(void);
+
+/*
+ * Inline fast paths. A hit takes an object from, or puts one into, the calling thread's cache:
+ * one thread-local load, one indexed cache, no lock and no atomic. Everything else (first use
+ * by a thread, empty or full cache, bad arguments, uninitialized allocator) goes to the
+ * library's miss path, which also validates the arguments.
+ */
+
+static inline void *
+rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
+{
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	size_t a = align != 0 ? align : RTE_CACHE_LINE_SIZE;
+	size_t n = size > a ? size : a;
+	struct rte_fastmem_cache *c;
+	void *obj;
+
+	if (unlikely(blk == NULL || size - 1 >= RTE_FASTMEM_MAX_OBJ_SIZE ||
+			(a & (a - 1)) != 0 || a > RTE_FASTMEM_MAX_OBJ_SIZE ||
+			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
+		return rte_fastmem_alloc_slow(size, align, flags, SOCKET_ID_ANY);
+	c = &blk->local[rte_fastmem_size_class(n)];
+	if (unlikely(c->len == 0))
+		return rte_fastmem_alloc_slow(size, align, flags, SOCKET_ID_ANY);
+	obj = c->objs[--c->len];
+	c->alloc_hits++;
+	if (flags & RTE_FASTMEM_F_ZERO)
+		memset(obj, 0, size);
+	return obj;
+}
+
+/* @internal The cache a handle names in the calling thread's block, or NULL. */
+static inline struct rte_fastmem_cache *
+rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
+{
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
+
+	if (unlikely(blk == NULL || idx >= blk->n_caches))
+		return NULL;
+	return &blk->caches[idx];
+}
+
+static inline void *
+rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
+{
+	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
+	void *obj;
+
+	if (unlikely(c == NULL || c->len == 0 || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
+		return rte_fastmem_halloc_slow(handle, flags);
+	obj = c->objs[--c->len];
+	c->alloc_hits++;
+	if (flags & RTE_FASTMEM_F_ZERO)
+		memset(obj, 0, c->obj_size);
+	return obj;
+}
+
+static inline int
+rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
+		unsigned int flags)
+{
+	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
+	unsigned int i, len;
+
+	if (unlikely(c == NULL || c->len < n || ptrs == NULL ||
+			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
+		return rte_fastmem_halloc_bulk_slow(handle, ptrs, n, flags);
+	len = c->len;
+	for (i = 0; i < n; i++)
+		ptrs[i] = c->objs[--len];
+	c->len = len;
+	c->alloc_hits += n;
+	if (flags & RTE_FASTMEM_F_ZERO)
+		for (i = 0; i < n; i++)
+			memset(ptrs[i], 0, c->obj_size);
+	return 0;
+}
+
+static inline void
+rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
+{
+	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
+
+	if (unlikely(c == NULL || c->len >= c->cap || ptr == NULL)) {
+		rte_fastmem_hfree_slow(handle, ptr);
+		return;
+	}
+	c->objs[c->len++] = ptr;
+	c->free_hits++;
+}
+
+static inline void
+rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
+{
+	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
+	unsigned int i, len;
+
+	if (unlikely(c == NULL || n > c->cap - c->len)) {
+		for (i = 0; i < n; i++)
+			rte_fastmem_hfree(handle, ptrs[i]);
+		return;
+	}
+	len = c->len;
+	for (i = 0; i < n; i++) {
+		if (ptrs[i] != NULL)
+			c->objs[len++] = ptrs[i];
+	}
+	c->free_hits += len - c->len;
+	c->len = len;
+}
+
+#ifdef __cplusplus
+}
 #endif
+
+#endif /* RTE_FASTMEM_H */

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+/*
+ * Bins: one per (socket, class), behind a spinlock. A bin keeps its partial slabs in a list
+ * and counts its full ones; slabs come from the socket's free-slab pool and go back there as
+ * soon as they are empty. In front of the slabs sits a depot: a stack of object pointers that
+ * takes the batches caches flush and serves the batches caches refill with, without touching
+ * the objects (the idea of Bonwick's magazine depot). It is what makes the pipeline pattern,
+ * allocate on one lcore and free on another, cheap. Objects reach the slabs only when the depot
+ * is full, on an explicit flush, or when the socket runs out of free slabs (reclaim).
+ *
+ * Lock order: a bin lock, then the socket's pool lock. Never two bin locks at once; no bin
+ * lock while a memzone is reserved.
+ */
+
+#include <string.h>
+
+#include <rte_errno.h>
+
+#include "fastmem_private.h"
+
+void
+fastmem_bin_init(struct fastmem_bin *bin, unsigned int sidx, unsigned int cls)
+{
+	memset(bin, 0, offsetof(struct fastmem_bin, depot));
+	rte_spinlock_init(&bin->lock);
+	bin->cls = cls;
+	bin->socket_idx = sidx;
+	bin->depot_max = fastmem_class_depot_max(cls);
+}
+
+static void
+bin_list_add(struct fastmem_bin *bin, struct fastmem_slab *slab)
+{
+	slab->prev = NULL;
+	slab->next = bin->partial;
+	if (bin->partial != NULL)
+		bin->partial->prev = slab;
+	bin->partial = slab;
+	slab->state = FASTMEM_SLAB_PARTIAL;
+	bin->n_partial++;
+}
+
+static void
+bin_list_del(struct fastmem_bin *bin, struct fastmem_slab *slab)
+{
+	if (slab->prev != NULL)
+		slab->prev->next = slab->next;
+	else
+		bin->partial = slab->next;
+	if (slab->next != NULL)
+		slab->next->prev = slab->prev;
+	slab->next = NULL;
+	slab->prev = NULL;
+	bin->n_partial--;
+}
+
+/* Take up to n objects from the bin's slabs, acquiring free slabs from the pool as needed. */
+static unsigned int
+bin_take_slabs(struct fastmem_bin *bin, struct fastmem_socket *s, void **objs, unsigned int n)
+{
+	struct fastmem_slab *slab;
+	unsigned int got = 0;
+
+	while (got < n) {
+		slab = bin->partial;
+		if (slab == NULL) {
+			slab = fastmem_slab_pool_get(s);
+			if (slab == NULL)
+				break;
+			fastmem_slab_assign(slab, bin->socket_idx, bin->cls);
+			bin_list_add(bin, slab);
+			bin->slab_acquires++;
+		}
+		got += fastmem_slab_take(slab, objs + got, n - got);
+		if (slab->n_used == slab->n_total) {
+			bin_list_del(bin, slab);
+			slab->state = FASTMEM_SLAB_FULL;
+			bin->n_full++;
+		}
+	}
+	bin->n_out += got;
+	return got;
+}
+
+/* Return objects to their slabs; empty slabs go back to the pool. Bin lock held. */
+static void
+bin_give_slabs(struct fastmem_bin *bin, struct fastmem_socket *s, void * const *objs,
+		unsigned int n)
+{
+	struct fastmem_slab *slab;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		slab = fastmem_slab_of(objs[i]);
+		if (slab->state == FASTMEM_SLAB_FULL) {
+			bin->n_full--;
+			bin_list_add(bin, slab);
+		}
+		fastmem_slab_give(slab, objs[i]);
+		if (slab->n_used == 0) {
+			bin_list_del(bin, slab);
+			fastmem_slab_pool_put(s, slab);
+			bin->slab_releases++;
+		}
+	}
+	bin->n_out -= n;
+}
+
+unsigned int
+fastmem_bin_get(unsigned int sidx, unsigned int cls, void **objs, unsigned int n)
+{
+	struct fastmem_socket *s = &fastmem_state->sockets[sidx];
+	struct fastmem_bin *bin = &s->bins[cls];
+	unsigned int got = 0, k;
+	bool reclaimed = false;
+
+	rte_spinlock_lock(&bin->lock);
+	for (;;) {
+		/* The depot first: the most recently flushed objects, still warm. */
+		k = RTE_MIN(bin->depot_len, n - got);
+		memcpy(objs + got, &bin->depot[bin->depot_len - k], k * sizeof(void *));
+		bin->depot_len -= k;
+		got += k;
+		got += bin_take_slabs(bin, s, objs + got, n - got);
+		if (got == n)
+			break;
+		/* The pool is empty: reuse what other bins hold in depots, then grow. */
+		rte_spinlock_unlock(&bin->lock);
+		if (!reclaimed) {
+			reclaimed = true;
+			fastmem_bin_reclaim(sidx);
+		} else if (fastmem_zone_grow(s, FASTMEM_SLAB_SIZE, false) < 0) {
+			rte_spinlock_lock(&bin->lock);
+			/* Another lcore may have freed objects meanwhile. */
+			k = RTE_MIN(bin->depot_len, n - got);
+			memcpy(objs + got, &bin->depot[bin->depot_len - k], k * sizeof(void *));
+			bin->depot_len -= k;
+			got += k;
+			got += bin_take_slabs(bin, s, objs + got, n - got);
+			break;
+		}
+		rte_spinlock_lock(&bin->lock);
+	}
+	rte_spinlock_unlock(&bin->lock);
+	return got;
+}
+
+void
+fastmem_bin_put(unsigned int sidx, unsigned int cls, void * const *objs, unsigned int n,
+		bool to_slabs)
+{
+	struct fastmem_socket *s = &fastmem_state->sockets[sidx];
+	struct fastmem_bin *bin = &s->bins[cls];
+	unsigned int k = 0;
+
+	rte_spinlock_lock(&bin->lock);
+	if (!to_slabs) {
+		k = RTE_MIN(n, bin->depot_max - bin->depot_len);
+		memcpy(&bin->depot[bin->depot_len], objs, k * sizeof(void *));
+		bin->depot_len += k;
+	}
+	bin_give_slabs(bin, s, objs + k, n - k);
+	rte_spinlock_unlock(&bin->lock);
+}
+
+/* Drain every depot of a socket into the slabs, so that empty slabs return to the pool. */
+void
+fastmem_bin_reclaim(unsigned int sidx)
+{
+	struct fastmem_socket *s = &fastmem_state->sockets[sidx];
+	struct fastmem_bin *bin;
+	unsigned int cls;
+
+	for (cls = 0; cls < FASTMEM_N_CLASSES; cls++) {
+		bin = &s->bins[cls];
+		if (bin->depot_len == 0)
+			continue;
+		rte_spinlock_lock(&bin->lock);
+		bin_give_slabs(bin, s, bin->depot, bin->depot_len);
+		bin->depot_len = 0;
+		rte_spinlock_unlock(&bin->lock);
+	}
+}
+
+/* Add counters of uncached operations or of a retired cache block to a bin. */
+void
+fastmem_bin_count(unsigned int sidx, unsigned int cls, const struct fastmem_counters *add)
+{
+	struct fastmem_bin *bin = fastmem_bin_of(sidx, cls);
+
+	rte_spinlock_lock(&bin->lock);
+	fastmem_counters_add(&bin->direct, add);
+	rte_spinlock_unlock(&bin->lock);
+}

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+#ifndef FASTMEM_PRIVATE_H
+#define FASTMEM_PRIVATE_H
+
+/*
+ * Internal types of the fastmem library, one layer per source file:
+ *
+ *   fastmem_zone.c   backing memzones: reservation, limits, carving into slabs
+ *   fastmem_slab.c   slabs: headers, objects in and out, the per-socket free-slab pool
+ *   fastmem_bin.c    per-socket bins, one per class: partial/full slabs and a depot
+ *   fastmem_cache.c  per-thread cache blocks and the miss paths of the inline fast path
+ *   fastmem_stats.c  statistics
+ *   fastmem.c        init/deinit/attach and the public functions built on the layers
+ *
+ * All state shared between lcores and processes lives in one memzone (struct fastmem_state)
+ * and in the backing memzones; pointers in it are valid in every process because DPDK maps
+ * memzones at the same address everywhere.
+ */
+
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_log.h>
+#include <rte_memory.h>
+#include <rte_spinlock.h>
+#include <rte_stdatomic.h>
+
+#include "rte_fastmem.h"
+
+extern int fastmem_logtype;
+#define RTE_LOGTYPE_FASTMEM fastmem_logtype
+#define FASTMEM_LOG(level, ...) RTE_LOG_LINE(level, FASTMEM, __VA_ARGS__)
+
+#define FASTMEM_STATE_MZ "fastmem_state"
+#define FASTMEM_STATE_MAGIC UINT64_C(0x666173746d656d31)  /* "fastmem1" */
+#define FASTMEM_SLAB_MAGIC UINT64_C(0x66617374736c6162)   /* "fastslab" */
+#define FASTMEM_ZONE_SIZE (UINT64_C(128) << 20)  /* default memzone size */
+#define FASTMEM_DEPOT_SLOTS 1024                 /* objects a bin's depot can hold */
+#define FASTMEM_MAX_BLOCKS 1024                  /* cache blocks of all processes */
+#define FASTMEM_CACHE_BYTES (UINT64_C(1) << 20)  /* bytes a cache holds above 4 KiB classes */
+
+#define FASTMEM_N_CLASSES RTE_FASTMEM_NUM_CLASSES
+#define FASTMEM_SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
+
+/*
+ * Class table, with rte_fastmem_size_class() and rte_fastmem_class_size(): how many objects a
+ * thread caches per class, how many move per miss, how many a bin's depot keeps.
+ */
+static inline uint32_t
+fastmem_class_cache_cap(unsigned int cls)
+{
+	uint64_t n = FASTMEM_CACHE_BYTES / rte_fastmem_class_size(cls);
+
+	return RTE_MAX(RTE_MIN(n, (uint64_t)RTE_FASTMEM_CACHE_SLOTS), UINT64_C(2));
+}
+
+static inline uint32_t
+fastmem_class_batch(unsigned int cls)
+{
+	return fastmem_class_cache_cap(cls) / 2;
+}
+
+static inline uint32_t
+fastmem_class_depot_max(unsigned int cls)
+{
+	return RTE_MIN(4 * fastmem_class_cache_cap(cls), (uint32_t)FASTMEM_DEPOT_SLOTS);
+}
+
+/* Object counters, as a cache keeps them; bins keep the same for uncached and retired use. */
+struct fastmem_counters {
+	uint64_t alloc_hits;
+	uint64_t free_hits;
+	uint64_t alloc_misses;
+	uint64_t free_misses;
+	uint64_t alloc_nomem;
+};
+
+/* The counters of a cache, which keeps them in the order of struct fastmem_counters. */
+static inline struct fastmem_counters *
+fastmem_cache_counters(const struct rte_fastmem_cache *c)
+{
+	RTE_BUILD_BUG_ON(offsetof(struct rte_fastmem_cache, alloc_nomem) -
+			offsetof(struct rte_fastmem_cache, alloc_hits) !=
+			offsetof(struct fastmem_counters, alloc_nomem));
+	return (struct fastmem_counters *)(uintptr_t)&c->alloc_hits;
+}
+
+static inline void
+fastmem_counters_add(struct fastmem_counters *to, const struct fastmem_counters *add)
+{
+	to->alloc_hits += add->alloc_hits;
+	to->free_hits += add->free_hits;
+	to->alloc_misses += add->alloc_misses;
+	to->free_misses += add->free_misses;
+	to->alloc_nomem += add->alloc_nomem;
+}
+
+enum fastmem_slab_state {
+	FASTMEM_SLAB_FREE,      /* in the socket's free-slab pool */
+	FASTMEM_SLAB_PARTIAL,   /* in a bin, with free objects */
+	FASTMEM_SLAB_FULL,      /* in a bin, every object out */
+};
+
+/*
+ * Header at the start of every 2 MiB slab. The first line is read-mostly: written when the
+ * slab is given to a class, read by every free. The second line is written by bin operations
+ * under the bin lock. Objects start at first_off, aligned to the class size.
+ */
+struct fastmem_slab {
+	uint32_t cache_idx;     /* must stay first: the inline free reads it */
+	uint32_t cls;
+	uint32_t socket_idx;
+	uint32_t obj_size;
+	uint32_t n_total;       /* objects the slab holds in its class */
+	uint32_t first_off;     /* offset of the first object */
+	uint64_t magic;
+	rte_iova_t iova;        /* IO address of the slab's first byte */
+
+	alignas(RTE_CACHE_LINE_SIZE) struct fastmem_slab *next; /* bin or pool list */
+	struct fastmem_slab *prev;
+	void *free_list;        /* freed objects, linked through their first word */
+	uint32_t n_used;        /* objects out of the slab */
+	uint32_t bump;          /* objects from index bump on were never handed out */
+	uint32_t state;         /* enum fastmem_slab_state */
+};
+
+/* One bin: the slabs of one class on one socket, and a depot of whole batches of objects. */
+struct fastmem_bin {
+	alignas(RTE_CACHE_LINE_SIZE) rte_spinlock_t lock;
+	uint32_t cls;
+	uint32_t socket_idx;
+	struct fastmem_slab *partial;   /* doubly linked list of partial slabs */
+	uint32_t n_partial;
+	uint32_t n_full;
+	uint64_t n_out;                 /* objects out of slabs: live, cached or in the depot */
+	uint64_t slab_acquires;
+	uint64_t slab_releases;
+	struct fastmem_counters direct; /* uncached threads and retired cache blocks */
+	uint32_t depot_len;
+	uint32_t depot_max;
+	void *depot[FASTMEM_DEPOT_SLOTS];
+};
+
+/* Per-socket state: backing memory, the free-slab pool, the bins. */
+struct fastmem_socket {
+	alignas(RTE_CACHE_LINE_SIZE) rte_spinlock_t pool_lock;
+	struct fastmem_slab *pool;      /* free slabs, linked through next */
+	uint32_t n_pool;
+	int socket_id;
+	alignas(RTE_CACHE_LINE_SIZE) rte_spinlock_t grow_lock; /* serializes reservations */
+	uint32_t n_zones;               /* memzones reserved; names fastmem_<socket>_<seq> */
+	uint32_t idx;
+	RTE_ATOMIC(uint64_t) bytes_backing; /* written under grow_lock */
+	RTE_ATOMIC(uint64_t) limit;
+	struct fastmem_bin bins[FASTMEM_N_CLASSES];
+};
+
+/* The allocator's shared state, in the memzone FASTMEM_STATE_MZ. */
+struct fastmem_state {
+	uint64_t magic;
+	uint32_t n_sockets;
+	uint32_t n_caches;
+	uint64_t zone_size;
+	int8_t socket_idx[RTE_MAX_NUMA_NODES];  /* socket id -> index, -1 when absent */
+	rte_spinlock_t reg_lock;
+	struct rte_fastmem_block *blocks[FASTMEM_MAX_BLOCKS]; /* every live cache block */
+	struct fastmem_socket sockets[];
+};
+
+/* The shared state as seen by this process; NULL when not initialized or not attached. */
+extern struct fastmem_state *fastmem_state;
+
+static inline struct fastmem_slab *
+fastmem_slab_of(const void *ptr)
+{
+	return (struct fastmem_slab *)((uintptr_t)ptr & ~(FASTMEM_SLAB_SIZE - 1));
+}
+
+static inline uint64_t
+fastmem_load64(const RTE_ATOMIC(uint64_t) *p)
+{
+	return rte_atomic_load_explicit(p, rte_memory_order_relaxed);
+}
+
+static inline struct fastmem_bin *
+fastmem_bin_of(unsigned int sidx, unsigned int cls)
+{
+	return &fastmem_state->sockets[sidx].bins[cls];
+}
+
+/* fastmem.c */
+int fastmem_attach(void);
+int fastmem_socket_index(int socket_id, bool any_ok);
+int fastmem_local_socket_id(void);
+
+/* fastmem_zone.c */
+int fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact);
+void fastmem_zone_free_all(struct fastmem_socket *s);
+
+/* fastmem_slab.c */
+void fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova);
+void fastmem_slab_assign(struct fastmem_slab *slab, unsigned int sidx, unsigned int cls);
+unsigned int fastmem_slab_take(struct fastmem_slab *slab, void **objs, unsigned int n);
+void fastmem_slab_give(struct fastmem_slab *slab, void *obj);
+struct fastmem_slab *fastmem_slab_pool_get(struct fastmem_socket *s);
+void fastmem_slab_pool_put(struct fastmem_socket *s, struct fastmem_slab *slab);
+bool fastmem_slab_valid(const struct fastmem_slab *slab);
+
+/* fastmem_bin.c */
+void fastmem_bin_init(struct fastmem_bin *bin, unsigned int sidx, unsigned int cls);
+unsigned int fastmem_bin_get(unsigned int sidx, unsigned int cls, void **objs, unsigned int n);
+void fastmem_bin_put(unsigned int sidx, unsigned int cls, void * const *objs, unsigned int n,
+		bool to_slabs);
+void fastmem_bin_reclaim(unsigned int sidx);
+void fastmem_bin_count(unsigned int sidx, unsigned int cls, const struct fastmem_counters *add);
+
+/* fastmem_cache.c */
+void *fastmem_cache_get(unsigned int sidx, unsigned int cls);
+void fastmem_cache_put(unsigned int sidx, unsigned int cls, void *obj);
+void fastmem_cache_count_nomem(unsigned int sidx, unsigned int cls, unsigned int n);
+int fastmem_cache_get_bulk(unsigned int sidx, unsigned int cls, void **ptrs, unsigned int n);
+void fastmem_cache_register_all(void);
+void fastmem_cache_detach_all(bool flush);
+struct rte_fastmem_block *fastmem_cache_lcore_block(unsigned int lcore_id);
+
+/* fastmem_stats.c */
+uint64_t fastmem_stats_class_in_use(unsigned int sidx, unsigned int cls);
+
+#endif /* FASTMEM_PRIVATE_H */

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+/*
+ * Slabs: 2 MiB, 2 MiB-aligned pieces of a backing memzone. A slab belongs to one class of one
+ * socket while it holds objects and goes back to its socket's free-slab pool when they are all
+ * freed. Objects are carved lazily: those never handed out are counted by a bump index, freed
+ * ones are linked through their first word, so a slab has no per-object metadata.
+ */
+
+#include <stddef.h>
+
+#include "fastmem_private.h"
+
+/* Header bytes reserved at the start of every slab: its two cache lines. */
+#define FASTMEM_SLAB_HDR_SIZE RTE_ALIGN_CEIL(sizeof(struct fastmem_slab), RTE_CACHE_LINE_SIZE)
+
+void
+fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova)
+{
+	memset(slab, 0, sizeof(*slab));
+	slab->magic = FASTMEM_SLAB_MAGIC;
+	slab->iova = iova;
+	slab->state = FASTMEM_SLAB_FREE;
+	slab->cache_idx = UINT32_MAX;
+}
+
+void
+fastmem_slab_assign(struct fastmem_slab *slab, unsigned int sidx, unsigned int cls)
+{
+	size_t size = rte_fastmem_class_size(cls);
+
+	slab->cls = cls;
+	slab->socket_idx = sidx;
+	slab->cache_idx = sidx * FASTMEM_N_CLASSES + cls;
+	slab->obj_size = size;
+	/* Objects sit at multiples of their size from the slab start: aligned to the class. */
+	slab->first_off = RTE_ALIGN_CEIL(FASTMEM_SLAB_HDR_SIZE, size);
+	slab->n_total = (FASTMEM_SLAB_SIZE - slab->first_off) / size;
+	slab->free_list = NULL;
+	slab->n_used = 0;
+	slab->bump = 0;
+	slab->next = NULL;
+	slab->prev = NULL;
+}
+
+unsigned int
+fastmem_slab_take(struct fastmem_slab *slab, void **objs, unsigned int n)
+{
+	unsigned int k = 0;
+	char *next;
+
+	while (k < n && slab->free_list != NULL) {
+		objs[k++] = slab->free_list;
+		slab->free_list = *(void **)slab->free_list;
+	}
+	next = (char *)slab + slab->first_off + (size_t)slab->bump * slab->obj_size;
+	while (k < n && slab->bump < slab->n_total) {
+		objs[k++] = next;
+		next += slab->obj_size;
+		slab->bump++;
+	}
+	slab->n_used += k;
+	return k;
+}
+
+void
+fastmem_slab_give(struct fastmem_slab *slab, void *obj)
+{
+	*(void **)obj = slab->free_list;
+	slab->free_list = obj;
+	slab->n_used--;
+}
+
+bool
+fastmem_slab_valid(const struct fastmem_slab *slab)
+{
+	return slab != NULL && slab->magic == FASTMEM_SLAB_MAGIC &&
+		slab->state != FASTMEM_SLAB_FREE && fastmem_state != NULL &&
+		slab->cache_idx < fastmem_state->n_caches;
+}
+
+struct fastmem_slab *
+fastmem_slab_pool_get(struct fastmem_socket *s)
+{
+	struct fastmem_slab *slab;
+
+	rte_spinlock_lock(&s->pool_lock);
+	slab = s->pool;
+	if (slab != NULL) {
+		s->pool = slab->next;
+		s->n_pool--;
+	}
+	rte_spinlock_unlock(&s->pool_lock);
+	return slab;
+}
+
+void
+fastmem_slab_pool_put(struct fastmem_socket *s, struct fastmem_slab *slab)
+{
+	slab->state = FASTMEM_SLAB_FREE;
+	slab->cache_idx = UINT32_MAX;
+	slab->prev = NULL;
+	rte_spinlock_lock(&s->pool_lock);
+	slab->next = s->pool;
+	s->pool = slab;
+	s->n_pool++;
+	rte_spinlock_unlock(&s->pool_lock);
+}

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+/*
+ * Statistics. Nothing here runs on the hot path: the caches count hits and misses on their own
+ * cache line, the bins count slabs and objects under their locks, and this file sums them when
+ * asked. Objects in use are those out of the slabs, less those waiting in depots and caches;
+ * every number is exact when no other thread is allocating.
+ */
+
+#include <string.h>
+
+#include <eal_export.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include "fastmem_private.h"
+
+static int
+fail(int err)
+{
+	rte_errno = err;
+	return -err;
+}
+
+/* Sum, over every registered cache block, the cache of (sidx, cls): counters and length. */
+static uint64_t
+caches_sum(unsigned int sidx, unsigned int cls, struct fastmem_counters *cnt)
+{
+	struct fastmem_state *st = fastmem_state;
+	unsigned int idx = sidx * FASTMEM_N_CLASSES + cls, i;
+	const struct rte_fastmem_cache *c;
+	uint64_t len = 0;
+
+	for (i = 0; i < FASTMEM_MAX_BLOCKS; i++) {
+		if (st->blocks[i] == NULL)
+			continue;
+		c = &st->blocks[i]->caches[idx];
+		len += c->len;
+		if (cnt != NULL)
+			fastmem_counters_add(cnt, fastmem_cache_counters(c));
+	}
+	return len;
+}
+
+/* Everything known about one bin; counters are added to cnt, the rest returned in cs. */
+static void
+bin_read(unsigned int sidx, unsigned int cls, struct rte_fastmem_class_stats *cs,
+		struct fastmem_counters *cnt)
+{
+	struct fastmem_bin *bin = fastmem_bin_of(sidx, cls);
+	uint64_t out, depot, cached;
+
+	rte_spinlock_lock(&bin->lock);
+	out = bin->n_out;
+	depot = bin->depot_len;
+	cs->slab_acquires += bin->slab_acquires;
+	cs->slab_releases += bin->slab_releases;
+	cs->slabs_partial += bin->n_partial;
+	cs->slabs_full += bin->n_full;
+	fastmem_counters_add(cnt, &bin->direct);
+	rte_spinlock_unlock(&bin->lock);
+	cached = caches_sum(sidx, cls, cnt);
+	cs->in_use += out - depot - cached;
+}
+
+uint64_t
+fastmem_stats_class_in_use(unsigned int sidx, unsigned int cls)
+{
+	struct rte_fastmem_class_stats cs = { 0 };
+	struct fastmem_counters cnt = { 0 };
+
+	bin_read(sidx, cls, &cs, &cnt);
+	return cs.in_use;
+}
+
+static void
+class_read(unsigned int cls, struct rte_fastmem_class_stats *cs)
+{
+	struct fastmem_counters cnt = { 0 };
+	unsigned int sidx;
+
+	memset(cs, 0, sizeof(*cs));
+	cs->class_size = rte_fastmem_class_size(cls);
+	for (sidx = 0; sidx < fastmem_state->n_sockets; sidx++)
+		bin_read(sidx, cls, cs, &cnt);
+	cs->alloc_cache_hits = cnt.alloc_hits;
+	cs->alloc_cache_misses = cnt.alloc_misses;
+	cs->alloc_nomem = cnt.alloc_nomem;
+	cs->free_cache_hits = cnt.free_hits;
+	cs->free_cache_misses = cnt.free_misses;
+}
+
+/* The class of an exact class size, or -1. */
+static int
+class_of_size(size_t class_size)
+{
+	if (class_size < rte_fastmem_class_size(0) || class_size > RTE_FASTMEM_MAX_OBJ_SIZE ||
+			!rte_is_power_of_2(class_size))
+		return -1;
+	return rte_fastmem_size_class(class_size);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats, 26.03)
+int
+rte_fastmem_stats(struct rte_fastmem_stats *stats)
+{
+	struct rte_fastmem_class_stats cs;
+	unsigned int cls, sidx;
+
+	if (stats == NULL)
+		return fail(EINVAL);
+	if (fastmem_attach() < 0)
+		return -rte_errno;
+	memset(stats, 0, sizeof(*stats));
+	for (sidx = 0; sidx < fastmem_state->n_sockets; sidx++)
+		stats->bytes_backing += fastmem_load64(&fastmem_state->sockets[sidx].bytes_backing);
+	for (cls = 0; cls < FASTMEM_N_CLASSES; cls++) {
+		class_read(cls, &cs);
+		stats->bytes_in_use += cs.in_use * cs.class_size;
+		stats->alloc_total += cs.alloc_cache_hits + cs.alloc_cache_misses;
+		stats->free_total += cs.free_cache_hits + cs.free_cache_misses;
+		stats->alloc_nomem += cs.alloc_nomem;
+	}
+	stats->n_classes = FASTMEM_N_CLASSES;
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_class, 26.03)
+int
+rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats)
+{
+	int cls = class_of_size(class_size);
+
+	if (stats == NULL || cls < 0)
+		return fail(EINVAL);
+	if (fastmem_attach() < 0)
+		return -rte_errno;
+	class_read(cls, stats);
+	return 0;
+}
+
+/* Sum the counters of one lcore's caches of class cls (all classes when cls < 0). */
+static int
+lcore_read(unsigned int lcore_id, int cls, struct fastmem_counters *cnt)
+{
+	const struct rte_fastmem_block *blk;
+	unsigned int i;
+
+	memset(cnt, 0, sizeof(*cnt));
+	if (lcore_id >= RTE_MAX_LCORE)
+		return fail(EINVAL);
+	if (fastmem_attach() < 0)
+		return -rte_errno;
+	blk = fastmem_cache_lcore_block(lcore_id);
+	if (blk == NULL)
+		return 0;
+	for (i = 0; i < blk->n_caches; i++) {
+		if (cls >= 0 && i % FASTMEM_N_CLASSES != (unsigned int)cls)
+			continue;
+		fastmem_counters_add(cnt, fastmem_cache_counters(&blk->caches[i]));
+	}
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore, 26.03)
+int
+rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
+{
+	struct fastmem_counters cnt;
+	int ret;
+
+	if (stats == NULL)
+		return fail(EINVAL);
+	ret = lcore_read(lcore_id, -1, &cnt);
+	if (ret < 0)
+		return ret;
+	stats->alloc_cache_hits = cnt.alloc_hits;
+	stats->alloc_cache_misses = cnt.alloc_misses;
+	stats->alloc_nomem = cnt.alloc_nomem;
+	stats->free_cache_hits = cnt.free_hits;
+	stats->free_cache_misses = cnt.free_misses;
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore_class, 26.03)
+int
+rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
+		struct rte_fastmem_lcore_class_stats *stats)
+{
+	struct fastmem_counters cnt;
+	int cls = class_of_size(class_size);
+	int ret;
+
+	if (stats == NULL || cls < 0)
+		return fail(EINVAL);
+	ret = lcore_read(lcore_id, cls, &cnt);
+	if (ret < 0)
+		return ret;
+	stats->class_size = class_size;
+	stats->alloc_cache_hits = cnt.alloc_hits;
+	stats->alloc_cache_misses = cnt.alloc_misses;
+	stats->alloc_nomem = cnt.alloc_nomem;
+	stats->free_cache_hits = cnt.free_hits;
+	stats->free_cache_misses = cnt.free_misses;
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_reset, 26.03)
+void
+rte_fastmem_stats_reset(void)
+{
+	struct fastmem_state *st;
+	struct fastmem_bin *bin;
+	unsigned int i, sidx, cls;
+
+	if (fastmem_attach() < 0)
+		return;
+	st = fastmem_state;
+	rte_spinlock_lock(&st->reg_lock);
+	for (i = 0; i < FASTMEM_MAX_BLOCKS; i++) {
+		struct rte_fastmem_block *blk = st->blocks[i];
+		unsigned int k;
+
+		if (blk == NULL)
+			continue;
+		for (k = 0; k < blk->n_caches; k++)
+			memset(fastmem_cache_counters(&blk->caches[k]), 0,
+					sizeof(struct fastmem_counters));
+	}
+	rte_spinlock_unlock(&st->reg_lock);
+	for (sidx = 0; sidx < st->n_sockets; sidx++) {
+		for (cls = 0; cls < FASTMEM_N_CLASSES; cls++) {
+			bin = fastmem_bin_of(sidx, cls);
+			rte_spinlock_lock(&bin->lock);
+			memset(&bin->direct, 0, sizeof(bin->direct));
+			bin->slab_acquires = 0;
+			bin->slab_releases = 0;
+			rte_spinlock_unlock(&bin->lock);
+		}
+	}
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+#ifndef RTE_FASTMEM_CORE_H
+#define RTE_FASTMEM_CORE_H
+
+/**
+ * @file
+ * RTE fastmem: internal definitions shared by the inline fast path of rte_fastmem.h and the
+ * library. Applications must not use anything in this file directly; it may change without
+ * notice.
+ *
+ * Every thread that allocates gets one cache block: one bounded LIFO cache per
+ * (socket, size class). The thread finds its block through one thread-local pointer, and a
+ * cache inside it by indexing, so the hit path has no lock, no atomic and no lookup.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_compat.h>
+#include <rte_per_lcore.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** log2 of the slab size: slabs are 2 MiB and 2 MiB-aligned. */
+#define RTE_FASTMEM_SLAB_SHIFT 21
+/** Slab size in bytes. */
+#define RTE_FASTMEM_SLAB_SIZE (UINT64_C(1) << RTE_FASTMEM_SLAB_SHIFT)
+/** log2 of the smallest size class (8 bytes). */
+#define RTE_FASTMEM_MIN_SHIFT 3
+/** log2 of the largest size class (1 MiB). */
+#define RTE_FASTMEM_MAX_SHIFT 20
+/** Number of size classes. */
+#define RTE_FASTMEM_NUM_CLASSES (RTE_FASTMEM_MAX_SHIFT - RTE_FASTMEM_MIN_SHIFT + 1)
+/** Largest object size served. */
+#define RTE_FASTMEM_MAX_OBJ_SIZE (UINT64_C(1) << RTE_FASTMEM_MAX_SHIFT)
+/** Object slots in one per-thread cache (the cache is exactly 2 KiB). */
+#define RTE_FASTMEM_CACHE_SLOTS 248
+/** High 16 bits of every valid handle. */
+#define RTE_FASTMEM_HANDLE_MAGIC 0xFA57u
+
+/**
+ * @internal
+ * Map an object size (already raised to its alignment) to its size class, without a loop.
+ * This and rte_fastmem_class_size() are the one place that defines the size classes.
+ *
+ * @param n
+ *   Size in bytes, 1 to RTE_FASTMEM_MAX_OBJ_SIZE.
+ * @return
+ *   Class index, 0 to RTE_FASTMEM_NUM_CLASSES - 1.
+ */
+static inline unsigned int
+rte_fastmem_size_class(uint64_t n)
+{
+	return 64 - rte_clz64((n - 1) | ((UINT64_C(1) << RTE_FASTMEM_MIN_SHIFT) - 1)) -
+		RTE_FASTMEM_MIN_SHIFT;
+}
+
+/**
+ * @internal
+ * Object size of a size class.
+ */
+static inline size_t
+rte_fastmem_class_size(unsigned int cls)
+{
+	return (size_t)1 << (cls + RTE_FASTMEM_MIN_SHIFT);
+}
+
+/**
+ * @internal
+ * One bounded LIFO cache of objects of one (socket, size class), owned by one thread.
+ * Written by its owner only; the counters sit on the same cache line as the stack top.
+ */
+struct rte_fastmem_cache {
+	uint32_t len;            /**< Objects in objs[]. */
+	uint32_t cap;            /**< Capacity; 0 while the allocator is not usable. */
+	uint32_t obj_size;       /**< Class size in bytes. */
+	uint32_t batch;          /**< Objects moved per refill or flush. */
+	uint64_t alloc_hits;     /**< Objects allocated from the cache. */
+	uint64_t free_hits;      /**< Objects freed into the cache. */
+	uint64_t alloc_misses;   /**< Objects allocated through the miss path. */
+	uint64_t free_misses;    /**< Objects freed through the miss path. */
+	uint64_t alloc_nomem;    /**< Objects that could not be allocated. */
+	uint64_t reserved;
+	void *objs[RTE_FASTMEM_CACHE_SLOTS]; /**< Cached objects, top at len - 1. */
+};
+
+/**
+ * @internal
+ * A thread's cache block: a header line and one cache per (socket, class). Its layout is the
+ * same in every thread and process, so a handle or a slab names a cache by its index.
+ */
+struct rte_fastmem_block {
+	struct rte_fastmem_cache *local; /**< Caches of the thread's own socket. */
+	struct rte_fastmem_block *next;  /**< Next block of this process. */
+	uint32_t n_caches;               /**< Number of caches: sockets x classes. */
+	uint32_t socket_idx;             /**< Index of the thread's socket. */
+	uint32_t lcore_id;               /**< Owner's lcore id, or LCORE_ID_ANY. */
+	uint32_t reg_idx;                /**< Slot in the allocator's block registry. */
+	uint32_t owned;                  /**< Owned by a live thread. */
+	uint8_t pad[RTE_CACHE_LINE_SIZE - 2 * sizeof(void *) - 5 * sizeof(uint32_t)];
+	struct rte_fastmem_cache caches[]; /**< n_caches caches. */
+};
+
+/** @internal The calling thread's cache block, NULL until its first allocation. */
+RTE_DECLARE_PER_LCORE(struct rte_fastmem_block *, rte_fastmem_tls_block);
+
+/** @internal Miss path of the inline allocation functions. */
+__rte_experimental
+void *rte_fastmem_alloc_slow(size_t size, size_t align, unsigned int flags, int socket_id);
+
+/** @internal Miss path of rte_fastmem_halloc(). */
+__rte_experimental
+void *rte_fastmem_halloc_slow(uint32_t handle, unsigned int flags);
+
+/** @internal Miss path of rte_fastmem_halloc_bulk(). */
+__rte_experimental
+int rte_fastmem_halloc_bulk_slow(uint32_t handle, void **ptrs, unsigned int n,
+		unsigned int flags);
+
+/** @internal Miss path of rte_fastmem_hfree(). */
+__rte_experimental
+void rte_fastmem_hfree_slow(uint32_t handle, void *ptr);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_FASTMEM_CORE_H */
