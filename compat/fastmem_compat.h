@@ -51,6 +51,11 @@
 #define rte_atomic_compare_exchange_weak_explicit(ptr, exp, des, succ, fail) \
 	__atomic_compare_exchange_n(ptr, exp, des, 1, succ, fail)
 
+/* <rte_telemetry.h>: the unsigned variants were called _u64. */
+#define rte_tel_data_add_dict_uint rte_tel_data_add_dict_u64
+#define rte_tel_data_add_array_uint rte_tel_data_add_array_u64
+#define RTE_TEL_UINT_VAL RTE_TEL_U64_VAL
+
 /* app/test/test.h: 22.11 registers a test command; the meson lists are added by the glue. */
 #define REGISTER_FAST_TEST(cmd, no_huge, asan, func) REGISTER_TEST_COMMAND(cmd, func)
 #define REGISTER_PERF_TEST(cmd, func) REGISTER_TEST_COMMAND(cmd, func)

@@ -34,6 +34,7 @@ if [ ! -f "$M/build.ninja" ]; then
 		{ tail -n 40 "$B/meson-setup.log"; exit 1; }
 fi
 ninja -C "$M" >"$B/ninja.log" 2>&1 || { grep -B2 -A12 -m5 'error' "$B/ninja.log" | head -n 80; tail -n 5 "$B/ninja.log"; exit 1; }
+grep -A6 'warning:' "$B/ninja.log" | head -n 60
 tail -n 1 "$B/ninja.log"
 for t in "$M/app/dpdk-test" "$M/app/test/dpdk-test"; do
 	if [ -x "$t" ]; then

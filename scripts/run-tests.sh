@@ -70,9 +70,10 @@ for mode in ${modes//,/ }; do
 		echo "=== $t [$mode] lcores $LCORES"
 		log=$REPO/build/test-$t-$mode.log
 		DPDK_TEST=$t timeout "$TMO" stdbuf -oL "$BIN" -l "$LCORES" $eal \
-			--file-prefix "fastmem_$mode" --no-telemetry --log-level=lib.fastmem:info \
+			--file-prefix "fastmem_${mode}_$$" --log-level=lib.fastmem:info \
 			< /dev/null > "$log" 2>&1
 		rc=$?
+		rm -rf "/var/run/dpdk/fastmem_${mode}_$$"
 		grep -v '^EAL: \|^TELEMETRY: \|^APP: \|^RTE>>$' "$log" | tail -n "${FASTMEM_TEST_TAIL:-40}"
 		if [ $rc = 0 ] && grep -q '^Test OK' "$log"; then
 			echo "=== $t [$mode]: PASS"

@@ -30,6 +30,6 @@ step "patch series applies with git am" scripts/check-patches.sh
 step "style check" ../shared/tools/style-check $(git ls-files '*.c' '*.h' '*.rst' 'meson.build' '*/meson.build')
 step "programming guide" make -s doc
 echo "##### unit tests, all memory modes"
-count_tests scripts/run-tests.sh nohuge,va,pa fastmem_autotest
+count_tests scripts/run-tests.sh nohuge,va,pa fastmem_autotest fastmem_telemetry_autotest
 echo "make test: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,75 +1,2927 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 fastmem authors
  */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_memory.h>
+#include <rte_memzone.h>
+#include <rte_pause.h>
+#include <rte_spinlock.h>
+#include <rte_stdatomic.h>
+
 #include <rte_fastmem.h>
+
 #include "test.h"
 
-static int
-cmpp(const void *a, const void *b)
+/*
+ * Unit tests of the fastmem allocator. Every test case initializes the allocator in its setup
+ * and tears it down in its teardown, so the cases are independent of each other. The tests use
+ * the public API only; they run with -m 1024 and keep their backing memory well below that.
+ */
+
+#define KIB(n) ((size_t)(n) << 10)
+#define MIB(n) ((size_t)(n) << 20)
+
+#define TEST_N_CLASSES 18
+#define TEST_MIN_CLASS ((size_t)8)
+#define TEST_MAX_SIZE MIB(1)
+#define TEST_SLAB MIB(2)
+
+/* A value no valid pointer array entry has: lets the tests see whether an array was touched. */
+#define SENTINEL(i) ((void *)(uintptr_t)(UINT64_C(0x5e5e000000) + 8 * (uint64_t)(i)))
+
+/* Most objects a fastmem allocator can hold in the 1 GiB the tests run with. */
+#define MAX_SLABS 512
+
+/*
+ * Helpers.
+ */
+
+static inline uint64_t
+mix64(uint64_t z)
 {
-	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+/* splitmix64: a small deterministic generator, one state per thread. */
+static inline uint64_t
+rnd(uint64_t *state)
+{
+	*state += UINT64_C(0x9E3779B97F4A7C15);
+	return mix64(*state);
+}
+
+/* Fill @p len bytes with a pattern that depends on @p seed and the offset. */
+static void
+pat_fill(void *p, size_t len, uint64_t seed)
+{
+	uint64_t base = (seed + 1) * UINT64_C(0x9E3779B97F4A7C15);
+	uint8_t *b = p;
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		w = mix64(base + i);
+		memcpy(b + i, &w, 8);
+	}
+	if (i < len) {
+		w = mix64(base + i);
+		memcpy(b + i, &w, len - i);
+	}
+}
+
+/* Check the pattern written by pat_fill(); prints the first mismatch. */
+static bool
+pat_check(const void *p, size_t len, uint64_t seed)
+{
+	uint64_t base = (seed + 1) * UINT64_C(0x9E3779B97F4A7C15);
+	const uint8_t *b = p;
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i < len; i += 8) {
+		w = mix64(base + i);
+		if (memcmp(b + i, &w, RTE_MIN((size_t)8, len - i)) != 0) {
+			printf("pattern mismatch: object %p (%zu bytes, seed %" PRIu64
+				") at offset %zu\n", p, len, seed, i);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool
+is_zero(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (b[i] != 0) {
+			printf("object %p not zeroed at offset %zu of %zu\n", p, i, len);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The class an allocation of (size, align) is served from. */
+static size_t
+class_of(size_t size, size_t align)
+{
+	size_t n = RTE_MAX(size, align != 0 ? align : (size_t)RTE_CACHE_LINE_SIZE);
+
+	return RTE_MAX((size_t)rte_align64pow2(n), TEST_MIN_CLASS);
+}
+
+static unsigned int
+class_idx(size_t cls)
+{
+	return rte_bsf64(cls) - 3;
+}
+
+/* Live objects of a class, UINT64_MAX when the statistics cannot be read. */
+static uint64_t
+class_in_use(size_t cls)
+{
+	struct rte_fastmem_class_stats cs;
+
+	if (rte_fastmem_stats_class(cls, &cs) != 0)
+		return UINT64_MAX;
+	return cs.in_use;
+}
+
+static uint64_t
+backing(void)
+{
+	struct rte_fastmem_stats st;
+
+	if (rte_fastmem_stats(&st) != 0)
+		return UINT64_MAX;
+	return st.bytes_backing;
+}
+
+/* Check that exactly @p n objects of class @p cls are live, and none of any other class. */
+static int
+check_live(size_t cls, uint64_t n)
+{
+	struct rte_fastmem_stats st;
+	size_t c;
+
+	for (c = TEST_MIN_CLASS; c <= TEST_MAX_SIZE; c <<= 1) {
+		uint64_t want = c == cls ? n : 0;
+		uint64_t got = class_in_use(c);
+
+		TEST_ASSERT_EQUAL(got, want, "class %zu: in_use %" PRIu64 ", expected %" PRIu64,
+			c, got, want);
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "rte_fastmem_stats failed");
+	TEST_ASSERT_EQUAL(st.bytes_in_use, (uint64_t)(cls * n),
+		"bytes_in_use %" PRIu64 ", expected %" PRIu64, st.bytes_in_use,
+		(uint64_t)(cls * n));
+	return TEST_SUCCESS;
+}
+
+/* Check that no object is live. */
+static int
+check_all_free(void)
+{
+	return check_live(0, 0);
+}
+
+static void
+memzone_count_cb(const struct rte_memzone *mz __rte_unused, void *arg)
+{
+	(*(unsigned int *)arg)++;
+}
+
+static unsigned int
+memzone_count(void)
+{
+	unsigned int n = 0;
+
+	rte_memzone_walk(memzone_count_cb, &n);
+	return n;
+}
+
+/* A socket id below RTE_MAX_NUMA_NODES that EAL does not know, or -1. */
+static int
+absent_socket(void)
+{
+	unsigned int i, n = rte_socket_count();
+	int s;
+
+	for (s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		bool present = false;
+
+		for (i = 0; i < n; i++)
+			if (rte_socket_id_by_idx(i) == s)
+				present = true;
+		if (!present)
+			return s;
+	}
+	return -1;
+}
+
+/* The calling lcore's socket, as an explicit socket id. */
+static int
+local_socket(void)
+{
+	int s = (int)rte_socket_id();
+
+	return s == SOCKET_ID_ANY ? rte_socket_id_by_idx(0) : s;
+}
+
+static unsigned int
+first_worker(void)
+{
+	return rte_get_next_lcore(-1, 1, 0);
+}
+
+static int
+cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(void * const *)a;
+	uintptr_t y = (uintptr_t)*(void * const *)b;
+
 	return x < y ? -1 : x > y;
 }
+
+/* Check that @p n objects of @p size bytes are pairwise disjoint. Sorts a copy. */
+static int
+check_disjoint(void * const *ptrs, unsigned int n, size_t size)
+{
+	void **s = malloc(sizeof(*s) * RTE_MAX(n, 1u));
+	unsigned int i;
+	int ret = TEST_SUCCESS;
+
+	TEST_ASSERT_NOT_NULL(s, "no memory for the check");
+	memcpy(s, ptrs, sizeof(*s) * n);
+	qsort(s, n, sizeof(*s), cmp_ptr);
+	for (i = 1; i < n; i++) {
+		if ((uintptr_t)s[i] - (uintptr_t)s[i - 1] < size) {
+			printf("objects %p and %p (%zu bytes) overlap\n", s[i - 1], s[i], size);
+			ret = TEST_FAILED;
+			break;
+		}
+	}
+	free(s);
+	return ret;
+}
+
+/*
+ * Allocate 1 MiB objects until the allocator runs out of memory (each takes a slab of its
+ * own), so that no free slab is left. The caller sets a limit first.
+ */
+static int
+exhaust_slabs(void **objs, unsigned int *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_SLABS; i++) {
+		objs[i] = rte_fastmem_alloc(TEST_MAX_SIZE, 0, 0);
+		if (objs[i] == NULL)
+			break;
+	}
+	*n = i;
+	TEST_ASSERT(i < MAX_SLABS, "limit not enforced: %u objects of 1 MiB", i);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "exhaustion: rte_errno %d, expected ENOMEM",
+		rte_errno);
+	return TEST_SUCCESS;
+}
+
+static int
+fastmem_setup(void)
+{
+	int ret = rte_fastmem_init();
+
+	TEST_ASSERT_SUCCESS(ret, "rte_fastmem_init failed: %d", ret);
+	return TEST_SUCCESS;
+}
+
+static void
+fastmem_teardown(void)
+{
+	rte_fastmem_deinit();
+}
+
+/*
+ * Initialization and teardown.
+ */
+
+/* Everything the API does while the allocator is not initialized. */
+static int
+check_uninit(const rte_fastmem_handle_t *h)
+{
+	struct rte_fastmem_lcore_class_stats lcs;
+	struct rte_fastmem_class_stats cs;
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_stats st;
+	rte_fastmem_handle_t hh = 0x1234;
+	void *ptrs[4], *nulls[3] = { NULL, NULL, NULL };
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		ptrs[i] = SENTINEL(i);
+
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc(64, 0, 0), "alloc before init");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "alloc before init: rte_errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc(8, 8, RTE_FASTMEM_F_ZERO), "alloc before init");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "alloc before init: rte_errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc_socket(64, 0, 0, SOCKET_ID_ANY),
+		"alloc_socket before init");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "alloc_socket: rte_errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc_socket(64, 0, 0, local_socket()),
+		"alloc_socket before init");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "alloc_socket: rte_errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_realloc(NULL, 64, 0), "realloc before init");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "realloc: rte_errno %d", rte_errno);
+
+	ret = rte_fastmem_alloc_bulk(ptrs, 4, 64, 0, 0);
+	TEST_ASSERT_EQUAL(ret, -ENODEV, "alloc_bulk before init: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "alloc_bulk: rte_errno %d", rte_errno);
+	ret = rte_fastmem_alloc_bulk_socket(ptrs, 4, 64, 0, 0, SOCKET_ID_ANY);
+	TEST_ASSERT_EQUAL(ret, -ENODEV, "alloc_bulk_socket before init: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "alloc_bulk_socket: rte_errno %d", rte_errno);
+	ret = rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &hh);
+	TEST_ASSERT_EQUAL(ret, -ENODEV, "hlookup before init: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "hlookup: rte_errno %d", rte_errno);
+	TEST_ASSERT_EQUAL(hh, 0x1234u, "failed hlookup wrote the handle");
+	if (h != NULL) {
+		/* A handle of a torn-down allocator. */
+		rte_errno = 0;
+		TEST_ASSERT_NULL(rte_fastmem_halloc(*h, 0), "halloc after deinit");
+		TEST_ASSERT_EQUAL(rte_errno, ENODEV, "halloc: rte_errno %d", rte_errno);
+		ret = rte_fastmem_halloc_bulk(*h, ptrs, 4, 0);
+		TEST_ASSERT_EQUAL(ret, -ENODEV, "halloc_bulk after deinit: %d", ret);
+		TEST_ASSERT_EQUAL(rte_errno, ENODEV, "halloc_bulk: rte_errno %d", rte_errno);
+		rte_fastmem_hfree(*h, NULL);
+		rte_fastmem_hfree_bulk(*h, nulls, RTE_DIM(nulls));
+	}
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		TEST_ASSERT_EQUAL(ptrs[i], SENTINEL(i), "failed bulk call wrote ptrs[%u]", i);
+
+	ret = rte_fastmem_reserve(MIB(2), SOCKET_ID_ANY);
+	TEST_ASSERT_EQUAL(ret, -ENODEV, "reserve before init: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "reserve: rte_errno %d", rte_errno);
+	ret = rte_fastmem_set_limit(SOCKET_ID_ANY, MIB(4));
+	TEST_ASSERT_EQUAL(ret, -ENODEV, "set_limit before init: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "set_limit: rte_errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(SOCKET_ID_ANY), 0u, "get_limit before init");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "get_limit: rte_errno %d", rte_errno);
+
+	ret = rte_fastmem_stats(&st);
+	TEST_ASSERT_EQUAL(ret, -ENODEV, "stats before init: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "stats: rte_errno %d", rte_errno);
+	ret = rte_fastmem_stats_class(64, &cs);
+	TEST_ASSERT_EQUAL(ret, -ENODEV, "stats_class before init: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "stats_class: rte_errno %d", rte_errno);
+	ret = rte_fastmem_stats_lcore(rte_lcore_id(), &ls);
+	TEST_ASSERT_EQUAL(ret, -ENODEV, "stats_lcore before init: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "stats_lcore: rte_errno %d", rte_errno);
+	ret = rte_fastmem_stats_lcore_class(rte_lcore_id(), 64, &lcs);
+	TEST_ASSERT_EQUAL(ret, -ENODEV, "stats_lcore_class before init: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "stats_lcore_class: rte_errno %d", rte_errno);
+
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(&st), RTE_BAD_IOVA, "virt2iova before init");
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(NULL), RTE_BAD_IOVA, "virt2iova(NULL)");
+
+	/* Harmless calls: no crash, nothing to check but that they return. */
+	rte_fastmem_free(NULL);
+	rte_fastmem_free_bulk(nulls, RTE_DIM(nulls));
+	rte_fastmem_free_bulk(NULL, 0);
+	rte_fastmem_cache_flush();
+	rte_fastmem_stats_reset();
+
+	/* Constants of the API. */
+	TEST_ASSERT_EQUAL(rte_fastmem_max_size(), TEST_MAX_SIZE, "max_size before init");
+	TEST_ASSERT_EQUAL(rte_fastmem_classes(NULL), TEST_N_CLASSES, "classes before init");
+	return TEST_SUCCESS;
+}
+
+/* Worker of test_init_deinit: allocate and free, leave one object live and some cached. */
+static int
+worker_alloc_leave(void *arg)
+{
+	void **objs = malloc(300 * sizeof(*objs));
+	void **live = arg;
+	unsigned int i;
+
+	if (objs == NULL)
+		return -ENOMEM;
+	for (i = 0; i < 300; i++) {
+		objs[i] = rte_fastmem_alloc(512, 0, 0);
+		if (objs[i] == NULL) {
+			printf("worker: allocation %u failed: %d\n", i, rte_errno);
+			rte_fastmem_free_bulk(objs, i);
+			free(objs);
+			return -1;
+		}
+		pat_fill(objs[i], 512, i);
+	}
+	for (i = 0; i < 300; i++) {
+		if (!pat_check(objs[i], 512, i)) {
+			free(objs);
+			return -1;
+		}
+	}
+	for (i = 1; i < 300; i++)
+		rte_fastmem_free(objs[i]);
+	*live = objs[0];
+	free(objs);
+	return 0;
+}
+
+static int
+test_init_deinit(void)
+{
+	unsigned int cycle, mz0, mz_state, worker = first_worker();
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_stats st;
+	rte_fastmem_handle_t h;
+	void *p, *q, *wlive;
+	int ret;
+
+	/* Nothing of fastmem exists yet: the suite starts uninitialized. */
+	mz0 = memzone_count();
+	TEST_ASSERT_SUCCESS(check_uninit(NULL), "API misbehaves before init");
+
+	for (cycle = 0; cycle < 3; cycle++) {
+		ret = rte_fastmem_init();
+		TEST_ASSERT_SUCCESS(ret, "init (cycle %u): %d", cycle, ret);
+		mz_state = memzone_count();
+		TEST_ASSERT(mz_state > mz0, "init reserved no memzone for its state");
+		rte_errno = 0;
+		ret = rte_fastmem_init();
+		TEST_ASSERT_EQUAL(ret, -EBUSY, "second init: %d, expected -EBUSY", ret);
+		TEST_ASSERT_EQUAL(rte_errno, EBUSY, "second init: rte_errno %d", rte_errno);
+		TEST_ASSERT_EQUAL(memzone_count(), mz_state, "second init reserved a memzone");
+
+		/* A fresh allocator: no memory, no counts, no limit. */
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats after init");
+		TEST_ASSERT_EQUAL(st.bytes_backing, 0u, "backing memory right after init");
+		TEST_ASSERT_EQUAL(st.bytes_in_use, 0u, "bytes in use right after init");
+		TEST_ASSERT_EQUAL(st.alloc_total, 0u, "alloc_total right after init");
+		TEST_ASSERT_EQUAL(st.free_total, 0u, "free_total right after init");
+		TEST_ASSERT_EQUAL(st.alloc_nomem, 0u, "alloc_nomem right after init");
+		TEST_ASSERT_EQUAL(st.n_classes, TEST_N_CLASSES, "n_classes %u", st.n_classes);
+		TEST_ASSERT_EQUAL(rte_fastmem_get_limit(SOCKET_ID_ANY), SIZE_MAX,
+			"limit right after init");
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(rte_lcore_id(), &ls), "stats_lcore");
+		TEST_ASSERT(ls.alloc_cache_hits == 0 && ls.alloc_cache_misses == 0 &&
+			ls.free_cache_hits == 0 && ls.free_cache_misses == 0 &&
+			ls.alloc_nomem == 0, "lcore counters not 0 right after init");
+
+		p = rte_fastmem_alloc(100, 0, 0);
+		TEST_ASSERT_NOT_NULL(p, "alloc after init (cycle %u): %d", cycle, rte_errno);
+		pat_fill(p, 100, cycle);
+		q = rte_fastmem_alloc(TEST_MAX_SIZE, 0, RTE_FASTMEM_F_ZERO);
+		TEST_ASSERT_NOT_NULL(q, "alloc of 1 MiB: %d", rte_errno);
+		TEST_ASSERT(is_zero(q, TEST_MAX_SIZE), "zeroed object");
+		TEST_ASSERT(backing() > 0 && backing() != UINT64_MAX, "no backing memory");
+		TEST_ASSERT(memzone_count() > mz_state, "backing memory is not in memzones");
+		TEST_ASSERT(pat_check(p, 100, cycle), "object content");
+		TEST_ASSERT(class_in_use(128) == 1 && class_in_use(TEST_MAX_SIZE) == 1,
+			"in_use after the first allocations");
+
+		if (worker < RTE_MAX_LCORE) {
+			/* The worker has not allocated from this allocator yet. */
+			TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(worker, &ls), "stats_lcore");
+			TEST_ASSERT(ls.alloc_cache_hits == 0 && ls.alloc_cache_misses == 0 &&
+				ls.free_cache_hits == 0 && ls.free_cache_misses == 0,
+				"worker counters not 0 in a new allocator (cycle %u)", cycle);
+			wlive = NULL;
+			rte_eal_remote_launch(worker_alloc_leave, &wlive, worker);
+			ret = rte_eal_wait_lcore(worker);
+			TEST_ASSERT_SUCCESS(ret, "worker failed (cycle %u)", cycle);
+			TEST_ASSERT_EQUAL(class_in_use(512), 1u,
+				"in_use of the worker's class (cycle %u): %" PRIu64, cycle,
+				class_in_use(512));
+			TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(worker, &ls), "stats_lcore");
+			TEST_ASSERT_EQUAL(ls.alloc_cache_hits + ls.alloc_cache_misses, 300u,
+				"worker allocations counted: %" PRIu64,
+				ls.alloc_cache_hits + ls.alloc_cache_misses);
+			TEST_ASSERT_EQUAL(ls.free_cache_hits + ls.free_cache_misses, 299u,
+				"worker frees counted");
+			TEST_ASSERT_NOT_EQUAL(rte_fastmem_virt2iova(wlive), RTE_BAD_IOVA,
+				"worker object has no IOVA");
+		}
+
+		ret = rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h);
+		TEST_ASSERT_SUCCESS(ret, "hlookup: %d", ret);
+		TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, MIB(300)), "set_limit");
+		rte_fastmem_free(p);
+		/* q (and the worker's object) stay live: deinit drops them. */
+		rte_fastmem_deinit();
+
+		TEST_ASSERT_EQUAL(memzone_count(), mz0,
+			"deinit left %u memzones", memzone_count() - mz0);
+		TEST_ASSERT_SUCCESS(check_uninit(&h), "API misbehaves after deinit");
+		/* deinit of a torn-down allocator is a no-op. */
+		rte_fastmem_deinit();
+		TEST_ASSERT_EQUAL(memzone_count(), mz0, "second deinit");
+	}
+	return TEST_SUCCESS;
+}
+
+/*
+ * Limits and reservations.
+ */
+
+static int
+test_limit_api(void)
+{
+	int s, bad = absent_socket(), sock = local_socket();
+	unsigned int i;
+	int ret;
+
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(SOCKET_ID_ANY), SIZE_MAX, "default limit");
+	for (i = 0; i < rte_socket_count(); i++) {
+		s = rte_socket_id_by_idx(i);
+		TEST_ASSERT_EQUAL(rte_fastmem_get_limit(s), SIZE_MAX, "default limit of %d", s);
+	}
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(sock, MIB(10)), "set_limit(local socket)");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(sock), MIB(10), "limit of the local socket");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(SOCKET_ID_ANY), MIB(10),
+		"SOCKET_ID_ANY is the calling thread's socket");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, MIB(20)), "set_limit(ANY)");
+	for (i = 0; i < rte_socket_count(); i++) {
+		s = rte_socket_id_by_idx(i);
+		TEST_ASSERT_EQUAL(rte_fastmem_get_limit(s), MIB(20),
+			"set_limit(SOCKET_ID_ANY) did not set socket %d", s);
+	}
+
+	/* Bad sockets. */
+	ret = rte_fastmem_set_limit(-2, MIB(1));
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "set_limit(-2): %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "set_limit(-2): rte_errno %d", rte_errno);
+	ret = rte_fastmem_set_limit(RTE_MAX_NUMA_NODES, MIB(1));
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "set_limit(RTE_MAX_NUMA_NODES): %d", ret);
+	ret = rte_fastmem_set_limit(INT_MAX, MIB(1));
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "set_limit(INT_MAX): %d", ret);
+	if (bad >= 0) {
+		ret = rte_fastmem_set_limit(bad, MIB(1));
+		TEST_ASSERT_EQUAL(ret, -EINVAL, "set_limit(absent socket %d): %d", bad, ret);
+	}
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(-2), 0u, "get_limit(-2)");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "get_limit(-2): rte_errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(RTE_MAX_NUMA_NODES), 0u, "get_limit(MAX)");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "get_limit(MAX): rte_errno %d", rte_errno);
+	if (bad >= 0) {
+		rte_errno = 0;
+		TEST_ASSERT_EQUAL(rte_fastmem_get_limit(bad), 0u, "get_limit(absent)");
+		TEST_ASSERT_EQUAL(rte_errno, EINVAL, "get_limit(absent): rte_errno %d",
+			rte_errno);
+	}
+	/* Failed calls changed nothing. */
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(sock), MIB(20), "failed set_limit changed it");
+
+	/* A limit of 0 is a valid limit: get_limit returns 0 without an error. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 0), "set_limit(0)");
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(sock), 0u, "limit 0");
+	TEST_ASSERT_EQUAL(rte_errno, 0, "get_limit of a 0 limit set rte_errno %d", rte_errno);
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "unlimit");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(SOCKET_ID_ANY), SIZE_MAX, "unlimited");
+	return TEST_SUCCESS;
+}
+
+static int
+test_reserve(void)
+{
+	unsigned int mz0 = memzone_count(), mz1;
+	int bad = absent_socket(), sock = local_socket();
+	uint64_t b0, b1, b2, b;
+	void *p[2], *q[10];
+	unsigned int i;
+	int ret;
+
+	b0 = backing();
+	TEST_ASSERT_EQUAL(b0, 0u, "backing before any allocation: %" PRIu64, b0);
+
+	/* Bad arguments change nothing. */
+	ret = rte_fastmem_reserve(0, SOCKET_ID_ANY);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "reserve(0): %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "reserve(0): rte_errno %d", rte_errno);
+	ret = rte_fastmem_reserve(MIB(2), -2);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "reserve(socket -2): %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "reserve(socket -2): rte_errno %d", rte_errno);
+	ret = rte_fastmem_reserve(MIB(2), RTE_MAX_NUMA_NODES);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "reserve(RTE_MAX_NUMA_NODES): %d", ret);
+	if (bad >= 0) {
+		ret = rte_fastmem_reserve(MIB(2), bad);
+		TEST_ASSERT_EQUAL(ret, -EINVAL, "reserve(absent socket %d): %d", bad, ret);
+	}
+	TEST_ASSERT_EQUAL(backing(), b0, "failed reserve changed the backing memory");
+	TEST_ASSERT_EQUAL(memzone_count(), mz0, "failed reserve reserved a memzone");
+
+	/* Reservations are rounded up to whole slabs, cumulative, and really memzones. */
+	ret = rte_fastmem_reserve(1, SOCKET_ID_ANY);
+	TEST_ASSERT_SUCCESS(ret, "reserve(1): %d", ret);
+	b1 = backing();
+	TEST_ASSERT(b1 >= b0 + TEST_SLAB, "reserve(1) added %" PRIu64 " bytes", b1 - b0);
+	TEST_ASSERT_EQUAL(b1 % TEST_SLAB, 0u, "backing not whole slabs: %" PRIu64, b1);
+	mz1 = memzone_count();
+	TEST_ASSERT(mz1 > mz0, "reserve added no memzone");
+	ret = rte_fastmem_reserve(MIB(3), sock);
+	TEST_ASSERT_SUCCESS(ret, "reserve(3 MiB, socket %d): %d", sock, ret);
+	b2 = backing();
+	TEST_ASSERT(b2 >= b1 + MIB(4), "reserve(3 MiB) added %" PRIu64 " bytes", b2 - b1);
+	TEST_ASSERT_EQUAL(b2 % TEST_SLAB, 0u, "backing not whole slabs: %" PRIu64, b2);
+	TEST_ASSERT(memzone_count() > mz1, "second reserve added no memzone");
+
+	/* Reserved memory serves allocations: three objects in two classes, no growth. */
+	for (i = 0; i < RTE_DIM(p); i++) {
+		p[i] = rte_fastmem_alloc(KIB(256), 0, 0);
+		TEST_ASSERT_NOT_NULL(p[i], "alloc from reserved memory: %d", rte_errno);
+	}
+	for (i = 0; i < RTE_DIM(q); i++) {
+		q[i] = rte_fastmem_alloc(64, 0, 0);
+		TEST_ASSERT_NOT_NULL(q[i], "alloc from reserved memory: %d", rte_errno);
+	}
+	TEST_ASSERT_EQUAL(backing(), b2, "allocation grew backing despite the reservation");
+	rte_fastmem_free_bulk(p, RTE_DIM(p));
+	rte_fastmem_free_bulk(q, RTE_DIM(q));
+
+	/* The limit is honoured, exactly. */
+	b = backing();
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, b + MIB(4)), "set_limit");
+	ret = rte_fastmem_reserve(MIB(4), SOCKET_ID_ANY);
+	TEST_ASSERT_SUCCESS(ret, "reserve up to the limit: %d", ret);
+	TEST_ASSERT_EQUAL(backing(), b + MIB(4), "reserve up to the limit added %" PRIu64,
+		backing() - b);
+	rte_errno = 0;
+	ret = rte_fastmem_reserve(1, SOCKET_ID_ANY);
+	TEST_ASSERT_EQUAL(ret, -ENOMEM, "reserve beyond the limit: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "reserve beyond the limit: rte_errno %d",
+		rte_errno);
+	ret = rte_fastmem_reserve(SIZE_MAX, sock);
+	TEST_ASSERT_EQUAL(ret, -ENOMEM, "reserve(SIZE_MAX): %d", ret);
+	ret = rte_fastmem_reserve(SIZE_MAX - MIB(1), sock);
+	TEST_ASSERT_EQUAL(ret, -ENOMEM, "reserve(SIZE_MAX - 1 MiB): %d", ret);
+	TEST_ASSERT_EQUAL(backing(), b + MIB(4), "failed reserve changed the backing memory");
+
+	/* Raising the limit allows growth again. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(sock, SIZE_MAX), "set_limit");
+	ret = rte_fastmem_reserve(MIB(2), SOCKET_ID_ANY);
+	TEST_ASSERT_SUCCESS(ret, "reserve after raising the limit: %d", ret);
+	TEST_ASSERT(backing() >= b + MIB(6), "reserve after raising the limit");
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+static int
+test_limit_exhaustion(void)
+{
+	struct rte_fastmem_lcore_class_stats lcs;
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_class_stats cs;
+	struct rte_fastmem_stats st;
+	unsigned int i, n;
+	void *objs[64];
+	uintptr_t last;
+	uint64_t b;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, MIB(4)), "set_limit");
+	rte_fastmem_stats_reset();
+
+	for (n = 0; n < RTE_DIM(objs); n++) {
+		objs[n] = rte_fastmem_alloc(KIB(256), 0, 0);
+		if (objs[n] == NULL)
+			break;
+		pat_fill(objs[n], KIB(256), n);
+	}
+	TEST_ASSERT(n > 0, "nothing allocated under a 4 MiB limit: %d", rte_errno);
+	TEST_ASSERT(n < RTE_DIM(objs), "limit not enforced: %u objects of 256 KiB", n);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "exhaustion: rte_errno %d", rte_errno);
+	b = backing();
+	TEST_ASSERT(b > 0 && b <= MIB(4), "backing %" PRIu64 " beyond the 4 MiB limit", b);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc_socket(KIB(256), 0, 0, local_socket()),
+		"explicit socket over the limit");
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "explicit socket: rte_errno %d", rte_errno);
+	TEST_ASSERT_NULL(rte_fastmem_alloc(KIB(256), 0, 0), "over the limit");
+
+	/* Counters: n objects allocated, 3 that could not be. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(KIB(256), &cs), "stats_class");
+	TEST_ASSERT_EQUAL(cs.alloc_nomem, 3u, "class alloc_nomem %" PRIu64, cs.alloc_nomem);
+	TEST_ASSERT_EQUAL(cs.alloc_cache_hits + cs.alloc_cache_misses, n,
+		"class allocations %" PRIu64 ", expected %u",
+		cs.alloc_cache_hits + cs.alloc_cache_misses, n);
+	TEST_ASSERT_EQUAL(cs.in_use, n, "class in_use %" PRIu64, cs.in_use);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.alloc_nomem, 3u, "alloc_nomem %" PRIu64, st.alloc_nomem);
+	TEST_ASSERT_EQUAL(st.alloc_total, n, "alloc_total %" PRIu64, st.alloc_total);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(rte_lcore_id(), &ls), "stats_lcore");
+	TEST_ASSERT_EQUAL(ls.alloc_nomem, 3u, "lcore alloc_nomem %" PRIu64, ls.alloc_nomem);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(rte_lcore_id(), KIB(256), &lcs),
+		"stats_lcore_class");
+	TEST_ASSERT_EQUAL(lcs.alloc_nomem, 3u, "lcore class alloc_nomem");
+	TEST_ASSERT_EQUAL(lcs.class_size, KIB(256), "lcore class size");
+
+	/* Recovery after a free: the freed object serves the next allocation. */
+	last = (uintptr_t)objs[n - 1];
+	rte_fastmem_free(objs[n - 1]);
+	objs[n - 1] = rte_fastmem_alloc(KIB(256), 0, 0);
+	TEST_ASSERT_EQUAL((uintptr_t)objs[n - 1], last, "freed object not reused");
+	pat_fill(objs[n - 1], KIB(256), n - 1);
+	for (i = 0; i < n; i++)
+		TEST_ASSERT(pat_check(objs[i], KIB(256), i), "object %u corrupted", i);
+
+	/* Recovery after freeing everything: another class gets the memory, no growth. */
+	rte_fastmem_free_bulk(objs, n);
+	rte_fastmem_cache_flush();
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left after freeing all");
+	for (i = 0; i < 8; i++) {
+		objs[i] = rte_fastmem_alloc(KIB(64), 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc of another class after frees: %d",
+			rte_errno);
+	}
+	TEST_ASSERT_EQUAL(backing(), b, "backing grew under the limit");
+	rte_fastmem_free_bulk(objs, 8);
+
+	/* Raising the limit lifts the failure. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "set_limit");
+	for (i = 0; i < 6; i++) {
+		objs[i] = rte_fastmem_alloc(TEST_MAX_SIZE, 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc after raising the limit: %d", rte_errno);
+	}
+	TEST_ASSERT(backing() > b, "backing did not grow after raising the limit");
+	rte_fastmem_free_bulk(objs, 6);
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+static int
+test_limit_zero(void)
+{
+	struct rte_fastmem_stats st;
+	rte_fastmem_handle_t h;
+	void *ptrs[4], *p, *big;
+	unsigned int i;
+	uint64_t b;
+	int ret;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 0), "set_limit(0)");
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h), "hlookup");
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		ptrs[i] = SENTINEL(i);
+	rte_fastmem_stats_reset();
+
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc(64, 0, 0), "alloc under limit 0");
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "alloc: rte_errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc_socket(64, 0, 0, local_socket()), "alloc_socket");
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "alloc_socket: rte_errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_halloc(h, 0), "halloc under limit 0");
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "halloc: rte_errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_realloc(NULL, 64, 0), "realloc under limit 0");
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "realloc: rte_errno %d", rte_errno);
+	ret = rte_fastmem_alloc_bulk(ptrs, 4, 64, 0, 0);
+	TEST_ASSERT_EQUAL(ret, -ENOMEM, "alloc_bulk under limit 0: %d", ret);
+	ret = rte_fastmem_halloc_bulk(h, ptrs, 4, 0);
+	TEST_ASSERT_EQUAL(ret, -ENOMEM, "halloc_bulk under limit 0: %d", ret);
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		TEST_ASSERT_EQUAL(ptrs[i], SENTINEL(i), "failed bulk wrote ptrs[%u]", i);
+	ret = rte_fastmem_reserve(MIB(2), SOCKET_ID_ANY);
+	TEST_ASSERT_EQUAL(ret, -ENOMEM, "reserve under limit 0: %d", ret);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.bytes_backing, 0u, "backing under limit 0");
+	TEST_ASSERT_EQUAL(st.alloc_total, 0u, "alloc_total under limit 0");
+	TEST_ASSERT_EQUAL(st.alloc_nomem, 12u, "alloc_nomem %" PRIu64 ", expected 12",
+		st.alloc_nomem);
+
+	/* Memory reserved before the limit keeps serving under a limit of 0. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "set_limit");
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(MIB(8), SOCKET_ID_ANY), "reserve");
+	b = backing();
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 0), "set_limit(0)");
+	p = rte_fastmem_alloc(64, 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "existing memory does not serve under limit 0: %d", rte_errno);
+	big = rte_fastmem_alloc(TEST_MAX_SIZE, 0, 0);
+	TEST_ASSERT_NOT_NULL(big, "existing free slab does not serve under limit 0: %d",
+		rte_errno);
+	TEST_ASSERT_EQUAL(backing(), b, "backing changed under limit 0");
+	rte_fastmem_free(p);
+	rte_fastmem_free(big);
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+static int
+test_limit_below_current(void)
+{
+	int sock = local_socket();
+	void *objs[MAX_SLABS];
+	unsigned int i, n;
+	uint64_t b;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(MIB(8), sock), "reserve");
+	b = backing();
+	TEST_ASSERT(b >= MIB(8), "reserve(8 MiB) gave %" PRIu64 " bytes", b);
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(sock, MIB(2)), "limit below the backing");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(sock), MIB(2), "get_limit");
+	TEST_ASSERT_EQUAL(backing(), b, "a lower limit shrank the backing");
+
+	/* Every reserved slab still serves; nothing grows. A 1 MiB object takes a slab. */
+	TEST_ASSERT_SUCCESS(exhaust_slabs(objs, &n), "exhaustion");
+	TEST_ASSERT(n >= MIB(8) / TEST_SLAB,
+		"only %u slabs of the 8 MiB reservation served under a lower limit", n);
+	TEST_ASSERT_EQUAL(backing(), b, "backing changed under a limit below it");
+	for (i = 0; i < n; i++)
+		pat_fill(objs[i], TEST_MAX_SIZE, i);
+	for (i = 0; i < n; i++)
+		TEST_ASSERT(pat_check(objs[i], TEST_MAX_SIZE, i), "object %u corrupted", i);
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(MIB(2), sock), -ENOMEM, "reserve over the limit");
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "reserve: rte_errno %d", rte_errno);
+	rte_fastmem_free_bulk(objs, n);
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+/*
+ * Argument checking.
+ */
+
+static int
+check_alloc_fails(size_t size, size_t align, unsigned int flags, int socket, int err)
+{
+	rte_fastmem_handle_t h = 0x4321;
+	void *ptrs[3];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		ptrs[i] = SENTINEL(i);
+	if (socket == SOCKET_ID_ANY) {
+		rte_errno = 0;
+		TEST_ASSERT_NULL(rte_fastmem_alloc(size, align, flags),
+			"alloc(%zu, %zu, %#x) succeeded", size, align, flags);
+		TEST_ASSERT_EQUAL(rte_errno, err, "alloc(%zu, %zu, %#x): rte_errno %d, expected %d",
+			size, align, flags, rte_errno, err);
+		ret = rte_fastmem_alloc_bulk(ptrs, 3, size, align, flags);
+		TEST_ASSERT_EQUAL(ret, -err, "alloc_bulk(%zu, %zu, %#x): %d, expected %d",
+			size, align, flags, ret, -err);
+		TEST_ASSERT_EQUAL(rte_errno, err, "alloc_bulk: rte_errno %d", rte_errno);
+		if (flags == 0) {
+			rte_errno = 0;
+			TEST_ASSERT_NULL(rte_fastmem_realloc(NULL, size, align),
+				"realloc(NULL, %zu, %zu) succeeded", size, align);
+			TEST_ASSERT_EQUAL(rte_errno, err, "realloc(NULL, %zu, %zu): rte_errno %d",
+				size, align, rte_errno);
+		}
+	}
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc_socket(size, align, flags, socket),
+		"alloc_socket(%zu, %zu, %#x, %d) succeeded", size, align, flags, socket);
+	TEST_ASSERT_EQUAL(rte_errno, err, "alloc_socket(%zu, %zu, %#x, %d): rte_errno %d",
+		size, align, flags, socket, rte_errno);
+	ret = rte_fastmem_alloc_bulk_socket(ptrs, 3, size, align, flags, socket);
+	TEST_ASSERT_EQUAL(ret, -err, "alloc_bulk_socket(%zu, %zu, %#x, %d): %d", size, align,
+		flags, socket, ret);
+	TEST_ASSERT_EQUAL(rte_errno, err, "alloc_bulk_socket: rte_errno %d", rte_errno);
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		TEST_ASSERT_EQUAL(ptrs[i], SENTINEL(i), "failed bulk wrote ptrs[%u]", i);
+	if (flags == 0) {
+		ret = rte_fastmem_hlookup(size, align, socket, &h);
+		TEST_ASSERT_EQUAL(ret, -err, "hlookup(%zu, %zu, %d): %d", size, align, socket,
+			ret);
+		TEST_ASSERT_EQUAL(rte_errno, err, "hlookup: rte_errno %d", rte_errno);
+		TEST_ASSERT_EQUAL(h, 0x4321u, "failed hlookup wrote the handle");
+	}
+	return TEST_SUCCESS;
+}
+
+static int
+test_alloc_errors(void)
+{
+	static const size_t bad_aligns[] = { 3, 5, 48, 96, 1000, 4097, 3 * KIB(64),
+		MIB(2), MIB(4), (size_t)1 << 40, SIZE_MAX / 2 + 1, SIZE_MAX };
+	static const size_t big_sizes[] = { TEST_MAX_SIZE + 1, MIB(2), (size_t)1 << 40,
+		SIZE_MAX / 2, SIZE_MAX - 63, SIZE_MAX - 1, SIZE_MAX };
+	static const unsigned int bad_flags[] = { 2, 4, 0x100, 0x80000000u,
+		RTE_FASTMEM_F_ZERO | 2, UINT_MAX };
+	const int bad_sockets[] = { -2, -100, RTE_MAX_NUMA_NODES, RTE_MAX_NUMA_NODES + 1,
+		INT_MAX, INT_MIN };
+	int absent = absent_socket();
+	rte_fastmem_handle_t h, bad_h[] = { 0, 1, UINT32_MAX, 0xFA57FFFFu, 0xFA560000u,
+		0x0000FA57u };
+	struct rte_fastmem_stats st;
+	void *ptrs[3], *p;
+	unsigned int i;
+	int ret;
+
+	/* Size 0. */
+	TEST_ASSERT_SUCCESS(check_alloc_fails(0, 0, 0, SOCKET_ID_ANY, EINVAL), "size 0");
+	TEST_ASSERT_SUCCESS(check_alloc_fails(0, 8, 0, local_socket(), EINVAL), "size 0");
+	/* Too big. */
+	for (i = 0; i < RTE_DIM(big_sizes); i++) {
+		TEST_ASSERT_SUCCESS(check_alloc_fails(big_sizes[i], 0, 0, SOCKET_ID_ANY, E2BIG),
+			"size %zu", big_sizes[i]);
+		TEST_ASSERT_SUCCESS(check_alloc_fails(big_sizes[i], 8, 0, local_socket(),
+			E2BIG), "size %zu", big_sizes[i]);
+	}
+	/* Bad alignments. */
+	for (i = 0; i < RTE_DIM(bad_aligns); i++) {
+		TEST_ASSERT_SUCCESS(check_alloc_fails(64, bad_aligns[i], 0, SOCKET_ID_ANY,
+			EINVAL), "align %zu", bad_aligns[i]);
+		TEST_ASSERT_SUCCESS(check_alloc_fails(1, bad_aligns[i], 0, local_socket(),
+			EINVAL), "align %zu", bad_aligns[i]);
+	}
+	/* Unknown flags. */
+	for (i = 0; i < RTE_DIM(bad_flags); i++) {
+		TEST_ASSERT_SUCCESS(check_alloc_fails(64, 0, bad_flags[i], SOCKET_ID_ANY,
+			EINVAL), "flags %#x", bad_flags[i]);
+		TEST_ASSERT_SUCCESS(check_alloc_fails(8, 8, bad_flags[i], local_socket(),
+			EINVAL), "flags %#x", bad_flags[i]);
+	}
+	/* Bad sockets. */
+	for (i = 0; i < RTE_DIM(bad_sockets); i++)
+		TEST_ASSERT_SUCCESS(check_alloc_fails(64, 0, 0, bad_sockets[i], EINVAL),
+			"socket %d", bad_sockets[i]);
+	if (absent >= 0)
+		TEST_ASSERT_SUCCESS(check_alloc_fails(64, 0, 0, absent, EINVAL),
+			"absent socket %d", absent);
+
+	/* Bulk calls: NULL array, n == 0. */
+	ret = rte_fastmem_alloc_bulk(NULL, 4, 64, 0, 0);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "alloc_bulk(NULL, 4): %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "alloc_bulk(NULL): rte_errno %d", rte_errno);
+	ret = rte_fastmem_alloc_bulk_socket(NULL, 4, 64, 0, 0, SOCKET_ID_ANY);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "alloc_bulk_socket(NULL, 4): %d", ret);
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		ptrs[i] = SENTINEL(i);
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, 0, 64, 0, 0), "alloc_bulk(n 0)");
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(NULL, 0, 64, 0, 0), "alloc_bulk(NULL, 0)");
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk_socket(ptrs, 0, 64, 0, 0, local_socket()),
+		"alloc_bulk_socket(n 0)");
+
+	/* Handles: NULL output, bad handles, bad flags. */
+	ret = rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, NULL);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "hlookup(NULL handle): %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "hlookup(NULL): rte_errno %d", rte_errno);
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h), "hlookup");
+	for (i = 0; i < RTE_DIM(bad_h); i++) {
+		rte_errno = 0;
+		TEST_ASSERT_NULL(rte_fastmem_halloc(bad_h[i], 0), "halloc(%#x)", bad_h[i]);
+		TEST_ASSERT_EQUAL(rte_errno, EINVAL, "halloc(%#x): rte_errno %d", bad_h[i],
+			rte_errno);
+		ret = rte_fastmem_halloc_bulk(bad_h[i], ptrs, 3, 0);
+		TEST_ASSERT_EQUAL(ret, -EINVAL, "halloc_bulk(%#x): %d", bad_h[i], ret);
+		TEST_ASSERT_EQUAL(rte_errno, EINVAL, "halloc_bulk: rte_errno %d", rte_errno);
+		rte_fastmem_hfree(bad_h[i], NULL);
+	}
+	for (i = 0; i < RTE_DIM(bad_flags); i++) {
+		rte_errno = 0;
+		TEST_ASSERT_NULL(rte_fastmem_halloc(h, bad_flags[i]), "halloc(flags %#x)",
+			bad_flags[i]);
+		TEST_ASSERT_EQUAL(rte_errno, EINVAL, "halloc(flags): rte_errno %d", rte_errno);
+		ret = rte_fastmem_halloc_bulk(h, ptrs, 3, bad_flags[i]);
+		TEST_ASSERT_EQUAL(ret, -EINVAL, "halloc_bulk(flags %#x): %d", bad_flags[i], ret);
+	}
+	ret = rte_fastmem_halloc_bulk(h, NULL, 3, 0);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "halloc_bulk(NULL, 3): %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "halloc_bulk(NULL): rte_errno %d", rte_errno);
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, NULL, 0, 0), "halloc_bulk(NULL, 0)");
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, ptrs, 0, 0), "halloc_bulk(n 0)");
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		TEST_ASSERT_EQUAL(ptrs[i], SENTINEL(i), "failed bulk wrote ptrs[%u]", i);
+
+	/* Harmless no-ops. */
+	rte_fastmem_free(NULL);
+	rte_fastmem_free_bulk(NULL, 0);
+	rte_fastmem_hfree(h, NULL);
+	rte_fastmem_hfree_bulk(h, NULL, 0);
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(NULL), RTE_BAD_IOVA, "virt2iova(NULL)");
+
+	/* No failed call reserved memory, allocated or counted anything. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.bytes_backing, 0u, "failed calls reserved memory");
+	TEST_ASSERT_EQUAL(st.alloc_total, 0u, "failed calls counted as allocations");
+	TEST_ASSERT_EQUAL(st.alloc_nomem, 0u, "argument errors counted as out of memory");
+	TEST_ASSERT_SUCCESS(check_all_free(), "failed calls left objects");
+
+	/* The largest valid requests succeed. */
+	p = rte_fastmem_alloc(TEST_MAX_SIZE, TEST_MAX_SIZE, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc(max, max): %d", rte_errno);
+	TEST_ASSERT_EQUAL((uintptr_t)p % TEST_MAX_SIZE, 0u, "alignment");
+	rte_fastmem_free(p);
+	p = rte_fastmem_alloc(1, TEST_MAX_SIZE, RTE_FASTMEM_F_ZERO);
+	TEST_ASSERT_NOT_NULL(p, "alloc(1, max): %d", rte_errno);
+	TEST_ASSERT_SUCCESS(check_live(TEST_MAX_SIZE, 1), "class of alloc(1, max)");
+	rte_fastmem_free(p);
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+/*
+ * Size classes and alignment.
+ */
+
+static int
+test_classes(void)
+{
+	size_t sizes[TEST_N_CLASSES + 1];
+	struct rte_fastmem_class_stats cs;
+	unsigned int i, n;
+
+	TEST_ASSERT_EQUAL(rte_fastmem_max_size(), TEST_MAX_SIZE, "max_size %zu",
+		rte_fastmem_max_size());
+	n = rte_fastmem_classes(NULL);
+	TEST_ASSERT_EQUAL(n, TEST_N_CLASSES, "%u classes", n);
+	sizes[TEST_N_CLASSES] = 12345;
+	TEST_ASSERT_EQUAL(rte_fastmem_classes(sizes), n, "classes(sizes)");
+	TEST_ASSERT_EQUAL(sizes[TEST_N_CLASSES], 12345u, "classes() wrote past the classes");
+	for (i = 0; i < n; i++) {
+		TEST_ASSERT_EQUAL(sizes[i], TEST_MIN_CLASS << i, "class %u is %zu", i, sizes[i]);
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(sizes[i], &cs), "stats_class(%zu)",
+			sizes[i]);
+		TEST_ASSERT_EQUAL(cs.class_size, sizes[i], "class_size %zu", cs.class_size);
+	}
+	TEST_ASSERT_EQUAL(sizes[n - 1], rte_fastmem_max_size(), "largest class");
+	return TEST_SUCCESS;
+}
+
+/* Allocate two objects of (size, align), check their class, alignment and content. */
+static int
+check_size(size_t size, size_t align)
+{
+	size_t cls = class_of(size, align);
+	void *p, *q;
+
+	p = rte_fastmem_alloc(size, align, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc(%zu, %zu): %d", size, align, rte_errno);
+	q = rte_fastmem_alloc(size, align, 0);
+	TEST_ASSERT_NOT_NULL(q, "alloc(%zu, %zu): %d", size, align, rte_errno);
+	TEST_ASSERT((uintptr_t)p % cls == 0 && (uintptr_t)q % cls == 0,
+		"alloc(%zu, %zu): %p/%p not aligned to the class size %zu", size, align, p, q,
+		cls);
+	if (align != 0)
+		TEST_ASSERT((uintptr_t)p % align == 0, "alignment %zu", align);
+	TEST_ASSERT_SUCCESS(check_live(cls, 2), "alloc(%zu, %zu) not served from class %zu",
+		size, align, cls);
+	pat_fill(p, size, 1);
+	pat_fill(q, size, 2);
+	TEST_ASSERT(pat_check(p, size, 1) && pat_check(q, size, 2),
+		"alloc(%zu, %zu): objects overlap", size, align);
+	rte_fastmem_free(p);
+	rte_fastmem_free(q);
+	TEST_ASSERT_SUCCESS(check_all_free(), "alloc(%zu, %zu): objects left", size, align);
+	return TEST_SUCCESS;
+}
+
+static int
+test_class_boundaries(void)
+{
+	unsigned int k;
+	size_t s;
+	int d;
+
+	for (k = 3; k <= 20; k++) {
+		for (d = -1; d <= 1; d++) {
+			s = ((size_t)1 << k) + d;
+			if (s > TEST_MAX_SIZE)
+				continue;
+			TEST_ASSERT_SUCCESS(check_size(s, 1), "size %zu, align 1", s);
+			TEST_ASSERT_SUCCESS(check_size(s, 0), "size %zu, align 0", s);
+		}
+	}
+	for (s = 1; s <= 8; s++)
+		TEST_ASSERT_SUCCESS(check_size(s, 1), "size %zu", s);
+	/* Align 0 means a cache line: an 8-byte object comes from the 64-byte class. */
+	TEST_ASSERT_EQUAL(class_of(8, 0), (size_t)RTE_CACHE_LINE_SIZE, "test helper");
+	TEST_ASSERT_SUCCESS(check_size(8, 0), "size 8, align 0");
+	TEST_ASSERT_SUCCESS(check_alloc_fails(TEST_MAX_SIZE + 1, 1, 0, SOCKET_ID_ANY, E2BIG),
+		"max_size + 1");
+	return TEST_SUCCESS;
+}
+
+static int
+test_alignment(void)
+{
+	rte_fastmem_handle_t h;
+	void *ptrs[8], *p;
+	size_t a, s, sizes[4];
+	unsigned int i, j;
+
+	for (a = 1; a <= TEST_MAX_SIZE; a <<= 1) {
+		sizes[0] = 1;
+		sizes[1] = a / 2 + 1;
+		sizes[2] = a;
+		sizes[3] = 100;
+		for (i = 0; i < RTE_DIM(sizes); i++)
+			TEST_ASSERT_SUCCESS(check_size(sizes[i], a), "size %zu, align %zu",
+				sizes[i], a);
+
+		/* The same through the bulk, socket and handle calls. */
+		s = a < 64 ? 24 : a / 4;
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, RTE_DIM(ptrs), s, a, 0),
+			"alloc_bulk(%zu, %zu): %d", s, a, rte_errno);
+		for (j = 0; j < RTE_DIM(ptrs); j++)
+			TEST_ASSERT((uintptr_t)ptrs[j] % class_of(s, a) == 0,
+				"bulk object %p not aligned to %zu", ptrs[j], class_of(s, a));
+		TEST_ASSERT_SUCCESS(check_live(class_of(s, a), RTE_DIM(ptrs)), "bulk class");
+		rte_fastmem_free_bulk(ptrs, RTE_DIM(ptrs));
+		p = rte_fastmem_alloc_socket(s, a, 0, local_socket());
+		TEST_ASSERT_NOT_NULL(p, "alloc_socket(%zu, %zu): %d", s, a, rte_errno);
+		TEST_ASSERT((uintptr_t)p % class_of(s, a) == 0, "alloc_socket alignment");
+		rte_fastmem_free(p);
+		TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(s, a, SOCKET_ID_ANY, &h), "hlookup");
+		p = rte_fastmem_halloc(h, 0);
+		TEST_ASSERT_NOT_NULL(p, "halloc(%zu, %zu): %d", s, a, rte_errno);
+		TEST_ASSERT((uintptr_t)p % class_of(s, a) == 0, "halloc alignment");
+		TEST_ASSERT_SUCCESS(check_live(class_of(s, a), 1), "halloc class");
+		rte_fastmem_hfree(h, p);
+		TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	}
+	return TEST_SUCCESS;
+}
+
+/*
+ * Contents.
+ */
+
+static int
+test_zero(void)
+{
+	static const size_t sizes[] = { 1, 8, 24, 64, 100, 1000, 4096, 5000, KIB(64) + 1,
+		TEST_MAX_SIZE };
+	void *ptrs[600], *p;
+	rte_fastmem_handle_t h;
+	unsigned int i, j;
+	uintptr_t old;
+	size_t s, cls;
+
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		s = sizes[i];
+		cls = class_of(s, 1);
+
+		/* The same (dirty) object comes back zeroed. */
+		p = rte_fastmem_alloc(s, 1, 0);
+		TEST_ASSERT_NOT_NULL(p, "alloc(%zu): %d", s, rte_errno);
+		memset(p, 0xA5, s);
+		old = (uintptr_t)p;
+		rte_fastmem_free(p);
+		p = rte_fastmem_alloc(s, 1, RTE_FASTMEM_F_ZERO);
+		TEST_ASSERT_NOT_NULL(p, "alloc(%zu, ZERO): %d", s, rte_errno);
+		TEST_ASSERT_EQUAL((uintptr_t)p, old, "LIFO reuse of size %zu", s);
+		TEST_ASSERT(is_zero(p, s), "alloc(%zu, ZERO) not zeroed", s);
+		memset(p, 0x5A, s);
+		rte_fastmem_free(p);
+		p = rte_fastmem_alloc_socket(s, 1, RTE_FASTMEM_F_ZERO, local_socket());
+		TEST_ASSERT_NOT_NULL(p, "alloc_socket(%zu, ZERO): %d", s, rte_errno);
+		TEST_ASSERT(is_zero(p, s), "alloc_socket(%zu, ZERO) not zeroed", s);
+		rte_fastmem_free(p);
+
+		/* Handles zero the whole class size. */
+		TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(s, 1, SOCKET_ID_ANY, &h), "hlookup");
+		p = rte_fastmem_halloc(h, 0);
+		TEST_ASSERT_NOT_NULL(p, "halloc(%zu): %d", cls, rte_errno);
+		memset(p, 0xA5, cls);
+		rte_fastmem_hfree(h, p);
+		p = rte_fastmem_halloc(h, RTE_FASTMEM_F_ZERO);
+		TEST_ASSERT_NOT_NULL(p, "halloc(%zu, ZERO): %d", cls, rte_errno);
+		TEST_ASSERT(is_zero(p, cls), "halloc(%zu, ZERO) not zeroed", cls);
+		rte_fastmem_hfree(h, p);
+
+		/* Bulk, through the miss path: more dirty objects than a cache holds. */
+		if (s > KIB(64))
+			continue;
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, RTE_DIM(ptrs), s, 1, 0),
+			"alloc_bulk(%zu): %d", s, rte_errno);
+		for (j = 0; j < RTE_DIM(ptrs); j++)
+			memset(ptrs[j], 0xA5, s);
+		rte_fastmem_free_bulk(ptrs, RTE_DIM(ptrs));
+		rte_fastmem_cache_flush();
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, RTE_DIM(ptrs), s, 1,
+			RTE_FASTMEM_F_ZERO), "alloc_bulk(%zu, ZERO): %d", s, rte_errno);
+		for (j = 0; j < RTE_DIM(ptrs); j++)
+			TEST_ASSERT(is_zero(ptrs[j], s), "alloc_bulk(%zu, ZERO) object %u", s, j);
+		for (j = 0; j < RTE_DIM(ptrs); j++)
+			memset(ptrs[j], 0xA5, cls);
+		rte_fastmem_free_bulk(ptrs, RTE_DIM(ptrs));
+		TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, ptrs, RTE_DIM(ptrs),
+			RTE_FASTMEM_F_ZERO), "halloc_bulk(%zu, ZERO): %d", cls, rte_errno);
+		for (j = 0; j < RTE_DIM(ptrs); j++)
+			TEST_ASSERT(is_zero(ptrs[j], cls), "halloc_bulk(ZERO) object %u", j);
+		rte_fastmem_hfree_bulk(h, ptrs, RTE_DIM(ptrs));
+	}
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+#define N_INTEGRITY 4000
+
+struct tobj {
+	void *p;
+	size_t size;
+	size_t align;
+	uint64_t seed;
+};
+
+static int
+integrity_alloc(struct tobj *o, uint64_t *rs, uint64_t seed)
+{
+	uint64_t r = rnd(rs);
+	unsigned int bits = r % 16;
+
+	o->size = 1 + ((r >> 8) & (((size_t)1 << bits) - 1));
+	o->align = (r >> 32) % 4 == 0 ? (size_t)1 << ((r >> 40) % 10) : 0;
+	o->seed = seed;
+	if ((r >> 48) % 2 == 0)
+		o->p = rte_fastmem_alloc(o->size, o->align, 0);
+	else
+		o->p = rte_fastmem_alloc_socket(o->size, o->align, 0, SOCKET_ID_ANY);
+	TEST_ASSERT_NOT_NULL(o->p, "alloc(%zu, %zu): %d", o->size, o->align, rte_errno);
+	TEST_ASSERT((uintptr_t)o->p % class_of(o->size, o->align) == 0,
+		"object %p of %zu/%zu misaligned", o->p, o->size, o->align);
+	pat_fill(o->p, o->size, o->seed);
+	return TEST_SUCCESS;
+}
+
+static int
+test_integrity(void)
+{
+	struct tobj *objs = calloc(N_INTEGRITY, sizeof(*objs));
+	uint64_t rs = 42, seed = 0;
+	unsigned int i, round;
+	int ret = TEST_FAILED;
+
+	TEST_ASSERT_NOT_NULL(objs, "no memory");
+	for (i = 0; i < N_INTEGRITY; i++)
+		if (integrity_alloc(&objs[i], &rs, seed++) != TEST_SUCCESS)
+			goto out;
+	for (round = 0; round < 4; round++) {
+		for (i = 0; i < N_INTEGRITY; i++) {
+			if (!pat_check(objs[i].p, objs[i].size, objs[i].seed)) {
+				printf("round %u: object %u corrupted\n", round, i);
+				goto out;
+			}
+		}
+		/* Replace every other object (a different half each round). */
+		for (i = round % 2; i < N_INTEGRITY; i += 2) {
+			rte_fastmem_free(objs[i].p);
+			objs[i].p = NULL;
+		}
+		for (i = round % 2; i < N_INTEGRITY; i += 2)
+			if (integrity_alloc(&objs[i], &rs, seed++) != TEST_SUCCESS)
+				goto out;
+	}
+	for (i = 0; i < N_INTEGRITY; i++) {
+		if (!pat_check(objs[i].p, objs[i].size, objs[i].seed)) {
+			printf("object %u corrupted\n", i);
+			goto out;
+		}
+	}
+	ret = TEST_SUCCESS;
+out:
+	for (i = 0; i < N_INTEGRITY; i++)
+		rte_fastmem_free(objs[i].p);
+	free(objs);
+	TEST_ASSERT_SUCCESS(ret, "integrity");
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+static int
+test_lifo(void)
+{
+	void *a, *b, *c;
+	uintptr_t pa, pb, pc;
+	size_t cls;
+
+	for (cls = TEST_MIN_CLASS; cls <= TEST_MAX_SIZE; cls <<= 1) {
+		a = rte_fastmem_alloc(cls, 1, 0);
+		TEST_ASSERT_NOT_NULL(a, "alloc(%zu): %d", cls, rte_errno);
+		pa = (uintptr_t)a;
+		rte_fastmem_free(a);
+		a = rte_fastmem_alloc(cls, 1, 0);
+		TEST_ASSERT_EQUAL((uintptr_t)a, pa, "class %zu: last freed object not reused",
+			cls);
+		rte_fastmem_free(a);
+		if (cls > KIB(256))
+			continue;       /* caches of the largest classes hold 2 objects */
+		a = rte_fastmem_alloc(cls, 1, 0);
+		b = rte_fastmem_alloc(cls, 1, 0);
+		c = rte_fastmem_alloc(cls, 1, 0);
+		TEST_ASSERT(a != NULL && b != NULL && c != NULL, "alloc(%zu): %d", cls,
+			rte_errno);
+		pa = (uintptr_t)a;
+		pb = (uintptr_t)b;
+		pc = (uintptr_t)c;
+		rte_fastmem_free(a);
+		rte_fastmem_free(b);
+		rte_fastmem_free(c);
+		c = rte_fastmem_alloc(cls, 1, 0);
+		b = rte_fastmem_alloc(cls, 1, 0);
+		a = rte_fastmem_alloc(cls, 1, 0);
+		TEST_ASSERT((uintptr_t)c == pc && (uintptr_t)b == pb && (uintptr_t)a == pa,
+			"class %zu: objects not reused in LIFO order", cls);
+		rte_fastmem_free(a);
+		rte_fastmem_free(b);
+		rte_fastmem_free(c);
+	}
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+/*
+ * Slabs move between classes.
+ */
+
+static int
+fill_class(size_t size, void **objs, unsigned int max, unsigned int *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < max; i++) {
+		objs[i] = rte_fastmem_alloc(size, 1, 0);
+		if (objs[i] == NULL)
+			break;
+	}
+	*n = i;
+	TEST_ASSERT(i < max, "limit not enforced: %u objects of %zu bytes", i, size);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "filling class %zu: rte_errno %d", size,
+		rte_errno);
+	TEST_ASSERT(i > 0, "no object of %zu bytes", size);
+	return TEST_SUCCESS;
+}
+
+static uint32_t
+class_slabs(size_t cls)
+{
+	struct rte_fastmem_class_stats cs;
+
+	if (rte_fastmem_stats_class(cls, &cs) != 0)
+		return UINT32_MAX;
+	return cs.slabs_partial + cs.slabs_full;
+}
+
+static int
+test_slab_reuse(void)
+{
+	const size_t limit = MIB(8);
+	unsigned int max = limit / 64 + 1, na, nb, nc;
+	struct rte_fastmem_class_stats cs;
+	uint32_t sa, sb;
+	void **objs;
+	uint64_t b;
+	int ret = TEST_FAILED;
+
+	objs = malloc(sizeof(*objs) * max);
+	TEST_ASSERT_NOT_NULL(objs, "no memory");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, limit), "set_limit");
+
+	/* Class A takes all the memory the limit allows. */
+	if (fill_class(64, objs, max, &na) != TEST_SUCCESS)
+		goto out;
+	b = backing();
+	sa = class_slabs(64);
+	printf("slab reuse: %u objects of 64 B in %u slabs, backing %" PRIu64 " MiB\n", na, sa,
+		b >> 20);
+	if (b == 0 || b > limit || sa == 0 || sa == UINT32_MAX) {
+		printf("backing %" PRIu64 ", %u slabs\n", b, sa);
+		goto out;
+	}
+	rte_fastmem_free_bulk(objs, na);
+	rte_fastmem_cache_flush();
+	if (class_in_use(64) != 0) {
+		printf("64 B objects still in use after freeing them all\n");
+		goto out;
+	}
+
+	/* Class B gets every slab class A had, without growth. */
+	if (fill_class(4096, objs, max, &nb) != TEST_SUCCESS)
+		goto out;
+	sb = class_slabs(4096);
+	printf("slab reuse: then %u objects of 4 KiB in %u slabs\n", nb, sb);
+	if (backing() != b || sb < sa || class_slabs(64) != 0) {
+		printf("slabs did not move from class 64 to class 4096: backing %" PRIu64
+			" -> %" PRIu64 ", %u slabs -> %u, %u left in class 64\n", b, backing(),
+			sa, sb, class_slabs(64));
+		goto out;
+	}
+	if (rte_fastmem_stats_class(64, &cs) != 0 || cs.slab_releases < sa) {
+		printf("class 64 released %" PRIu64 " slabs of %u\n", cs.slab_releases, sa);
+		goto out;
+	}
+	if (rte_fastmem_stats_class(4096, &cs) != 0 || cs.slab_acquires < sb) {
+		printf("class 4096 acquired %" PRIu64 " slabs of %u\n", cs.slab_acquires, sb);
+		goto out;
+	}
+	rte_fastmem_free_bulk(objs, nb);
+	rte_fastmem_cache_flush();
+
+	/* And class C (one object per slab) gets them all again. */
+	if (fill_class(TEST_MAX_SIZE, objs, max, &nc) != TEST_SUCCESS)
+		goto out;
+	if (backing() != b || nc < sa) {
+		printf("1 MiB class got %u slabs of %u, backing %" PRIu64 "\n", nc, sa,
+			backing());
+		goto out;
+	}
+	rte_fastmem_free_bulk(objs, nc);
+	ret = check_all_free();
+out:
+	free(objs);
+	return ret;
+}
+
+/*
+ * Realloc.
+ */
+
+static int
+test_realloc(void)
+{
+	void *p, *q, *big[MAX_SLABS];
+	rte_fastmem_handle_t h8;
+	unsigned int n;
+	uintptr_t old;
+
+	/* realloc(NULL) allocates. */
+	p = rte_fastmem_realloc(NULL, 100, 0);
+	TEST_ASSERT_NOT_NULL(p, "realloc(NULL, 100): %d", rte_errno);
+	TEST_ASSERT_SUCCESS(check_live(128, 1), "realloc(NULL, 100, 0) class");
+	pat_fill(p, 100, 1);
+
+	/* Same class: same pointer. */
+	q = rte_fastmem_realloc(p, 128, 0);
+	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
+	q = rte_fastmem_realloc(p, 65, 0);
+	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
+	q = rte_fastmem_realloc(p, 100, 128);
+	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
+	q = rte_fastmem_realloc(p, 1, 128);
+	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
+	TEST_ASSERT(pat_check(p, 100, 1), "content after same-class realloc");
+	TEST_ASSERT_SUCCESS(check_live(128, 1), "same-class realloc changed the counts");
+
+	/* Shrink to another class: moves, keeps the prefix. */
+	q = rte_fastmem_realloc(p, 10, 1);
+	TEST_ASSERT_NOT_NULL(q, "shrinking realloc: %d", rte_errno);
+	TEST_ASSERT(pat_check(q, 10, 1), "content after shrinking realloc");
+	TEST_ASSERT_SUCCESS(check_live(16, 1), "shrinking realloc: old object not freed");
+	pat_fill(q, 10, 2);
+
+	/* Grow through several classes. */
+	p = rte_fastmem_realloc(q, 5000, 0);
+	TEST_ASSERT_NOT_NULL(p, "growing realloc: %d", rte_errno);
+	TEST_ASSERT(pat_check(p, 10, 2), "content after growing realloc");
+	TEST_ASSERT_SUCCESS(check_live(8192, 1), "growing realloc class");
+	pat_fill(p, 5000, 3);
+	q = rte_fastmem_realloc(p, 300000, 0);
+	TEST_ASSERT_NOT_NULL(q, "growing realloc: %d", rte_errno);
+	TEST_ASSERT(pat_check(q, 5000, 3), "content after growing realloc");
+	TEST_ASSERT_SUCCESS(check_live(KIB(512), 1), "growing realloc class");
+	p = rte_fastmem_realloc(q, TEST_MAX_SIZE, 0);
+	TEST_ASSERT_NOT_NULL(p, "realloc to max_size: %d", rte_errno);
+	TEST_ASSERT(pat_check(p, 5000, 3), "content after growing realloc");
+	pat_fill(p, TEST_MAX_SIZE, 4);
+	q = rte_fastmem_realloc(p, 3000, 0);
+	TEST_ASSERT_NOT_NULL(q, "shrinking realloc: %d", rte_errno);
+	TEST_ASSERT(pat_check(q, 3000, 4), "content after shrinking realloc");
+	TEST_ASSERT_SUCCESS(check_live(4096, 1), "shrinking realloc class");
+
+	/* A stronger alignment moves the object to the alignment's class. */
+	p = rte_fastmem_realloc(q, 3000, KIB(64));
+	TEST_ASSERT_NOT_NULL(p, "realloc to a larger alignment: %d", rte_errno);
+	TEST_ASSERT_EQUAL((uintptr_t)p % KIB(64), 0u, "realloc alignment");
+	TEST_ASSERT(pat_check(p, 3000, 4), "content after realloc to a larger alignment");
+	TEST_ASSERT_SUCCESS(check_live(KIB(64), 1), "realloc alignment class");
+
+	/* Failures leave the object untouched. */
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_realloc(p, TEST_MAX_SIZE + 1, 0), "realloc too big");
+	TEST_ASSERT_EQUAL(rte_errno, E2BIG, "realloc too big: rte_errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_realloc(p, SIZE_MAX, 0), "realloc(SIZE_MAX)");
+	TEST_ASSERT_EQUAL(rte_errno, E2BIG, "realloc(SIZE_MAX): rte_errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_realloc(p, 100, 3), "realloc with a bad alignment");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "realloc bad align: rte_errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_realloc(p, 100, MIB(2)), "realloc align > max");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "realloc align > max: rte_errno %d", rte_errno);
+	TEST_ASSERT(pat_check(p, 3000, 4), "failed realloc changed the object");
+	TEST_ASSERT_SUCCESS(check_live(KIB(64), 1), "failed realloc changed the counts");
+
+	/* realloc(p, 0) frees. */
+	TEST_ASSERT_NULL(rte_fastmem_realloc(p, 0, 0), "realloc(p, 0)");
+	TEST_ASSERT_SUCCESS(check_all_free(), "realloc(p, 0) did not free");
+	TEST_ASSERT_NULL(rte_fastmem_realloc(NULL, 0, 0), "realloc(NULL, 0)");
+	TEST_ASSERT_SUCCESS(check_all_free(), "realloc(NULL, 0) allocated");
+
+	/* Objects of the smallest class, from a handle. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(8, 8, SOCKET_ID_ANY, &h8), "hlookup(8)");
+	p = rte_fastmem_halloc(h8, 0);
+	TEST_ASSERT_NOT_NULL(p, "halloc(8): %d", rte_errno);
+	pat_fill(p, 8, 5);
+	TEST_ASSERT_EQUAL(rte_fastmem_realloc(p, 7, 1), p, "realloc of 8 B in its class");
+	q = rte_fastmem_realloc(p, 9, 1);
+	TEST_ASSERT_NOT_NULL(q, "realloc(8 -> 9): %d", rte_errno);
+	TEST_ASSERT(pat_check(q, 8, 5), "content after realloc(8 -> 9)");
+	TEST_ASSERT_SUCCESS(check_live(16, 1), "realloc(8 -> 9) class");
+	rte_fastmem_free(q);
+
+	/* Out of memory: the object stays valid, and realloc works once memory is back. */
+	p = rte_fastmem_alloc(200, 1, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc: %d", rte_errno);
+	pat_fill(p, 200, 6);
+	rte_fastmem_cache_flush();
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, backing()), "set_limit");
+	TEST_ASSERT_SUCCESS(exhaust_slabs(big, &n), "exhaustion");
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_realloc(p, 200000, 0), "realloc without memory");
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "realloc without memory: rte_errno %d", rte_errno);
+	TEST_ASSERT(pat_check(p, 200, 6), "failed realloc changed the object");
+	TEST_ASSERT_EQUAL(class_in_use(256), 1u, "failed realloc freed the object");
+	TEST_ASSERT_EQUAL(class_in_use(KIB(256)), 0u, "failed realloc leaked an object");
+	TEST_ASSERT(n > 0, "no slab to give back");
+	rte_fastmem_free(big[--n]);
+	rte_fastmem_cache_flush();
+	old = (uintptr_t)p;
+	q = rte_fastmem_realloc(p, 200000, 0);
+	TEST_ASSERT_NOT_NULL(q, "realloc after a slab was freed: %d", rte_errno);
+	TEST_ASSERT((uintptr_t)q != old, "realloc to another class did not move");
+	TEST_ASSERT(pat_check(q, 200, 6), "content after realloc");
+	rte_fastmem_free(q);
+	rte_fastmem_free_bulk(big, n);
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+/*
+ * Bulk calls.
+ */
+
+#define N_BULK 5000
+
+static int
+test_bulk(void)
+{
+	void **ptrs = calloc(N_BULK, sizeof(void *));
+	void *mixed[10];
+	rte_fastmem_handle_t h;
+	unsigned int i;
+	int ret = TEST_FAILED;
+
+	TEST_ASSERT_NOT_NULL(ptrs, "no memory");
+
+	/* 1000 objects of 200 bytes: class 256, disjoint, aligned. */
+	if (rte_fastmem_alloc_bulk(ptrs, 1000, 200, 0, 0) != 0) {
+		printf("alloc_bulk(1000 x 200): %d\n", rte_errno);
+		goto out;
+	}
+	for (i = 0; i < 1000; i++) {
+		if ((uintptr_t)ptrs[i] % 256 != 0) {
+			printf("bulk object %p misaligned\n", ptrs[i]);
+			goto out_free;
+		}
+		pat_fill(ptrs[i], 200, i);
+	}
+	if (check_disjoint(ptrs, 1000, 256) != 0 || check_live(256, 1000) != 0)
+		goto out_free;
+	for (i = 0; i < 1000; i++)
+		if (!pat_check(ptrs[i], 200, i))
+			goto out_free;
+	rte_fastmem_free_bulk(ptrs, 1000);
+	memset(ptrs, 0, N_BULK * sizeof(void *));
+	if (check_all_free() != 0)
+		goto out;
+
+	/* More objects than any cache holds, on an explicit socket. */
+	if (rte_fastmem_alloc_bulk_socket(ptrs, N_BULK, 24, 8, RTE_FASTMEM_F_ZERO,
+			local_socket()) != 0) {
+		printf("alloc_bulk_socket(%d x 24): %d\n", N_BULK, rte_errno);
+		goto out;
+	}
+	for (i = 0; i < N_BULK; i++) {
+		if (!is_zero(ptrs[i], 24))
+			goto out_free;
+		pat_fill(ptrs[i], 24, i);
+	}
+	if (check_disjoint(ptrs, N_BULK, 32) != 0 || check_live(32, N_BULK) != 0)
+		goto out_free;
+	for (i = 0; i < N_BULK; i++)
+		if (!pat_check(ptrs[i], 24, i))
+			goto out_free;
+	rte_fastmem_free_bulk(ptrs, N_BULK);
+	memset(ptrs, 0, N_BULK * sizeof(void *));
+	if (rte_fastmem_alloc_bulk_socket(ptrs, 300, 1, 1, 0, SOCKET_ID_ANY) != 0) {
+		printf("alloc_bulk_socket(SOCKET_ID_ANY): %d\n", rte_errno);
+		goto out;
+	}
+	if (check_live(8, 300) != 0)
+		goto out_free;
+	rte_fastmem_free_bulk(ptrs, 300);
+	memset(ptrs, 0, N_BULK * sizeof(void *));
+
+	/* free_bulk: mixed classes and sources, NULL entries. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(4096, 0, SOCKET_ID_ANY, &h), "hlookup");
+	memset(mixed, 0, sizeof(mixed));
+	mixed[0] = rte_fastmem_alloc(8, 8, 0);
+	mixed[2] = rte_fastmem_alloc(TEST_MAX_SIZE, 0, 0);
+	mixed[3] = rte_fastmem_alloc(300, 0, 0);
+	mixed[5] = rte_fastmem_halloc(h, 0);
+	mixed[6] = rte_fastmem_alloc_socket(KIB(20), 0, 0, local_socket());
+	mixed[7] = rte_fastmem_realloc(NULL, 64, 0);
+	mixed[9] = rte_fastmem_alloc(8, 8, 0);
+	for (i = 0; i < RTE_DIM(mixed); i++) {
+		if (i == 1 || i == 4 || i == 8)
+			continue;
+		TEST_ASSERT_NOT_NULL(mixed[i], "allocation %u failed: %d", i, rte_errno);
+	}
+	rte_fastmem_free_bulk(mixed, RTE_DIM(mixed));
+	TEST_ASSERT_SUCCESS(check_all_free(), "free_bulk of mixed classes left objects");
+	memset(mixed, 0, sizeof(mixed));
+	rte_fastmem_free_bulk(mixed, RTE_DIM(mixed));
+	rte_fastmem_free_bulk(NULL, 0);
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	free(ptrs);
+	return TEST_SUCCESS;
+
+out_free:
+	rte_fastmem_free_bulk(ptrs, N_BULK);
+out:
+	free(ptrs);
+	return ret;
+}
+
+/* Bulk allocations are all or nothing: a failure leaves ptrs and the counts unchanged. */
+static int
+test_bulk_all_or_nothing(void)
+{
+	const size_t limit = TEST_SLAB, size = 1024;
+	unsigned int max = limit / size + 1, cap, n, i, j;
+	struct rte_fastmem_class_stats cs;
+	rte_fastmem_handle_t h;
+	void **ptrs, **live;
+	uint64_t nomem;
+	int ret;
+
+	ptrs = calloc(max + 2, sizeof(void *));
+	live = calloc(max + 2, sizeof(void *));
+	if (ptrs == NULL || live == NULL) {
+		free(ptrs);
+		free(live);
+		return TEST_FAILED;
+	}
+	ret = TEST_FAILED;
+	if (rte_fastmem_set_limit(SOCKET_ID_ANY, limit) != 0 ||
+			rte_fastmem_hlookup(size, 1, SOCKET_ID_ANY, &h) != 0)
+		goto out;
+
+	/* How many objects the limit allows. */
+	if (fill_class(size, live, max, &cap) != TEST_SUCCESS)
+		goto out;
+	printf("bulk: the %zu-byte limit holds %u objects of %zu bytes\n", limit, cap, size);
+	rte_fastmem_free_bulk(live, cap);
+	if (cap <= 500)
+		goto out;
+
+	if (rte_fastmem_alloc_bulk(live, 500, size, 1, 0) != 0) {
+		printf("alloc_bulk(500): %d\n", rte_errno);
+		goto out;
+	}
+	for (i = 0; i < 500; i++)
+		pat_fill(live[i], size, i);
+	rte_fastmem_stats_class(size, &cs);
+	nomem = cs.alloc_nomem;
+
+	/* Requests one object beyond what is left, and far beyond. */
+	for (j = 0; j < 8; j++) {
+		unsigned int want = j % 2 == 0 ? cap - 500 + 1 : max;
+
+		for (i = 0; i < want; i++)
+			ptrs[i] = SENTINEL(i);
+		rte_errno = 0;
+		switch (j / 2) {
+		case 0:
+			ret = rte_fastmem_alloc_bulk(ptrs, want, size, 1, 0);
+			break;
+		case 1:
+			ret = rte_fastmem_alloc_bulk_socket(ptrs, want, size, 1,
+				RTE_FASTMEM_F_ZERO, local_socket());
+			break;
+		case 2:
+			ret = rte_fastmem_halloc_bulk(h, ptrs, want, 0);
+			break;
+		default:
+			ret = rte_fastmem_alloc_bulk_socket(ptrs, want, size, 1, 0,
+				SOCKET_ID_ANY);
+			break;
+		}
+		if (ret != -ENOMEM || rte_errno != ENOMEM) {
+			printf("bulk call %u of %u objects: %d (rte_errno %d), expected -ENOMEM\n",
+				j, want, ret, rte_errno);
+			if (ret == 0)
+				rte_fastmem_free_bulk(ptrs, want);
+			ret = TEST_FAILED;
+			goto out_live;
+		}
+		ret = TEST_FAILED;
+		for (i = 0; i < want; i++) {
+			if (ptrs[i] != SENTINEL(i)) {
+				printf("failed bulk call %u wrote ptrs[%u]\n", j, i);
+				goto out_live;
+			}
+		}
+		rte_fastmem_stats_class(size, &cs);
+		if (cs.in_use != 500 || cs.alloc_nomem != nomem + want) {
+			printf("failed bulk call %u: in_use %" PRIu64 " (expected 500), "
+				"alloc_nomem +%" PRIu64 " (expected +%u)\n", j, cs.in_use,
+				cs.alloc_nomem - nomem, want);
+			goto out_live;
+		}
+		nomem = cs.alloc_nomem;
+	}
+	if (backing() > limit) {
+		printf("backing %" PRIu64 " over the limit\n", backing());
+		goto out_live;
+	}
+
+	/* Nothing leaked: exactly the rest of the memory is still there. */
+	if (fill_class(size, ptrs, max, &n) != TEST_SUCCESS)
+		goto out_live;
+	rte_fastmem_free_bulk(ptrs, n);
+	if (n != cap - 500) {
+		printf("after the failed bulk calls %u objects are left, expected %u\n", n,
+			cap - 500);
+		goto out_live;
+	}
+	for (i = 0; i < 500; i++)
+		if (!pat_check(live[i], size, i))
+			goto out_live;
+	/* And a bulk call that fits succeeds. */
+	if (rte_fastmem_alloc_bulk(ptrs, cap - 500, size, 1, 0) != 0) {
+		printf("alloc_bulk of the rest (%u): %d\n", cap - 500, rte_errno);
+		goto out_live;
+	}
+	rte_fastmem_free_bulk(ptrs, cap - 500);
+	ret = TEST_SUCCESS;
+out_live:
+	rte_fastmem_free_bulk(live, 500);
+	if (ret == TEST_SUCCESS)
+		ret = check_all_free();
+out:
+	free(ptrs);
+	free(live);
+	return ret;
+}
+
+/*
+ * Handles.
+ */
+
+#define N_HBULK 3000
+
+static int
+test_handles(void)
+{
+	rte_fastmem_handle_t h8, h8b, hmax, h512;
+	void **ptrs = calloc(N_HBULK, sizeof(void *));
+	void *p, *q, *big[4];
+	unsigned int i, n;
+	uintptr_t old;
+
+	TEST_ASSERT_NOT_NULL(ptrs, "no memory");
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(8, 8, SOCKET_ID_ANY, &h8), "hlookup(8, 8)");
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(1, 1, local_socket(), &h8b), "hlookup(1, 1)");
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(TEST_MAX_SIZE, 0, SOCKET_ID_ANY, &hmax),
+		"hlookup(max)");
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(300, 0, SOCKET_ID_ANY, &h512), "hlookup(300)");
+
+	/* Smallest and largest class. */
+	p = rte_fastmem_halloc(h8, 0);
+	TEST_ASSERT_NOT_NULL(p, "halloc(8): %d", rte_errno);
+	TEST_ASSERT_EQUAL((uintptr_t)p % 8, 0u, "8 B object misaligned");
+	TEST_ASSERT_SUCCESS(check_live(8, 1), "halloc(8) class");
+	q = rte_fastmem_halloc(hmax, 0);
+	TEST_ASSERT_NOT_NULL(q, "halloc(max): %d", rte_errno);
+	TEST_ASSERT_EQUAL((uintptr_t)q % TEST_MAX_SIZE, 0u, "1 MiB object misaligned");
+	TEST_ASSERT_EQUAL(class_in_use(TEST_MAX_SIZE), 1u, "halloc(max) class");
+	pat_fill(p, 8, 1);
+	pat_fill(q, TEST_MAX_SIZE, 2);
+	TEST_ASSERT(pat_check(p, 8, 1) && pat_check(q, TEST_MAX_SIZE, 2), "content");
+	rte_fastmem_hfree(h8, p);
+	rte_fastmem_hfree(hmax, q);
+	TEST_ASSERT_SUCCESS(check_all_free(), "hfree");
+
+	/* Handle objects are ordinary objects, in the same caches. */
+	p = rte_fastmem_alloc(8, 8, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc(8, 8): %d", rte_errno);
+	old = (uintptr_t)p;
+	rte_fastmem_free(p);
+	p = rte_fastmem_halloc(h8, 0);
+	TEST_ASSERT_EQUAL((uintptr_t)p, old, "halloc did not reuse the object freed by free");
+	rte_fastmem_hfree(h8b, p);
+	p = rte_fastmem_alloc(5, 1, 0);
+	TEST_ASSERT_EQUAL((uintptr_t)p, old, "alloc did not reuse the object freed by hfree");
+	rte_fastmem_hfree(h8, p);
+	p = rte_fastmem_halloc(h512, 0);
+	TEST_ASSERT_NOT_NULL(p, "halloc(512): %d", rte_errno);
+	TEST_ASSERT_SUCCESS(check_live(512, 1), "hlookup(300, 0) class");
+	rte_fastmem_free(p);
+	TEST_ASSERT_SUCCESS(check_all_free(), "mixed free");
+
+	/* halloc_bulk + hfree one by one on the 8 B handle, beyond the cache size. */
+	for (n = 100; n <= N_HBULK; n += N_HBULK - 100) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h8, ptrs, n, 0),
+			"halloc_bulk(8, %u): %d", n, rte_errno);
+		for (i = 0; i < n; i++)
+			pat_fill(ptrs[i], 8, i);
+		TEST_ASSERT_SUCCESS(check_disjoint(ptrs, n, 8), "8 B objects overlap");
+		TEST_ASSERT_SUCCESS(check_live(8, n), "halloc_bulk count");
+		for (i = 0; i < n; i++)
+			TEST_ASSERT(pat_check(ptrs[i], 8, i), "8 B object %u", i);
+		for (i = 0; i < n; i++)
+			rte_fastmem_hfree(h8, ptrs[i]);
+		TEST_ASSERT_SUCCESS(check_all_free(), "hfree of %u 8 B objects", n);
+	}
+	/* ... freed by free_bulk, by hfree_bulk with NULL entries, after alloc_bulk. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h8, ptrs, N_HBULK, 0), "halloc_bulk");
+	rte_fastmem_free_bulk(ptrs, N_HBULK);
+	TEST_ASSERT_SUCCESS(check_all_free(), "free_bulk of handle objects");
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, N_HBULK, 8, 8, 0), "alloc_bulk");
+	for (i = 0; i < N_HBULK; i += 7) {
+		rte_fastmem_hfree(h8b, ptrs[i]);
+		ptrs[i] = NULL;
+	}
+	rte_fastmem_hfree_bulk(h8, ptrs, N_HBULK);
+	TEST_ASSERT_SUCCESS(check_all_free(), "hfree_bulk with NULL entries");
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h8, ptrs, 10, 0), "halloc_bulk");
+	rte_fastmem_hfree_bulk(h8, ptrs, 10);
+
+	/* The largest class: caches of 2 objects, bulk of 4. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(hmax, big, RTE_DIM(big), 0),
+		"halloc_bulk(max, 4): %d", rte_errno);
+	TEST_ASSERT_SUCCESS(check_disjoint(big, RTE_DIM(big), TEST_MAX_SIZE), "overlap");
+	TEST_ASSERT_SUCCESS(check_live(TEST_MAX_SIZE, RTE_DIM(big)), "halloc_bulk(max)");
+	p = big[1];
+	big[1] = NULL;
+	rte_fastmem_hfree_bulk(hmax, big, RTE_DIM(big));
+	TEST_ASSERT_SUCCESS(check_live(TEST_MAX_SIZE, 1), "hfree_bulk(max) with a NULL entry");
+	rte_fastmem_hfree(hmax, p);
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(hmax, big, 1, 0), "halloc_bulk(max, 1)");
+	TEST_ASSERT_SUCCESS(check_live(TEST_MAX_SIZE, 1), "halloc_bulk(max, 1)");
+	rte_fastmem_hfree_bulk(hmax, big, 1);
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	free(ptrs);
+	return TEST_SUCCESS;
+}
+
+/*
+ * Statistics.
+ */
+
+static int
+check_class_counts(size_t cls, uint64_t allocs, uint64_t frees, uint64_t live)
+{
+	struct rte_fastmem_class_stats cs;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(cls, &cs), "stats_class(%zu)", cls);
+	TEST_ASSERT_EQUAL(cs.alloc_cache_hits + cs.alloc_cache_misses, allocs,
+		"class %zu: alloc hits %" PRIu64 " + misses %" PRIu64 ", expected %" PRIu64,
+		cls, cs.alloc_cache_hits, cs.alloc_cache_misses, allocs);
+	TEST_ASSERT_EQUAL(cs.free_cache_hits + cs.free_cache_misses, frees,
+		"class %zu: free hits %" PRIu64 " + misses %" PRIu64 ", expected %" PRIu64,
+		cls, cs.free_cache_hits, cs.free_cache_misses, frees);
+	TEST_ASSERT_EQUAL(cs.in_use, live, "class %zu: in_use %" PRIu64 ", expected %" PRIu64,
+		cls, cs.in_use, live);
+	TEST_ASSERT_EQUAL(cs.alloc_nomem, 0u, "class %zu: alloc_nomem", cls);
+	return TEST_SUCCESS;
+}
+
+static int
+test_stats(void)
+{
+	static const size_t bad_sizes[] = { 0, 1, 4, 7, 9, 63, 65, 100, 3 * KIB(64),
+		MIB(2), MIB(4), SIZE_MAX };
+	struct rte_fastmem_lcore_class_stats lcs;
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_class_stats cs;
+	struct rte_fastmem_stats st;
+	void **a = calloc(4000, sizeof(void *));
+	void *big[10], *tiny[500];
+	unsigned int i, unused = RTE_MAX_LCORE;
+	rte_fastmem_handle_t h8;
+	uint64_t live_bytes, bk;
+	int ret;
+
+	TEST_ASSERT_NOT_NULL(a, "no memory");
+
+	/* Argument errors. */
+	ret = rte_fastmem_stats(NULL);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "stats(NULL): %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "stats(NULL): rte_errno %d", rte_errno);
+	for (i = 0; i < RTE_DIM(bad_sizes); i++) {
+		rte_errno = 0;
+		ret = rte_fastmem_stats_class(bad_sizes[i], &cs);
+		TEST_ASSERT_EQUAL(ret, -EINVAL, "stats_class(%zu): %d", bad_sizes[i], ret);
+		TEST_ASSERT_EQUAL(rte_errno, EINVAL, "stats_class: rte_errno %d", rte_errno);
+		ret = rte_fastmem_stats_lcore_class(rte_lcore_id(), bad_sizes[i], &lcs);
+		TEST_ASSERT_EQUAL(ret, -EINVAL, "stats_lcore_class(%zu): %d", bad_sizes[i], ret);
+	}
+	ret = rte_fastmem_stats_class(64, NULL);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "stats_class(64, NULL): %d", ret);
+	ret = rte_fastmem_stats_lcore(RTE_MAX_LCORE, &ls);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "stats_lcore(RTE_MAX_LCORE): %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "stats_lcore: rte_errno %d", rte_errno);
+	ret = rte_fastmem_stats_lcore(LCORE_ID_ANY, &ls);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "stats_lcore(LCORE_ID_ANY): %d", ret);
+	ret = rte_fastmem_stats_lcore(rte_lcore_id(), NULL);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "stats_lcore(NULL): %d", ret);
+	ret = rte_fastmem_stats_lcore_class(RTE_MAX_LCORE, 64, &lcs);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "stats_lcore_class(RTE_MAX_LCORE): %d", ret);
+	ret = rte_fastmem_stats_lcore_class(rte_lcore_id(), 64, NULL);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "stats_lcore_class(NULL): %d", ret);
+
+	/* An lcore that never allocated. */
+	for (i = RTE_MAX_LCORE; i-- > 0; ) {
+		if (rte_eal_lcore_role(i) == ROLE_OFF) {
+			unused = i;
+			break;
+		}
+	}
+	if (unused < RTE_MAX_LCORE) {
+		memset(&ls, 0xff, sizeof(ls));
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(unused, &ls), "stats_lcore(unused)");
+		TEST_ASSERT(ls.alloc_cache_hits == 0 && ls.alloc_cache_misses == 0 &&
+			ls.alloc_nomem == 0 && ls.free_cache_hits == 0 &&
+			ls.free_cache_misses == 0, "unused lcore %u has counts", unused);
+		memset(&lcs, 0xff, sizeof(lcs));
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(unused, 64, &lcs),
+			"stats_lcore_class(unused)");
+		TEST_ASSERT(lcs.class_size == 64 && lcs.alloc_cache_hits == 0 &&
+			lcs.alloc_cache_misses == 0 && lcs.free_cache_hits == 0 &&
+			lcs.free_cache_misses == 0, "unused lcore %u has class counts", unused);
+	}
+
+	/* Counters count objects: single, bulk and handle calls, several classes. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(8, 8, SOCKET_ID_ANY, &h8), "hlookup");
+	rte_fastmem_stats_reset();
+	for (i = 0; i < 1000; i++) {
+		a[i] = rte_fastmem_alloc(200, 0, 0);
+		TEST_ASSERT_NOT_NULL(a[i], "alloc: %d", rte_errno);
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(a + 1000, 3000, 256, 0, 0), "alloc_bulk");
+	for (i = 0; i < RTE_DIM(big); i++) {
+		big[i] = rte_fastmem_alloc(TEST_MAX_SIZE - 1, 0, 0);
+		TEST_ASSERT_NOT_NULL(big[i], "alloc: %d", rte_errno);
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h8, tiny, 400, 0), "halloc_bulk");
+	for (i = 400; i < 500; i++) {
+		tiny[i] = rte_fastmem_halloc(h8, 0);
+		TEST_ASSERT_NOT_NULL(tiny[i], "halloc: %d", rte_errno);
+	}
+	TEST_ASSERT_SUCCESS(check_class_counts(256, 4000, 0, 4000), "class 256");
+	TEST_ASSERT_SUCCESS(check_class_counts(TEST_MAX_SIZE, 10, 0, 10), "class max");
+	TEST_ASSERT_SUCCESS(check_class_counts(8, 500, 0, 500), "class 8");
+	TEST_ASSERT_SUCCESS(check_class_counts(64, 0, 0, 0), "class 64");
+	live_bytes = 4000 * 256 + 10 * TEST_MAX_SIZE + 500 * 8;
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.alloc_total, 4510u, "alloc_total %" PRIu64, st.alloc_total);
+	TEST_ASSERT_EQUAL(st.free_total, 0u, "free_total %" PRIu64, st.free_total);
+	TEST_ASSERT_EQUAL(st.bytes_in_use, live_bytes, "bytes_in_use %" PRIu64,
+		st.bytes_in_use);
+	TEST_ASSERT(st.bytes_backing >= live_bytes, "backing %" PRIu64 " below the live bytes",
+		st.bytes_backing);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(rte_lcore_id(), &ls), "stats_lcore");
+	TEST_ASSERT_EQUAL(ls.alloc_cache_hits + ls.alloc_cache_misses, 4510u,
+		"lcore allocations %" PRIu64, ls.alloc_cache_hits + ls.alloc_cache_misses);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(rte_lcore_id(), 256, &lcs),
+		"stats_lcore_class");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(256, &cs), "stats_class");
+	TEST_ASSERT(lcs.class_size == 256 && lcs.alloc_cache_hits == cs.alloc_cache_hits &&
+		lcs.alloc_cache_misses == cs.alloc_cache_misses,
+		"lcore class counts differ from the class counts of the only allocating lcore");
+	TEST_ASSERT(cs.alloc_cache_hits > 0, "no cache hit in 1000 allocations");
+	TEST_ASSERT(cs.slabs_partial + cs.slabs_full >= 1 && cs.slab_acquires >= 1,
+		"class 256 holds no slab");
+	TEST_ASSERT(cs.slabs_partial + cs.slabs_full <= cs.slab_acquires,
+		"more slabs than acquired");
+
+	/* Reset: counters go to 0, state stays. */
+	bk = st.bytes_backing;
+	rte_fastmem_stats_reset();
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.alloc_total == 0 && st.free_total == 0 && st.alloc_nomem == 0,
+		"stats_reset left global counters");
+	TEST_ASSERT_EQUAL(st.bytes_in_use, live_bytes, "stats_reset changed bytes_in_use");
+	TEST_ASSERT_EQUAL(st.bytes_backing, bk, "stats_reset changed bytes_backing");
+	TEST_ASSERT_SUCCESS(check_class_counts(256, 0, 0, 4000), "class 256 after reset");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(256, &cs), "stats_class");
+	TEST_ASSERT(cs.slab_acquires == 0 && cs.slab_releases == 0,
+		"stats_reset left slab counters");
+	TEST_ASSERT(cs.slabs_partial + cs.slabs_full >= 1, "stats_reset changed slab counts");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(rte_lcore_id(), &ls), "stats_lcore");
+	TEST_ASSERT(ls.alloc_cache_hits == 0 && ls.alloc_cache_misses == 0,
+		"stats_reset left lcore counters");
+
+	/* Frees, by all the free functions. */
+	for (i = 0; i < 1000; i++)
+		rte_fastmem_free(a[i]);
+	rte_fastmem_free_bulk(a + 1000, 3000);
+	rte_fastmem_free_bulk(big, RTE_DIM(big));
+	rte_fastmem_hfree_bulk(h8, tiny, 300);
+	for (i = 300; i < 500; i++)
+		rte_fastmem_hfree(h8, tiny[i]);
+	TEST_ASSERT_SUCCESS(check_class_counts(256, 0, 4000, 0), "class 256 after frees");
+	TEST_ASSERT_SUCCESS(check_class_counts(TEST_MAX_SIZE, 0, 10, 0), "class max");
+	TEST_ASSERT_SUCCESS(check_class_counts(8, 0, 500, 0), "class 8");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.free_total, 4510u, "free_total %" PRIu64, st.free_total);
+	TEST_ASSERT_EQUAL(st.bytes_in_use, 0u, "bytes_in_use after frees");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(rte_lcore_id(), &ls), "stats_lcore");
+	TEST_ASSERT_EQUAL(ls.free_cache_hits + ls.free_cache_misses, 4510u,
+		"lcore frees %" PRIu64, ls.free_cache_hits + ls.free_cache_misses);
+	/* Flushing moves objects, it does not count as frees; in_use stays 0. */
+	rte_fastmem_cache_flush();
+	TEST_ASSERT_SUCCESS(check_class_counts(256, 0, 4000, 0), "class 256 after flush");
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	free(a);
+	return TEST_SUCCESS;
+}
+
+/*
+ * IOVA.
+ */
+
+static int
+check_iova(const void *p, size_t size)
+{
+	rte_iova_t iova = rte_fastmem_virt2iova(p), ref;
+	size_t offs[] = { 0, 1, size / 2, size - 1 };
+	unsigned int i;
+
+	TEST_ASSERT_NOT_EQUAL(iova, RTE_BAD_IOVA, "no IOVA for %p", p);
+	for (i = 0; i < RTE_DIM(offs); i++) {
+		const char *q = (const char *)p + offs[i];
+
+		/* O(1) translation of any byte of the object; the object is IOVA-contiguous. */
+		TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(q), iova + offs[i],
+			"IOVA of %p + %zu not contiguous", p, offs[i]);
+		ref = rte_mem_virt2iova(q);
+		if (ref != RTE_BAD_IOVA)
+			TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(q), ref,
+				"IOVA of %p + %zu: %#" PRIx64 ", EAL says %#" PRIx64, p, offs[i],
+				(uint64_t)rte_fastmem_virt2iova(q), (uint64_t)ref);
+		if (rte_eal_iova_mode() == RTE_IOVA_VA)
+			TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(q), (rte_iova_t)(uintptr_t)q,
+				"IOVA as VA: %p", q);
+	}
+	return TEST_SUCCESS;
+}
+
+#define N_IOVA_BIG 70
+
+static int
+test_iova(void)
+{
+	void *objs[4], *big[N_IOVA_BIG];
+	rte_fastmem_handle_t h;
+	unsigned int i;
+	size_t cls;
+
+	printf("IOVA mode: %s\n", rte_eal_iova_mode() == RTE_IOVA_VA ? "VA" :
+		rte_eal_iova_mode() == RTE_IOVA_PA ? "PA" : "other");
+	for (cls = TEST_MIN_CLASS; cls <= TEST_MAX_SIZE; cls <<= 1) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, RTE_DIM(objs), cls, 1, 0),
+			"alloc_bulk(%zu): %d", cls, rte_errno);
+		for (i = 0; i < RTE_DIM(objs); i++)
+			TEST_ASSERT_SUCCESS(check_iova(objs[i], cls), "class %zu", cls);
+		rte_fastmem_free_bulk(objs, RTE_DIM(objs));
+		TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(cls, 1, SOCKET_ID_ANY, &h), "hlookup");
+		objs[0] = rte_fastmem_halloc(h, 0);
+		TEST_ASSERT_NOT_NULL(objs[0], "halloc(%zu): %d", cls, rte_errno);
+		TEST_ASSERT_SUCCESS(check_iova(objs[0], cls), "class %zu (handle)", cls);
+		rte_fastmem_hfree(h, objs[0]);
+	}
+	/* Enough slabs for more than one memzone. */
+	for (i = 0; i < N_IOVA_BIG; i++) {
+		big[i] = rte_fastmem_alloc(TEST_MAX_SIZE, 0, 0);
+		TEST_ASSERT_NOT_NULL(big[i], "alloc(1 MiB) %u: %d", i, rte_errno);
+		TEST_ASSERT_SUCCESS(check_iova(big[i], TEST_MAX_SIZE), "1 MiB object %u", i);
+	}
+	printf("IOVA: %u objects of 1 MiB, backing %" PRIu64 " MiB\n", N_IOVA_BIG,
+		backing() >> 20);
+	rte_fastmem_free_bulk(big, N_IOVA_BIG);
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(NULL), RTE_BAD_IOVA, "virt2iova(NULL)");
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+/*
+ * NUMA.
+ */
+
+static int
+test_sockets(void)
+{
+	const struct rte_memseg_list *msl;
+	rte_fastmem_handle_t h;
+	unsigned int i, j;
+	void *p, *ptrs[4];
+	int s;
+
+	for (i = 0; i < rte_socket_count(); i++) {
+		s = rte_socket_id_by_idx(i);
+		p = rte_fastmem_alloc_socket(1000, 0, 0, s);
+		if (p == NULL) {
+			/* Only a socket without memory may refuse, and only with ENOMEM. */
+			TEST_ASSERT(s != local_socket(), "alloc on the local socket %d: %d", s,
+				rte_errno);
+			TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "alloc on socket %d: rte_errno %d", s,
+				rte_errno);
+			continue;
+		}
+		msl = rte_mem_virt2memseg_list(p);
+		if (msl != NULL)
+			TEST_ASSERT_EQUAL(msl->socket_id, s, "object for socket %d on socket %d", s,
+				msl->socket_id);
+		rte_fastmem_free(p);
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk_socket(ptrs, RTE_DIM(ptrs), 64, 0, 0,
+			s), "alloc_bulk_socket(%d): %d", s, rte_errno);
+		for (j = 0; j < RTE_DIM(ptrs); j++) {
+			msl = rte_mem_virt2memseg_list(ptrs[j]);
+			if (msl != NULL)
+				TEST_ASSERT_EQUAL(msl->socket_id, s, "bulk object on socket %d",
+					msl->socket_id);
+		}
+		rte_fastmem_free_bulk(ptrs, RTE_DIM(ptrs));
+		TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(64, 0, s, &h), "hlookup(socket %d)", s);
+		p = rte_fastmem_halloc(h, 0);
+		TEST_ASSERT_NOT_NULL(p, "halloc(socket %d): %d", s, rte_errno);
+		msl = rte_mem_virt2memseg_list(p);
+		if (msl != NULL)
+			TEST_ASSERT_EQUAL(msl->socket_id, s, "handle object on socket %d",
+				msl->socket_id);
+		rte_fastmem_hfree(h, p);
+	}
+	p = rte_fastmem_alloc_socket(1000, 0, 0, SOCKET_ID_ANY);
+	TEST_ASSERT_NOT_NULL(p, "alloc_socket(SOCKET_ID_ANY): %d", rte_errno);
+	rte_fastmem_free(p);
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+/*
+ * Caches and threads.
+ */
+
+struct flush_arg {
+	void *objs[10];
+	int phase;
+};
+
+/* Worker of test_cache_flush. */
+static int
+worker_flush(void *arg)
+{
+	struct flush_arg *fa = arg;
+	struct rte_fastmem_lcore_class_stats s0, s1;
+	unsigned int i, lcore = rte_lcore_id();
+
+	if (fa->phase == 0) {
+		/* Nothing to flush yet: a no-op. */
+		rte_fastmem_cache_flush();
+		for (i = 0; i < RTE_DIM(fa->objs); i++) {
+			fa->objs[i] = rte_fastmem_alloc(512, 0, 0);
+			TEST_ASSERT_NOT_NULL(fa->objs[i], "worker alloc: %d", rte_errno);
+		}
+		for (i = 0; i < RTE_DIM(fa->objs); i++)
+			rte_fastmem_free(fa->objs[i]);
+		return 0;
+	}
+	/* The main lcore flushed its own cache: this one still holds the objects. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, 512, &s0), "stats");
+	for (i = 0; i < RTE_DIM(fa->objs); i++) {
+		fa->objs[i] = rte_fastmem_alloc(512, 0, 0);
+		TEST_ASSERT_NOT_NULL(fa->objs[i], "worker alloc: %d", rte_errno);
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, 512, &s1), "stats");
+	TEST_ASSERT_EQUAL(s1.alloc_cache_hits - s0.alloc_cache_hits, RTE_DIM(fa->objs),
+		"another lcore's cache_flush emptied this lcore's cache (%" PRIu64 " hits)",
+		s1.alloc_cache_hits - s0.alloc_cache_hits);
+	TEST_ASSERT_EQUAL(s1.alloc_cache_misses, s0.alloc_cache_misses, "misses");
+	for (i = 0; i < RTE_DIM(fa->objs); i++)
+		rte_fastmem_free(fa->objs[i]);
+	/* Its own flush empties it. */
+	rte_fastmem_cache_flush();
+	fa->objs[0] = rte_fastmem_alloc(512, 0, 0);
+	TEST_ASSERT_NOT_NULL(fa->objs[0], "worker alloc: %d", rte_errno);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, 512, &s0), "stats");
+	TEST_ASSERT_EQUAL(s0.alloc_cache_misses, s1.alloc_cache_misses + 1,
+		"allocation after cache_flush did not miss");
+	rte_fastmem_free(fa->objs[0]);
+	return 0;
+}
+
+static int
+test_cache_flush(void)
+{
+	struct rte_fastmem_lcore_class_stats s0, s1;
+	unsigned int lcore = rte_lcore_id(), worker = first_worker();
+	struct flush_arg fa;
+	void *p;
+	int ret;
+
+	rte_fastmem_cache_flush();      /* nothing to flush */
+	p = rte_fastmem_alloc(512, 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc: %d", rte_errno);
+	rte_fastmem_free(p);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, 512, &s0), "stats");
+	p = rte_fastmem_alloc(512, 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc: %d", rte_errno);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, 512, &s1), "stats");
+	TEST_ASSERT_EQUAL(s1.alloc_cache_hits, s0.alloc_cache_hits + 1, "no cache hit");
+	rte_fastmem_free(p);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, 512, &s0), "stats");
+	TEST_ASSERT_EQUAL(s0.free_cache_hits, s1.free_cache_hits + 1, "free: no cache hit");
+	rte_fastmem_cache_flush();
+	rte_fastmem_cache_flush();
+	TEST_ASSERT_SUCCESS(check_all_free(), "cache_flush changed in_use");
+	p = rte_fastmem_alloc(512, 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc after flush: %d", rte_errno);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, 512, &s1), "stats");
+	TEST_ASSERT_EQUAL(s1.alloc_cache_misses, s0.alloc_cache_misses + 1,
+		"allocation after cache_flush did not miss");
+	TEST_ASSERT_EQUAL(s1.alloc_cache_hits, s0.alloc_cache_hits, "hit after flush");
+	rte_fastmem_free(p);
+
+	if (worker >= RTE_MAX_LCORE) {
+		printf("cache_flush: no worker lcore, other-thread part skipped\n");
+		return TEST_SUCCESS;
+	}
+	fa.phase = 0;
+	rte_eal_remote_launch(worker_flush, &fa, worker);
+	ret = rte_eal_wait_lcore(worker);
+	TEST_ASSERT_SUCCESS(ret, "worker phase 0");
+	rte_fastmem_cache_flush();
+	fa.phase = 1;
+	rte_eal_remote_launch(worker_flush, &fa, worker);
+	ret = rte_eal_wait_lcore(worker);
+	TEST_ASSERT_SUCCESS(ret, "worker phase 1");
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+#define N_REMOTE 1000
+
+struct remote_arg {
+	struct tobj objs[N_REMOTE];
+	rte_fastmem_handle_t h8, h512, hmax;
+	int phase;
+};
+
+static size_t
+remote_size(unsigned int i)
+{
+	if (i % 100 == 2)
+		return TEST_MAX_SIZE;
+	return 1 + (mix64(i + 1) % ((size_t)1 << (i % 15)));
+}
+
+/* Allocate the objects of the remote tests: plain, bulk and handle objects. */
+static int
+remote_alloc(struct remote_arg *ra, uint64_t seed)
+{
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < N_REMOTE; i++) {
+		struct tobj *o = &ra->objs[i];
+
+		o->align = 0;
+		switch (i % 4) {
+		case 0:
+			o->size = 8;
+			o->align = 8;
+			o->p = rte_fastmem_halloc(ra->h8, 0);
+			break;
+		case 1:
+			o->size = 300;
+			o->p = rte_fastmem_halloc(ra->h512, 0);
+			break;
+		default:
+			o->size = remote_size(i);
+			o->p = rte_fastmem_alloc(o->size, 0, 0);
+			break;
+		}
+		TEST_ASSERT_NOT_NULL(o->p, "remote alloc %u (%zu bytes): %d", i, o->size,
+			rte_errno);
+		o->seed = seed + i;
+		pat_fill(o->p, o->size, o->seed);
+	}
+	p = rte_fastmem_halloc(ra->hmax, 0);
+	TEST_ASSERT_NOT_NULL(p, "halloc(max): %d", rte_errno);
+	rte_fastmem_hfree(ra->hmax, p);
+	return TEST_SUCCESS;
+}
+
+/* Verify and free objects another thread allocated, by free and by hfree. */
+static int
+remote_free(struct remote_arg *ra)
+{
+	unsigned int i;
+
+	for (i = 0; i < N_REMOTE; i++) {
+		struct tobj *o = &ra->objs[i];
+
+		TEST_ASSERT(pat_check(o->p, o->size, o->seed), "object %u corrupted", i);
+		if (i % 4 == 0 && i % 8 != 0)
+			rte_fastmem_hfree(ra->h8, o->p);
+		else if (i % 4 == 1)
+			rte_fastmem_hfree(ra->h512, o->p);
+		else
+			rte_fastmem_free(o->p);
+		o->p = NULL;
+	}
+	return TEST_SUCCESS;
+}
+
+static int
+worker_remote(void *arg)
+{
+	struct remote_arg *ra = arg;
+
+	if (ra->phase == 0)
+		return remote_free(ra);
+	return remote_alloc(ra, 1000000);
+}
+
+/* Objects freed on another lcore than the one that allocated them; handles used there. */
+static int
+test_remote_free(void)
+{
+	unsigned int worker = first_worker(), round;
+	struct rte_fastmem_lcore_stats ls;
+	struct remote_arg *ra;
+	int ret = TEST_FAILED;
+
+	if (worker >= RTE_MAX_LCORE) {
+		printf("no worker lcore\n");
+		return TEST_SKIPPED;
+	}
+	ra = calloc(1, sizeof(*ra));
+	TEST_ASSERT_NOT_NULL(ra, "no memory");
+	/* The worker uses handles it never looked up. */
+	if (rte_fastmem_hlookup(8, 8, SOCKET_ID_ANY, &ra->h8) != 0 ||
+			rte_fastmem_hlookup(300, 0, SOCKET_ID_ANY, &ra->h512) != 0 ||
+			rte_fastmem_hlookup(TEST_MAX_SIZE, 0, SOCKET_ID_ANY, &ra->hmax) != 0)
+		goto out;
+	rte_fastmem_stats_reset();
+	for (round = 0; round < 10; round++) {
+		/* Main allocates, the worker frees. */
+		if (remote_alloc(ra, round * 10000) != TEST_SUCCESS)
+			goto out;
+		ra->phase = 0;
+		rte_eal_remote_launch(worker_remote, ra, worker);
+		if (rte_eal_wait_lcore(worker) != 0) {
+			printf("round %u: worker free failed\n", round);
+			goto out;
+		}
+		if (check_all_free() != TEST_SUCCESS)
+			goto out;
+		/* The worker allocates, main frees. */
+		ra->phase = 1;
+		rte_eal_remote_launch(worker_remote, ra, worker);
+		if (rte_eal_wait_lcore(worker) != 0) {
+			printf("round %u: worker alloc failed\n", round);
+			goto out;
+		}
+		if (remote_free(ra) != TEST_SUCCESS || check_all_free() != TEST_SUCCESS)
+			goto out;
+	}
+	if (rte_fastmem_stats_lcore(worker, &ls) != 0 ||
+			ls.free_cache_hits + ls.free_cache_misses != 10 * (N_REMOTE + 1) ||
+			ls.alloc_cache_hits + ls.alloc_cache_misses != 10 * (N_REMOTE + 1)) {
+		printf("worker counts: %" PRIu64 " allocs, %" PRIu64 " frees, expected %u\n",
+			ls.alloc_cache_hits + ls.alloc_cache_misses,
+			ls.free_cache_hits + ls.free_cache_misses, 10 * (N_REMOTE + 1));
+		goto out;
+	}
+	ret = TEST_SUCCESS;
+out:
+	free(ra);
+	return ret;
+}
+
+/* Non-EAL threads. */
+
+struct thread_arg {
+	struct remote_arg *ra;
+	int ret;
+	bool do_register;
+	unsigned int lcore_id;
+};
+
+static int
+non_eal_body(struct thread_arg *ta)
+{
+	struct rte_fastmem_lcore_stats ls;
+	void *ptrs[300];
+	unsigned int i;
+	void *p;
+
+	if (!ta->do_register)
+		TEST_ASSERT_EQUAL(rte_lcore_id(), LCORE_ID_ANY, "not a non-EAL thread");
+	/* Free what main allocated, then allocate for main: handles never looked up here. */
+	TEST_ASSERT_SUCCESS(remote_free(ta->ra), "free in a non-EAL thread");
+	TEST_ASSERT_SUCCESS(remote_alloc(ta->ra, 777000), "alloc in a non-EAL thread");
+	/* Local churn through the cache and the bulk paths. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(ta->ra->h8, ptrs, RTE_DIM(ptrs), 0),
+		"halloc_bulk: %d", rte_errno);
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		pat_fill(ptrs[i], 8, i);
+	for (i = 0; i < RTE_DIM(ptrs); i++)
+		TEST_ASSERT(pat_check(ptrs[i], 8, i), "8 B object %u", i);
+	rte_fastmem_hfree_bulk(ta->ra->h8, ptrs, RTE_DIM(ptrs));
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, RTE_DIM(ptrs), 3000, 0, 0),
+		"alloc_bulk: %d", rte_errno);
+	rte_fastmem_free_bulk(ptrs, RTE_DIM(ptrs));
+	p = rte_fastmem_alloc_socket(100, 0, RTE_FASTMEM_F_ZERO, SOCKET_ID_ANY);
+	TEST_ASSERT_NOT_NULL(p, "alloc_socket: %d", rte_errno);
+	TEST_ASSERT(is_zero(p, 100), "zeroing");
+	rte_fastmem_free(p);
+	if (ta->do_register) {
+		/* A registered thread has an lcore id, and statistics under it. */
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(ta->lcore_id, &ls), "stats_lcore");
+		TEST_ASSERT_EQUAL(ls.alloc_cache_hits + ls.alloc_cache_misses,
+			N_REMOTE + 1 + 2 * RTE_DIM(ptrs) + 1,
+			"registered thread: %" PRIu64 " allocations counted",
+			ls.alloc_cache_hits + ls.alloc_cache_misses);
+	}
+	/* No flush: the thread's exit does it. */
+	return TEST_SUCCESS;
+}
+
+static void *
+non_eal_thread(void *arg)
+{
+	struct thread_arg *ta = arg;
+
+	if (ta->do_register) {
+		if (rte_thread_register() != 0) {
+			printf("rte_thread_register failed: %d\n", rte_errno);
+			ta->ret = TEST_SKIPPED;
+			return NULL;
+		}
+		ta->lcore_id = rte_lcore_id();
+	}
+	ta->ret = non_eal_body(ta);
+	if (ta->do_register)
+		rte_thread_unregister();
+	return NULL;
+}
+
+static int
+test_non_eal_thread(void)
+{
+	struct rte_fastmem_stats st;
+	struct thread_arg ta;
+	struct remote_arg *ra;
+	unsigned int pass, allocs = 0;
+	pthread_t t;
+	int ret = TEST_FAILED;
+
+	ra = calloc(1, sizeof(*ra));
+	TEST_ASSERT_NOT_NULL(ra, "no memory");
+	if (rte_fastmem_hlookup(8, 8, SOCKET_ID_ANY, &ra->h8) != 0 ||
+			rte_fastmem_hlookup(300, 0, SOCKET_ID_ANY, &ra->h512) != 0 ||
+			rte_fastmem_hlookup(TEST_MAX_SIZE, 0, SOCKET_ID_ANY, &ra->hmax) != 0)
+		goto out;
+	rte_fastmem_stats_reset();
+	for (pass = 0; pass < 2; pass++) {
+		if (remote_alloc(ra, pass * 5000) != TEST_SUCCESS)
+			goto out;
+		allocs += N_REMOTE + 1;
+		memset(&ta, 0, sizeof(ta));
+		ta.ra = ra;
+		ta.do_register = pass == 1;
+		if (pthread_create(&t, NULL, non_eal_thread, &ta) != 0) {
+			printf("pthread_create failed\n");
+			goto out;
+		}
+		pthread_join(t, NULL);
+		if (ta.ret == TEST_SKIPPED) {
+			/* Not registered: nothing done; free main's objects here. */
+			if (remote_free(ra) != TEST_SUCCESS)
+				goto out;
+			continue;
+		}
+		if (ta.ret != TEST_SUCCESS) {
+			printf("non-EAL thread (pass %u) failed\n", pass);
+			goto out;
+		}
+		allocs += N_REMOTE + 1 + 2 * 300 + 1;
+		/* Main frees what the thread allocated. */
+		if (remote_free(ra) != TEST_SUCCESS || check_all_free() != TEST_SUCCESS)
+			goto out;
+	}
+	/* The exited threads' counts are kept. */
+	if (rte_fastmem_stats(&st) != 0 || st.alloc_total != allocs ||
+			st.free_total != allocs) {
+		printf("after the threads exited: alloc_total %" PRIu64 ", free_total %" PRIu64
+			", expected %u\n", st.alloc_total, st.free_total, allocs);
+		goto out;
+	}
+	ret = TEST_SUCCESS;
+out:
+	free(ra);
+	return ret;
+}
+
+struct exit_flush_arg {
+	unsigned int n;
+	int ret;
+};
+
+static void *
+exit_flush_thread(void *arg)
+{
+	struct exit_flush_arg *ea = arg;
+	void *objs[MAX_SLABS];
+
+	ea->ret = exhaust_slabs(objs, &ea->n);
+	rte_fastmem_free_bulk(objs, ea->n);
+	/* Exits with objects in its cache. */
+	return NULL;
+}
+
+/* A non-EAL thread's cache is flushed when the thread exits. */
+static int
+test_non_eal_exit_flush(void)
+{
+	struct exit_flush_arg ea = { 0, TEST_FAILED };
+	void *objs[MAX_SLABS];
+	unsigned int n;
+	pthread_t t;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, MIB(8)), "set_limit");
+	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, exit_flush_thread, &ea), "pthread_create");
+	pthread_join(t, NULL);
+	TEST_ASSERT_SUCCESS(ea.ret, "non-EAL thread failed");
+	TEST_ASSERT(ea.n > 0, "the thread allocated nothing");
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left after the thread");
+	/* All the memory the thread used, including what it had cached, is back. */
+	TEST_ASSERT_SUCCESS(exhaust_slabs(objs, &n), "exhaustion");
+	rte_fastmem_free_bulk(objs, n);
+	TEST_ASSERT_EQUAL(n, ea.n, "%u of %u objects available after the thread exited: "
+		"its cache was not flushed", n, ea.n);
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+/*
+ * All lcores, mixed lifetimes: objects allocated with every API, kept for a random time,
+ * passed to other lcores and freed there.
+ */
+
+#define MIX_SLOTS 256
+#define MIX_BOX 128
+#define MIX_ITERS 200000
+
+struct mix_obj {
+	void *p;
+	uint64_t seed;
+	uint32_t size;
+	uint32_t handle;        /* class index + 1 of the handle it came from, or 0 */
+};
+
+struct mix_box {
+	rte_spinlock_t lock;
+	unsigned int n;
+	struct mix_obj objs[MIX_BOX];
+};
+
+struct mix_ctx;
+
+struct mix_part {
+	struct mix_ctx *ctx;
+	unsigned int idx;
+	uint64_t allocs;
+	uint64_t frees;
+	int ret;
+};
+
+struct mix_ctx {
+	unsigned int n_part;
+	rte_fastmem_handle_t handles[TEST_N_CLASSES];
+	RTE_ATOMIC(uint32_t) done;
+	struct mix_box boxes[RTE_MAX_LCORE];
+	struct mix_part parts[RTE_MAX_LCORE];
+};
+
+static int
+mix_free(struct mix_part *me, struct mix_obj *o)
+{
+	if (!pat_check(o->p, o->size, o->seed)) {
+		printf("lcore %u: object %p corrupted\n", rte_lcore_id(), o->p);
+		return TEST_FAILED;
+	}
+	if (o->handle != 0)
+		rte_fastmem_hfree(me->ctx->handles[o->handle - 1], o->p);
+	else
+		rte_fastmem_free(o->p);
+	o->p = NULL;
+	me->frees++;
+	return TEST_SUCCESS;
+}
+
+static int
+mix_drain(struct mix_part *me)
+{
+	struct mix_box *box = &me->ctx->boxes[me->idx];
+	struct mix_obj objs[MIX_BOX];
+	void *ptrs[MIX_BOX];
+	unsigned int i, n;
+
+	rte_spinlock_lock(&box->lock);
+	n = box->n;
+	memcpy(objs, box->objs, n * sizeof(objs[0]));
+	box->n = 0;
+	rte_spinlock_unlock(&box->lock);
+	for (i = 0; i < n; i++) {
+		if (!pat_check(objs[i].p, objs[i].size, objs[i].seed)) {
+			printf("lcore %u: received object %p corrupted\n", rte_lcore_id(),
+				objs[i].p);
+			return TEST_FAILED;
+		}
+		ptrs[i] = objs[i].p;
+	}
+	/* Received objects of any class and source, freed in one call. */
+	rte_fastmem_free_bulk(ptrs, n);
+	me->frees += n;
+	return TEST_SUCCESS;
+}
+
+static int
+mix_alloc(struct mix_part *me, struct mix_obj *o, uint64_t r, uint64_t seed)
+{
+	unsigned int bits = (r >> 32) % 17;
+	size_t size = 1 + ((r >> 40) & (((size_t)1 << bits) - 1));
+	size_t align = (size_t)1 << ((r >> 56) % 13);
+	unsigned int cls;
+
+	o->handle = 0;
+	switch ((r >> 8) % 5) {
+	case 0:
+		o->p = rte_fastmem_alloc(size, 0, 0);
+		break;
+	case 1:
+		o->p = rte_fastmem_alloc(size, align, 0);
+		if (o->p != NULL && (uintptr_t)o->p % align != 0) {
+			printf("object %p not aligned to %zu\n", o->p, align);
+			return TEST_FAILED;
+		}
+		break;
+	case 2:
+		o->p = rte_fastmem_alloc_socket(size, 0, RTE_FASTMEM_F_ZERO, SOCKET_ID_ANY);
+		if (o->p != NULL && !is_zero(o->p, size))
+			return TEST_FAILED;
+		break;
+	case 3:
+		cls = class_idx(class_of(size, 1));
+		o->p = rte_fastmem_halloc(me->ctx->handles[cls], 0);
+		o->handle = cls + 1;
+		break;
+	default:
+		o->p = rte_fastmem_realloc(NULL, size, 0);
+		break;
+	}
+	if (o->p == NULL) {
+		printf("lcore %u: allocation of %zu bytes failed: %d\n", rte_lcore_id(), size,
+			rte_errno);
+		return TEST_FAILED;
+	}
+	o->size = size;
+	o->seed = seed;
+	pat_fill(o->p, size, seed);
+	me->allocs++;
+	return TEST_SUCCESS;
+}
+
+static int
+mix_send(struct mix_part *me, struct mix_obj *o, uint64_t r)
+{
+	struct mix_ctx *ctx = me->ctx;
+	unsigned int to = (me->idx + 1 + r % (ctx->n_part - 1)) % ctx->n_part;
+	struct mix_box *box = &ctx->boxes[to];
+	bool sent = false;
+
+	rte_spinlock_lock(&box->lock);
+	if (box->n < MIX_BOX) {
+		box->objs[box->n++] = *o;
+		sent = true;
+	}
+	rte_spinlock_unlock(&box->lock);
+	if (!sent)
+		return mix_free(me, o);
+	o->p = NULL;
+	return TEST_SUCCESS;
+}
+
+static int
+mix_run(struct mix_part *me)
+{
+	struct mix_ctx *ctx = me->ctx;
+	struct mix_obj *local;
+	uint64_t rs = (me->idx + 1) * UINT64_C(0x12345678), r, seed = 0;
+	unsigned int it, i;
+	int ret = TEST_FAILED;
+
+	local = calloc(MIX_SLOTS, sizeof(*local));
+	if (local == NULL)
+		goto done;
+	for (it = 0; it < MIX_ITERS; it++) {
+		struct mix_obj *o;
+
+		r = rnd(&rs);
+		o = &local[r % MIX_SLOTS];
+		if ((r >> 20) % 16 == 0 && mix_drain(me) != TEST_SUCCESS)
+			goto done;
+		if ((r >> 24) % 4096 == 0)
+			rte_fastmem_cache_flush();
+		if (o->p == NULL) {
+			seed++;
+			if (mix_alloc(me, o, rnd(&rs), ((uint64_t)me->idx << 40) | seed) != 0)
+				goto done;
+		} else if ((r >> 28) % 4 == 0 && ctx->n_part > 1) {
+			if (mix_send(me, o, r >> 32) != TEST_SUCCESS)
+				goto done;
+		} else if ((r >> 28) % 8 == 1 && o->handle == 0) {
+			/* Resize in place or move; the prefix survives. */
+			size_t size = 1 + (r >> 40) % (o->size * 2);
+			void *p = rte_fastmem_realloc(o->p, size, 0);
+
+			if (p == NULL) {
+				printf("realloc(%u -> %zu) failed: %d\n", o->size, size, rte_errno);
+				goto done;
+			}
+			if (!pat_check(p, RTE_MIN(size, (size_t)o->size), o->seed))
+				goto done;
+			if (p != o->p) {
+				me->allocs++;
+				me->frees++;
+			}
+			o->p = p;
+			o->size = size;
+			pat_fill(p, size, o->seed);
+		} else if (mix_free(me, o) != TEST_SUCCESS) {
+			goto done;
+		}
+	}
+	ret = TEST_SUCCESS;
+done:
+	if (local != NULL) {
+		for (i = 0; i < MIX_SLOTS; i++)
+			if (local[i].p != NULL && mix_free(me, &local[i]) != TEST_SUCCESS)
+				ret = TEST_FAILED;
+	}
+	free(local);
+	/* Nobody sends once everybody is done: drain what was received, then flush. */
+	rte_atomic_fetch_add_explicit(&ctx->done, 1, rte_memory_order_release);
+	while (rte_atomic_load_explicit(&ctx->done, rte_memory_order_acquire) < ctx->n_part)
+		rte_pause();
+	if (mix_drain(me) != TEST_SUCCESS)
+		ret = TEST_FAILED;
+	rte_fastmem_cache_flush();
+	return ret;
+}
+
+static int
+mix_worker(void *arg)
+{
+	struct mix_part *me = arg;
+
+	me->ret = mix_run(me);
+	return me->ret;
+}
+
+static int
+test_mixed_lcores(void)
+{
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_stats st;
+	uint64_t allocs = 0, frees = 0, lcore_allocs = 0;
+	unsigned int lcore, i, n = 0;
+	struct mix_ctx *ctx;
+	int ret = TEST_SUCCESS;
+
+	if (first_worker() >= RTE_MAX_LCORE) {
+		printf("no worker lcore\n");
+		return TEST_SKIPPED;
+	}
+	ctx = calloc(1, sizeof(*ctx));
+	TEST_ASSERT_NOT_NULL(ctx, "no memory");
+	for (i = 0; i < TEST_N_CLASSES; i++) {
+		if (rte_fastmem_hlookup(TEST_MIN_CLASS << i, 1, SOCKET_ID_ANY,
+				&ctx->handles[i]) != 0) {
+			free(ctx);
+			TEST_ASSERT(false, "hlookup(%zu)", TEST_MIN_CLASS << i);
+		}
+	}
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		rte_spinlock_init(&ctx->boxes[i].lock);
+	ctx->n_part = 1;
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		ctx->n_part++;
+	rte_fastmem_stats_reset();
+
+	ctx->parts[n].ctx = ctx;
+	ctx->parts[n].idx = n;
+	n++;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		ctx->parts[n].ctx = ctx;
+		ctx->parts[n].idx = n;
+		rte_eal_remote_launch(mix_worker, &ctx->parts[n], lcore);
+		n++;
+	}
+	ctx->parts[0].ret = mix_run(&ctx->parts[0]);
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		rte_eal_wait_lcore(lcore);
+		if (rte_fastmem_stats_lcore(lcore, &ls) == 0)
+			lcore_allocs += ls.alloc_cache_hits + ls.alloc_cache_misses;
+	}
+	if (rte_fastmem_stats_lcore(rte_lcore_id(), &ls) == 0)
+		lcore_allocs += ls.alloc_cache_hits + ls.alloc_cache_misses;
+	for (i = 0; i < n; i++) {
+		if (ctx->parts[i].ret != TEST_SUCCESS) {
+			printf("participant %u failed\n", i);
+			ret = TEST_FAILED;
+		}
+		allocs += ctx->parts[i].allocs;
+		frees += ctx->parts[i].frees;
+	}
+	free(ctx);
+	TEST_ASSERT_SUCCESS(ret, "mixed lifetimes on %u lcores", n);
+	printf("mixed: %u lcores, %" PRIu64 " objects, backing %" PRIu64 " MiB\n", n, allocs,
+		backing() >> 20);
+	TEST_ASSERT_EQUAL(allocs, frees, "test bookkeeping");
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left after the mixed run");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.alloc_total, allocs, "alloc_total %" PRIu64 ", expected %" PRIu64,
+		st.alloc_total, allocs);
+	TEST_ASSERT_EQUAL(st.free_total, frees, "free_total %" PRIu64 ", expected %" PRIu64,
+		st.free_total, frees);
+	TEST_ASSERT_EQUAL(lcore_allocs, allocs, "lcore allocations %" PRIu64 ", expected %"
+		PRIu64, lcore_allocs, allocs);
+	TEST_ASSERT_EQUAL(st.alloc_nomem, 0u, "alloc_nomem");
+	return TEST_SUCCESS;
+}
+
+static struct unit_test_suite fastmem_testsuite = {
+	.suite_name = "fastmem autotest",
+	.setup = NULL,
+	.teardown = NULL,
+	.unit_test_cases = {
+		TEST_CASE(test_init_deinit),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_limit_api),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_reserve),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_limit_exhaustion),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_limit_zero),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_limit_below_current),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_alloc_errors),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_classes),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_class_boundaries),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_alignment),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_zero),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_integrity),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_lifo),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_slab_reuse),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_realloc),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_bulk),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_bulk_all_or_nothing),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_handles),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_stats),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_iova),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_sockets),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_cache_flush),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_remote_free),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_non_eal_thread),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_non_eal_exit_flush),
+		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_mixed_lcores),
+		TEST_CASES_END()
+	}
+};
 
 static int
 test_fastmem(void)
 {
-	static void *p[100000];
-	struct rte_fastmem_stats st;
-	rte_fastmem_handle_t h;
-	unsigned int i, s;
-	size_t sizes[] = {1, 8, 64, 100, 4096, 65536, 1 << 20};
-
-	TEST_ASSERT_EQUAL(rte_fastmem_init(), 0, "init");
-	TEST_ASSERT_EQUAL(rte_fastmem_init(), -EBUSY, "init twice");
-	for (s = 0; s < RTE_DIM(sizes); s++) {
-		unsigned int n = sizes[s] >= 65536 ? 50 : 100000;
-		for (i = 0; i < n; i++) {
-			p[i] = rte_fastmem_alloc(sizes[s], 8, 0);
-			TEST_ASSERT_NOT_NULL(p[i], "alloc %zu #%u: %d", sizes[s], i, rte_errno);
-			memset(p[i], i & 0xff, sizes[s]);
-		}
-		{
-			static void *q[100000];
-			memcpy(q, p, n * sizeof(void *));
-			qsort(q, n, sizeof(void *), cmpp);
-			for (i = 1; i < n; i++)
-				if ((char *)q[i] < (char *)q[i - 1] + sizes[s])
-					printf("overlap %p %p\n", q[i - 1], q[i]);
-		}
-		for (i = 0; i < n; i++) {
-			TEST_ASSERT_EQUAL(((unsigned char *)p[i])[sizes[s] - 1], (i & 0xff),
-				"data size %zu i %u", sizes[s], i);
-			TEST_ASSERT(rte_fastmem_virt2iova(p[i]) != RTE_BAD_IOVA, "iova");
-		}
-		for (i = 0; i < n; i++)
-			rte_fastmem_free(p[i]);
-	}
-	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(8, 8, SOCKET_ID_ANY, &h), 0, "hlookup");
-	TEST_ASSERT_EQUAL(rte_fastmem_halloc_bulk(h, p, 1000, 0), 0, "halloc_bulk");
-	for (i = 0; i < 1000; i++)
-		rte_fastmem_hfree(h, p[i]);
-	rte_fastmem_cache_flush();
-	TEST_ASSERT_EQUAL(rte_fastmem_stats(&st), 0, "stats");
-	printf("backing %lu in_use %lu alloc %lu free %lu\n", (unsigned long)st.bytes_backing,
-		(unsigned long)st.bytes_in_use, (unsigned long)st.alloc_total,
-		(unsigned long)st.free_total);
-	TEST_ASSERT_EQUAL(st.bytes_in_use, 0, "in use");
-	TEST_ASSERT_EQUAL(st.alloc_total, st.free_total, "totals");
-	rte_fastmem_deinit();
-	TEST_ASSERT_NULL(rte_fastmem_alloc(8, 0, 0), "after deinit");
-	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "enodev");
-	TEST_ASSERT_EQUAL(rte_fastmem_init(), 0, "reinit");
-	p[0] = rte_fastmem_alloc(8, 0, 0);
-	TEST_ASSERT_NOT_NULL(p[0], "alloc after reinit");
-	rte_fastmem_free(p[0]);
-	rte_fastmem_deinit();
-	return 0;
+	return unit_test_suite_runner(&fastmem_testsuite);
 }
 
 REGISTER_FAST_TEST(fastmem_autotest, NOHUGE_OK, ASAN_OK, test_fastmem);

@@ -16,12 +16,32 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_memzone.h>
+#include <rte_rwlock.h>
 
 #include "fastmem_private.h"
 
 RTE_LOG_REGISTER_DEFAULT(fastmem_logtype, INFO);
 
 struct fastmem_state *fastmem_state;
+
+/*
+ * Guards fastmem_state against init and deinit for readers that run beside the application,
+ * such as telemetry. The allocation paths do not take it: init and deinit are documented as
+ * not thread-safe with them.
+ */
+static rte_rwlock_t config_lock = RTE_RWLOCK_INITIALIZER;
+
+void
+fastmem_config_read_lock(void)
+{
+	rte_rwlock_read_lock(&config_lock);
+}
+
+void
+fastmem_config_read_unlock(void)
+{
+	rte_rwlock_read_unlock(&config_lock);
+}
 
 /* Set rte_errno and return its negative, as DPDK functions returning int do. */
 static inline int
@@ -123,7 +143,9 @@ rte_fastmem_init(void)
 			fastmem_bin_init(&s->bins[cls], i, cls);
 	}
 	st->magic = FASTMEM_STATE_MAGIC;
+	rte_rwlock_write_lock(&config_lock);
 	fastmem_state = st;
+	rte_rwlock_write_unlock(&config_lock);
 	fastmem_cache_register_all();
 	FASTMEM_LOG(DEBUG, "initialized: %u socket(s), %u classes", n_sockets, FASTMEM_N_CLASSES);
 	return 0;
@@ -142,7 +164,9 @@ rte_fastmem_deinit(void)
 		return;
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		fastmem_cache_detach_all(true);
+		rte_rwlock_write_lock(&config_lock);
 		fastmem_state = NULL;
+		rte_rwlock_write_unlock(&config_lock);
 		FASTMEM_LOG(DEBUG, "secondary process detached");
 		return;
 	}
@@ -157,7 +181,9 @@ rte_fastmem_deinit(void)
 		}
 	}
 	fastmem_cache_detach_all(false);
+	rte_rwlock_write_lock(&config_lock);
 	fastmem_state = NULL;
+	rte_rwlock_write_unlock(&config_lock);
 	st->magic = 0;
 	for (sidx = 0; sidx < st->n_sockets; sidx++)
 		fastmem_zone_free_all(&st->sockets[sidx]);
@@ -235,6 +261,7 @@ rte_fastmem_max_size(void)
 static int
 check_args(size_t size, size_t align, unsigned int flags, unsigned int *cls)
 {
+	*cls = 0;
 	if (fastmem_attach() < 0)
 		return -rte_errno;
 	if (align == 0)
@@ -460,6 +487,8 @@ handle_decode(uint32_t handle, unsigned int *sidx, unsigned int *cls)
 {
 	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
 
+	*sidx = 0;
+	*cls = 0;
 	if (fastmem_attach() < 0)
 		return -rte_errno;
 	if (idx >= fastmem_state->n_caches)

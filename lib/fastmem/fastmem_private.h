@@ -195,6 +195,8 @@ fastmem_bin_of(unsigned int sidx, unsigned int cls)
 }
 
 /* fastmem.c */
+void fastmem_config_read_lock(void);
+void fastmem_config_read_unlock(void);
 int fastmem_attach(void);
 int fastmem_socket_index(int socket_id, bool any_ok);
 int fastmem_local_socket_id(void);
@@ -230,6 +232,18 @@ void fastmem_cache_detach_all(bool flush);
 struct rte_fastmem_block *fastmem_cache_lcore_block(unsigned int lcore_id);
 
 /* fastmem_stats.c */
+struct fastmem_socket_class_stats {
+	uint64_t in_use;
+	uint64_t cached;        /* objects in thread caches */
+	uint64_t depot;         /* objects in the bin's depot */
+	uint64_t slab_acquires;
+	uint64_t slab_releases;
+	uint32_t slabs_partial;
+	uint32_t slabs_full;
+	struct fastmem_counters cnt;
+};
+void fastmem_stats_socket_class(unsigned int sidx, unsigned int cls,
+		struct fastmem_socket_class_stats *ss);
 uint64_t fastmem_stats_class_in_use(unsigned int sidx, unsigned int cls);
 
 #endif /* FASTMEM_PRIVATE_H */

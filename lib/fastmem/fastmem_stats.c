@@ -44,47 +44,55 @@ caches_sum(unsigned int sidx, unsigned int cls, struct fastmem_counters *cnt)
 	return len;
 }
 
-/* Everything known about one bin; counters are added to cnt, the rest returned in cs. */
-static void
-bin_read(unsigned int sidx, unsigned int cls, struct rte_fastmem_class_stats *cs,
-		struct fastmem_counters *cnt)
+/* Everything known about one (socket, class): its bin and the caches in front of it. */
+void
+fastmem_stats_socket_class(unsigned int sidx, unsigned int cls,
+		struct fastmem_socket_class_stats *ss)
 {
 	struct fastmem_bin *bin = fastmem_bin_of(sidx, cls);
-	uint64_t out, depot, cached;
+	uint64_t out;
 
+	memset(ss, 0, sizeof(*ss));
 	rte_spinlock_lock(&bin->lock);
 	out = bin->n_out;
-	depot = bin->depot_len;
-	cs->slab_acquires += bin->slab_acquires;
-	cs->slab_releases += bin->slab_releases;
-	cs->slabs_partial += bin->n_partial;
-	cs->slabs_full += bin->n_full;
-	fastmem_counters_add(cnt, &bin->direct);
+	ss->depot = bin->depot_len;
+	ss->slab_acquires = bin->slab_acquires;
+	ss->slab_releases = bin->slab_releases;
+	ss->slabs_partial = bin->n_partial;
+	ss->slabs_full = bin->n_full;
+	ss->cnt = bin->direct;
 	rte_spinlock_unlock(&bin->lock);
-	cached = caches_sum(sidx, cls, cnt);
-	cs->in_use += out - depot - cached;
+	ss->cached = caches_sum(sidx, cls, &ss->cnt);
+	ss->in_use = out - ss->depot - ss->cached;
 }
 
 uint64_t
 fastmem_stats_class_in_use(unsigned int sidx, unsigned int cls)
 {
-	struct rte_fastmem_class_stats cs = { 0 };
-	struct fastmem_counters cnt = { 0 };
+	struct fastmem_socket_class_stats ss;
 
-	bin_read(sidx, cls, &cs, &cnt);
-	return cs.in_use;
+	fastmem_stats_socket_class(sidx, cls, &ss);
+	return ss.in_use;
 }
 
 static void
 class_read(unsigned int cls, struct rte_fastmem_class_stats *cs)
 {
+	struct fastmem_socket_class_stats ss;
 	struct fastmem_counters cnt = { 0 };
 	unsigned int sidx;
 
 	memset(cs, 0, sizeof(*cs));
 	cs->class_size = rte_fastmem_class_size(cls);
-	for (sidx = 0; sidx < fastmem_state->n_sockets; sidx++)
-		bin_read(sidx, cls, cs, &cnt);
+	for (sidx = 0; sidx < fastmem_state->n_sockets; sidx++) {
+		fastmem_stats_socket_class(sidx, cls, &ss);
+		cs->in_use += ss.in_use;
+		cs->slab_acquires += ss.slab_acquires;
+		cs->slab_releases += ss.slab_releases;
+		cs->slabs_partial += ss.slabs_partial;
+		cs->slabs_full += ss.slabs_full;
+		fastmem_counters_add(&cnt, &ss.cnt);
+	}
 	cs->alloc_cache_hits = cnt.alloc_hits;
 	cs->alloc_cache_misses = cnt.alloc_misses;
 	cs->alloc_nomem = cnt.alloc_nomem;

@@ -542,7 +542,7 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
 	unsigned int i, len;
 
-	if (unlikely(c == NULL || c->len < n || ptrs == NULL ||
+	if (unlikely(c == NULL || n > RTE_FASTMEM_CACHE_SLOTS || c->len < n || ptrs == NULL ||
 			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return rte_fastmem_halloc_bulk_slow(handle, ptrs, n, flags);
 	len = c->len;

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+/*
+ * Telemetry endpoints: /fastmem/info, /fastmem/stats, /fastmem/classes, /fastmem/class,<size>,
+ * /fastmem/lcore,<id> and /fastmem/sockets. They read what the statistics functions read, under
+ * the read side of the configuration lock so that rte_fastmem_deinit() cannot free the state
+ * under them, and never touch a cache: reading telemetry costs the hot path nothing.
+ * A bad or missing parameter answers null, as DPDK's telemetry does for a failed command.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_telemetry.h>
+
+#include "fastmem_private.h"
+
+#define SOCKET_KEY_LEN 24
+
+static void
+socket_key(char *buf, const struct fastmem_socket *s)
+{
+	snprintf(buf, SOCKET_KEY_LEN, "socket_%d", s->socket_id);
+}
+
+/* Parse a whole unsigned decimal parameter. */
+static int
+param_uint(const char *params, uint64_t *val)
+{
+	char *end;
+
+	if (params == NULL || *params < '0' || *params > '9')
+		return -EINVAL;
+	errno = 0;
+	*val = strtoull(params, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -EINVAL;
+	return 0;
+}
+
+static int
+tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	struct fastmem_state *st;
+	struct rte_tel_data *classes, *limits;
+	char key[SOCKET_KEY_LEN];
+	unsigned int cls, sidx;
+
+	rte_tel_data_start_dict(d);
+	fastmem_config_read_lock();
+	st = fastmem_attach() == 0 ? fastmem_state : NULL;
+	rte_tel_data_add_dict_int(d, "initialized", st != NULL);
+	rte_tel_data_add_dict_string(d, "process",
+			rte_eal_process_type() == RTE_PROC_PRIMARY ? "primary" : "secondary");
+	rte_tel_data_add_dict_uint(d, "slab_size", FASTMEM_SLAB_SIZE);
+	rte_tel_data_add_dict_uint(d, "max_size", RTE_FASTMEM_MAX_OBJ_SIZE);
+	rte_tel_data_add_dict_int(d, "n_classes", FASTMEM_N_CLASSES);
+	classes = rte_tel_data_alloc();
+	if (classes != NULL) {
+		rte_tel_data_start_array(classes, RTE_TEL_UINT_VAL);
+		for (cls = 0; cls < FASTMEM_N_CLASSES; cls++)
+			rte_tel_data_add_array_uint(classes, rte_fastmem_class_size(cls));
+		rte_tel_data_add_dict_container(d, "classes", classes, 0);
+	}
+	if (st != NULL) {
+		rte_tel_data_add_dict_int(d, "n_sockets", st->n_sockets);
+		rte_tel_data_add_dict_uint(d, "memzone_size", st->zone_size);
+		limits = rte_tel_data_alloc();
+		if (limits != NULL) {
+			rte_tel_data_start_dict(limits);
+			for (sidx = 0; sidx < st->n_sockets; sidx++) {
+				socket_key(key, &st->sockets[sidx]);
+				rte_tel_data_add_dict_uint(limits, key,
+						fastmem_load64(&st->sockets[sidx].limit));
+			}
+			rte_tel_data_add_dict_container(d, "limits", limits, 0);
+		}
+	}
+	fastmem_config_read_unlock();
+	return 0;
+}
+
+static int
+tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	struct rte_fastmem_stats stats;
+	int ret;
+
+	fastmem_config_read_lock();
+	ret = rte_fastmem_stats(&stats);
+	fastmem_config_read_unlock();
+	if (ret < 0)
+		return ret;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_uint(d, "bytes_backing", stats.bytes_backing);
+	rte_tel_data_add_dict_uint(d, "bytes_in_use", stats.bytes_in_use);
+	rte_tel_data_add_dict_uint(d, "alloc_total", stats.alloc_total);
+	rte_tel_data_add_dict_uint(d, "free_total", stats.free_total);
+	rte_tel_data_add_dict_uint(d, "alloc_nomem", stats.alloc_nomem);
+	rte_tel_data_add_dict_uint(d, "n_classes", stats.n_classes);
+	return 0;
+}
+
+/* One class's statistics, into dict d. */
+static void
+class_dict(struct rte_tel_data *d, const struct rte_fastmem_class_stats *cs)
+{
+	rte_tel_data_add_dict_uint(d, "class_size", cs->class_size);
+	rte_tel_data_add_dict_uint(d, "in_use", cs->in_use);
+	rte_tel_data_add_dict_uint(d, "alloc_cache_hits", cs->alloc_cache_hits);
+	rte_tel_data_add_dict_uint(d, "alloc_cache_misses", cs->alloc_cache_misses);
+	rte_tel_data_add_dict_uint(d, "alloc_nomem", cs->alloc_nomem);
+	rte_tel_data_add_dict_uint(d, "free_cache_hits", cs->free_cache_hits);
+	rte_tel_data_add_dict_uint(d, "free_cache_misses", cs->free_cache_misses);
+	rte_tel_data_add_dict_uint(d, "slab_acquires", cs->slab_acquires);
+	rte_tel_data_add_dict_uint(d, "slab_releases", cs->slab_releases);
+	rte_tel_data_add_dict_uint(d, "slabs_partial", cs->slabs_partial);
+	rte_tel_data_add_dict_uint(d, "slabs_full", cs->slabs_full);
+	rte_tel_data_add_dict_uint(d, "bytes_held",
+			(uint64_t)(cs->slabs_partial + cs->slabs_full) * FASTMEM_SLAB_SIZE);
+}
+
+static int
+tel_classes(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	struct rte_fastmem_class_stats cs[FASTMEM_N_CLASSES];
+	struct rte_tel_data *c;
+	char key[SOCKET_KEY_LEN];
+	unsigned int cls;
+	int ret = 0;
+
+	fastmem_config_read_lock();
+	for (cls = 0; cls < FASTMEM_N_CLASSES && ret == 0; cls++)
+		ret = rte_fastmem_stats_class(rte_fastmem_class_size(cls), &cs[cls]);
+	fastmem_config_read_unlock();
+	if (ret < 0)
+		return ret;
+	rte_tel_data_start_dict(d);
+	for (cls = 0; cls < FASTMEM_N_CLASSES; cls++) {
+		c = rte_tel_data_alloc();
+		if (c == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(c);
+		class_dict(c, &cs[cls]);
+		snprintf(key, sizeof(key), "%zu", cs[cls].class_size);
+		rte_tel_data_add_dict_container(d, key, c, 0);
+	}
+	return 0;
+}
+
+static int
+tel_class(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	struct fastmem_socket_class_stats ss;
+	struct rte_fastmem_class_stats cs;
+	struct rte_tel_data *c;
+	char key[SOCKET_KEY_LEN];
+	unsigned int sidx, n_sockets;
+	uint64_t size;
+	int ret;
+
+	if (param_uint(params, &size) < 0)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	fastmem_config_read_lock();
+	ret = rte_fastmem_stats_class(size, &cs);
+	if (ret < 0)
+		goto out;
+	class_dict(d, &cs);
+	n_sockets = fastmem_state->n_sockets;
+	for (sidx = 0; sidx < n_sockets; sidx++) {
+		c = rte_tel_data_alloc();
+		if (c == NULL) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		fastmem_stats_socket_class(sidx, rte_fastmem_size_class(size), &ss);
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_uint(c, "in_use", ss.in_use);
+		rte_tel_data_add_dict_uint(c, "cached", ss.cached);
+		rte_tel_data_add_dict_uint(c, "depot", ss.depot);
+		rte_tel_data_add_dict_uint(c, "slabs_partial", ss.slabs_partial);
+		rte_tel_data_add_dict_uint(c, "slabs_full", ss.slabs_full);
+		rte_tel_data_add_dict_uint(c, "slab_acquires", ss.slab_acquires);
+		rte_tel_data_add_dict_uint(c, "slab_releases", ss.slab_releases);
+		rte_tel_data_add_dict_uint(c, "bytes_held",
+				(uint64_t)(ss.slabs_partial + ss.slabs_full) * FASTMEM_SLAB_SIZE);
+		socket_key(key, &fastmem_state->sockets[sidx]);
+		rte_tel_data_add_dict_container(d, key, c, 0);
+	}
+out:
+	fastmem_config_read_unlock();
+	return ret;
+}
+
+static int
+tel_lcore(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	struct rte_fastmem_lcore_class_stats lcs;
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_tel_data *c;
+	char key[SOCKET_KEY_LEN];
+	unsigned int cls;
+	uint64_t lcore_id;
+	int ret;
+
+	if (param_uint(params, &lcore_id) < 0 || lcore_id >= RTE_MAX_LCORE)
+		return -EINVAL;
+	fastmem_config_read_lock();
+	ret = rte_fastmem_stats_lcore(lcore_id, &ls);
+	if (ret < 0)
+		goto out;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_uint(d, "lcore_id", lcore_id);
+	rte_tel_data_add_dict_uint(d, "alloc_cache_hits", ls.alloc_cache_hits);
+	rte_tel_data_add_dict_uint(d, "alloc_cache_misses", ls.alloc_cache_misses);
+	rte_tel_data_add_dict_uint(d, "alloc_nomem", ls.alloc_nomem);
+	rte_tel_data_add_dict_uint(d, "free_cache_hits", ls.free_cache_hits);
+	rte_tel_data_add_dict_uint(d, "free_cache_misses", ls.free_cache_misses);
+	for (cls = 0; cls < FASTMEM_N_CLASSES; cls++) {
+		ret = rte_fastmem_stats_lcore_class(lcore_id, rte_fastmem_class_size(cls), &lcs);
+		if (ret < 0)
+			goto out;
+		if (lcs.alloc_cache_hits + lcs.alloc_cache_misses + lcs.alloc_nomem +
+				lcs.free_cache_hits + lcs.free_cache_misses == 0)
+			continue;
+		c = rte_tel_data_alloc();
+		if (c == NULL) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_uint(c, "alloc_cache_hits", lcs.alloc_cache_hits);
+		rte_tel_data_add_dict_uint(c, "alloc_cache_misses", lcs.alloc_cache_misses);
+		rte_tel_data_add_dict_uint(c, "alloc_nomem", lcs.alloc_nomem);
+		rte_tel_data_add_dict_uint(c, "free_cache_hits", lcs.free_cache_hits);
+		rte_tel_data_add_dict_uint(c, "free_cache_misses", lcs.free_cache_misses);
+		snprintf(key, sizeof(key), "%zu", lcs.class_size);
+		rte_tel_data_add_dict_container(d, key, c, 0);
+	}
+out:
+	fastmem_config_read_unlock();
+	return ret;
+}
+
+static int
+tel_sockets(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	struct fastmem_socket *s;
+	struct rte_tel_data *c;
+	char key[SOCKET_KEY_LEN];
+	unsigned int sidx;
+	int ret = 0;
+
+	fastmem_config_read_lock();
+	if (fastmem_attach() < 0) {
+		ret = -ENODEV;
+		goto out;
+	}
+	rte_tel_data_start_dict(d);
+	for (sidx = 0; sidx < fastmem_state->n_sockets; sidx++) {
+		s = &fastmem_state->sockets[sidx];
+		c = rte_tel_data_alloc();
+		if (c == NULL) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_int(c, "socket_id", s->socket_id);
+		rte_tel_data_add_dict_uint(c, "bytes_backing", fastmem_load64(&s->bytes_backing));
+		rte_tel_data_add_dict_uint(c, "limit", fastmem_load64(&s->limit));
+		rte_tel_data_add_dict_uint(c, "memzones", s->n_zones);
+		rte_tel_data_add_dict_uint(c, "free_slabs", s->n_pool);
+		socket_key(key, s);
+		rte_tel_data_add_dict_container(d, key, c, 0);
+	}
+out:
+	fastmem_config_read_unlock();
+	return ret;
+}
+
+RTE_INIT(fastmem_telemetry_init)
+{
+	rte_telemetry_register_cmd("/fastmem/info", tel_info,
+			"fastmem configuration: initialized, sockets, memzone and slab size, "
+			"classes, max object size, limits. No parameters");
+	rte_telemetry_register_cmd("/fastmem/stats", tel_stats,
+			"fastmem allocator-wide statistics. No parameters");
+	rte_telemetry_register_cmd("/fastmem/classes", tel_classes,
+			"fastmem statistics of every size class. No parameters");
+	rte_telemetry_register_cmd("/fastmem/class", tel_class,
+			"fastmem statistics of one size class, per socket. Parameter: class size");
+	rte_telemetry_register_cmd("/fastmem/lcore", tel_lcore,
+			"fastmem counters of one lcore, per class where non-zero. "
+			"Parameter: lcore id");
+	rte_telemetry_register_cmd("/fastmem/sockets", tel_sockets,
+			"fastmem backing memory per socket: bytes, limit, memzones, free slabs. "
+			"No parameters");
+}
