@@ -1,0 +1,1625 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+/*
+ * fastmem_perf_autotest: what fastmem costs compared with the allocators a DPDK application
+ * uses today (rte_mempool, rte_malloc, libc malloc), in TSC cycles per operation.
+ *
+ * Every scenario runs every allocator in the same process, one after the other, after a
+ * warm-up. Each allocator sits behind one table of operations (struct perf_ops); the timed
+ * loops are compiled once per allocator from always-inline templates that take the table as a
+ * constant, so the compiler inlines the allocator's own fast path into the loop (as it would
+ * in an application) instead of timing an indirect call. Adding an allocator is writing its
+ * operations and adding one PERF_ALLOCATOR() line to the list below.
+ *
+ * Single-lcore timings are the minimum over a few repetitions, each calibrated to a few
+ * milliseconds, which filters out interference from other work on the machine. The test fails
+ * only on real errors (allocation failure, corrupted data), never on timings.
+ *
+ * With FASTMEM_PERF_CSV=FILE the results are also written to FILE as CSV with the header
+ * scenario,param,allocator,metric,value (see scripts/plot-perf.sh).
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <malloc.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
+#include <rte_memzone.h>
+#include <rte_mempool.h>
+#include <rte_pause.h>
+#include <rte_ring.h>
+#include <rte_stdatomic.h>
+
+#include <rte_fastmem.h>
+
+#include "test.h"
+
+#define PERF_N_SIZES 5
+static const size_t perf_sizes[PERF_N_SIZES] = { 8, 64, 256, 1024, 4096 };
+
+#define PERF_REPS 9             /* repetitions of a single-lcore measurement; minimum wins */
+#define PERF_MT_REPS 7          /* repetitions of a multi-lcore measurement */
+#define PERF_TARGET_DIV 500     /* one repetition lasts about 1/500 s (2 ms) */
+#define PERF_MT_TARGET_DIV 200  /* one multi-lcore repetition about 5 ms per lcore */
+#define PERF_BATCH 256          /* objects per batch in the batch scenarios */
+#define PERF_ML_SIZE 256        /* object size of mlcore, mlcore_bulk and cross_lcore */
+#define PERF_ML_BULK 8          /* objects per bulk call in mlcore_bulk */
+#define PERF_XL_BURST 32        /* objects per ring burst in cross_lcore */
+#define PERF_XL_RING 1024       /* ring size in cross_lcore */
+#define PERF_XL_OBJS_MIN 20000  /* objects passed per cross_lcore repetition, at least */
+#define PERF_XL_OBJS_MAX 1000000 /* and at most */
+#define PERF_MIX_MIN_SHIFT 4    /* mixed sizes: 16 B ... */
+#define PERF_MIX_MAX_SHIFT 12   /* ... to 4 KiB */
+#define PERF_MIX_POOLS (PERF_MIX_MAX_SHIFT - PERF_MIX_MIN_SHIFT + 1)
+#define PERF_MIX_WS 8192        /* live objects in mixed_sizes */
+#define PERF_MIX_CHUNK 60000    /* replacements per timed chunk */
+#define PERF_MIX_OPS (PERF_REPS * PERF_MIX_CHUNK)
+#define PERF_MIX_SEED UINT64_C(0x9e3779b97f4a7c15)
+#define PERF_MP_CACHE 512       /* per-lcore cache of the reference mempools */
+#define PERF_MP_OBJS 8192       /* objects per mempool, plus headroom for the caches */
+#define PERF_MIXED 0            /* setup() size meaning "sizes of mixed_sizes" */
+
+/* Keep the compiler from eliding an allocation or caching allocator state across calls. */
+static __rte_always_inline void
+perf_use(void *p)
+{
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
+/* Mixed-size pool (or handle) index of a size: the power of two at or above it, from 16 B. */
+static __rte_always_inline unsigned int
+perf_pow2_idx(size_t size)
+{
+	if (size <= (1u << PERF_MIX_MIN_SHIFT))
+		return 0;
+	return 64 - rte_clz64((uint64_t)size - 1) - PERF_MIX_MIN_SHIFT;
+}
+
+/*
+ * One allocator. setup() prepares it for objects of one size, or for the sizes of mixed_sizes
+ * (PERF_MIXED); alloc/free and the bulk forms are then called with sizes that setup()
+ * allowed, from any lcore; alloc_mixed(), when set, replaces alloc() in mixed_sizes.
+ * teardown() undoes setup(). footprint() reads the bytes the
+ * allocator holds: it returns 1 when the value is what the allocator holds right now, 0 when
+ * it is a running counter to be read before and after, or a negative errno when unsupported.
+ */
+struct perf_ops {
+	const char *name;
+	int (*setup)(size_t size);
+	void (*teardown)(void);
+	void *(*alloc)(size_t size);
+	void *(*alloc_mixed)(size_t size);
+	void (*free)(void *obj, size_t size);
+	int (*alloc_bulk)(void **objs, unsigned int n, size_t size);
+	void (*free_bulk)(void **objs, unsigned int n, size_t size);
+	int (*footprint)(uint64_t *bytes);
+};
+
+/* For allocators with nothing to prepare. */
+static int
+perf_noop_setup(size_t size)
+{
+	RTE_SET_USED(size);
+	return 0;
+}
+
+static void
+perf_noop_teardown(void)
+{
+}
+
+/* ---- fastmem: rte_fastmem_alloc()/rte_fastmem_free() ---- */
+
+static void
+fm_teardown(void)
+{
+	rte_fastmem_cache_flush();
+}
+
+/*
+ * Alignment passed to rte_fastmem_alloc(), a constant as in an application. For one size it is
+ * 0 (RTE_CACHE_LINE_SIZE), which compares like with like: a mempool element is cache-line
+ * aligned by default. For mixed_sizes it is 8, what an application passes for a structure of
+ * 8-byte fields: align 0 would put every object of 64 B or less in the 64 B class.
+ */
+static __rte_always_inline void *
+fm_alloc(size_t size)
+{
+	return rte_fastmem_alloc(size, 0, 0);
+}
+
+static __rte_always_inline void *
+fm_alloc_mixed(size_t size)
+{
+	return rte_fastmem_alloc(size, 8, 0);
+}
+
+static __rte_always_inline void
+fm_free(void *obj, size_t size)
+{
+	RTE_SET_USED(size);
+	rte_fastmem_free(obj);
+}
+
+static __rte_always_inline int
+fm_alloc_bulk(void **objs, unsigned int n, size_t size)
+{
+	return rte_fastmem_alloc_bulk(objs, n, size, 0, 0);
+}
+
+static __rte_always_inline void
+fm_free_bulk(void **objs, unsigned int n, size_t size)
+{
+	RTE_SET_USED(size);
+	rte_fastmem_free_bulk(objs, n);
+}
+
+/*
+ * Bytes in the 2 MiB slabs the size classes hold (partial and full), all sockets: what the
+ * live objects keep reserved. Slabs in the free-slab pools and the rest of the memzones are
+ * reported separately by the footprint scenario.
+ */
+static int
+fm_footprint(uint64_t *bytes)
+{
+	size_t sizes[RTE_FASTMEM_NUM_CLASSES];
+	struct rte_fastmem_class_stats cs;
+	unsigned int i, n;
+	uint64_t slabs = 0;
+
+	n = rte_fastmem_classes(sizes);
+	if (n > RTE_DIM(sizes))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (rte_fastmem_stats_class(sizes[i], &cs) != 0)
+			return -rte_errno;
+		slabs += cs.slabs_partial + cs.slabs_full;
+	}
+	*bytes = slabs * RTE_FASTMEM_SLAB_SIZE;
+	return 1;
+}
+
+static const struct perf_ops fastmem_ops = {
+	.name = "fastmem",
+	.setup = perf_noop_setup,
+	.teardown = fm_teardown,
+	.alloc = fm_alloc,
+	.alloc_mixed = fm_alloc_mixed,
+	.free = fm_free,
+	.alloc_bulk = fm_alloc_bulk,
+	.free_bulk = fm_free_bulk,
+	.footprint = fm_footprint,
+};
+
+/* ---- fastmem_handle: rte_fastmem_hlookup() once, then halloc/hfree ---- */
+
+/* Handle per mixed-size pool index; for one size only the size's index is set. */
+static rte_fastmem_handle_t fmh_handles[PERF_MIX_POOLS];
+
+static int
+fmh_setup(size_t size)
+{
+	unsigned int i;
+	int ret;
+
+	if (size != PERF_MIXED)
+		return rte_fastmem_hlookup(size, 0, SOCKET_ID_ANY,
+				&fmh_handles[perf_pow2_idx(size)]);
+	/* Alignment 8 as for fastmem above; sizes of one pool index share a class. */
+	for (i = 0; i < PERF_MIX_POOLS; i++) {
+		ret = rte_fastmem_hlookup((size_t)1 << (i + PERF_MIX_MIN_SHIFT), 8, SOCKET_ID_ANY,
+				&fmh_handles[i]);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+static __rte_always_inline void *
+fmh_alloc(size_t size)
+{
+	return rte_fastmem_halloc(fmh_handles[perf_pow2_idx(size)], 0);
+}
+
+static __rte_always_inline void
+fmh_free(void *obj, size_t size)
+{
+	rte_fastmem_hfree(fmh_handles[perf_pow2_idx(size)], obj);
+}
+
+static __rte_always_inline int
+fmh_alloc_bulk(void **objs, unsigned int n, size_t size)
+{
+	return rte_fastmem_halloc_bulk(fmh_handles[perf_pow2_idx(size)], objs, n, 0);
+}
+
+static __rte_always_inline void
+fmh_free_bulk(void **objs, unsigned int n, size_t size)
+{
+	rte_fastmem_hfree_bulk(fmh_handles[perf_pow2_idx(size)], objs, n);
+}
+
+static const struct perf_ops fastmem_handle_ops = {
+	.name = "fastmem_handle",
+	.setup = fmh_setup,
+	.teardown = fm_teardown,
+	.alloc = fmh_alloc,
+	.free = fmh_free,
+	.alloc_bulk = fmh_alloc_bulk,
+	.free_bulk = fmh_free_bulk,
+	.footprint = fm_footprint,
+};
+
+/* ---- mempool: one rte_mempool of exactly the size, cache 512, get/put ---- */
+
+/*
+ * Pool per mixed-size pool index; for one size only the size's index is set. For
+ * mixed_sizes there is one pool per power of two, each sized for the largest number of live
+ * objects of its sizes the fixed sequence reaches (perf_mix_peak), as an application would
+ * size them.
+ */
+static struct rte_mempool *mp_pools[PERF_MIX_POOLS];
+static unsigned int perf_mix_peak[PERF_MIX_POOLS];
+
+static unsigned int
+mp_headroom(void)
+{
+	/* A cache holds up to 1.5 times its size; a refill may take one more cache size. */
+	return rte_lcore_count() * (PERF_MP_CACHE * 3 / 2) + PERF_MP_CACHE;
+}
+
+static void
+mp_teardown(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < PERF_MIX_POOLS; i++) {
+		rte_mempool_free(mp_pools[i]);
+		mp_pools[i] = NULL;
+	}
+}
+
+static int
+mp_create(unsigned int idx, size_t size, unsigned int n)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+
+	snprintf(name, sizeof(name), "fmperf_%u_%zu", idx, size);
+	mp_pools[idx] = rte_mempool_create(name, n, size, PERF_MP_CACHE, 0, NULL, NULL, NULL,
+			NULL, SOCKET_ID_ANY, 0);
+	if (mp_pools[idx] == NULL) {
+		printf("mempool: cannot create %u objects of %zu B: %s\n", n, size,
+				rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int
+mp_setup(size_t size)
+{
+	unsigned int i;
+
+	if (size != PERF_MIXED)
+		return mp_create(perf_pow2_idx(size), size, PERF_MP_OBJS + mp_headroom());
+	for (i = 0; i < PERF_MIX_POOLS; i++) {
+		if (mp_create(i, (size_t)1 << (i + PERF_MIX_MIN_SHIFT),
+				perf_mix_peak[i] + mp_headroom()) != 0) {
+			mp_teardown();
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static __rte_always_inline void *
+mp_alloc(size_t size)
+{
+	void *obj;
+
+	if (unlikely(rte_mempool_get(mp_pools[perf_pow2_idx(size)], &obj) != 0))
+		return NULL;
+	return obj;
+}
+
+static __rte_always_inline void
+mp_free(void *obj, size_t size)
+{
+	rte_mempool_put(mp_pools[perf_pow2_idx(size)], obj);
+}
+
+static __rte_always_inline int
+mp_alloc_bulk(void **objs, unsigned int n, size_t size)
+{
+	return rte_mempool_get_bulk(mp_pools[perf_pow2_idx(size)], objs, n);
+}
+
+static __rte_always_inline void
+mp_free_bulk(void **objs, unsigned int n, size_t size)
+{
+	rte_mempool_put_bulk(mp_pools[perf_pow2_idx(size)], objs, n);
+}
+
+static void
+mp_chunk_bytes(struct rte_mempool *mp, void *opaque, struct rte_mempool_memhdr *memhdr,
+		unsigned int mem_idx)
+{
+	RTE_SET_USED(mp);
+	RTE_SET_USED(mem_idx);
+	*(uint64_t *)opaque += memhdr->len;
+}
+
+/* The pools' total: their memory chunks and their headers (with the per-lcore caches). */
+static int
+mp_footprint(uint64_t *bytes)
+{
+	unsigned int i;
+
+	*bytes = 0;
+	for (i = 0; i < PERF_MIX_POOLS; i++) {
+		if (mp_pools[i] == NULL)
+			continue;
+		rte_mempool_mem_iter(mp_pools[i], mp_chunk_bytes, bytes);
+		*bytes += mp_pools[i]->mz->len;
+	}
+	return 1;
+}
+
+static const struct perf_ops mempool_ops = {
+	.name = "mempool",
+	.setup = mp_setup,
+	.teardown = mp_teardown,
+	.alloc = mp_alloc,
+	.free = mp_free,
+	.alloc_bulk = mp_alloc_bulk,
+	.free_bulk = mp_free_bulk,
+	.footprint = mp_footprint,
+};
+
+/* ---- rte_malloc: rte_malloc()/rte_free() ---- */
+
+static __rte_always_inline void *
+rm_alloc(size_t size)
+{
+	return rte_malloc(NULL, size, 0);
+}
+
+static __rte_always_inline void
+rm_free(void *obj, size_t size)
+{
+	RTE_SET_USED(size);
+	rte_free(obj);
+}
+
+static __rte_always_inline int
+rm_alloc_bulk(void **objs, unsigned int n, size_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		objs[i] = rte_malloc(NULL, size, 0);
+		if (unlikely(objs[i] == NULL)) {
+			while (i-- > 0)
+				rte_free(objs[i]);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static __rte_always_inline void
+rm_free_bulk(void **objs, unsigned int n, size_t size)
+{
+	unsigned int i;
+
+	RTE_SET_USED(size);
+	for (i = 0; i < n; i++)
+		rte_free(objs[i]);
+}
+
+/* Allocated bytes of the heaps (with element headers), a running counter. */
+static int
+rm_footprint(uint64_t *bytes)
+{
+	struct rte_malloc_socket_stats st;
+	unsigned int i;
+
+	*bytes = 0;
+	for (i = 0; i < rte_socket_count(); i++) {
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &st) == 0)
+			*bytes += st.heap_allocsz_bytes;
+	}
+	return 0;
+}
+
+static const struct perf_ops rte_malloc_ops = {
+	.name = "rte_malloc",
+	.setup = perf_noop_setup,
+	.teardown = perf_noop_teardown,
+	.alloc = rm_alloc,
+	.free = rm_free,
+	.alloc_bulk = rm_alloc_bulk,
+	.free_bulk = rm_free_bulk,
+	.footprint = rm_footprint,
+};
+
+/* ---- libc: malloc()/free() ---- */
+
+static __rte_always_inline void *
+lc_alloc(size_t size)
+{
+	return malloc(size);
+}
+
+static __rte_always_inline void
+lc_free(void *obj, size_t size)
+{
+	RTE_SET_USED(size);
+	free(obj);
+}
+
+static __rte_always_inline int
+lc_alloc_bulk(void **objs, unsigned int n, size_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		objs[i] = malloc(size);
+		if (unlikely(objs[i] == NULL)) {
+			while (i-- > 0)
+				free(objs[i]);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static __rte_always_inline void
+lc_free_bulk(void **objs, unsigned int n, size_t size)
+{
+	unsigned int i;
+
+	RTE_SET_USED(size);
+	for (i = 0; i < n; i++)
+		free(objs[i]);
+}
+
+/* glibc's bytes in use (chunks with their headers, and mmapped chunks), a running counter. */
+static int
+lc_footprint(uint64_t *bytes)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	*bytes = mi.uordblks + mi.hblkhd;
+	return 0;
+}
+
+static const struct perf_ops libc_ops = {
+	.name = "libc",
+	.setup = perf_noop_setup,
+	.teardown = perf_noop_teardown,
+	.alloc = lc_alloc,
+	.free = lc_free,
+	.alloc_bulk = lc_alloc_bulk,
+	.free_bulk = lc_free_bulk,
+	.footprint = lc_footprint,
+};
+
+/* ---- baseline of mlcore: the same loop on a per-lcore buffer, no allocator ---- */
+
+static uint8_t perf_buf[RTE_MAX_LCORE][PERF_ML_BULK][PERF_ML_SIZE] __rte_cache_aligned;
+
+static __rte_always_inline void *
+bl_alloc(size_t size)
+{
+	RTE_SET_USED(size);
+	return perf_buf[rte_lcore_id()][0];
+}
+
+static __rte_always_inline void
+bl_free(void *obj, size_t size)
+{
+	RTE_SET_USED(obj);
+	RTE_SET_USED(size);
+}
+
+static __rte_always_inline int
+bl_alloc_bulk(void **objs, unsigned int n, size_t size)
+{
+	unsigned int i, lcore = rte_lcore_id();
+
+	RTE_SET_USED(size);
+	for (i = 0; i < n; i++)
+		objs[i] = perf_buf[lcore][i];
+	return 0;
+}
+
+static __rte_always_inline void
+bl_free_bulk(void **objs, unsigned int n, size_t size)
+{
+	RTE_SET_USED(objs);
+	RTE_SET_USED(n);
+	RTE_SET_USED(size);
+}
+
+static const struct perf_ops baseline_ops = {
+	.name = "baseline",
+	.alloc = bl_alloc,
+	.free = bl_free,
+	.alloc_bulk = bl_alloc_bulk,
+	.free_bulk = bl_free_bulk,
+};
+
+/* ---- timed loop templates, instantiated per allocator ---- */
+
+/* cross_lcore: one ring between the allocating and the freeing lcore. */
+struct perf_xl {
+	struct rte_ring *ring;
+	size_t size;
+	unsigned int n;
+	uint64_t tsc_overhead;
+	RTE_ATOMIC(uint32_t) abort;
+	uint64_t cycles[2];      /* alloc side, free side */
+	int ret[2];
+};
+
+/* mixed_sizes: a fixed sequence of replacements in a working set of live objects. */
+struct perf_mix {
+	uint32_t *slot;          /* per replacement: the slot to replace */
+	uint16_t *size;          /* per replacement: the new object's size */
+	uint16_t *init_size;     /* per slot: size of the object in the initial fill */
+	void **ws;               /* live objects */
+	uint16_t *ws_size;
+	uint32_t *ws_tag;        /* first word written into each live object */
+};
+
+/* 1. hot: alloc then free one object. */
+static __rte_always_inline int
+tpl_hot(const struct perf_ops *o, size_t size, unsigned int iters, uint64_t *cycles)
+{
+	uint64_t t0 = rte_rdtsc();
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < iters; i++) {
+		p = o->alloc(size);
+		if (unlikely(p == NULL))
+			return -ENOMEM;
+		perf_use(p);
+		o->free(p, size);
+	}
+	*cycles = rte_rdtsc() - t0;
+	return 0;
+}
+
+/* 2, 3. batch: allocate PERF_BATCH objects, free them in allocation or reverse order. */
+static __rte_always_inline int
+tpl_batch(const struct perf_ops *o, size_t size, unsigned int n_batches, bool lifo,
+		uint64_t *alloc_cycles, uint64_t *free_cycles)
+{
+	void *objs[PERF_BATCH];
+	uint64_t t0, t1, t2, ca = 0, cf = 0;
+	unsigned int b, i;
+
+	for (b = 0; b < n_batches; b++) {
+		t0 = rte_rdtsc();
+		for (i = 0; i < PERF_BATCH; i++) {
+			objs[i] = o->alloc(size);
+			perf_use(objs[i]);
+		}
+		t1 = rte_rdtsc();
+		for (i = 0; i < PERF_BATCH; i++) {
+			if (unlikely(objs[i] == NULL)) {
+				for (i = 0; i < PERF_BATCH; i++)
+					if (objs[i] != NULL)
+						o->free(objs[i], size);
+				return -ENOMEM;
+			}
+		}
+		t2 = rte_rdtsc();
+		if (lifo) {
+			for (i = PERF_BATCH; i-- > 0; )
+				o->free(objs[i], size);
+		} else {
+			for (i = 0; i < PERF_BATCH; i++)
+				o->free(objs[i], size);
+		}
+		ca += t1 - t0;
+		cf += rte_rdtsc() - t2;
+	}
+	*alloc_cycles = ca;
+	*free_cycles = cf;
+	return 0;
+}
+
+/* Write one word in every cache line of an object: the "little work" of mlcore. */
+static __rte_always_inline void
+perf_touch(void *p, size_t size, uint64_t v)
+{
+	size_t off;
+
+	for (off = 0; off < size; off += RTE_CACHE_LINE_SIZE)
+		*(volatile uint64_t *)RTE_PTR_ADD(p, off) = v;
+}
+
+/* 4, 5. mlcore: allocate, touch and free @p n objects, @p bulk at a time. */
+static __rte_always_inline int
+tpl_mlcore(const struct perf_ops *o, unsigned int n, unsigned int bulk, uint64_t *cycles)
+{
+	void *objs[PERF_ML_BULK];
+	uint64_t t0 = rte_rdtsc();
+	unsigned int i, j;
+	void *p;
+
+	for (i = 0; i < n; i += bulk) {
+		if (bulk == 1) {
+			p = o->alloc(PERF_ML_SIZE);
+			if (unlikely(p == NULL))
+				return -ENOMEM;
+			perf_touch(p, PERF_ML_SIZE, i);
+			perf_use(p);
+			o->free(p, PERF_ML_SIZE);
+		} else {
+			if (unlikely(o->alloc_bulk(objs, bulk, PERF_ML_SIZE) != 0))
+				return -ENOMEM;
+			for (j = 0; j < bulk; j++)
+				perf_touch(objs[j], PERF_ML_SIZE, i + j);
+			perf_use(objs);
+			o->free_bulk(objs, bulk, PERF_ML_SIZE);
+		}
+	}
+	*cycles = rte_rdtsc() - t0;
+	return 0;
+}
+
+/* 6. cross_lcore, allocating side: allocate bursts, pass them on through the ring. */
+static __rte_always_inline int
+tpl_xl_alloc(const struct perf_ops *o, struct perf_xl *x)
+{
+	void *objs[PERF_XL_BURST];
+	uint64_t t0, acc = 0;
+	unsigned int sent = 0, k, j, done;
+
+	while (sent < x->n) {
+		k = RTE_MIN((unsigned int)PERF_XL_BURST, x->n - sent);
+		t0 = rte_rdtsc();
+		for (j = 0; j < k; j++) {
+			objs[j] = o->alloc(x->size);
+			if (unlikely(objs[j] == NULL))
+				break;
+			perf_use(objs[j]);
+		}
+		acc += rte_rdtsc() - t0 - x->tsc_overhead;
+		if (unlikely(j < k)) {
+			while (j-- > 0)
+				o->free(objs[j], x->size);
+			rte_atomic_store_explicit(&x->abort, 1, rte_memory_order_release);
+			return -ENOMEM;
+		}
+		/* The payload: a sequence number the freeing side checks. */
+		for (j = 0; j < k; j++)
+			*(uint64_t *)objs[j] = sent + j;
+		for (done = 0; done < k; )
+			done += rte_ring_sp_enqueue_burst(x->ring, &objs[done], k - done, NULL);
+		sent += k;
+	}
+	x->cycles[0] = acc;
+	return 0;
+}
+
+/* 6. cross_lcore, freeing side: take objects from the ring, check them, free them. */
+static __rte_always_inline int
+tpl_xl_free(const struct perf_ops *o, struct perf_xl *x)
+{
+	void *objs[PERF_XL_BURST];
+	unsigned int got = 0, k, j;
+	uint64_t t0, acc = 0;
+	int ret = 0;
+
+	while (got < x->n) {
+		k = rte_ring_sc_dequeue_burst(x->ring, objs, PERF_XL_BURST, NULL);
+		if (k == 0) {
+			if (rte_atomic_load_explicit(&x->abort, rte_memory_order_acquire))
+				return -ENOMEM;
+			rte_pause();
+			continue;
+		}
+		for (j = 0; j < k; j++)
+			if (unlikely(*(uint64_t *)objs[j] != (uint64_t)got + j))
+				ret = -EFAULT;
+		t0 = rte_rdtsc();
+		for (j = 0; j < k; j++)
+			o->free(objs[j], x->size);
+		acc += rte_rdtsc() - t0 - x->tsc_overhead;
+		got += k;
+	}
+	x->cycles[1] = acc;
+	return ret;
+}
+
+/* 7. mixed_sizes: replacements @p from to @p to - 1 of the sequence. */
+static __rte_always_inline int
+tpl_mixed(const struct perf_ops *o, struct perf_mix *m, unsigned int from, unsigned int to,
+		uint64_t *cycles)
+{
+	uint64_t t0 = rte_rdtsc();
+	unsigned int i, s;
+	int ret = 0;
+	void *p;
+
+	for (i = from; i < to; i++) {
+		s = m->slot[i];
+		if (unlikely(*(uint32_t *)m->ws[s] != m->ws_tag[s]))
+			ret = -EFAULT;
+		o->free(m->ws[s], m->ws_size[s]);
+		p = o->alloc_mixed != NULL ? o->alloc_mixed(m->size[i]) : o->alloc(m->size[i]);
+		if (unlikely(p == NULL)) {
+			m->ws[s] = NULL;
+			return -ENOMEM;
+		}
+		*(uint32_t *)p = i;
+		m->ws[s] = p;
+		m->ws_size[s] = m->size[i];
+		m->ws_tag[s] = i;
+	}
+	*cycles = rte_rdtsc() - t0;
+	return ret;
+}
+
+/* The timed loops of one allocator, with its operations inlined. */
+struct perf_loops {
+	int (*hot)(size_t size, unsigned int iters, uint64_t *cycles);
+	int (*batch)(size_t size, unsigned int n_batches, bool lifo, uint64_t *alloc_cycles,
+			uint64_t *free_cycles);
+	int (*mlcore)(unsigned int n, uint64_t *cycles);
+	int (*mlcore_bulk)(unsigned int n, uint64_t *cycles);
+	int (*xl_alloc)(struct perf_xl *x);
+	int (*xl_free)(struct perf_xl *x);
+	int (*mixed)(struct perf_mix *m, unsigned int from, unsigned int to, uint64_t *cycles);
+};
+
+#define PERF_LOOPS(a) \
+static int a##_hot(size_t size, unsigned int iters, uint64_t *cycles) \
+{ return tpl_hot(&a##_ops, size, iters, cycles); } \
+static int a##_batch(size_t size, unsigned int n_batches, bool lifo, uint64_t *ca, \
+		uint64_t *cf) \
+{ return tpl_batch(&a##_ops, size, n_batches, lifo, ca, cf); } \
+static int a##_mlcore(unsigned int n, uint64_t *cycles) \
+{ return tpl_mlcore(&a##_ops, n, 1, cycles); } \
+static int a##_mlcore_bulk(unsigned int n, uint64_t *cycles) \
+{ return tpl_mlcore(&a##_ops, n, PERF_ML_BULK, cycles); } \
+static int a##_xl_alloc(struct perf_xl *x) \
+{ return tpl_xl_alloc(&a##_ops, x); } \
+static int a##_xl_free(struct perf_xl *x) \
+{ return tpl_xl_free(&a##_ops, x); } \
+static int a##_mixed(struct perf_mix *m, unsigned int from, unsigned int to, uint64_t *c) \
+{ return tpl_mixed(&a##_ops, m, from, to, c); }
+
+#define PERF_LOOPS_ENTRY(a) { a##_hot, a##_batch, a##_mlcore, a##_mlcore_bulk, \
+		a##_xl_alloc, a##_xl_free, a##_mixed }
+
+struct perf_allocator {
+	const struct perf_ops *ops;
+	struct perf_loops loops;
+};
+
+PERF_LOOPS(fastmem)
+PERF_LOOPS(fastmem_handle)
+PERF_LOOPS(mempool)
+PERF_LOOPS(rte_malloc)
+PERF_LOOPS(libc)
+PERF_LOOPS(baseline)
+
+#define PERF_ALLOCATOR(a) { &a##_ops, PERF_LOOPS_ENTRY(a) }
+
+/* The allocators compared, in table order; mempool is the reference of the ratios. */
+static const struct perf_allocator perf_allocators[] = {
+	PERF_ALLOCATOR(fastmem),
+	PERF_ALLOCATOR(fastmem_handle),
+	PERF_ALLOCATOR(mempool),
+	PERF_ALLOCATOR(rte_malloc),
+	PERF_ALLOCATOR(libc),
+};
+#define PERF_N_ALLOC RTE_DIM(perf_allocators)
+
+static const struct perf_allocator perf_baseline = PERF_ALLOCATOR(baseline);
+
+/* ---- results: tables and CSV ---- */
+
+#define PERF_MAX_PARAMS 16
+
+struct perf_table {
+	const char *scenario;
+	const char *title;
+	const char *metric;
+	unsigned int n_params;
+	char params[PERF_MAX_PARAMS][16];
+	double val[PERF_N_ALLOC][PERF_MAX_PARAMS];
+	bool have[PERF_N_ALLOC][PERF_MAX_PARAMS];
+};
+
+static FILE *perf_csv;
+static uint64_t perf_hz;
+
+static unsigned int
+perf_ref_idx(void)
+{
+	unsigned int a;
+
+	for (a = 0; a < PERF_N_ALLOC; a++)
+		if (strcmp(perf_allocators[a].ops->name, "mempool") == 0)
+			return a;
+	return 0;
+}
+
+static void
+perf_table_init(struct perf_table *t, const char *scenario, const char *title,
+		const char *metric)
+{
+	memset(t, 0, sizeof(*t));
+	t->scenario = scenario;
+	t->title = title;
+	t->metric = metric;
+}
+
+static void
+perf_table_param(struct perf_table *t, const char *label, unsigned long v)
+{
+	if (label != NULL)
+		snprintf(t->params[t->n_params], sizeof(t->params[0]), "%s", label);
+	else
+		snprintf(t->params[t->n_params], sizeof(t->params[0]), "%lu", v);
+	t->n_params++;
+}
+
+static void
+perf_table_set(struct perf_table *t, unsigned int a, unsigned int p, double v)
+{
+	t->val[a][p] = v;
+	t->have[a][p] = true;
+}
+
+/* Print the table (allocators down, parameters across, each with its ratio) and CSV rows. */
+static void
+perf_table_print(const struct perf_table *t, const char *extra_name, const double *extra)
+{
+	unsigned int a, p, ref = perf_ref_idx();
+	char buf[32];
+
+	printf("\n%s: %s\n", t->scenario, t->title);
+	printf("%-16s", "");
+	for (p = 0; p < t->n_params; p++)
+		printf(" %16s", t->params[p]);
+	printf("\n%-16s", "allocator");
+	for (p = 0; p < t->n_params; p++)
+		printf(" %9s %6s", "value", "/mp");
+	printf("\n");
+	for (a = 0; a < PERF_N_ALLOC; a++) {
+		printf("%-16s", perf_allocators[a].ops->name);
+		for (p = 0; p < t->n_params; p++) {
+			if (!t->have[a][p]) {
+				printf(" %9s %6s", "-", "-");
+				continue;
+			}
+			if (t->have[ref][p] && t->val[ref][p] > 0)
+				snprintf(buf, sizeof(buf), "%.2f", t->val[a][p] / t->val[ref][p]);
+			else
+				snprintf(buf, sizeof(buf), "-");
+			printf(" %9.1f %6s", t->val[a][p], buf);
+			if (perf_csv != NULL)
+				fprintf(perf_csv, "%s,%s,%s,%s,%.3f\n", t->scenario, t->params[p],
+						perf_allocators[a].ops->name, t->metric,
+						t->val[a][p]);
+		}
+		printf("\n");
+	}
+	if (extra != NULL) {
+		printf("%-16s", extra_name);
+		for (p = 0; p < t->n_params; p++)
+			printf(" %9.1f %6s", extra[p], "");
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
+/* ---- helpers ---- */
+
+static uint64_t
+perf_tsc_overhead(void)
+{
+	uint64_t t0, d, best = UINT64_MAX;
+	unsigned int i;
+
+	for (i = 0; i < 1000; i++) {
+		t0 = rte_rdtsc();
+		d = rte_rdtsc() - t0;
+		if (d < best)
+			best = d;
+	}
+	return best;
+}
+
+/* Iterations for one repetition of @p div-th of a second, from a calibration run. */
+static unsigned int
+perf_iters(uint64_t cycles, unsigned int calib_iters, unsigned int div, unsigned int min,
+		unsigned int max)
+{
+	uint64_t per = cycles / calib_iters + 1;
+	uint64_t n = perf_hz / div / per;
+
+	return (unsigned int)RTE_MAX(RTE_MIN(n, (uint64_t)max), (uint64_t)min);
+}
+
+/* Allocate objects one by one and in bulk, fill them, check them, free them. */
+static int
+perf_verify(const struct perf_allocator *al, size_t size)
+{
+	const struct perf_ops *o = al->ops;
+	void *objs[PERF_BATCH];
+	unsigned int i, j;
+	int ret = 0;
+
+	for (i = 0; i < PERF_BATCH; i++) {
+		objs[i] = o->alloc(size);
+		if (objs[i] == NULL) {
+			printf("%s: allocation of %zu B failed\n", o->name, size);
+			while (i-- > 0)
+				o->free(objs[i], size);
+			return -ENOMEM;
+		}
+		memset(objs[i], i & 0xff, size);
+	}
+	for (i = 0; i < PERF_BATCH && ret == 0; i++)
+		for (j = 0; j < size; j++)
+			if (((uint8_t *)objs[i])[j] != (i & 0xff)) {
+				printf("%s: object %u of %zu B corrupted at byte %u\n", o->name,
+						i, size, j);
+				ret = -EFAULT;
+				break;
+			}
+	for (i = 0; i < PERF_BATCH; i++)
+		o->free(objs[i], size);
+	if (ret != 0)
+		return ret;
+	if (o->alloc_bulk(objs, PERF_ML_BULK, size) != 0) {
+		printf("%s: bulk allocation of %u x %zu B failed\n", o->name, PERF_ML_BULK, size);
+		return -ENOMEM;
+	}
+	for (i = 0; i < PERF_ML_BULK; i++)
+		memset(objs[i], 0x5a, size);
+	o->free_bulk(objs, PERF_ML_BULK, size);
+	return 0;
+}
+
+/* Run fn(arg) on lcore 0 (the main lcore) and the first n - 1 workers, together. */
+struct perf_mt {
+	unsigned int n;
+	RTE_ATOMIC(uint32_t) ready;
+	int (*fn)(struct perf_mt *mt, unsigned int idx);
+	const struct perf_allocator *al;
+	unsigned int iters;
+	bool bulk;
+	struct perf_xl *xl;
+	uint64_t cycles[RTE_MAX_LCORE];
+	int ret[RTE_MAX_LCORE];
+};
+
+struct perf_mt_arg {
+	struct perf_mt *mt;
+	unsigned int idx;
+};
+
+static int
+perf_mt_entry(void *arg)
+{
+	struct perf_mt_arg *ma = arg;
+	struct perf_mt *mt = ma->mt;
+
+	rte_atomic_fetch_add_explicit(&mt->ready, 1, rte_memory_order_acq_rel);
+	while (rte_atomic_load_explicit(&mt->ready, rte_memory_order_acquire) < mt->n)
+		rte_pause();
+	mt->ret[ma->idx] = mt->fn(mt, ma->idx);
+	return 0;
+}
+
+static int
+perf_mt_run(struct perf_mt *mt)
+{
+	static struct perf_mt_arg args[RTE_MAX_LCORE];
+	unsigned int lcore, i = 1;
+	int ret = 0;
+
+	rte_atomic_store_explicit(&mt->ready, 0, rte_memory_order_relaxed);
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (i >= mt->n)
+			break;
+		args[i].mt = mt;
+		args[i].idx = i;
+		if (rte_eal_remote_launch(perf_mt_entry, &args[i], lcore) != 0) {
+			printf("cannot launch on lcore %u\n", lcore);
+			return -EBUSY;
+		}
+		i++;
+	}
+	args[0].mt = mt;
+	args[0].idx = 0;
+	perf_mt_entry(&args[0]);
+	rte_eal_mp_wait_lcore();
+	for (i = 0; i < mt->n; i++)
+		if (mt->ret[i] != 0)
+			ret = mt->ret[i];
+	return ret;
+}
+
+static int
+perf_flush_one(struct perf_mt *mt, unsigned int idx)
+{
+	RTE_SET_USED(mt);
+	RTE_SET_USED(idx);
+	rte_fastmem_cache_flush();
+	return 0;
+}
+
+/* Give every lcore's fastmem cache back, so that scenarios start from the same state. */
+static void
+perf_flush_all(void)
+{
+	static struct perf_mt mt;
+
+	memset(&mt, 0, sizeof(mt));
+	mt.n = rte_lcore_count();
+	mt.fn = perf_flush_one;
+	perf_mt_run(&mt);
+}
+
+static int
+perf_setup(const struct perf_allocator *al, size_t size)
+{
+	int ret = al->ops->setup(size);
+
+	if (ret != 0)
+		printf("%s: setup for size %zu failed: %d\n", al->ops->name, size, ret);
+	return ret;
+}
+
+/* ---- scenarios ---- */
+
+/* 1. hot */
+static int
+perf_hot(void)
+{
+	struct perf_table t;
+	unsigned int a, s, r, iters;
+	uint64_t c = 0, best;
+	int ret = 0;
+
+	perf_table_init(&t, "hot", "alloc + free of one object, TSC cycles per pair",
+			"cycles_per_op");
+	for (s = 0; s < PERF_N_SIZES; s++)
+		perf_table_param(&t, NULL, perf_sizes[s]);
+	for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
+		const struct perf_allocator *al = &perf_allocators[a];
+
+		for (s = 0; s < PERF_N_SIZES && ret == 0; s++) {
+			size_t size = perf_sizes[s];
+
+			ret = perf_setup(al, size);
+			if (ret != 0)
+				break;
+			ret = perf_verify(al, size);
+			if (ret == 0)
+				ret = al->loops.hot(size, 1000, &c);
+			iters = perf_iters(c, 1000, PERF_TARGET_DIV, 1000, 1u << 22);
+			best = UINT64_MAX;
+			for (r = 0; r < PERF_REPS && ret == 0; r++) {
+				ret = al->loops.hot(size, iters, &c);
+				best = RTE_MIN(best, c);
+			}
+			if (ret == 0)
+				perf_table_set(&t, a, s, (double)best / iters);
+			else
+				printf("%s: hot %zu B failed: %d\n", al->ops->name, size, ret);
+			al->ops->teardown();
+		}
+	}
+	if (ret == 0)
+		perf_table_print(&t, NULL, NULL);
+	return ret;
+}
+
+/* 2, 3. batch_fifo_* and batch_lifo_* */
+static int
+perf_batch(bool lifo)
+{
+	struct perf_table ta, tf;
+	unsigned int a, s, r, nb;
+	uint64_t ca = 0, cf = 0, best_a, best_f;
+	int ret = 0;
+
+	perf_table_init(&ta, lifo ? "batch_lifo_alloc" : "batch_fifo_alloc",
+			"allocate 256 objects, TSC cycles per allocation", "cycles_per_op");
+	perf_table_init(&tf, lifo ? "batch_lifo_free" : "batch_fifo_free",
+			lifo ? "free the 256 in reverse order, TSC cycles per free" :
+			"free the 256 in allocation order, TSC cycles per free",
+			"cycles_per_op");
+	for (s = 0; s < PERF_N_SIZES; s++) {
+		perf_table_param(&ta, NULL, perf_sizes[s]);
+		perf_table_param(&tf, NULL, perf_sizes[s]);
+	}
+	for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
+		const struct perf_allocator *al = &perf_allocators[a];
+
+		for (s = 0; s < PERF_N_SIZES && ret == 0; s++) {
+			size_t size = perf_sizes[s];
+
+			ret = perf_setup(al, size);
+			if (ret != 0)
+				break;
+			ret = al->loops.batch(size, 8, lifo, &ca, &cf);
+			nb = perf_iters(ca + cf, 8 * PERF_BATCH, PERF_TARGET_DIV, 1000,
+					1u << 22) / PERF_BATCH + 1;
+			best_a = best_f = UINT64_MAX;
+			for (r = 0; r < PERF_REPS && ret == 0; r++) {
+				ret = al->loops.batch(size, nb, lifo, &ca, &cf);
+				best_a = RTE_MIN(best_a, ca);
+				best_f = RTE_MIN(best_f, cf);
+			}
+			if (ret == 0) {
+				perf_table_set(&ta, a, s, (double)best_a / (nb * PERF_BATCH));
+				perf_table_set(&tf, a, s, (double)best_f / (nb * PERF_BATCH));
+			} else {
+				printf("%s: batch %zu B failed: %d\n", al->ops->name, size, ret);
+			}
+			al->ops->teardown();
+		}
+	}
+	if (ret == 0) {
+		perf_table_print(&ta, NULL, NULL);
+		perf_table_print(&tf, NULL, NULL);
+	}
+	return ret;
+}
+
+static int
+perf_ml_one(struct perf_mt *mt, unsigned int idx)
+{
+	const struct perf_loops *l = &mt->al->loops;
+
+	return (mt->bulk ? l->mlcore_bulk : l->mlcore)(mt->iters, &mt->cycles[idx]);
+}
+
+/* Mean cycles per object over the lcores of the best of PERF_MT_REPS runs. */
+static int
+perf_ml_measure(struct perf_mt *mt, const struct perf_allocator *al, unsigned int n_lcores,
+		bool bulk, double *per_obj)
+{
+	unsigned int r, i;
+	uint64_t sum;
+	double best = 1e30;
+	int ret;
+
+	mt->n = n_lcores;
+	mt->fn = perf_ml_one;
+	mt->al = al;
+	mt->bulk = bulk;
+	for (r = 0; r < PERF_MT_REPS; r++) {
+		ret = perf_mt_run(mt);
+		if (ret != 0)
+			return ret;
+		sum = 0;
+		for (i = 0; i < n_lcores; i++)
+			sum += mt->cycles[i];
+		best = RTE_MIN(best, (double)sum / n_lcores / mt->iters);
+	}
+	*per_obj = best;
+	return 0;
+}
+
+/*
+ * 4, 5. mlcore and mlcore_bulk. The baseline is measured again before each allocator at each
+ * lcore count, and its minimum is subtracted: the minimum over more runs is the best estimate
+ * of the loop without allocation (and keeps machine noise from turning into negative costs).
+ */
+static int
+perf_mlcore(bool bulk)
+{
+	static struct perf_mt mt;
+	unsigned int counts[PERF_MAX_PARAMS], n_counts = 0, n, a, p, base_iters;
+	double base[PERF_MAX_PARAMS], raw[PERF_N_ALLOC][PERF_MAX_PARAMS], v;
+	unsigned int lcores = rte_lcore_count();
+	struct perf_table t;
+	uint64_t c = 0;
+	int ret = 0;
+
+	perf_table_init(&t, bulk ? "mlcore_bulk" : "mlcore", bulk ?
+			"every lcore allocates 8 x 256 B in bulk, touches, frees in bulk; "
+			"TSC cycles per object above the baseline, by lcore count" :
+			"every lcore allocates 256 B, touches it, frees it; "
+			"TSC cycles per object above the baseline, by lcore count",
+			"cycles_per_op");
+	for (n = 1; n < lcores && n_counts < PERF_MAX_PARAMS - 1; n *= 2)
+		counts[n_counts++] = n;
+	counts[n_counts++] = lcores;
+	for (p = 0; p < n_counts; p++) {
+		perf_table_param(&t, NULL, counts[p]);
+		base[p] = 1e30;
+	}
+
+	/* Iterations from single-lcore calibrations of the baseline and of each allocator. */
+	memset(&mt, 0, sizeof(mt));
+	ret = (bulk ? perf_baseline.loops.mlcore_bulk : perf_baseline.loops.mlcore)(1024, &c);
+	base_iters = perf_iters(c, 1024, PERF_MT_TARGET_DIV, 1024, 1u << 22);
+	base_iters = RTE_ALIGN_CEIL(base_iters, PERF_ML_BULK);
+	for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
+		const struct perf_allocator *al = &perf_allocators[a];
+		unsigned int iters;
+
+		ret = perf_setup(al, PERF_ML_SIZE);
+		if (ret != 0)
+			break;
+		ret = (bulk ? al->loops.mlcore_bulk : al->loops.mlcore)(1024, &c);
+		iters = perf_iters(c, 1024, PERF_MT_TARGET_DIV, 1024, 1u << 22);
+		iters = RTE_ALIGN_CEIL(iters, PERF_ML_BULK);
+		for (p = 0; p < n_counts && ret == 0; p++) {
+			mt.iters = base_iters;
+			ret = perf_ml_measure(&mt, &perf_baseline, counts[p], bulk, &v);
+			base[p] = RTE_MIN(base[p], v);
+			mt.iters = iters;
+			if (ret == 0)
+				ret = perf_ml_measure(&mt, al, counts[p], bulk, &raw[a][p]);
+		}
+		if (ret != 0)
+			printf("%s: %s failed: %d\n", al->ops->name, t.scenario, ret);
+		al->ops->teardown();
+		perf_flush_all();
+	}
+	if (ret != 0)
+		return ret;
+	for (a = 0; a < PERF_N_ALLOC; a++)
+		for (p = 0; p < n_counts; p++)
+			perf_table_set(&t, a, p, raw[a][p] - base[p]);
+	perf_table_print(&t, "(baseline)", base);
+	return 0;
+}
+
+static int
+perf_xl_side(struct perf_mt *mt, unsigned int idx)
+{
+	const struct perf_loops *l = &mt->al->loops;
+
+	return idx == 0 ? l->xl_alloc(mt->xl) : l->xl_free(mt->xl);
+}
+
+/* 6. cross_lcore */
+static int
+perf_cross_lcore(void)
+{
+	static struct perf_mt mt;
+	struct perf_xl xl;
+	struct perf_table t;
+	uint64_t best[2], t0;
+	unsigned int a, r, i, n = PERF_XL_OBJS_MIN;
+	int ret = 0;
+
+	perf_table_init(&t, "cross_lcore",
+			"lcore A allocates 256 B objects and passes them through a ring to "
+			"lcore B, which frees them; TSC cycles per object on each side",
+			"cycles_per_op");
+	if (rte_lcore_count() < 2) {
+		printf("\ncross_lcore: skipped, needs 2 lcores\n");
+		return 0;
+	}
+	perf_table_param(&t, "alloc", 0);
+	perf_table_param(&t, "free", 0);
+
+	memset(&xl, 0, sizeof(xl));
+	xl.ring = rte_ring_create("fmperf_xl", PERF_XL_RING, SOCKET_ID_ANY,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (xl.ring == NULL) {
+		printf("cross_lcore: cannot create the ring: %s\n", rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	xl.size = PERF_ML_SIZE;
+	xl.tsc_overhead = perf_tsc_overhead();
+	memset(&mt, 0, sizeof(mt));
+	mt.n = 2;
+	mt.fn = perf_xl_side;
+	mt.xl = &xl;
+	for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
+		const struct perf_allocator *al = &perf_allocators[a];
+
+		ret = perf_setup(al, PERF_ML_SIZE);
+		if (ret != 0)
+			break;
+		mt.al = al;
+		best[0] = best[1] = UINT64_MAX;
+		/* The first run is the warm-up and sizes the others to about 10 ms each. */
+		for (r = 0; r <= PERF_MT_REPS && ret == 0; r++) {
+			xl.n = r == 0 ? PERF_XL_OBJS_MIN : n;
+			rte_atomic_store_explicit(&xl.abort, 0, rte_memory_order_relaxed);
+			t0 = rte_rdtsc();
+			ret = perf_mt_run(&mt);
+			if (r == 0)
+				n = perf_iters(rte_rdtsc() - t0, PERF_XL_OBJS_MIN, 100,
+						PERF_XL_OBJS_MIN, PERF_XL_OBJS_MAX);
+			for (i = 0; i < 2 && r > 0; i++)
+				best[i] = RTE_MIN(best[i], xl.cycles[i]);
+		}
+		if (ret == 0) {
+			perf_table_set(&t, a, 0, (double)best[0] / n);
+			perf_table_set(&t, a, 1, (double)best[1] / n);
+		} else {
+			printf("%s: cross_lcore failed: %d\n", al->ops->name, ret);
+		}
+		al->ops->teardown();
+		perf_flush_all();
+	}
+	rte_ring_free(xl.ring);
+	if (ret == 0)
+		perf_table_print(&t, NULL, NULL);
+	return ret;
+}
+
+static uint64_t
+perf_xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+/*
+ * A size between 16 B and 4 KiB: a power-of-two range chosen uniformly, then a size uniformly
+ * inside it, so that every range holds about as many objects (small objects are frequent,
+ * large ones hold most of the bytes).
+ */
+static uint16_t
+perf_mix_size(uint64_t *s)
+{
+	unsigned int e = PERF_MIX_MIN_SHIFT +
+		perf_xorshift(s) % (PERF_MIX_MAX_SHIFT - PERF_MIX_MIN_SHIFT);
+
+	return (uint16_t)((1u << e) + perf_xorshift(s) % ((1u << e) + 1));
+}
+
+static void
+perf_mix_free(struct perf_mix *m)
+{
+	free(m->slot);
+	free(m->size);
+	free(m->init_size);
+	free(m->ws);
+	free(m->ws_size);
+	free(m->ws_tag);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Generate the sequence, and the peak of live objects of each pool's sizes. */
+static int
+perf_mix_init(struct perf_mix *m)
+{
+	unsigned int live[PERF_MIX_POOLS] = { 0 };
+	uint64_t seed = PERF_MIX_SEED;
+	unsigned int i, k;
+	uint16_t *cur;
+
+	memset(m, 0, sizeof(*m));
+	m->slot = malloc(PERF_MIX_OPS * sizeof(*m->slot));
+	m->size = malloc(PERF_MIX_OPS * sizeof(*m->size));
+	m->init_size = malloc(PERF_MIX_WS * sizeof(*m->init_size));
+	m->ws = calloc(PERF_MIX_WS, sizeof(*m->ws));
+	m->ws_size = malloc(PERF_MIX_WS * sizeof(*m->ws_size));
+	m->ws_tag = malloc(PERF_MIX_WS * sizeof(*m->ws_tag));
+	cur = malloc(PERF_MIX_WS * sizeof(*cur));
+	if (m->slot == NULL || m->size == NULL || m->init_size == NULL || m->ws == NULL ||
+			m->ws_size == NULL || m->ws_tag == NULL || cur == NULL) {
+		free(cur);
+		perf_mix_free(m);
+		return -ENOMEM;
+	}
+	memset(perf_mix_peak, 0, sizeof(perf_mix_peak));
+	for (i = 0; i < PERF_MIX_WS; i++) {
+		m->init_size[i] = cur[i] = perf_mix_size(&seed);
+		k = perf_pow2_idx(cur[i]);
+		perf_mix_peak[k] = RTE_MAX(perf_mix_peak[k], ++live[k]);
+	}
+	for (i = 0; i < PERF_MIX_OPS; i++) {
+		m->slot[i] = perf_xorshift(&seed) % PERF_MIX_WS;
+		m->size[i] = perf_mix_size(&seed);
+		live[perf_pow2_idx(cur[m->slot[i]])]--;
+		cur[m->slot[i]] = m->size[i];
+		k = perf_pow2_idx(m->size[i]);
+		perf_mix_peak[k] = RTE_MAX(perf_mix_peak[k], ++live[k]);
+	}
+	free(cur);
+	return 0;
+}
+
+/* Free the live objects of the working set. */
+static void
+perf_mix_release(const struct perf_allocator *al, struct perf_mix *m)
+{
+	unsigned int s;
+
+	for (s = 0; s < PERF_MIX_WS; s++) {
+		if (m->ws[s] != NULL)
+			al->ops->free(m->ws[s], m->ws_size[s]);
+		m->ws[s] = NULL;
+	}
+}
+
+/* 7, 8. mixed_sizes and footprint */
+static int
+perf_mixed(void)
+{
+	struct perf_table t, tfp;
+	struct perf_mix m;
+	struct rte_fastmem_stats fst;
+	double req[PERF_N_ALLOC], held[PERF_N_ALLOC];
+	uint64_t c, best, before = 0, after, requested, fm_before = 0, fm_backing = 0;
+	unsigned int a, s, r;
+	int ret, kind;
+
+	perf_table_init(&t, "mixed_sizes", "working set of 8192 live objects of 16 B to 4 KiB "
+			"(fixed seed), replaced at random; TSC cycles per free + alloc",
+			"cycles_per_op");
+	perf_table_param(&t, "16-4096", 0);
+	perf_table_init(&tfp, "footprint", "bytes the allocator holds for the live working "
+			"set of mixed_sizes / bytes requested", "footprint_ratio");
+	perf_table_param(&tfp, "16-4096", 0);
+
+	ret = perf_mix_init(&m);
+	if (ret != 0) {
+		printf("mixed_sizes: out of memory for the sequence\n");
+		return ret;
+	}
+	memset(held, 0, sizeof(held));
+	memset(req, 0, sizeof(req));
+	for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
+		const struct perf_allocator *al = &perf_allocators[a];
+		const struct perf_ops *o = al->ops;
+
+		perf_flush_all();
+		ret = perf_setup(al, PERF_MIXED);
+		if (ret != 0)
+			break;
+		kind = o->footprint(&before);
+		for (s = 0; s < PERF_MIX_WS; s++) {
+			m.ws[s] = o->alloc_mixed != NULL ? o->alloc_mixed(m.init_size[s]) :
+				o->alloc(m.init_size[s]);
+			if (m.ws[s] == NULL) {
+				printf("%s: mixed_sizes: allocation failed\n", o->name);
+				ret = -ENOMEM;
+				break;
+			}
+			m.ws_size[s] = m.init_size[s];
+			m.ws_tag[s] = UINT32_MAX - s;
+			*(uint32_t *)m.ws[s] = m.ws_tag[s];
+		}
+		best = UINT64_MAX;
+		for (r = 0; r < PERF_REPS && ret == 0; r++) {
+			ret = al->loops.mixed(&m, r * PERF_MIX_CHUNK, (r + 1) * PERF_MIX_CHUNK,
+					&c);
+			best = RTE_MIN(best, c);
+		}
+		if (ret == 0) {
+			perf_table_set(&t, a, 0, (double)best / PERF_MIX_CHUNK);
+			requested = 0;
+			for (s = 0; s < PERF_MIX_WS; s++)
+				requested += m.ws_size[s];
+			if (kind >= 0 && o->footprint(&after) >= 0) {
+				if (kind == 0)
+					after = after > before ? after - before : 0;
+				req[a] = requested;
+				held[a] = after;
+				perf_table_set(&tfp, a, 0, (double)after / requested);
+			}
+			if (o == &fastmem_ops && rte_fastmem_stats(&fst) == 0) {
+				fm_before = before;
+				fm_backing = fst.bytes_backing;
+			}
+		} else if (ret == -EFAULT) {
+			printf("%s: mixed_sizes: object contents corrupted\n", o->name);
+		} else {
+			printf("%s: mixed_sizes failed: %d\n", o->name, ret);
+		}
+		perf_mix_release(al, &m);
+		o->teardown();
+	}
+	perf_mix_free(&m);
+	if (ret != 0)
+		return ret;
+	perf_table_print(&t, NULL, NULL);
+	perf_table_print(&tfp, NULL, NULL);
+	printf("%-16s %16s %16s\n", "allocator", "requested MiB", "held MiB");
+	for (a = 0; a < PERF_N_ALLOC; a++)
+		printf("%-16s %16.2f %16.2f\n", perf_allocators[a].ops->name,
+				req[a] / 1048576.0, held[a] / 1048576.0);
+	printf("(held: fastmem, the slabs of its size classes; mempool, the pools; rte_malloc, "
+			"heap bytes allocated; libc, mallinfo2 bytes in use)\n");
+	printf("(fastmem: %.1f MiB in slabs of size classes before the working set; "
+			"%.1f MiB of memzones reserved in all)\n", fm_before / 1048576.0,
+			fm_backing / 1048576.0);
+	return 0;
+}
+
+static int
+test_fastmem_perf(void)
+{
+	const char *csv = getenv("FASTMEM_PERF_CSV");
+	uint64_t t0 = rte_get_timer_cycles();
+	bool own_init = false;
+	int ret;
+
+	ret = rte_fastmem_init();
+	if (ret == 0)
+		own_init = true;
+	else if (ret != -EBUSY) {
+		printf("rte_fastmem_init failed: %d\n", ret);
+		return TEST_FAILED;
+	}
+	perf_hz = rte_get_tsc_hz();
+	if (csv != NULL && csv[0] != '\0') {
+		perf_csv = fopen(csv, "w");
+		if (perf_csv == NULL) {
+			printf("cannot write %s: %s\n", csv, strerror(errno));
+			ret = -EIO;
+			goto out;
+		}
+		fprintf(perf_csv, "scenario,param,allocator,metric,value\n");
+	}
+	printf("fastmem_perf: TSC %.3f GHz, %u lcores, %u sockets\n", perf_hz / 1e9,
+			rte_lcore_count(), rte_socket_count());
+	printf("Values are TSC cycles per operation (minimum of %d repetitions); "
+			"\"/mp\" is the ratio to mempool.\n", PERF_REPS);
+	/* Bring the core to its working frequency before the first measurement. */
+	while (rte_get_timer_cycles() - t0 < rte_get_timer_hz() / 5)
+		perf_use(NULL);
+
+	ret = perf_hot();
+	if (ret == 0)
+		ret = perf_batch(false);
+	if (ret == 0)
+		ret = perf_batch(true);
+	if (ret == 0)
+		ret = perf_mlcore(false);
+	if (ret == 0)
+		ret = perf_mlcore(true);
+	if (ret == 0)
+		ret = perf_cross_lcore();
+	if (ret == 0)
+		ret = perf_mixed();
+out:
+	if (perf_csv != NULL) {
+		if (fclose(perf_csv) != 0 && ret == 0) {
+			printf("cannot write %s\n", csv);
+			ret = -EIO;
+		}
+		perf_csv = NULL;
+	}
+	perf_flush_all();
+	if (own_init)
+		rte_fastmem_deinit();
+	printf("\nfastmem_perf: %.1f s\n",
+			(double)(rte_get_timer_cycles() - t0) / rte_get_timer_hz());
+	return ret == 0 ? TEST_SUCCESS : TEST_FAILED;
+}
+
+REGISTER_PERF_TEST(fastmem_perf_autotest, test_fastmem_perf);
