@@ -50,7 +50,8 @@ test: build
 	@scripts/test-all.sh
 
 bench: build
-	@scripts/run-tests.sh best fastmem_autotest
+	@scripts/deps.sh $(PLOT_PKGS)
+	@scripts/bench.sh
 
 clean:
 	rm -rf build

@@ -51,6 +51,7 @@ trap huge_restore EXIT
 
 if [ "$modes" = best ]; then
 	if huge_setup; then modes=va; else modes=nohuge; fi
+	echo "$modes" > "$REPO/build/best-mode"
 fi
 
 fail=0

@@ -31,5 +31,8 @@ step "style check" ../shared/tools/style-check $(git ls-files '*.c' '*.h' '*.rst
 step "programming guide" make -s doc
 echo "##### unit tests, all memory modes"
 count_tests scripts/run-tests.sh nohuge,va,pa fastmem_autotest fastmem_telemetry_autotest
+echo "##### benchmark and profiling loops, once each as smoke tests (no timing is checked)"
+FASTMEM_PROFILE_SECONDS=1 count_tests scripts/run-tests.sh nohuge fastmem_perf_autotest \
+	fastmem_profile_hit_autotest fastmem_profile_miss_autotest
 echo "make test: $pass passed, $fail failed"
 [ "$fail" = 0 ]
