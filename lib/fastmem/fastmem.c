@@ -363,21 +363,8 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_free, 26.03)
 void
 rte_fastmem_free(void *ptr)
 {
-	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
-	struct rte_fastmem_cache *c;
-
-	if (unlikely(ptr == NULL))
-		return;
-	if (likely(blk != NULL)) {
-		/* The slab header starts with the index of the cache its objects go to. */
-		c = &blk->caches[fastmem_slab_of(ptr)->cache_idx];
-		if (likely(c->len < c->cap)) {
-			c->objs[c->len++] = ptr;
-			c->free_hits++;
-			return;
-		}
-	}
-	free_slow(ptr);
+	if (likely(ptr != NULL) && unlikely(rte_fastmem_cache_push(ptr) < 0))
+		free_slow(ptr);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.03)
@@ -441,26 +428,6 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 	}
 	fastmem_cache_count_nomem(order[0], cls, n);
 	return fail(ENOMEM);
-}
-
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_bulk, 26.03)
-int
-rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
-		unsigned int flags)
-{
-	return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
-}
-
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_free_bulk, 26.03)
-void
-rte_fastmem_free_bulk(void **ptrs, unsigned int n)
-{
-	unsigned int i;
-
-	if (ptrs == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		rte_fastmem_free(ptrs[i]);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_hlookup, 26.03)

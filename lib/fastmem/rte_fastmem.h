@@ -267,7 +267,8 @@ void *rte_fastmem_realloc(void *ptr, size_t size, size_t align)
  *   -EINVAL also for a NULL @p ptrs.
  */
 __rte_experimental
-int rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
+static inline int
+rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags);
 
 /**
@@ -302,7 +303,8 @@ int rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size
  *   Number of entries.
  */
 __rte_experimental
-void rte_fastmem_free_bulk(void **ptrs, unsigned int n);
+static inline void
+rte_fastmem_free_bulk(void **ptrs, unsigned int n);
 
 /**
  * Resolve (size, align, socket) to a handle once, so that rte_fastmem_halloc() and
@@ -485,27 +487,21 @@ void rte_fastmem_stats_reset(void);
  * library's miss path, which also validates the arguments.
  */
 
-static inline void *
-rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
+/*
+ * @internal The calling thread's cache on its own socket for an allocation of (size, align,
+ * flags), or NULL when the miss path must take the call.
+ */
+static inline struct rte_fastmem_cache *
+rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	size_t a = align != 0 ? align : RTE_CACHE_LINE_SIZE;
-	size_t n = size > a ? size : a;
-	struct rte_fastmem_cache *c;
-	void *obj;
 
 	if (unlikely(blk == NULL || size - 1 >= RTE_FASTMEM_MAX_OBJ_SIZE ||
 			(a & (a - 1)) != 0 || a > RTE_FASTMEM_MAX_OBJ_SIZE ||
 			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
-		return rte_fastmem_alloc_slow(size, align, flags, SOCKET_ID_ANY);
-	c = &blk->local[rte_fastmem_size_class(n)];
-	if (unlikely(c->len == 0))
-		return rte_fastmem_alloc_slow(size, align, flags, SOCKET_ID_ANY);
-	obj = c->objs[--c->len];
-	c->alloc_hits++;
-	if (flags & RTE_FASTMEM_F_ZERO)
-		memset(obj, 0, size);
-	return obj;
+		return NULL;
+	return &blk->local[rte_fastmem_size_class(size > a ? size : a)];
 }
 
 /* @internal The cache a handle names in the calling thread's block, or NULL. */
@@ -520,6 +516,79 @@ rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 	return &blk->caches[idx];
 }
 
+/* @internal Pop n objects (n <= c->len) from a cache into ptrs, zeroing zero_len bytes. */
+static inline void
+rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **ptrs, unsigned int n,
+		size_t zero_len)
+{
+	unsigned int i, len = c->len;
+
+	for (i = 0; i < n; i++)
+		ptrs[i] = c->objs[--len];
+	c->len = len;
+	c->alloc_hits += n;
+	if (zero_len != 0)
+		for (i = 0; i < n; i++)
+			memset(ptrs[i], 0, zero_len);
+}
+
+/*
+ * @internal Put one object into the calling thread's cache for its slab's class and socket.
+ * Returns 0, or -1 when the miss path must take it. The free functions share this.
+ */
+static inline int
+rte_fastmem_cache_push(void *ptr)
+{
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	struct rte_fastmem_cache *c;
+
+	if (unlikely(blk == NULL))
+		return -1;
+	/* The slab header starts with the index of the cache its objects go to. */
+	c = &blk->caches[*(const uint32_t *)((uintptr_t)ptr & ~(RTE_FASTMEM_SLAB_SIZE - 1))];
+	if (unlikely(c->len >= c->cap))
+		return -1;
+	c->objs[c->len++] = ptr;
+	c->free_hits++;
+	return 0;
+}
+
+static inline void *
+rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
+{
+	struct rte_fastmem_cache *c = rte_fastmem_local_cache(size, align, flags);
+	void *obj;
+
+	if (unlikely(c == NULL || c->len == 0))
+		return rte_fastmem_alloc_slow(size, align, flags, SOCKET_ID_ANY);
+	rte_fastmem_cache_pop(c, &obj, 1, (flags & RTE_FASTMEM_F_ZERO) ? size : 0);
+	return obj;
+}
+
+static inline int
+rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags)
+{
+	struct rte_fastmem_cache *c = rte_fastmem_local_cache(size, align, flags);
+
+	if (unlikely(c == NULL || n > RTE_FASTMEM_CACHE_SLOTS || c->len < n || ptrs == NULL))
+		return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
+	rte_fastmem_cache_pop(c, ptrs, n, (flags & RTE_FASTMEM_F_ZERO) ? size : 0);
+	return 0;
+}
+
+static inline void
+rte_fastmem_free_bulk(void **ptrs, unsigned int n)
+{
+	unsigned int i;
+
+	if (unlikely(ptrs == NULL))
+		return;
+	for (i = 0; i < n; i++)
+		if (ptrs[i] != NULL && unlikely(rte_fastmem_cache_push(ptrs[i]) < 0))
+			rte_fastmem_free(ptrs[i]);
+}
+
 static inline void *
 rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 {
@@ -528,10 +597,7 @@ rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 
 	if (unlikely(c == NULL || c->len == 0 || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return rte_fastmem_halloc_slow(handle, flags);
-	obj = c->objs[--c->len];
-	c->alloc_hits++;
-	if (flags & RTE_FASTMEM_F_ZERO)
-		memset(obj, 0, c->obj_size);
+	rte_fastmem_cache_pop(c, &obj, 1, (flags & RTE_FASTMEM_F_ZERO) ? c->obj_size : 0);
 	return obj;
 }
 
@@ -540,19 +606,11 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 		unsigned int flags)
 {
 	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
-	unsigned int i, len;
 
 	if (unlikely(c == NULL || n > RTE_FASTMEM_CACHE_SLOTS || c->len < n || ptrs == NULL ||
 			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return rte_fastmem_halloc_bulk_slow(handle, ptrs, n, flags);
-	len = c->len;
-	for (i = 0; i < n; i++)
-		ptrs[i] = c->objs[--len];
-	c->len = len;
-	c->alloc_hits += n;
-	if (flags & RTE_FASTMEM_F_ZERO)
-		for (i = 0; i < n; i++)
-			memset(ptrs[i], 0, c->obj_size);
+	rte_fastmem_cache_pop(c, ptrs, n, (flags & RTE_FASTMEM_F_ZERO) ? c->obj_size : 0);
 	return 0;
 }
 
@@ -575,16 +633,15 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
 	unsigned int i, len;
 
-	if (unlikely(c == NULL || n > c->cap - c->len)) {
-		for (i = 0; i < n; i++)
+	if (unlikely(c == NULL || ptrs == NULL || n > c->cap - c->len)) {
+		for (i = 0; ptrs != NULL && i < n; i++)
 			rte_fastmem_hfree(handle, ptrs[i]);
 		return;
 	}
 	len = c->len;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (ptrs[i] != NULL)
 			c->objs[len++] = ptrs[i];
-	}
 	c->free_hits += len - c->len;
 	c->len = len;
 }
