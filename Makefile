@@ -8,6 +8,8 @@
 #   make build    build only; the test binary is build/dpdk-test
 #   make patches  write the git format-patch series to build/patches
 #   make doc      build the programming guide with sphinx (warnings are errors)
+#   make stress   the randomized multi-lcore stress test
+#   make test-asan, make test-ubsan   the fastmem tests in AddressSanitizer / UBSan builds
 #   make clean
 
 SHELL := /bin/bash
@@ -21,7 +23,11 @@ PLOT_PKGS := gnuplot-nox
 
 OWN_FILES = $(shell git ls-files '*.c' '*.h' '*.rst' 'meson.build' '*/meson.build' 2>/dev/null)
 
-.PHONY: all bench build test test-unit check-patches patches doc style clean
+.PHONY: all bench build test test-unit test-asan test-ubsan stress check-patches patches doc \
+	style clean
+
+SAN_TESTS := fastmem_autotest fastmem_inval_autotest fastmem_fault_autotest \
+	fastmem_telemetry_autotest fastmem_stress_autotest
 
 all: bench
 
@@ -48,6 +54,20 @@ test-unit: build
 
 test: build
 	@scripts/test-all.sh
+
+# Sanitizer builds: every fastmem test in --no-huge mode (plus ASan's use-after-free check).
+test-asan: build
+	@scripts/build.sh asan
+	@FASTMEM_TEST_BIN=$(CURDIR)/build/dpdk-test-asan ASAN_OPTIONS=detect_leaks=0 \
+		scripts/run-tests.sh nohuge $(SAN_TESTS) fastmem_asan_autotest
+
+test-ubsan: build
+	@scripts/build.sh ubsan
+	@FASTMEM_TEST_BIN=$(CURDIR)/build/dpdk-test-ubsan UBSAN_OPTIONS=print_stacktrace=1 \
+		scripts/run-tests.sh nohuge $(SAN_TESTS)
+
+stress: build
+	@FASTMEM_TEST_TAIL=30 scripts/run-tests.sh best fastmem_stress_autotest
 
 bench: build
 	@scripts/deps.sh $(PLOT_PKGS)

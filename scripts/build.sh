@@ -4,12 +4,18 @@
 # Configure (once) and build the assembled tree in build/meson, minimal configuration:
 # the libraries DPDK cannot do without, fastmem, the mempool ring driver and the test app.
 # Leaves the test binary at build/dpdk-test.
+#
+# build.sh [VARIANT]: VARIANT debug (RTE_LIBRTE_FASTMEM_DEBUG), asan (AddressSanitizer) or
+# ubsan (UndefinedBehaviorSanitizer) builds the same tree in build/meson-VARIANT and leaves
+# build/dpdk-test-VARIANT.
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 B=$REPO/build
 T=$B/tree
-M=$B/meson
+variant=${1:-}
+suffix=${variant:+-$variant}
+M=$B/meson$suffix
 
 if [ ! -f "$M/build.ninja" ]; then
 	opts="-Dplatform=generic -Denable_drivers=mempool/ring,bus/vdev -Denable_apps=test"
@@ -27,18 +33,27 @@ if [ ! -f "$M/build.ninja" ]; then
 	if [ "$(cat "$B/compat-mode")" = compat ]; then
 		cargs="-include $REPO/compat/fastmem_compat.h -I$REPO/compat/include"
 	fi
+	case $variant in
+	"") ;;
+	debug) cargs="$cargs -DRTE_LIBRTE_FASTMEM_DEBUG" ;;
+	asan) opts="$opts -Db_sanitize=address -Db_lundef=false -Dbuildtype=debugoptimized" ;;
+	ubsan) opts="$opts -Db_sanitize=undefined -Db_lundef=false -Dbuildtype=debugoptimized"
+		cargs="$cargs -fno-sanitize-recover=undefined" ;;
+	*) echo "build: unknown variant $variant" >&2; exit 2 ;;
+	esac
 	extra=${FASTMEM_MESON_OPTS:-}
 	echo "build: meson setup $opts $extra" >&2
 	# shellcheck disable=SC2086
-	/usr/bin/python3 /usr/bin/meson setup "$M" "$T" $opts -Dc_args="$cargs" $extra >"$B/meson-setup.log" 2>&1 ||
-		{ tail -n 40 "$B/meson-setup.log"; exit 1; }
+	/usr/bin/python3 /usr/bin/meson setup "$M" "$T" $opts -Dc_args="$cargs" $extra >"$B/meson-setup$suffix.log" 2>&1 ||
+		{ tail -n 40 "$B/meson-setup$suffix.log"; exit 1; }
 fi
-ninja -C "$M" >"$B/ninja.log" 2>&1 || { grep -B2 -A12 -m5 'error' "$B/ninja.log" | head -n 80; tail -n 5 "$B/ninja.log"; exit 1; }
-grep -A6 'warning:' "$B/ninja.log" | head -n 60
-tail -n 1 "$B/ninja.log"
+L=$B/ninja$suffix.log
+ninja -C "$M" >"$L" 2>&1 || { grep -B2 -A12 -m5 'error' "$L" | head -n 80; tail -n 5 "$L"; exit 1; }
+grep -A6 'warning:' "$L" | head -n 60
+tail -n 1 "$L"
 for t in "$M/app/dpdk-test" "$M/app/test/dpdk-test"; do
 	if [ -x "$t" ]; then
-		ln -sfn "$t" "$B/dpdk-test"
+		ln -sfn "$t" "$B/dpdk-test$suffix"
 	fi
 done
-[ -x "$B/dpdk-test" ]
+[ -x "$B/dpdk-test$suffix" ]

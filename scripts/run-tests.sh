@@ -5,11 +5,12 @@
 #   MODES: comma-separated list of nohuge, va (hugepages, IOVA as VA), pa (hugepages, IOVA as
 #   PA), or "best" (the best mode the machine allows: va with hugepages, else nohuge).
 # Hugepages are reserved (and hugetlbfs mounted) only for the run, as root, and given back.
-# Environment: FASTMEM_LCORES (default 0-1, or all cores up to 4), FASTMEM_TEST_TIMEOUT (s).
+# Environment: FASTMEM_LCORES (default 0-1, or all cores up to 4), FASTMEM_TEST_TIMEOUT (s),
+# FASTMEM_TEST_BIN (default build/dpdk-test).
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-BIN=$REPO/build/dpdk-test
+BIN=${FASTMEM_TEST_BIN:-$REPO/build/dpdk-test}
 modes=$1
 shift
 ncpu=$(nproc)
@@ -56,6 +57,7 @@ fi
 
 fail=0
 pass=0
+skip=0
 for mode in ${modes//,/ }; do
 	case $mode in
 	nohuge) eal="--no-huge -m 1024" ;;
@@ -79,11 +81,14 @@ for mode in ${modes//,/ }; do
 		if [ $rc = 0 ] && grep -q '^Test OK' "$log"; then
 			echo "=== $t [$mode]: PASS"
 			pass=$((pass + 1))
+		elif grep -q '^Test Skipped' "$log"; then
+			echo "=== $t [$mode]: SKIPPED"
+			skip=$((skip + 1))
 		else
 			echo "=== $t [$mode]: FAIL (exit $rc, log $log)"
 			fail=$((fail + 1))
 		fi
 	done
 done
-echo "run-tests: $pass passed, $fail failed"
+echo "run-tests: $pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

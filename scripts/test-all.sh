@@ -8,6 +8,7 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
 pass=0
 fail=0
+skip=0
 step() {
 	echo "##### $1"
 	shift
@@ -20,19 +21,29 @@ step() {
 }
 count_tests() {
 	out=$("$@" 2>&1 | tee /dev/stderr | tail -n 1)
-	p=$(echo "$out" | sed -n 's/^run-tests: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-	f=$(echo "$out" | sed -n 's/^run-tests: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	p=$(echo "$out" | sed -n 's/^run-tests: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1/p')
+	f=$(echo "$out" | sed -n 's/^run-tests: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\2/p')
+	k=$(echo "$out" | sed -n 's/^run-tests: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\3/p')
 	pass=$((pass + ${p:-0}))
 	fail=$((fail + ${f:-1}))
+	skip=$((skip + ${k:-0}))
 }
 
 step "patch series applies with git am" scripts/check-patches.sh
 step "style check" ../shared/tools/style-check $(git ls-files '*.c' '*.h' '*.rst' 'meson.build' '*/meson.build')
 step "programming guide" make -s doc
 echo "##### unit tests, all memory modes"
-count_tests scripts/run-tests.sh nohuge,va,pa fastmem_autotest fastmem_telemetry_autotest
+count_tests scripts/run-tests.sh nohuge,va,pa fastmem_autotest fastmem_telemetry_autotest \
+	fastmem_inval_autotest fastmem_secondary_autotest
+echo "##### debug mode (RTE_LIBRTE_FASTMEM_DEBUG): misuse detection, and the unit tests under it"
+if scripts/build.sh debug; then
+	FASTMEM_TEST_BIN=$REPO/build/dpdk-test-debug count_tests scripts/run-tests.sh nohuge,va \
+		fastmem_debug_autotest fastmem_autotest fastmem_inval_autotest
+else
+	fail=$((fail + 1))
+fi
 echo "##### benchmark and profiling loops, once each as smoke tests (no timing is checked)"
 FASTMEM_PROFILE_SECONDS=1 count_tests scripts/run-tests.sh nohuge fastmem_perf_autotest \
 	fastmem_profile_hit_autotest fastmem_profile_miss_autotest
-echo "make test: $pass passed, $fail failed"
+echo "make test: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -1208,9 +1208,13 @@ test_zero(void)
 			RTE_FASTMEM_F_ZERO), "alloc_bulk(%zu, ZERO): %d", s, rte_errno);
 		for (j = 0; j < RTE_DIM(ptrs); j++)
 			TEST_ASSERT(is_zero(ptrs[j], s), "alloc_bulk(%zu, ZERO) object %u", s, j);
+		rte_fastmem_free_bulk(ptrs, RTE_DIM(ptrs));
+		/* Dirty whole objects: through the handle, the requested size is the class. */
+		TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, ptrs, RTE_DIM(ptrs), 0),
+			"halloc_bulk(%zu): %d", cls, rte_errno);
 		for (j = 0; j < RTE_DIM(ptrs); j++)
 			memset(ptrs[j], 0xA5, cls);
-		rte_fastmem_free_bulk(ptrs, RTE_DIM(ptrs));
+		rte_fastmem_hfree_bulk(h, ptrs, RTE_DIM(ptrs));
 		TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, ptrs, RTE_DIM(ptrs),
 			RTE_FASTMEM_F_ZERO), "halloc_bulk(%zu, ZERO): %d", cls, rte_errno);
 		for (j = 0; j < RTE_DIM(ptrs); j++)
@@ -1459,14 +1463,21 @@ test_realloc(void)
 	/* Same class: same pointer. */
 	q = rte_fastmem_realloc(p, 128, 0);
 	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
+	TEST_ASSERT(pat_check(p, 100, 1), "content after same-class realloc");
 	q = rte_fastmem_realloc(p, 65, 0);
 	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
+	/* Only the new size is kept (debug mode writes a canary after it). */
+	TEST_ASSERT(pat_check(p, 65, 1), "content after same-class realloc");
 	q = rte_fastmem_realloc(p, 100, 128);
 	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
+	TEST_ASSERT(pat_check(p, 65, 1), "content after same-class realloc");
 	q = rte_fastmem_realloc(p, 1, 128);
 	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
-	TEST_ASSERT(pat_check(p, 100, 1), "content after same-class realloc");
+	TEST_ASSERT(pat_check(p, 1, 1), "content after same-class realloc");
 	TEST_ASSERT_SUCCESS(check_live(128, 1), "same-class realloc changed the counts");
+	q = rte_fastmem_realloc(p, 100, 0);
+	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
+	pat_fill(p, 100, 1);
 
 	/* Shrink to another class: moves, keeps the prefix. */
 	q = rte_fastmem_realloc(p, 10, 1);
@@ -1531,7 +1542,7 @@ test_realloc(void)
 	TEST_ASSERT_EQUAL(rte_fastmem_realloc(p, 7, 1), p, "realloc of 8 B in its class");
 	q = rte_fastmem_realloc(p, 9, 1);
 	TEST_ASSERT_NOT_NULL(q, "realloc(8 -> 9): %d", rte_errno);
-	TEST_ASSERT(pat_check(q, 8, 5), "content after realloc(8 -> 9)");
+	TEST_ASSERT(pat_check(q, 7, 5), "content after realloc(8 -> 7 -> 9)");
 	TEST_ASSERT_SUCCESS(check_live(16, 1), "realloc(8 -> 9) class");
 	rte_fastmem_free(q);
 

@@ -126,6 +126,7 @@ rte_fastmem_init(void)
 	st->n_caches = n_sockets * FASTMEM_N_CLASSES;
 	st->zone_size = FASTMEM_ZONE_SIZE;
 	rte_spinlock_init(&st->reg_lock);
+	rte_spinlock_init(&st->zone_lock);
 	memset(st->socket_idx, -1, sizeof(st->socket_idx));
 	for (i = 0; i < n_sockets; i++) {
 		struct fastmem_socket *s = &st->sockets[i];
@@ -318,6 +319,7 @@ alloc_in_order(size_t size, size_t align, unsigned int flags, int socket_id, int
 	for (i = 0; i < n; i++) {
 		obj = fastmem_cache_get(order[i], cls);
 		if (obj != NULL) {
+			FASTMEM_CHECK_ALLOC(obj, size);
 			if (flags & RTE_FASTMEM_F_ZERO)
 				memset(obj, 0, size);
 			return obj;
@@ -363,7 +365,10 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_free, 26.03)
 void
 rte_fastmem_free(void *ptr)
 {
-	if (likely(ptr != NULL) && unlikely(rte_fastmem_cache_push(ptr) < 0))
+	if (unlikely(ptr == NULL))
+		return;
+	FASTMEM_CHECK_FREE(ptr, UINT32_MAX);
+	if (unlikely(rte_fastmem_cache_push(ptr) < 0))
 		free_slow(ptr);
 }
 
@@ -390,11 +395,15 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	}
 	if (check_args(size, align, 0, &cls) < 0)
 		return NULL;
-	if (cls == slab->cls)
+	if (cls == slab->cls) {
+		FASTMEM_CHECK_RESIZE(ptr, size);
 		return ptr;
+	}
 	obj = alloc_in_order(size, align, 0, SOCKET_ID_ANY, slab->socket_idx);
 	if (obj == NULL)
 		return NULL;
+	/* The old object's requested size is not kept: copy what the class holds. */
+	FASTMEM_ASAN_UNPOISON(ptr, slab->obj_size);
 	memcpy(obj, ptr, RTE_MIN(size, (size_t)slab->obj_size));
 	rte_fastmem_free(ptr);
 	return obj;
@@ -420,9 +429,11 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 		return n_order;
 	for (k = 0; k < n_order; k++) {
 		if (fastmem_cache_get_bulk(order[k], cls, ptrs, n) == 0) {
-			if (flags & RTE_FASTMEM_F_ZERO)
-				for (i = 0; i < n; i++)
+			for (i = 0; i < n; i++) {
+				FASTMEM_CHECK_ALLOC(ptrs[i], size);
+				if (flags & RTE_FASTMEM_F_ZERO)
 					memset(ptrs[i], 0, size);
+			}
 			return 0;
 		}
 	}
@@ -484,6 +495,7 @@ rte_fastmem_halloc_slow(uint32_t handle, unsigned int flags)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	FASTMEM_CHECK_ALLOC(obj, rte_fastmem_class_size(cls));
 	if (flags & RTE_FASTMEM_F_ZERO)
 		memset(obj, 0, rte_fastmem_class_size(cls));
 	return obj;
@@ -495,19 +507,21 @@ rte_fastmem_halloc_bulk_slow(uint32_t handle, void **ptrs, unsigned int n, unsig
 {
 	unsigned int sidx, cls, i;
 
-	if (handle_decode(handle, &sidx, &cls) < 0)
-		return -rte_errno;
 	if (n == 0)
 		return 0;
+	if (handle_decode(handle, &sidx, &cls) < 0)
+		return -rte_errno;
 	if (ptrs == NULL || (flags & ~RTE_FASTMEM_F_ZERO) != 0)
 		return fail(EINVAL);
 	if (fastmem_cache_get_bulk(sidx, cls, ptrs, n) < 0) {
 		fastmem_cache_count_nomem(sidx, cls, n);
 		return fail(ENOMEM);
 	}
-	if (flags & RTE_FASTMEM_F_ZERO)
-		for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		FASTMEM_CHECK_ALLOC(ptrs[i], rte_fastmem_class_size(cls));
+		if (flags & RTE_FASTMEM_F_ZERO)
 			memset(ptrs[i], 0, rte_fastmem_class_size(cls));
+	}
 	return 0;
 }
 

@@ -309,20 +309,20 @@ fastmem_cache_get_bulk(unsigned int sidx, unsigned int cls, void **ptrs, unsigne
 		obj = obj_get(c, sidx, cls, &cnt);
 		if (obj == NULL)
 			break;
-		*(void **)obj = head;
+		fastmem_link_set(obj, head);
 		head = obj;
 	}
 	if (got < n) {
 		while (head != NULL) {
 			obj = head;
-			head = *(void **)obj;
+			head = fastmem_link_get(obj);
 			obj_put(c, sidx, cls, obj, &undo);
 		}
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
 		ptrs[i] = head;
-		head = *(void **)head;
+		head = fastmem_link_get(head);
 	}
 	counters_commit(c, sidx, cls, &cnt);
 	return 0;

@@ -47,6 +47,35 @@ extern int fastmem_logtype;
 
 #define FASTMEM_N_CLASSES RTE_FASTMEM_NUM_CLASSES
 #define FASTMEM_SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
+#define FASTMEM_MAX_ZONES 4096                   /* memzones of all sockets */
+
+/* Debug mode keeps one 32-bit word per object in its slab, after the header. */
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+#define FASTMEM_DEBUG_META_SIZE sizeof(uint32_t)
+#else
+#define FASTMEM_DEBUG_META_SIZE 0
+#endif
+
+/* AddressSanitizer: which bytes of fastmem memory the application may touch. */
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+#define FASTMEM_ASAN_POISON(p, n) __asan_poison_memory_region(p, n)
+#define FASTMEM_ASAN_UNPOISON(p, n) __asan_unpoison_memory_region(p, n)
+#else
+#define FASTMEM_ASAN_POISON(p, n) do { RTE_SET_USED(p); RTE_SET_USED(n); } while (0)
+#define FASTMEM_ASAN_UNPOISON(p, n) do { RTE_SET_USED(p); RTE_SET_USED(n); } while (0)
+#endif
+
+/* Checks at the API boundary, compiled in checked builds only (see rte_fastmem_core.h). */
+#ifdef RTE_FASTMEM_CHECKED
+#define FASTMEM_CHECK_ALLOC(obj, size) rte_fastmem_check_alloc(obj, size)
+#define FASTMEM_CHECK_FREE(obj, idx) rte_fastmem_check_free(obj, idx)
+#define FASTMEM_CHECK_RESIZE(obj, size) fastmem_check_resize(obj, size)
+#else
+#define FASTMEM_CHECK_ALLOC(obj, size) do { } while (0)
+#define FASTMEM_CHECK_FREE(obj, idx) do { } while (0)
+#define FASTMEM_CHECK_RESIZE(obj, size) do { } while (0)
+#endif
 
 /*
  * Class table, with rte_fastmem_size_class() and rte_fastmem_class_size(): how many objects a
@@ -170,11 +199,40 @@ struct fastmem_state {
 	int8_t socket_idx[RTE_MAX_NUMA_NODES];  /* socket id -> index, -1 when absent */
 	rte_spinlock_t reg_lock;
 	struct rte_fastmem_block *blocks[FASTMEM_MAX_BLOCKS]; /* every live cache block */
+	rte_spinlock_t zone_lock;
+	uint32_t n_zones;
+	struct {
+		uintptr_t start;
+		uintptr_t end;
+	} zones[FASTMEM_MAX_ZONES];     /* address ranges of all memzones, for checks */
 	struct fastmem_socket sockets[];
 };
 
 /* The shared state as seen by this process; NULL when not initialized or not attached. */
 extern struct fastmem_state *fastmem_state;
+
+/* Header bytes at the start of every slab (debug mode adds its per-object words after them). */
+#define FASTMEM_SLAB_HDR_SIZE RTE_ALIGN_CEIL(sizeof(struct fastmem_slab), RTE_CACHE_LINE_SIZE)
+
+/* The first word of a free object links it into its slab's free list or a chain. */
+static inline void *
+fastmem_link_get(void *obj)
+{
+	void *next;
+
+	FASTMEM_ASAN_UNPOISON(obj, sizeof(void *));
+	next = *(void **)obj;
+	FASTMEM_ASAN_POISON(obj, sizeof(void *));
+	return next;
+}
+
+static inline void
+fastmem_link_set(void *obj, void *next)
+{
+	FASTMEM_ASAN_UNPOISON(obj, sizeof(void *));
+	*(void **)obj = next;
+	FASTMEM_ASAN_POISON(obj, sizeof(void *));
+}
 
 static inline struct fastmem_slab *
 fastmem_slab_of(const void *ptr)
@@ -204,6 +262,12 @@ int fastmem_local_socket_id(void);
 /* fastmem_zone.c */
 int fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact);
 void fastmem_zone_free_all(struct fastmem_socket *s);
+bool fastmem_zone_contains(const void *ptr);
+
+/* fastmem_debug.c */
+void fastmem_check_slab_assign(struct fastmem_slab *slab);
+void fastmem_check_zone_free(void *addr, size_t len);
+void fastmem_check_resize(void *obj, size_t size);
 
 /* fastmem_slab.c */
 void fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova);

@@ -13,9 +13,6 @@
 
 #include "fastmem_private.h"
 
-/* Header bytes reserved at the start of every slab: its two cache lines. */
-#define FASTMEM_SLAB_HDR_SIZE RTE_ALIGN_CEIL(sizeof(struct fastmem_slab), RTE_CACHE_LINE_SIZE)
-
 void
 fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova)
 {
@@ -35,14 +32,22 @@ fastmem_slab_assign(struct fastmem_slab *slab, unsigned int sidx, unsigned int c
 	slab->socket_idx = sidx;
 	slab->cache_idx = sidx * FASTMEM_N_CLASSES + cls;
 	slab->obj_size = size;
-	/* Objects sit at multiples of their size from the slab start: aligned to the class. */
-	slab->first_off = RTE_ALIGN_CEIL(FASTMEM_SLAB_HDR_SIZE, size);
-	slab->n_total = (FASTMEM_SLAB_SIZE - slab->first_off) / size;
+	uint32_t n_meta = (FASTMEM_SLAB_SIZE - FASTMEM_SLAB_HDR_SIZE) /
+			(size + FASTMEM_DEBUG_META_SIZE);
+
+	/*
+	 * Objects sit at multiples of their size from the slab start: aligned to the class.
+	 * In debug mode, n_meta per-object words sit between the header and the objects.
+	 */
+	slab->first_off = RTE_ALIGN_CEIL(FASTMEM_SLAB_HDR_SIZE + FASTMEM_DEBUG_META_SIZE * n_meta,
+			size);
+	slab->n_total = RTE_MIN(n_meta, (uint32_t)((FASTMEM_SLAB_SIZE - slab->first_off) / size));
 	slab->free_list = NULL;
 	slab->n_used = 0;
 	slab->bump = 0;
 	slab->next = NULL;
 	slab->prev = NULL;
+	fastmem_check_slab_assign(slab);
 }
 
 unsigned int
@@ -53,7 +58,7 @@ fastmem_slab_take(struct fastmem_slab *slab, void **objs, unsigned int n)
 
 	while (k < n && slab->free_list != NULL) {
 		objs[k++] = slab->free_list;
-		slab->free_list = *(void **)slab->free_list;
+		slab->free_list = fastmem_link_get(slab->free_list);
 	}
 	next = (char *)slab + slab->first_off + (size_t)slab->bump * slab->obj_size;
 	while (k < n && slab->bump < slab->n_total) {
@@ -68,7 +73,7 @@ fastmem_slab_take(struct fastmem_slab *slab, void **objs, unsigned int n)
 void
 fastmem_slab_give(struct fastmem_slab *slab, void *obj)
 {
-	*(void **)obj = slab->free_list;
+	fastmem_link_set(obj, slab->free_list);
 	slab->free_list = obj;
 	slab->n_used--;
 }

@@ -27,6 +27,39 @@ zone_name(char *name, size_t len, const struct fastmem_socket *s, uint32_t seq)
 	snprintf(name, len, "fastmem_%d_%u", s->socket_id, seq);
 }
 
+/* Remember a memzone's address range, for the checks of debug mode. */
+static void
+zone_track(void *addr, uint64_t len)
+{
+	struct fastmem_state *st = fastmem_state;
+
+	rte_spinlock_lock(&st->zone_lock);
+	if (st->n_zones < FASTMEM_MAX_ZONES) {
+		st->zones[st->n_zones].start = (uintptr_t)addr;
+		st->zones[st->n_zones].end = (uintptr_t)addr + len;
+		st->n_zones++;
+	}
+	rte_spinlock_unlock(&st->zone_lock);
+}
+
+/* Whether ptr lies in one of fastmem's memzones. Linear in the number of memzones. */
+bool
+fastmem_zone_contains(const void *ptr)
+{
+	struct fastmem_state *st = fastmem_state;
+	uintptr_t p = (uintptr_t)ptr;
+	bool found = false;
+	uint32_t i;
+
+	if (st == NULL)
+		return false;
+	rte_spinlock_lock(&st->zone_lock);
+	for (i = 0; i < st->n_zones && !found; i++)
+		found = p >= st->zones[i].start && p < st->zones[i].end;
+	rte_spinlock_unlock(&st->zone_lock);
+	return found;
+}
+
 /* Reserve one memzone of at most max_bytes, halving down to one slab. Returns its size. */
 static uint64_t
 zone_reserve_one(struct fastmem_socket *s, uint64_t max_bytes)
@@ -47,6 +80,7 @@ zone_reserve_one(struct fastmem_socket *s, uint64_t max_bytes)
 			return 0;
 		}
 		s->n_zones++;
+		zone_track(mz->addr, size);
 		for (off = 0; off < size; off += FASTMEM_SLAB_SIZE) {
 			struct fastmem_slab *slab = RTE_PTR_ADD(mz->addr, off);
 
@@ -120,8 +154,10 @@ fastmem_zone_free_all(struct fastmem_socket *s)
 	for (seq = 0; seq < s->n_zones; seq++) {
 		zone_name(name, sizeof(name), s, seq);
 		mz = rte_memzone_lookup(name);
-		if (mz != NULL)
+		if (mz != NULL) {
+			fastmem_check_zone_free(mz->addr, mz->len);
 			rte_memzone_free(mz);
+		}
 	}
 	s->n_zones = 0;
 	rte_atomic_store_explicit(&s->bytes_backing, 0, rte_memory_order_relaxed);

@@ -516,10 +516,13 @@ rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 	return &blk->caches[idx];
 }
 
-/* @internal Pop n objects (n <= c->len) from a cache into ptrs, zeroing zero_len bytes. */
+/*
+ * @internal Pop n objects (n <= c->len) from a cache into ptrs; size is the requested object
+ * size, zeroed when flags has RTE_FASTMEM_F_ZERO.
+ */
 static inline void
-rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **ptrs, unsigned int n,
-		size_t zero_len)
+rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **ptrs, unsigned int n, size_t size,
+		unsigned int flags)
 {
 	unsigned int i, len = c->len;
 
@@ -527,9 +530,13 @@ rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **ptrs, unsigned int n,
 		ptrs[i] = c->objs[--len];
 	c->len = len;
 	c->alloc_hits += n;
-	if (zero_len != 0)
+#ifdef RTE_FASTMEM_CHECKED
+	for (i = 0; i < n; i++)
+		rte_fastmem_check_alloc(ptrs[i], size);
+#endif
+	if (flags & RTE_FASTMEM_F_ZERO)
 		for (i = 0; i < n; i++)
-			memset(ptrs[i], 0, zero_len);
+			memset(ptrs[i], 0, size);
 }
 
 /*
@@ -561,7 +568,7 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 
 	if (unlikely(c == NULL || c->len == 0))
 		return rte_fastmem_alloc_slow(size, align, flags, SOCKET_ID_ANY);
-	rte_fastmem_cache_pop(c, &obj, 1, (flags & RTE_FASTMEM_F_ZERO) ? size : 0);
+	rte_fastmem_cache_pop(c, &obj, 1, size, flags);
 	return obj;
 }
 
@@ -573,7 +580,7 @@ rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 
 	if (unlikely(c == NULL || n > RTE_FASTMEM_CACHE_SLOTS || c->len < n || ptrs == NULL))
 		return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
-	rte_fastmem_cache_pop(c, ptrs, n, (flags & RTE_FASTMEM_F_ZERO) ? size : 0);
+	rte_fastmem_cache_pop(c, ptrs, n, size, flags);
 	return 0;
 }
 
@@ -584,9 +591,14 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 
 	if (unlikely(ptrs == NULL))
 		return;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+#ifdef RTE_FASTMEM_CHECKED
+		rte_fastmem_free(ptrs[i]);
+#else
 		if (ptrs[i] != NULL && unlikely(rte_fastmem_cache_push(ptrs[i]) < 0))
 			rte_fastmem_free(ptrs[i]);
+#endif
+	}
 }
 
 static inline void *
@@ -597,7 +609,7 @@ rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 
 	if (unlikely(c == NULL || c->len == 0 || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return rte_fastmem_halloc_slow(handle, flags);
-	rte_fastmem_cache_pop(c, &obj, 1, (flags & RTE_FASTMEM_F_ZERO) ? c->obj_size : 0);
+	rte_fastmem_cache_pop(c, &obj, 1, c->obj_size, flags);
 	return obj;
 }
 
@@ -610,7 +622,7 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 	if (unlikely(c == NULL || n > RTE_FASTMEM_CACHE_SLOTS || c->len < n || ptrs == NULL ||
 			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return rte_fastmem_halloc_bulk_slow(handle, ptrs, n, flags);
-	rte_fastmem_cache_pop(c, ptrs, n, (flags & RTE_FASTMEM_F_ZERO) ? c->obj_size : 0);
+	rte_fastmem_cache_pop(c, ptrs, n, c->obj_size, flags);
 	return 0;
 }
 
@@ -619,6 +631,10 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 {
 	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
 
+#ifdef RTE_FASTMEM_CHECKED
+	if (ptr != NULL)
+		rte_fastmem_check_free(ptr, handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
+#endif
 	if (unlikely(c == NULL || c->len >= c->cap || ptr == NULL)) {
 		rte_fastmem_hfree_slow(handle, ptr);
 		return;
@@ -633,6 +649,9 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
 	unsigned int i, len;
 
+#ifdef RTE_FASTMEM_CHECKED
+	c = NULL; /* every object through rte_fastmem_hfree() and its checks */
+#endif
 	if (unlikely(c == NULL || ptrs == NULL || n > c->cap - c->len)) {
 		for (i = 0; ptrs != NULL && i < n; i++)
 			rte_fastmem_hfree(handle, ptrs[i]);

@@ -107,6 +107,37 @@ struct rte_fastmem_block {
 	struct rte_fastmem_cache caches[]; /**< n_caches caches. */
 };
 
+/*
+ * Checked builds: with RTE_LIBRTE_FASTMEM_DEBUG defined (debug mode) or with AddressSanitizer,
+ * every object handed out and every object freed goes through the library's check functions,
+ * also on the inline hit paths. Production builds compile these calls out.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
+#if defined(RTE_LIBRTE_FASTMEM_DEBUG) || defined(__SANITIZE_ADDRESS__)
+#define RTE_FASTMEM_CHECKED 1
+#endif
+
+/**
+ * @internal
+ * Check an object about to be handed out (debug mode: it must be free and unmodified since
+ * its free) and make its first size bytes usable (AddressSanitizer). No-op in production builds.
+ */
+__rte_experimental
+void rte_fastmem_check_alloc(void *obj, size_t size);
+
+/**
+ * @internal
+ * Check an object being freed (debug mode: it must be a live object, of the cache cache_idx
+ * unless that is UINT32_MAX, with its canary intact; panics otherwise) and poison it. No-op in
+ * production builds.
+ */
+__rte_experimental
+void rte_fastmem_check_free(void *obj, uint32_t cache_idx);
+
 /** @internal The calling thread's cache block, NULL until its first allocation. */
 RTE_DECLARE_PER_LCORE(struct rte_fastmem_block *, rte_fastmem_tls_block);
 

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+/*
+ * fastmem_debug_autotest: with fastmem built in debug mode (RTE_LIBRTE_FASTMEM_DEBUG), provoke
+ * every misuse the debug mode detects, each in a forked child process, and check that the
+ * child was stopped (it panics) with a log line naming the failed check. Leaks at deinit are
+ * reported, not fatal. Without debug mode the test is skipped.
+ */
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rte_fastmem.h>
+#include <rte_log.h>
+
+#include "test.h"
+
+#ifndef RTE_LIBRTE_FASTMEM_DEBUG
+
+static int
+test_fastmem_debug(void)
+{
+	printf("fastmem not built in debug mode (RTE_LIBRTE_FASTMEM_DEBUG): skipped\n");
+	return TEST_SKIPPED;
+}
+
+#else
+
+#define OUT_SIZE 65536
+
+typedef void (*misuse_fn)(void);
+
+static void *
+must_alloc(size_t size, size_t align)
+{
+	void *p = rte_fastmem_alloc(size, align, 0);
+
+	if (p == NULL) {
+		printf("allocation failed\n");
+		_exit(2);
+	}
+	return p;
+}
+
+static void
+double_free(void)
+{
+	void *p = must_alloc(64, 0);
+
+	rte_fastmem_free(p);
+	rte_fastmem_free(p);    /* still in this thread's cache */
+}
+
+static void *victim; /* freed by another thread before the fork */
+
+static void *
+free_in_thread(void *arg)
+{
+	rte_fastmem_free(arg);
+	return NULL;    /* the thread's exit flushes its cache to the bin */
+}
+
+static void
+double_free_threads(void)
+{
+	rte_fastmem_free(victim);
+}
+
+static void
+free_foreign(void)
+{
+	static char not_ours[128];
+
+	must_alloc(64, 0);
+	rte_fastmem_free(not_ours);
+}
+
+static void
+free_inside(void)
+{
+	char *p = must_alloc(64, 0);
+
+	rte_fastmem_free(p + 8);
+}
+
+static void
+free_header(void)
+{
+	char *p = must_alloc(64, 0);
+
+	rte_fastmem_free((void *)(((uintptr_t)p & ~(RTE_FASTMEM_SLAB_SIZE - 1)) + 64));
+}
+
+static void
+hfree_other_class(void)
+{
+	rte_fastmem_handle_t h;
+	void *p = must_alloc(256, 0);
+
+	if (rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h) != 0)
+		_exit(2);
+	rte_fastmem_hfree(h, p);
+}
+
+static void
+hfree_bad_handle(void)
+{
+	void *p = must_alloc(64, 0);
+
+	rte_fastmem_hfree((rte_fastmem_handle_t)0x12345678, p);
+}
+
+static void
+overflow(void)
+{
+	char *p = must_alloc(100, 0);
+
+	p[100] = 1;
+	rte_fastmem_free(p);
+}
+
+static void
+use_after_free(void)
+{
+	char *p = must_alloc(64, 8);
+	char *q;
+
+	rte_fastmem_free(p);
+	p[20] = 1;
+	q = must_alloc(64, 8);  /* LIFO: the same object again */
+	printf("got %p again as %p\n", (void *)p, (void *)q);
+}
+
+static const struct {
+	const char *name;
+	misuse_fn fn;
+	const char *report;     /* expected in the child's output */
+} cases[] = {
+	{ "double free", double_free, "double free" },
+	{ "double free across threads", double_free_threads, "double free" },
+	{ "free of foreign memory", free_foreign, "free of memory fastmem never returned" },
+	{ "free inside an object", free_inside, "free of a pointer inside an object" },
+	{ "free into a slab header", free_header, "free of a pointer into a slab header" },
+	{ "hfree of another class", hfree_other_class,
+		"hfree of an object of another class or socket" },
+	{ "hfree with a bad handle", hfree_bad_handle,
+		"hfree with a handle hlookup never returned" },
+	{ "write past the requested size", overflow, "write past the requested size" },
+	{ "write to a freed object", use_after_free, "write to a freed object" },
+};
+
+/* Run fn in a child with its output in out; returns the wait status. */
+static int
+run_child(misuse_fn fn, char *out, size_t len)
+{
+	int fds[2], status;
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(fds[1], STDERR_FILENO);
+		fn();
+		fflush(stdout);
+		_exit(0);
+	}
+	close(fds[1]);
+	while (used < len - 1 && (n = read(fds[0], out + used, len - 1 - used)) > 0)
+		used += n;
+	out[used] = '\0';
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+/*
+ * Everything the child needs is set up before the fork: memory reserved, this thread's cache
+ * block created, so the child changes no EAL structure (heap, memzones) it shares with us.
+ */
+static int
+prepare(void)
+{
+	pthread_t t;
+	void *p;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(16 << 20, SOCKET_ID_ANY), "reserve");
+	p = rte_fastmem_alloc(8, 8, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc");
+	rte_fastmem_free(p);
+	victim = rte_fastmem_alloc(256, 0, 0);
+	TEST_ASSERT_NOT_NULL(victim, "alloc");
+	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, free_in_thread, victim), "thread");
+	TEST_ASSERT_SUCCESS(pthread_join(t, NULL), "join");
+	return 0;
+}
+
+/* Leaks are reported at deinit, per class, without stopping the application. */
+static int
+test_leak_report(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *log, *old = rte_log_get_stream();
+	void *p[4];
+	unsigned int i;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	for (i = 0; i < 3; i++)
+		p[i] = rte_fastmem_alloc(64, 0, 0);
+	p[3] = rte_fastmem_alloc(4096, 0, 0);
+	for (i = 0; i < 4; i++)
+		TEST_ASSERT_NOT_NULL(p[i], "alloc");
+	log = open_memstream(&buf, &len);
+	TEST_ASSERT_NOT_NULL(log, "memstream");
+	rte_openlog_stream(log);
+	rte_fastmem_deinit();
+	rte_openlog_stream(old);
+	fclose(log);
+	printf("%s", buf);
+	TEST_ASSERT(strstr(buf, "3 object(s) of 64 B still live") != NULL &&
+			strstr(buf, "1 object(s) of 4096 B still live") != NULL,
+			"leaks not reported per class:\n%s", buf);
+	free(buf);
+	return 0;
+}
+
+static int
+test_fastmem_debug(void)
+{
+	static char out[OUT_SIZE];
+	unsigned int i;
+	int status;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		if (prepare() < 0)
+			return TEST_FAILED;
+		status = run_child(cases[i].fn, out, sizeof(out));
+		rte_fastmem_deinit();
+		TEST_ASSERT(status != -1, "%s: could not run the child", cases[i].name);
+		TEST_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
+				"%s: not caught (child status %#x)\n%s", cases[i].name, status,
+				out);
+		TEST_ASSERT(strstr(out, cases[i].report) != NULL,
+				"%s: no \"%s\" in the report:\n%s", cases[i].name, cases[i].report,
+				out);
+		printf("%-32s caught: %s\n", cases[i].name, cases[i].report);
+	}
+	return test_leak_report();
+}
+
+#endif /* RTE_LIBRTE_FASTMEM_DEBUG */
+
+REGISTER_FAST_TEST(fastmem_debug_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_debug);

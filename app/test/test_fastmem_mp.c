@@ -1,0 +1,738 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_memory.h>
+#include <rte_memzone.h>
+#include <rte_string_fns.h>
+
+#include <rte_fastmem.h>
+
+#include "test.h"
+
+/*
+ * fastmem across processes: the primary initializes the allocator, allocates objects with
+ * known patterns and publishes them, with a handle and its statistics, in a memzone. It then
+ * starts a real secondary process: the same dpdk-test binary with --proc-type=secondary and
+ * the primary's --file-prefix, running this same test command, which sees that it is a
+ * secondary and plays the other side. The secondary:
+ *   - checks that rte_fastmem_init() refuses with E_RTE_SECONDARY (rte_errno set);
+ *   - attaches on its first call and sees the primary's statistics and objects (patterns and
+ *     IO addresses);
+ *   - frees half the primary's objects (rte_fastmem_free, and rte_fastmem_hfree /
+ *     rte_fastmem_hfree_bulk with the primary's handle);
+ *   - looks the same handle up itself (the value must be the primary's), allocates objects
+ *     with alloc, alloc_socket, alloc_bulk, halloc (primary's handle) and halloc_bulk (its
+ *     own), frees half of them again and leaves the rest live for the primary;
+ *   - checks the statistics: allocator-wide, per class against a model of every live object
+ *     of both processes, and per lcore of its own process;
+ *   - reserves backing memory (bytes_backing must grow), flushes its cache (no count may
+ *     change), calls rte_fastmem_deinit() (detaches only: the accounting stays), reads the
+ *     statistics again (it re-attaches) and detaches for good.
+ * The primary then checks the accounting: the secondary's objects are live in the statistics
+ * with their patterns intact, the objects the secondary freed are gone, the backing grew by
+ * the secondary's reservation; it frees everything and checks that nothing is in use and
+ * that alloc_total equals free_total.
+ *
+ * The child is started with fork() and exec of /proc/self/exe, as DPDK's process_dup() in
+ * process.h does, but selects its test through DPDK_TEST rather than through process_dup()'s
+ * RTE_TEST_RECURSIVE variable: test.c maps that variable to a fixed table of actions in
+ * test.c itself, which a test file cannot extend.
+ *
+ * Secondary processes need memory shared with the primary, which --no-huge does not give:
+ * there the test is skipped.
+ */
+
+#define MIB(n) ((size_t)(n) << 20)
+
+#define MP_MZ_NAME "test_fastmem_mp"
+#define MP_MAGIC UINT64_C(0x666d6d7074657374)
+#define MP_MAX_OBJS 128
+#define MP_CHILD_TIMEOUT_S 120
+#define MP_RESERVE MIB(4)
+
+#define TEST_MAX_SIZE MIB(1)
+#define TEST_MIN_CLASS ((size_t)8)
+
+/* Objects the primary allocates: N_PRIM_PLAIN plain ones and N_PRIM_H through the handle. */
+#define N_PRIM_PLAIN 48
+#define N_PRIM_H 32
+#define HSIZE 256
+
+/* What the secondary does, so that both sides know the expected counts. */
+#define SEC_FREES (N_PRIM_PLAIN / 2 + 24) /* even plain objects, handle objects 0..23 */
+#define SEC_PLAIN 24
+#define SEC_SOCKET 4
+#define SEC_HALLOC 8
+#define SEC_HBULK 16
+#define SEC_BULK 8
+#define SEC_ALLOCS (SEC_PLAIN + SEC_SOCKET + SEC_HALLOC + SEC_HBULK + SEC_BULK)
+
+static const uint32_t obj_sizes[] = {
+	1, 8, 24, 64, 100, 256, 1000, 4096, 5000, 65536, 200000, TEST_MAX_SIZE,
+};
+
+struct mp_obj {
+	void *ptr;
+	uint32_t size;
+	uint32_t by_handle;
+	uint64_t seed;
+	rte_iova_t iova;
+	uint32_t freed;
+	uint32_t pad;
+};
+
+/* The memzone the two processes share. */
+struct mp_shared {
+	uint64_t magic;
+	rte_fastmem_handle_t handle;
+	int32_t hsocket;
+	struct rte_fastmem_stats st_before; /* primary's statistics before the launch */
+	uint32_t n_prim;
+	struct mp_obj prim[MP_MAX_OBJS];
+	/* Written by the secondary. */
+	int32_t result;                     /* 0 when the secondary passed */
+	uint32_t n_sec;
+	struct mp_obj sec[MP_MAX_OBJS];     /* its objects; freed ones are marked */
+	uint64_t sec_allocs;
+	uint64_t sec_frees;
+	uint64_t backing_before;            /* bytes_backing around the secondary's reserve */
+	uint64_t backing_after;
+};
+
+/*
+ * Helpers.
+ */
+
+static inline uint64_t
+mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+static void
+pat_fill(void *p, size_t len, uint64_t seed)
+{
+	uint64_t base = (seed + 1) * UINT64_C(0x9E3779B97F4A7C15);
+	uint8_t *b = p;
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i < len; i += 8) {
+		w = mix64(base + i);
+		memcpy(b + i, &w, RTE_MIN((size_t)8, len - i));
+	}
+}
+
+static bool
+pat_check(const void *p, size_t len, uint64_t seed)
+{
+	uint64_t base = (seed + 1) * UINT64_C(0x9E3779B97F4A7C15);
+	const uint8_t *b = p;
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i < len; i += 8) {
+		w = mix64(base + i);
+		if (memcmp(b + i, &w, RTE_MIN((size_t)8, len - i)) != 0) {
+			printf("pattern mismatch: object %p (%zu bytes, seed %" PRIu64
+				") at offset %zu\n", p, len, seed, i);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The class an allocation of @p size bytes with the default alignment is served from. */
+static size_t
+class_of(size_t size)
+{
+	size_t n = RTE_MAX(size, (size_t)RTE_CACHE_LINE_SIZE);
+
+	return RTE_MAX((size_t)rte_align64pow2(n), TEST_MIN_CLASS);
+}
+
+/* Record a new object: fill its pattern and note its IO address. */
+static int
+obj_add(struct mp_obj *tab, uint32_t *n, void *p, size_t size, bool by_handle,
+		uint64_t seed)
+{
+	struct mp_obj *o;
+
+	TEST_ASSERT(*n < MP_MAX_OBJS, "too many objects");
+	TEST_ASSERT_NOT_NULL(p, "allocation of %zu bytes failed: %d", size, rte_errno);
+	o = &tab[*n];
+	o->ptr = p;
+	o->size = size;
+	o->by_handle = by_handle;
+	o->seed = seed;
+	o->freed = 0;
+	pat_fill(p, size, seed);
+	o->iova = rte_fastmem_virt2iova(p);
+	TEST_ASSERT(o->iova != RTE_BAD_IOVA, "no IO address for %p", p);
+	(*n)++;
+	return TEST_SUCCESS;
+}
+
+/* Check the patterns and IO addresses of the live objects of a table. */
+static int
+objs_check(const struct mp_obj *tab, uint32_t n, const char *who)
+{
+	rte_iova_t iova;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		if (tab[i].freed)
+			continue;
+		TEST_ASSERT(pat_check(tab[i].ptr, tab[i].size, tab[i].seed),
+			"%s object %u (%p, %u bytes) corrupted", who, i, tab[i].ptr, tab[i].size);
+		iova = rte_fastmem_virt2iova(tab[i].ptr);
+		TEST_ASSERT(iova == tab[i].iova, "%s object %u: IO address 0x%" PRIx64
+			", was 0x%" PRIx64, who, i, (uint64_t)iova, (uint64_t)tab[i].iova);
+	}
+	return TEST_SUCCESS;
+}
+
+/* Bytes (at class size) of the live objects of a table; per class into counts[]. */
+static uint64_t
+objs_live(const struct mp_obj *tab, uint32_t n, uint64_t *counts)
+{
+	uint64_t bytes = 0;
+	uint32_t i;
+	size_t cls;
+
+	for (i = 0; i < n; i++) {
+		if (tab[i].freed)
+			continue;
+		cls = class_of(tab[i].size);
+		counts[rte_bsf64(cls) - 3]++;
+		bytes += cls;
+	}
+	return bytes;
+}
+
+/*
+ * Check the statistics against the model: every object of both processes not marked freed
+ * is live, nothing else is.
+ */
+static int
+check_model(const struct mp_shared *sh, const char *who)
+{
+	uint64_t counts[64] = { 0 };
+	struct rte_fastmem_class_stats cs;
+	struct rte_fastmem_stats st;
+	uint64_t bytes;
+	size_t cls;
+	int ret;
+
+	bytes = objs_live(sh->prim, sh->n_prim, counts);
+	bytes += objs_live(sh->sec, sh->n_sec, counts);
+	for (cls = TEST_MIN_CLASS; cls <= TEST_MAX_SIZE; cls <<= 1) {
+		ret = rte_fastmem_stats_class(cls, &cs);
+		TEST_ASSERT_SUCCESS(ret, "%s: stats_class(%zu): %d", who, cls, ret);
+		TEST_ASSERT_EQUAL(cs.in_use, counts[rte_bsf64(cls) - 3],
+			"%s: class %zu: in_use %" PRIu64 ", expected %" PRIu64, who, cls,
+			cs.in_use, counts[rte_bsf64(cls) - 3]);
+	}
+	ret = rte_fastmem_stats(&st);
+	TEST_ASSERT_SUCCESS(ret, "%s: stats: %d", who, ret);
+	TEST_ASSERT_EQUAL(st.bytes_in_use, bytes, "%s: bytes_in_use %" PRIu64 ", expected %"
+		PRIu64, who, st.bytes_in_use, bytes);
+	return TEST_SUCCESS;
+}
+
+static int
+check_counts(const struct rte_fastmem_stats *st, const struct rte_fastmem_stats *base,
+		uint64_t allocs, uint64_t frees, const char *who)
+{
+	TEST_ASSERT_EQUAL(st->alloc_total, base->alloc_total + allocs, "%s: alloc_total %"
+		PRIu64 ", expected %" PRIu64, who, st->alloc_total, base->alloc_total + allocs);
+	TEST_ASSERT_EQUAL(st->free_total, base->free_total + frees, "%s: free_total %" PRIu64
+		", expected %" PRIu64, who, st->free_total, base->free_total + frees);
+	return TEST_SUCCESS;
+}
+
+/*
+ * The secondary's side.
+ */
+
+/* Free half the primary's objects: even plain ones, handle objects 0..23. */
+static int
+sec_free_primary(struct mp_shared *sh)
+{
+	void *bulk[8];
+	uint32_t i, n_plain = 0, n_h = 0, n_bulk = 0;
+
+	for (i = 0; i < sh->n_prim; i++) {
+		struct mp_obj *o = &sh->prim[i];
+
+		if (!o->by_handle) {
+			if (n_plain++ % 2 == 0) {
+				rte_fastmem_free(o->ptr);
+				o->freed = 1;
+				sh->sec_frees++;
+			}
+			continue;
+		}
+		if (n_h < 16) {
+			rte_fastmem_hfree(sh->handle, o->ptr);
+			o->freed = 1;
+			sh->sec_frees++;
+		} else if (n_h < 24) {
+			bulk[n_bulk++] = o->ptr;
+			o->freed = 1;
+		}
+		n_h++;
+	}
+	rte_fastmem_hfree_bulk(sh->handle, bulk, n_bulk);
+	sh->sec_frees += n_bulk;
+	TEST_ASSERT_EQUAL(sh->sec_frees, (uint64_t)SEC_FREES, "secondary freed %" PRIu64
+		" primary objects, expected %u", sh->sec_frees, SEC_FREES);
+	return TEST_SUCCESS;
+}
+
+/* Allocate the secondary's objects, every way there is. */
+static int
+sec_alloc(struct mp_shared *sh, rte_fastmem_handle_t h)
+{
+	void *v[SEC_HBULK];
+	uint32_t i;
+	size_t size;
+	int ret;
+
+	for (i = 0; i < SEC_PLAIN; i++) {
+		size = obj_sizes[i % RTE_DIM(obj_sizes)];
+		ret = obj_add(sh->sec, &sh->n_sec, rte_fastmem_alloc(size, 0, 0), size, false,
+			1000 + sh->n_sec);
+		TEST_ASSERT_SUCCESS(ret, "secondary: alloc(%zu)", size);
+	}
+	for (i = 0; i < SEC_SOCKET; i++) {
+		size = obj_sizes[(i * 5) % RTE_DIM(obj_sizes)];
+		ret = obj_add(sh->sec, &sh->n_sec,
+			rte_fastmem_alloc_socket(size, 0, RTE_FASTMEM_F_ZERO, sh->hsocket), size,
+			false, 1000 + sh->n_sec);
+		TEST_ASSERT_SUCCESS(ret, "secondary: alloc_socket(%zu)", size);
+	}
+	for (i = 0; i < SEC_HALLOC; i++) {
+		ret = obj_add(sh->sec, &sh->n_sec, rte_fastmem_halloc(sh->handle, 0), HSIZE, true,
+			1000 + sh->n_sec);
+		TEST_ASSERT_SUCCESS(ret, "secondary: halloc with the primary's handle");
+	}
+	ret = rte_fastmem_halloc_bulk(h, v, SEC_HBULK, 0);
+	TEST_ASSERT_SUCCESS(ret, "secondary: halloc_bulk(%u): %d", SEC_HBULK, ret);
+	for (i = 0; i < SEC_HBULK; i++) {
+		ret = obj_add(sh->sec, &sh->n_sec, v[i], HSIZE, true, 1000 + sh->n_sec);
+		TEST_ASSERT_SUCCESS(ret, "secondary: halloc_bulk object");
+	}
+	ret = rte_fastmem_alloc_bulk(v, SEC_BULK, 512, 0, 0);
+	TEST_ASSERT_SUCCESS(ret, "secondary: alloc_bulk(%u): %d", SEC_BULK, ret);
+	for (i = 0; i < SEC_BULK; i++) {
+		ret = obj_add(sh->sec, &sh->n_sec, v[i], 512, false, 1000 + sh->n_sec);
+		TEST_ASSERT_SUCCESS(ret, "secondary: alloc_bulk object");
+	}
+	sh->sec_allocs = sh->n_sec;
+	TEST_ASSERT_EQUAL(sh->sec_allocs, (uint64_t)SEC_ALLOCS, "secondary allocated %" PRIu64
+		" objects, expected %u", sh->sec_allocs, SEC_ALLOCS);
+	return TEST_SUCCESS;
+}
+
+/* Free every odd object of the secondary's own: free, hfree, hfree_bulk and free_bulk. */
+static int
+sec_free_own(struct mp_shared *sh, rte_fastmem_handle_t h)
+{
+	void *hv[MP_MAX_OBJS], *pv[MP_MAX_OBJS];
+	uint32_t i, n_hv = 0, n_pv = 0, n_h = 0;
+
+	for (i = 1; i < sh->n_sec; i += 2) {
+		struct mp_obj *o = &sh->sec[i];
+
+		if (o->by_handle) {
+			if (n_h++ % 2 == 0)
+				rte_fastmem_hfree(h, o->ptr);
+			else
+				hv[n_hv++] = o->ptr;
+		} else if (o->size == 512) {
+			pv[n_pv++] = o->ptr;
+		} else {
+			rte_fastmem_free(o->ptr);
+		}
+		o->freed = 1;
+		sh->sec_frees++;
+	}
+	rte_fastmem_hfree_bulk(h, hv, n_hv);
+	rte_fastmem_free_bulk(pv, n_pv);
+	TEST_ASSERT(n_hv > 0 && n_pv > 0, "every free path used");
+	return TEST_SUCCESS;
+}
+
+static int
+sec_check_lcore(const struct mp_shared *sh)
+{
+	struct rte_fastmem_lcore_stats ls;
+	int ret;
+
+	ret = rte_fastmem_stats_lcore(rte_lcore_id(), &ls);
+	TEST_ASSERT_SUCCESS(ret, "secondary: stats_lcore: %d", ret);
+	TEST_ASSERT_EQUAL(ls.alloc_cache_hits + ls.alloc_cache_misses, sh->sec_allocs,
+		"secondary: lcore allocations %" PRIu64 ", expected %" PRIu64,
+		ls.alloc_cache_hits + ls.alloc_cache_misses, sh->sec_allocs);
+	TEST_ASSERT_EQUAL(ls.free_cache_hits + ls.free_cache_misses, sh->sec_frees,
+		"secondary: lcore frees %" PRIu64 ", expected %" PRIu64,
+		ls.free_cache_hits + ls.free_cache_misses, sh->sec_frees);
+	ret = rte_fastmem_stats_lcore(RTE_MAX_LCORE, &ls);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "secondary: stats_lcore(RTE_MAX_LCORE): %d", ret);
+	return TEST_SUCCESS;
+}
+
+static int
+fastmem_secondary(void)
+{
+	const struct rte_memzone *mz;
+	struct rte_fastmem_stats s0, s1;
+	struct mp_shared *sh;
+	rte_fastmem_handle_t h;
+	int ret, err;
+
+	mz = rte_memzone_lookup(MP_MZ_NAME);
+	TEST_ASSERT_NOT_NULL(mz, "secondary: memzone %s not found", MP_MZ_NAME);
+	sh = mz->addr;
+	TEST_ASSERT_EQUAL(sh->magic, MP_MAGIC, "secondary: bad memzone");
+	printf("secondary: pid %d, lcore %u\n", (int)getpid(), rte_lcore_id());
+
+	/* init is for the primary only. */
+	rte_errno = 0;
+	ret = rte_fastmem_init();
+	err = rte_errno;
+	TEST_ASSERT_EQUAL(ret, -E_RTE_SECONDARY, "secondary: init returned %d", ret);
+	TEST_ASSERT_EQUAL(err, E_RTE_SECONDARY, "secondary: init set rte_errno %d", err);
+
+	/* The first call attaches: the primary's statistics, handle and objects. */
+	ret = rte_fastmem_stats(&s0);
+	TEST_ASSERT_SUCCESS(ret, "secondary: stats (attach): %d", ret);
+	TEST_ASSERT(s0.bytes_in_use == sh->st_before.bytes_in_use &&
+		s0.alloc_total == sh->st_before.alloc_total &&
+		s0.free_total == sh->st_before.free_total &&
+		s0.bytes_backing == sh->st_before.bytes_backing,
+		"secondary: statistics differ from the primary's");
+	ret = check_model(sh, "secondary, attached");
+	TEST_ASSERT_SUCCESS(ret, "secondary: model after attach");
+	ret = rte_fastmem_hlookup(HSIZE, 0, sh->hsocket, &h);
+	TEST_ASSERT_SUCCESS(ret, "secondary: hlookup: %d", ret);
+	TEST_ASSERT_EQUAL(h, sh->handle, "secondary: handle 0x%" PRIx32 ", primary's 0x%"
+		PRIx32, h, sh->handle);
+	ret = objs_check(sh->prim, sh->n_prim, "primary");
+	TEST_ASSERT_SUCCESS(ret, "secondary: primary's objects");
+
+	/* Free, allocate, free. */
+	ret = sec_free_primary(sh);
+	TEST_ASSERT_SUCCESS(ret, "secondary: freeing the primary's objects");
+	ret = sec_alloc(sh, h);
+	TEST_ASSERT_SUCCESS(ret, "secondary: allocations");
+	ret = sec_free_own(sh, h);
+	TEST_ASSERT_SUCCESS(ret, "secondary: freeing its own objects");
+	ret = objs_check(sh->prim, sh->n_prim, "primary");
+	TEST_ASSERT_SUCCESS(ret, "secondary: primary's objects after the frees");
+	ret = objs_check(sh->sec, sh->n_sec, "secondary");
+	TEST_ASSERT_SUCCESS(ret, "secondary: own objects");
+
+	/* Statistics, as seen from the secondary. */
+	ret = rte_fastmem_stats(&s1);
+	TEST_ASSERT_SUCCESS(ret, "secondary: stats: %d", ret);
+	ret = check_counts(&s1, &s0, sh->sec_allocs, sh->sec_frees, "secondary");
+	TEST_ASSERT_SUCCESS(ret, "secondary: counts");
+	ret = check_model(sh, "secondary");
+	TEST_ASSERT_SUCCESS(ret, "secondary: model");
+	ret = sec_check_lcore(sh);
+	TEST_ASSERT_SUCCESS(ret, "secondary: lcore statistics");
+
+	/* reserve works from a secondary. */
+	sh->backing_before = s1.bytes_backing;
+	ret = rte_fastmem_reserve(MP_RESERVE, sh->hsocket);
+	TEST_ASSERT_SUCCESS(ret, "secondary: reserve: %d", ret);
+	ret = rte_fastmem_stats(&s1);
+	TEST_ASSERT_SUCCESS(ret, "secondary: stats: %d", ret);
+	sh->backing_after = s1.bytes_backing;
+	TEST_ASSERT(sh->backing_after >= sh->backing_before + MP_RESERVE,
+		"secondary: reserve: backing %" PRIu64 " -> %" PRIu64, sh->backing_before,
+		sh->backing_after);
+
+	/* cache_flush moves objects, never counts. */
+	rte_fastmem_cache_flush();
+	ret = rte_fastmem_stats(&s1);
+	TEST_ASSERT_SUCCESS(ret, "secondary: stats: %d", ret);
+	ret = check_counts(&s1, &s0, sh->sec_allocs, sh->sec_frees, "secondary, flushed");
+	TEST_ASSERT_SUCCESS(ret, "secondary: counts after cache_flush");
+	ret = check_model(sh, "secondary, flushed");
+	TEST_ASSERT_SUCCESS(ret, "secondary: model after cache_flush");
+	ret = sec_check_lcore(sh);
+	TEST_ASSERT_SUCCESS(ret, "secondary: lcore statistics after cache_flush");
+
+	/* deinit detaches only: the accounting stays; the next call attaches again. */
+	rte_fastmem_deinit();
+	ret = rte_fastmem_stats(&s1);
+	TEST_ASSERT_SUCCESS(ret, "secondary: stats after deinit (re-attach): %d", ret);
+	ret = check_counts(&s1, &s0, sh->sec_allocs, sh->sec_frees, "secondary, detached");
+	TEST_ASSERT_SUCCESS(ret, "secondary: counts after deinit");
+	ret = check_model(sh, "secondary, detached");
+	TEST_ASSERT_SUCCESS(ret, "secondary: model after deinit");
+	TEST_ASSERT(s1.bytes_backing == sh->backing_after, "secondary: backing changed");
+	rte_fastmem_deinit();
+
+	sh->result = 0;
+	printf("secondary: done\n");
+	return TEST_SUCCESS;
+}
+
+/*
+ * The primary's side.
+ */
+
+/* Start this binary as a secondary running this test; returns its wait status, or -1. */
+static int
+launch_secondary(void)
+{
+	char prefix[PATH_MAX], prefix_arg[PATH_MAX + 16], lcore_arg[16], dir[PATH_MAX];
+	const char *argv[] = {
+		prgname, "-l", lcore_arg, "--proc-type=secondary", prefix_arg, "--no-telemetry",
+		"--log-level=lib.fastmem:info", NULL,
+	};
+	uint64_t deadline;
+	int status, fd;
+	pid_t pid, w;
+
+	strlcpy(dir, rte_eal_get_runtime_dir(), sizeof(dir));
+	strlcpy(prefix, basename(dir), sizeof(prefix));
+	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", prefix);
+	snprintf(lcore_arg, sizeof(lcore_arg), "%u", rte_get_main_lcore());
+	printf("primary: starting a secondary with file prefix %s\n", prefix);
+	fflush(stdout);
+	fflush(stderr);
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		DIR *d = opendir("/proc/self/fd");
+		struct dirent *e;
+
+		/* Keep stdin, stdout, stderr only, as process_dup() does. */
+		if (d != NULL) {
+			while ((e = readdir(d)) != NULL) {
+				fd = atoi(e->d_name);
+				if (fd > 2 && fd != dirfd(d))
+					close(fd);
+			}
+			closedir(d);
+		}
+		unsetenv(RECURSIVE_ENV_VAR);
+		unsetenv("DPDK_TEST_PARAMS");
+		setenv("DPDK_TEST", "fastmem_secondary_autotest", 1);
+		execv("/proc/self/exe", (char * const *)(uintptr_t)argv);
+		_exit(127);
+	}
+
+	deadline = rte_get_timer_cycles() + MP_CHILD_TIMEOUT_S * rte_get_timer_hz();
+	for (;;) {
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			return status;
+		if (w < 0 && errno != EINTR)
+			return -1;
+		if (rte_get_timer_cycles() > deadline) {
+			printf("primary: secondary %d still running after %d s: killing it\n",
+				(int)pid, MP_CHILD_TIMEOUT_S);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return -1;
+		}
+		usleep(10000);
+	}
+}
+
+/* Allocate and publish the primary's objects and handle. */
+static int
+prim_alloc(struct mp_shared *sh)
+{
+	void *v[N_PRIM_H / 2];
+	uint32_t i;
+	size_t size;
+	int ret;
+
+	for (i = 0; i < N_PRIM_PLAIN; i++) {
+		size = obj_sizes[i % RTE_DIM(obj_sizes)];
+		ret = obj_add(sh->prim, &sh->n_prim, rte_fastmem_alloc(size, 0, 0), size, false,
+			sh->n_prim);
+		TEST_ASSERT_SUCCESS(ret, "primary: alloc(%zu)", size);
+	}
+	ret = rte_fastmem_hlookup(HSIZE, 0, sh->hsocket, &sh->handle);
+	TEST_ASSERT_SUCCESS(ret, "primary: hlookup: %d", ret);
+	for (i = 0; i < N_PRIM_H / 2; i++) {
+		ret = obj_add(sh->prim, &sh->n_prim, rte_fastmem_halloc(sh->handle, 0), HSIZE,
+			true, sh->n_prim);
+		TEST_ASSERT_SUCCESS(ret, "primary: halloc");
+	}
+	ret = rte_fastmem_halloc_bulk(sh->handle, v, N_PRIM_H / 2, 0);
+	TEST_ASSERT_SUCCESS(ret, "primary: halloc_bulk: %d", ret);
+	for (i = 0; i < N_PRIM_H / 2; i++) {
+		ret = obj_add(sh->prim, &sh->n_prim, v[i], HSIZE, true, sh->n_prim);
+		TEST_ASSERT_SUCCESS(ret, "primary: halloc_bulk object");
+	}
+	return TEST_SUCCESS;
+}
+
+/* Free every live object of a table: handle objects with hfree, the others in bulk. */
+static void
+free_live(struct mp_obj *tab, uint32_t n, rte_fastmem_handle_t h)
+{
+	void *v[MP_MAX_OBJS];
+	uint32_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (tab[i].freed)
+			continue;
+		if (tab[i].by_handle)
+			rte_fastmem_hfree(h, tab[i].ptr);
+		else
+			v[k++] = tab[i].ptr;
+		tab[i].freed = 1;
+	}
+	rte_fastmem_free_bulk(v, k);
+}
+
+static int
+prim_after(struct mp_shared *sh)
+{
+	struct rte_fastmem_stats st;
+	uint64_t prim_frees = 0;
+	uint32_t i;
+	size_t cls;
+	int ret;
+
+	TEST_ASSERT_EQUAL(sh->sec_allocs, (uint64_t)SEC_ALLOCS, "secondary allocated %" PRIu64,
+		sh->sec_allocs);
+	TEST_ASSERT(sh->n_sec == SEC_ALLOCS, "secondary published %u objects", sh->n_sec);
+	ret = rte_fastmem_stats(&st);
+	TEST_ASSERT_SUCCESS(ret, "primary: stats: %d", ret);
+	ret = check_counts(&st, &sh->st_before, sh->sec_allocs, sh->sec_frees, "primary");
+	TEST_ASSERT_SUCCESS(ret, "primary: counts after the secondary");
+	ret = check_model(sh, "primary");
+	TEST_ASSERT_SUCCESS(ret, "primary: model after the secondary");
+	TEST_ASSERT(st.bytes_backing >= sh->st_before.bytes_backing + MP_RESERVE &&
+		st.bytes_backing == sh->backing_after,
+		"primary: backing %" PRIu64 ", was %" PRIu64 ", secondary saw %" PRIu64,
+		st.bytes_backing, sh->st_before.bytes_backing, sh->backing_after);
+	ret = objs_check(sh->prim, sh->n_prim, "primary");
+	TEST_ASSERT_SUCCESS(ret, "primary: own objects after the secondary");
+	ret = objs_check(sh->sec, sh->n_sec, "secondary");
+	TEST_ASSERT_SUCCESS(ret, "primary: the secondary's objects");
+
+	/* Free everything; the secondary's handle objects through the primary's handle. */
+	for (i = 0; i < sh->n_prim; i++)
+		prim_frees += !sh->prim[i].freed;
+	for (i = 0; i < sh->n_sec; i++)
+		prim_frees += !sh->sec[i].freed;
+	free_live(sh->prim, sh->n_prim, sh->handle);
+	free_live(sh->sec, sh->n_sec, sh->handle);
+	rte_fastmem_cache_flush();
+	ret = check_model(sh, "primary, all freed");
+	TEST_ASSERT_SUCCESS(ret, "primary: objects left");
+	ret = rte_fastmem_stats(&st);
+	TEST_ASSERT_SUCCESS(ret, "primary: stats: %d", ret);
+	TEST_ASSERT_EQUAL(st.bytes_in_use, 0u, "primary: bytes_in_use %" PRIu64,
+		st.bytes_in_use);
+	TEST_ASSERT_EQUAL(st.alloc_total, st.free_total, "primary: alloc_total %" PRIu64
+		" != free_total %" PRIu64, st.alloc_total, st.free_total);
+	TEST_ASSERT_EQUAL(st.alloc_total, (uint64_t)(N_PRIM_PLAIN + N_PRIM_H + SEC_ALLOCS),
+		"primary: alloc_total %" PRIu64, st.alloc_total);
+	TEST_ASSERT_EQUAL(st.free_total, sh->st_before.free_total + sh->sec_frees + prim_frees,
+		"primary: free_total %" PRIu64, st.free_total);
+	for (cls = TEST_MIN_CLASS; cls <= TEST_MAX_SIZE; cls <<= 1) {
+		struct rte_fastmem_class_stats cs;
+
+		ret = rte_fastmem_stats_class(cls, &cs);
+		TEST_ASSERT_SUCCESS(ret, "primary: stats_class(%zu): %d", cls, ret);
+		TEST_ASSERT_EQUAL(cs.in_use, 0u, "primary: class %zu: in_use %" PRIu64, cls,
+			cs.in_use);
+	}
+	printf("primary: secondary freed %" PRIu64 " and allocated %" PRIu64
+		" objects; accounting exact, all %" PRIu64 " objects freed\n", sh->sec_frees,
+		sh->sec_allocs, st.alloc_total);
+	return TEST_SUCCESS;
+}
+
+static int
+fastmem_primary(void)
+{
+	const struct rte_memzone *mz;
+	struct mp_shared *sh;
+	int ret, status;
+
+	if (!rte_eal_has_hugepages()) {
+		printf("fastmem_secondary_autotest: secondary processes need hugepages, skipped\n");
+		return TEST_SKIPPED;
+	}
+	ret = rte_fastmem_init();
+	TEST_ASSERT_SUCCESS(ret, "primary: init: %d", ret);
+	mz = rte_memzone_reserve(MP_MZ_NAME, sizeof(*sh), SOCKET_ID_ANY, 0);
+	if (mz == NULL) {
+		rte_fastmem_deinit();
+		TEST_ASSERT_NOT_NULL(mz, "primary: cannot reserve the shared memzone");
+	}
+	sh = mz->addr;
+	memset(sh, 0, sizeof(*sh));
+	sh->magic = MP_MAGIC;
+	sh->result = -1;
+	sh->hsocket = (int32_t)rte_socket_id();
+	if (sh->hsocket == SOCKET_ID_ANY)
+		sh->hsocket = rte_socket_id_by_idx(0);
+
+	ret = prim_alloc(sh);
+	if (ret == TEST_SUCCESS)
+		ret = rte_fastmem_stats(&sh->st_before);
+	if (ret == TEST_SUCCESS) {
+		status = launch_secondary();
+		if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+				sh->result != 0) {
+			printf("primary: secondary failed: status 0x%x, result %d\n", status,
+				sh->result);
+			ret = TEST_FAILED;
+		}
+	}
+	if (ret == TEST_SUCCESS)
+		ret = prim_after(sh);
+	rte_fastmem_deinit();
+	rte_memzone_free(mz);
+	return ret;
+}
+
+static int
+test_fastmem_secondary(void)
+{
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY)
+		return fastmem_secondary();
+	return fastmem_primary();
+}
+
+REGISTER_FAST_TEST(fastmem_secondary_autotest, NOHUGE_SKIP, ASAN_OK, test_fastmem_secondary);

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+/*
+ * Checked builds. Every object handed out and every object freed passes through
+ * rte_fastmem_check_alloc() and rte_fastmem_check_free(), on the inline hit paths too.
+ *
+ * Debug mode (RTE_LIBRTE_FASTMEM_DEBUG): each slab keeps one 32-bit word per object after its
+ * header: the object's state and requested size. A free is checked for foreign memory (the
+ * pointer lies in no fastmem memzone), a pointer into a slab header or inside an object, a
+ * double free (also when the object still sits in a cache, also across lcores), an object of
+ * another class or socket than the handle's, a handle hlookup never returned, and a write past
+ * the requested size (canary bytes after it). A freed object is filled with a poison pattern,
+ * checked when it is handed out again. A failed check logs the object and the check, then
+ * panics.
+ *
+ * AddressSanitizer: free objects and slab slack are poisoned, an object is unpoisoned for
+ * exactly its requested size when handed out, so ASan reports overflows and use after free.
+ *
+ * In production builds both functions compile to nothing and are never called.
+ */
+
+#include <inttypes.h>
+#include <string.h>
+
+#include <eal_export.h>
+#include <rte_debug.h>
+
+#include "fastmem_private.h"
+
+#define META_LIVE RTE_BIT32(31)      /* handed out; low bits: requested size */
+#define META_FREED RTE_BIT32(30)     /* freed at least once; contents poisoned */
+#define META_SIZE_MASK (META_FREED - 1)
+#define POISON_BYTE 0x6b             /* fills freed objects, as Linux slab debugging does */
+#define CANARY_BYTE 0xca             /* fills up to 8 bytes after the requested size */
+#define CANARY_LEN 8
+#define LINK_LEN sizeof(void *)      /* first word of a free object: the slab's free list */
+
+/* Per-object words of a slab, after its header (debug mode only). */
+static inline uint32_t *
+slab_meta(struct fastmem_slab *slab)
+{
+	return RTE_PTR_ADD(slab, FASTMEM_SLAB_HDR_SIZE);
+}
+
+static void __rte_noreturn
+debug_fail(const void *ptr, const char *check, const char *detail)
+{
+	FASTMEM_LOG(CRIT, "debug check failed: %s: object %p%s", check, ptr, detail);
+	rte_panic("fastmem: %s (object %p)\n", check, ptr);
+}
+
+/* A slab given to a class: no object handed out yet, all of them inaccessible to ASan. */
+void
+fastmem_check_slab_assign(struct fastmem_slab *slab)
+{
+	if (FASTMEM_DEBUG_META_SIZE != 0)
+		memset(slab_meta(slab), 0, (size_t)slab->n_total * FASTMEM_DEBUG_META_SIZE);
+	FASTMEM_ASAN_POISON(RTE_PTR_ADD(slab, slab->first_off),
+			FASTMEM_SLAB_SIZE - slab->first_off);
+}
+
+/* A memzone about to be given back to EAL: make it ordinary memory again for ASan. */
+void
+fastmem_check_zone_free(void *addr, size_t len)
+{
+	FASTMEM_ASAN_UNPOISON(addr, len);
+}
+
+/* The slab and index of a live object, or a panic naming what is wrong with ptr. */
+static struct fastmem_slab *
+debug_locate(const void *ptr, uint32_t *idx)
+{
+	struct fastmem_slab *slab;
+	uintptr_t off;
+
+	if (!fastmem_zone_contains(ptr))
+		debug_fail(ptr, "free of memory fastmem never returned", " (foreign memory)");
+	slab = fastmem_slab_of(ptr);
+	if (slab->magic != FASTMEM_SLAB_MAGIC || slab->state == FASTMEM_SLAB_FREE)
+		debug_fail(ptr, "free of a pointer into a free slab", " (double free?)");
+	off = RTE_PTR_DIFF(ptr, slab);
+	if (off < slab->first_off)
+		debug_fail(ptr, "free of a pointer into a slab header", "");
+	if ((off - slab->first_off) % slab->obj_size != 0)
+		debug_fail(ptr, "free of a pointer inside an object", "");
+	*idx = (off - slab->first_off) / slab->obj_size;
+	if (*idx >= slab->n_total)
+		debug_fail(ptr, "free of a pointer into slab slack", "");
+	return slab;
+}
+
+/* Check that ptr is a live object (of cache cache_idx, unless UINT32_MAX) with its canary. */
+static struct fastmem_slab *
+debug_check_live(void *ptr, uint32_t cache_idx, uint32_t *idx)
+{
+	struct fastmem_slab *slab;
+	uint32_t meta;
+	size_t size, end, i;
+	char detail[96];
+
+	slab = debug_locate(ptr, idx);
+	meta = slab_meta(slab)[*idx];
+	if (!(meta & META_LIVE))
+		debug_fail(ptr, meta & META_FREED ? "double free" :
+				"free of an object fastmem never handed out", "");
+	if (cache_idx != UINT32_MAX) {
+		if (fastmem_state == NULL || cache_idx >= fastmem_state->n_caches)
+			debug_fail(ptr, "hfree with a handle hlookup never returned", "");
+		if (cache_idx != slab->cache_idx) {
+			snprintf(detail, sizeof(detail),
+					" (%u B, socket index %u; handle: %zu B, socket index %u)",
+					slab->obj_size, slab->socket_idx,
+					rte_fastmem_class_size(cache_idx % FASTMEM_N_CLASSES),
+					cache_idx / FASTMEM_N_CLASSES);
+			debug_fail(ptr, "hfree of an object of another class or socket", detail);
+		}
+	}
+	size = meta & META_SIZE_MASK;
+	end = RTE_MIN(size + CANARY_LEN, (size_t)slab->obj_size);
+	FASTMEM_ASAN_UNPOISON(ptr, slab->obj_size);
+	for (i = size; i < end; i++) {
+		if (((uint8_t *)ptr)[i] != CANARY_BYTE) {
+			snprintf(detail, sizeof(detail), " (requested %zu B, byte %zu overwritten)",
+					size, i);
+			debug_fail(ptr, "write past the requested size", detail);
+		}
+	}
+	return slab;
+}
+
+/* Mark a checked object live with its requested size, canary bytes after it. */
+static void
+debug_set_live(struct fastmem_slab *slab, uint32_t idx, void *obj, size_t size)
+{
+	FASTMEM_ASAN_UNPOISON(obj, slab->obj_size);
+	slab_meta(slab)[idx] = META_LIVE | (uint32_t)size;
+	memset(RTE_PTR_ADD(obj, size), CANARY_BYTE,
+			RTE_MIN(size + CANARY_LEN, (size_t)slab->obj_size) - size);
+}
+
+static void
+debug_check_alloc(void *obj, size_t size)
+{
+	struct fastmem_slab *slab;
+	uint32_t idx, meta;
+	size_t i;
+	char detail[64];
+
+	slab = debug_locate(obj, &idx);
+	meta = slab_meta(slab)[idx];
+	if (meta & META_LIVE)
+		debug_fail(obj, "object handed out twice (cache or depot corrupted)", "");
+	FASTMEM_ASAN_UNPOISON(obj, slab->obj_size);
+	if (meta & META_FREED) {
+		for (i = LINK_LEN; i < slab->obj_size; i++) {
+			if (((uint8_t *)obj)[i] != POISON_BYTE) {
+				snprintf(detail, sizeof(detail), " (byte %zu changed after free)",
+						i);
+				debug_fail(obj, "write to a freed object", detail);
+			}
+		}
+	}
+	debug_set_live(slab, idx, obj, size);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_check_alloc, 26.03)
+void
+rte_fastmem_check_alloc(void *obj, size_t size)
+{
+	if (FASTMEM_DEBUG_META_SIZE != 0)
+		debug_check_alloc(obj, size);
+	FASTMEM_ASAN_POISON(obj, fastmem_slab_of(obj)->obj_size);
+	FASTMEM_ASAN_UNPOISON(obj, size);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_check_free, 26.03)
+void
+rte_fastmem_check_free(void *obj, uint32_t cache_idx)
+{
+	struct fastmem_slab *slab;
+	uint32_t idx;
+
+	if (FASTMEM_DEBUG_META_SIZE != 0) {
+		slab = debug_check_live(obj, cache_idx, &idx);
+		slab_meta(slab)[idx] = META_FREED;
+		memset(obj, POISON_BYTE, slab->obj_size);
+	}
+	FASTMEM_ASAN_POISON(obj, fastmem_slab_of(obj)->obj_size);
+}
+
+/* realloc within the class: the object stays live, with a new requested size. */
+void
+fastmem_check_resize(void *obj, size_t size)
+{
+	struct fastmem_slab *slab;
+	uint32_t idx;
+
+	if (FASTMEM_DEBUG_META_SIZE != 0) {
+		slab = debug_check_live(obj, UINT32_MAX, &idx);
+		debug_set_live(slab, idx, obj, size);
+	}
+	FASTMEM_ASAN_POISON(obj, fastmem_slab_of(obj)->obj_size);
+	FASTMEM_ASAN_UNPOISON(obj, size);
+}
