@@ -3,10 +3,14 @@
  */
 
 /*
- * fastmem_debug_autotest: with fastmem built in debug mode (RTE_LIBRTE_FASTMEM_DEBUG), provoke
- * every misuse the debug mode detects, each in a forked child process, and check that the
- * child was stopped (it panics) with a log line naming the failed check. Leaks at deinit are
- * reported, not fatal. Without debug mode the test is skipped.
+ * Checked builds, each misuse provoked in a forked child process:
+ *
+ * fastmem_debug_autotest: with fastmem built in debug mode (RTE_LIBRTE_FASTMEM_DEBUG), every
+ * misuse the debug mode detects must stop the child (it panics) with a log line naming the
+ * failed check. Leaks at deinit are reported, not fatal. Skipped without debug mode.
+ *
+ * fastmem_asan_autotest: in an AddressSanitizer build, a use after free and an overflow of a
+ * fastmem object must be reported by ASan; correct use must not be. Skipped without ASan.
  */
 
 #include <pthread.h>
@@ -22,6 +26,68 @@
 
 #include "test.h"
 
+#define OUT_SIZE 65536
+
+/* Hide a pointer from the compiler, which would otherwise warn about the misuse on purpose. */
+static void * __rte_unused
+opaque(void *p)
+{
+	void *volatile v = p;
+
+	return v;
+}
+
+/* Run fn in a child with its output in out; returns the wait status. */
+static int __rte_unused
+run_child(void (*fn)(void), char *out, size_t len)
+{
+	int fds[2], status;
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(fds[1], STDERR_FILENO);
+		fn();
+		fflush(stdout);
+		_exit(0);
+	}
+	close(fds[1]);
+	while (used < len - 1 && (n = read(fds[0], out + used, len - 1 - used)) > 0)
+		used += n;
+	out[used] = '\0';
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+/*
+ * Everything a child needs is set up before the fork: memory reserved, this thread's cache
+ * block created, so the child changes no EAL structure (heap, memzones) it shares with us.
+ */
+static int __rte_unused
+prepare_child(void)
+{
+	void *p;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(16 << 20, SOCKET_ID_ANY), "reserve");
+	p = rte_fastmem_alloc(8, 8, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc");
+	rte_fastmem_free(p);
+	return 0;
+}
+
 #ifndef RTE_LIBRTE_FASTMEM_DEBUG
 
 static int
@@ -32,10 +98,6 @@ test_fastmem_debug(void)
 }
 
 #else
-
-#define OUT_SIZE 65536
-
-typedef void (*misuse_fn)(void);
 
 static void *
 must_alloc(size_t size, size_t align)
@@ -55,7 +117,7 @@ double_free(void)
 	void *p = must_alloc(64, 0);
 
 	rte_fastmem_free(p);
-	rte_fastmem_free(p);    /* still in this thread's cache */
+	rte_fastmem_free(opaque(p));    /* still in this thread's cache */
 }
 
 static void *victim; /* freed by another thread before the fork */
@@ -70,7 +132,7 @@ free_in_thread(void *arg)
 static void
 double_free_threads(void)
 {
-	rte_fastmem_free(victim);
+	rte_fastmem_free(opaque(victim));
 }
 
 static void
@@ -79,7 +141,7 @@ free_foreign(void)
 	static char not_ours[128];
 
 	must_alloc(64, 0);
-	rte_fastmem_free(not_ours);
+	rte_fastmem_free(opaque(not_ours));
 }
 
 static void
@@ -87,7 +149,7 @@ free_inside(void)
 {
 	char *p = must_alloc(64, 0);
 
-	rte_fastmem_free(p + 8);
+	rte_fastmem_free(opaque(p + 8));
 }
 
 static void
@@ -133,6 +195,7 @@ use_after_free(void)
 	char *q;
 
 	rte_fastmem_free(p);
+	p = opaque(p);
 	p[20] = 1;
 	q = must_alloc(64, 8);  /* LIFO: the same object again */
 	printf("got %p again as %p\n", (void *)p, (void *)q);
@@ -140,7 +203,7 @@ use_after_free(void)
 
 static const struct {
 	const char *name;
-	misuse_fn fn;
+	void (*fn)(void);
 	const char *report;     /* expected in the child's output */
 } cases[] = {
 	{ "double free", double_free, "double free" },
@@ -156,55 +219,13 @@ static const struct {
 	{ "write to a freed object", use_after_free, "write to a freed object" },
 };
 
-/* Run fn in a child with its output in out; returns the wait status. */
-static int
-run_child(misuse_fn fn, char *out, size_t len)
-{
-	int fds[2], status;
-	size_t used = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(fds) != 0)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		fn();
-		fflush(stdout);
-		_exit(0);
-	}
-	close(fds[1]);
-	while (used < len - 1 && (n = read(fds[0], out + used, len - 1 - used)) > 0)
-		used += n;
-	out[used] = '\0';
-	close(fds[0]);
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return status;
-}
-
-/*
- * Everything the child needs is set up before the fork: memory reserved, this thread's cache
- * block created, so the child changes no EAL structure (heap, memzones) it shares with us.
- */
 static int
 prepare(void)
 {
 	pthread_t t;
-	void *p;
 
-	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
-	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(16 << 20, SOCKET_ID_ANY), "reserve");
-	p = rte_fastmem_alloc(8, 8, 0);
-	TEST_ASSERT_NOT_NULL(p, "alloc");
-	rte_fastmem_free(p);
+	if (prepare_child() < 0)
+		return -1;
 	victim = rte_fastmem_alloc(256, 0, 0);
 	TEST_ASSERT_NOT_NULL(victim, "alloc");
 	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, free_in_thread, victim), "thread");
@@ -269,3 +290,146 @@ test_fastmem_debug(void)
 #endif /* RTE_LIBRTE_FASTMEM_DEBUG */
 
 REGISTER_FAST_TEST(fastmem_debug_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_debug);
+
+/* rte_fastmem_core.h defines __SANITIZE_ADDRESS__ for clang's ASan too. */
+#ifndef __SANITIZE_ADDRESS__
+
+static int
+test_fastmem_asan(void)
+{
+	printf("not an AddressSanitizer build: skipped\n");
+	return TEST_SKIPPED;
+}
+
+#else
+
+static volatile char sink;
+
+static void
+asan_use_after_free(void)
+{
+	char *p = rte_fastmem_alloc(64, 0, 0);
+
+	rte_fastmem_free(p);
+	p = opaque(p);
+	sink = p[10];
+}
+
+static void
+asan_overflow(void)
+{
+	char *p = rte_fastmem_alloc(100, 0, 0);
+
+	sink = p[100];
+}
+
+static void
+handle_use_after_free(void)
+{
+	rte_fastmem_handle_t h;
+	char *p;
+
+	if (rte_fastmem_hlookup(256, 0, SOCKET_ID_ANY, &h) != 0)
+		_exit(2);
+	p = rte_fastmem_halloc(h, 0);
+	rte_fastmem_hfree(h, p);
+	p = opaque(p);
+	p[0] = 1;
+}
+
+static void
+correct_use(void)
+{
+	char *p = rte_fastmem_alloc(100, 0, 0);
+	void *q[32];
+	unsigned int i;
+
+	memset(p, 1, 100);
+	p = rte_fastmem_realloc(p, 5000, 0);
+	memset(p, 2, 5000);
+	rte_fastmem_free(p);
+	if (rte_fastmem_alloc_bulk(q, RTE_DIM(q), 64, 0, RTE_FASTMEM_F_ZERO) != 0)
+		_exit(2);
+	for (i = 0; i < RTE_DIM(q); i++)
+		memset(q[i], 3, 64);
+	rte_fastmem_free_bulk(q, RTE_DIM(q));
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+	const char *report;     /* NULL: no report expected */
+} asan_cases[] = {
+	{ "use after free", asan_use_after_free, "use-after-poison" },
+	{ "overflow", asan_overflow, "use-after-poison" },
+	{ "use after hfree", handle_use_after_free, "use-after-poison" },
+	{ "correct use", correct_use, NULL },
+};
+
+static int
+run_child(void (*fn)(void), char *out, size_t len)
+{
+	int fds[2], status;
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(fds[1], STDERR_FILENO);
+		fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	while (used < len - 1 && (n = read(fds[0], out + used, len - 1 - used)) > 0)
+		used += n;
+	out[used] = '\0';
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+static int
+test_fastmem_asan(void)
+{
+	static char out[OUT_SIZE];
+	unsigned int i;
+	int status;
+
+	for (i = 0; i < RTE_DIM(asan_cases); i++) {
+		if (prepare_child() < 0)
+			return TEST_FAILED;
+		status = run_child(asan_cases[i].fn, out, sizeof(out));
+		rte_fastmem_deinit();
+		TEST_ASSERT(status != -1, "%s: could not run the child", asan_cases[i].name);
+		if (asan_cases[i].report == NULL) {
+			TEST_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+					strstr(out, "AddressSanitizer") == NULL,
+					"%s: reported (status %#x):\n%s", asan_cases[i].name,
+					status, out);
+			printf("%-20s not reported, as it should be\n", asan_cases[i].name);
+			continue;
+		}
+		TEST_ASSERT(!(WIFEXITED(status) && WEXITSTATUS(status) == 0),
+				"%s: not caught\n%s", asan_cases[i].name, out);
+		TEST_ASSERT(strstr(out, "AddressSanitizer") != NULL &&
+				strstr(out, asan_cases[i].report) != NULL,
+				"%s: no \"%s\" report:\n%s", asan_cases[i].name,
+				asan_cases[i].report, out);
+		printf("%-20s reported by ASan: %s\n", asan_cases[i].name,
+				asan_cases[i].report);
+	}
+	return TEST_SUCCESS;
+}
+
+#endif /* __SANITIZE_ADDRESS__ */
+
+REGISTER_FAST_TEST(fastmem_asan_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_asan);
