@@ -28,14 +28,11 @@
 
 #define OUT_SIZE 65536
 
-/* Hide a pointer from the compiler, which would otherwise warn about the misuse on purpose. */
-static void * __rte_unused
-opaque(void *p)
-{
-	void *volatile v = p;
-
-	return v;
-}
+/*
+ * The misuse below is on purpose: pointers pass through this volatile variable so that the
+ * compiler, which tracks allocations and frees, does not warn about it.
+ */
+static void *volatile stash;
 
 /* Run fn in a child with its output in out; returns the wait status. */
 static int __rte_unused
@@ -116,8 +113,9 @@ double_free(void)
 {
 	void *p = must_alloc(64, 0);
 
+	stash = p;
 	rte_fastmem_free(p);
-	rte_fastmem_free(opaque(p));    /* still in this thread's cache */
+	rte_fastmem_free(stash);        /* still in this thread's cache */
 }
 
 static void *victim; /* freed by another thread before the fork */
@@ -132,7 +130,8 @@ free_in_thread(void *arg)
 static void
 double_free_threads(void)
 {
-	rte_fastmem_free(opaque(victim));
+	stash = victim;
+	rte_fastmem_free(stash);
 }
 
 static void
@@ -141,7 +140,8 @@ free_foreign(void)
 	static char not_ours[128];
 
 	must_alloc(64, 0);
-	rte_fastmem_free(opaque(not_ours));
+	stash = not_ours;
+	rte_fastmem_free(stash);
 }
 
 static void
@@ -149,7 +149,8 @@ free_inside(void)
 {
 	char *p = must_alloc(64, 0);
 
-	rte_fastmem_free(opaque(p + 8));
+	stash = p + 8;
+	rte_fastmem_free(stash);
 }
 
 static void
@@ -194,8 +195,9 @@ use_after_free(void)
 	char *p = must_alloc(64, 8);
 	char *q;
 
+	stash = p;
 	rte_fastmem_free(p);
-	p = opaque(p);
+	p = stash;
 	p[20] = 1;
 	q = must_alloc(64, 8);  /* LIFO: the same object again */
 	printf("got %p again as %p\n", (void *)p, (void *)q);
@@ -310,8 +312,9 @@ asan_use_after_free(void)
 {
 	char *p = rte_fastmem_alloc(64, 0, 0);
 
+	stash = p;
 	rte_fastmem_free(p);
-	p = opaque(p);
+	p = stash;
 	sink = p[10];
 }
 
@@ -332,8 +335,9 @@ handle_use_after_free(void)
 	if (rte_fastmem_hlookup(256, 0, SOCKET_ID_ANY, &h) != 0)
 		_exit(2);
 	p = rte_fastmem_halloc(h, 0);
+	stash = p;
 	rte_fastmem_hfree(h, p);
-	p = opaque(p);
+	p = stash;
 	p[0] = 1;
 }
 
@@ -365,37 +369,6 @@ static const struct {
 	{ "use after hfree", handle_use_after_free, "use-after-poison" },
 	{ "correct use", correct_use, NULL },
 };
-
-static int
-run_child(void (*fn)(void), char *out, size_t len)
-{
-	int fds[2], status;
-	size_t used = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(fds) != 0)
-		return -1;
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		fn();
-		_exit(0);
-	}
-	close(fds[1]);
-	while (used < len - 1 && (n = read(fds[0], out + used, len - 1 - used)) > 0)
-		used += n;
-	out[used] = '\0';
-	close(fds[0]);
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return status;
-}
 
 static int
 test_fastmem_asan(void)
