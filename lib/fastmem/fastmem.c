@@ -62,7 +62,8 @@ fastmem_attach(void)
 		return fail(ENODEV);
 	/* A secondary process attaches to the primary's allocator on its first call. */
 	mz = rte_memzone_lookup(FASTMEM_STATE_MZ);
-	if (mz == NULL || ((struct fastmem_state *)mz->addr)->magic != FASTMEM_STATE_MAGIC)
+	if (mz == NULL || rte_atomic_load_explicit(&((struct fastmem_state *)mz->addr)->magic,
+			rte_memory_order_acquire) != FASTMEM_STATE_MAGIC)
 		return fail(ENODEV);
 	fastmem_state = mz->addr;
 	fastmem_cache_register_all();
@@ -143,7 +144,7 @@ rte_fastmem_init(void)
 		for (cls = 0; cls < FASTMEM_N_CLASSES; cls++)
 			fastmem_bin_init(&s->bins[cls], i, cls);
 	}
-	st->magic = FASTMEM_STATE_MAGIC;
+	rte_atomic_store_explicit(&st->magic, FASTMEM_STATE_MAGIC, rte_memory_order_release);
 	rte_rwlock_write_lock(&config_lock);
 	fastmem_state = st;
 	rte_rwlock_write_unlock(&config_lock);
@@ -185,7 +186,7 @@ rte_fastmem_deinit(void)
 	rte_rwlock_write_lock(&config_lock);
 	fastmem_state = NULL;
 	rte_rwlock_write_unlock(&config_lock);
-	st->magic = 0;
+	rte_atomic_store_explicit(&st->magic, 0, rte_memory_order_relaxed);
 	for (sidx = 0; sidx < st->n_sockets; sidx++)
 		fastmem_zone_free_all(&st->sockets[sidx]);
 	mz = rte_memzone_lookup(FASTMEM_STATE_MZ);

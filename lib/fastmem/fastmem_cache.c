@@ -39,6 +39,7 @@ static struct rte_fastmem_block *local_blocks;
 static struct rte_fastmem_block *lcore_blocks[RTE_MAX_LCORE];
 
 static pthread_key_t exit_key;
+static bool exit_key_valid;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 
 /* Give a registered block's caches their capacities: the cache is in service. */
@@ -49,9 +50,15 @@ block_register(struct rte_fastmem_block *blk)
 	unsigned int i;
 
 	rte_spinlock_lock(&st->reg_lock);
+	if (blk->reg_idx != UINT32_MAX) {
+		/* registered meanwhile by the thread that attached this process */
+		rte_spinlock_unlock(&st->reg_lock);
+		return 0;
+	}
 	for (i = 0; i < FASTMEM_MAX_BLOCKS; i++) {
 		if (st->blocks[i] == NULL) {
 			st->blocks[i] = blk;
+			blk->reg_idx = i;
 			break;
 		}
 	}
@@ -60,7 +67,6 @@ block_register(struct rte_fastmem_block *blk)
 		FASTMEM_LOG(WARNING, "cache block registry full: thread works uncached");
 		return -ENOSPC;
 	}
-	blk->reg_idx = i;
 	for (i = 0; i < blk->n_caches; i++)
 		blk->caches[i].cap = fastmem_class_cache_cap(i % FASTMEM_N_CLASSES);
 	return 0;
@@ -109,6 +115,9 @@ block_thread_exit(void *arg)
 		lcore_blocks[blk->lcore_id] = NULL;
 	blk->owned = 0;
 	rte_spinlock_unlock(&local_lock);
+	/* Other destructors may still allocate or free: uncached, the block may be reused. */
+	RTE_PER_LCORE(rte_fastmem_tls_block) = NULL;
+	RTE_PER_LCORE(fastmem_uncached) = true;
 }
 
 static void
@@ -116,6 +125,8 @@ exit_key_create(void)
 {
 	if (pthread_key_create(&exit_key, block_thread_exit) != 0)
 		FASTMEM_LOG(WARNING, "no thread-exit hook: exiting threads keep their caches");
+	else
+		exit_key_valid = true;
 }
 
 /* A block for the calling thread: a retired one of this process, or a new one. */
@@ -173,7 +184,8 @@ block_create(void)
 		lcore_blocks[lcore_id] = blk;
 	rte_spinlock_unlock(&local_lock);
 	pthread_once(&exit_key_once, exit_key_create);
-	pthread_setspecific(exit_key, blk);
+	if (exit_key_valid)
+		pthread_setspecific(exit_key, blk);
 	return blk;
 }
 

@@ -192,7 +192,7 @@ struct fastmem_socket {
 
 /* The allocator's shared state, in the memzone FASTMEM_STATE_MZ. */
 struct fastmem_state {
-	uint64_t magic;
+	RTE_ATOMIC(uint64_t) magic;     /* set last by init: the state is complete */
 	uint32_t n_sockets;
 	uint32_t n_caches;
 	uint64_t zone_size;

@@ -63,7 +63,8 @@ fastmem_stats_socket_class(unsigned int sidx, unsigned int cls,
 	ss->cnt = bin->direct;
 	rte_spinlock_unlock(&bin->lock);
 	ss->cached = caches_sum(sidx, cls, &ss->cnt);
-	ss->in_use = out - ss->depot - ss->cached;
+	/* Exact when quiescent; while a cache flushes, its batch may be counted twice. */
+	ss->in_use = out > ss->depot + ss->cached ? out - ss->depot - ss->cached : 0;
 }
 
 uint64_t

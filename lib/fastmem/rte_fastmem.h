@@ -548,11 +548,15 @@ rte_fastmem_cache_push(void *ptr)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	struct rte_fastmem_cache *c;
+	uint32_t idx;
 
 	if (unlikely(blk == NULL))
 		return -1;
 	/* The slab header starts with the index of the cache its objects go to. */
-	c = &blk->caches[*(const uint32_t *)((uintptr_t)ptr & ~(RTE_FASTMEM_SLAB_SIZE - 1))];
+	idx = *(const uint32_t *)((uintptr_t)ptr & ~(RTE_FASTMEM_SLAB_SIZE - 1));
+	if (unlikely(idx >= blk->n_caches))
+		return -1;
+	c = &blk->caches[idx];
 	if (unlikely(c->len >= c->cap))
 		return -1;
 	c->objs[c->len++] = ptr;
