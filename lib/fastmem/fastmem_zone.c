@@ -106,6 +106,8 @@ fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 	uint64_t added = 0, room, want, got;
 	int ret = 0;
 
+	if (min_bytes > UINT64_MAX - FASTMEM_SLAB_SIZE)
+		return -ENOMEM; /* more than any limit; rounding it up would wrap */
 	rte_spinlock_lock(&s->grow_lock);
 	if (!exact && s->n_pool > 0) {
 		rte_spinlock_unlock(&s->grow_lock);
