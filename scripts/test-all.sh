@@ -20,7 +20,8 @@ step() {
 	fi
 }
 count_tests() {
-	out=$("$@" 2>&1 | tee /dev/stderr | tail -n 1)
+	"$@" 2>&1 | tee "$REPO/build/test-step.log"
+	out=$(tail -n 1 "$REPO/build/test-step.log")
 	p=$(echo "$out" | sed -n 's/^run-tests: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1/p')
 	f=$(echo "$out" | sed -n 's/^run-tests: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\2/p')
 	k=$(echo "$out" | sed -n 's/^run-tests: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\3/p')
