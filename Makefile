@@ -15,6 +15,9 @@
 SHELL := /bin/bash
 # The system python (with elftools) must come before any other python3 on PATH.
 export PATH := /usr/bin:/bin:/usr/sbin:/sbin:$(PATH)
+# Paths relative to the clone in ccache's hashes: another clone's builds hit the same cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 
 BUILD_PKGS := meson ninja-build python3-pyelftools libnuma-dev pkg-config ccache gcc make git \
 	xz-utils coreutils
