@@ -18,7 +18,7 @@ import sys
 PARTS = {
     'doc': ['doc/guides/prog_guide/fastmem_lib.rst'],
     'lib': ['lib/fastmem/*'],
-    'test': ['app/test/test_fastmem*.c'],
+    'test': ['app/test/test_fastmem*.c', 'app/test/test_fastmem*.h'],
 }
 
 

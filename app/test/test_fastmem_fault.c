@@ -18,6 +18,7 @@
 #include <rte_fastmem.h>
 
 #include "test.h"
+#include "test_fastmem.h"
 
 /*
  * Fault injection for fastmem, through the backing-memory limit: fastmem has no failure hook,
@@ -56,7 +57,6 @@
 #define FAULT_MAX_BULK 32
 #define FAULT_BULK_BYTES MIB(8)       /* bytes (at class size) per bulk call */
 #define FAULT_GUARD 4                 /* array entries after a bulk call's n */
-#define PAT_STEP UINT64_C(0x9E3779B97F4A7C15)
 
 /* A value no valid pointer array entry has: shows whether an array was touched. */
 #define SENTINEL(i) ((void *)(uintptr_t)(UINT64_C(0x5e5e000000) + 8 * (uint64_t)(i)))
@@ -126,14 +126,6 @@ static struct {
  */
 
 static inline uint64_t
-mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
-
-static inline uint64_t
 rnd(void)
 {
 	m.rng += PAT_STEP;
@@ -159,72 +151,6 @@ static inline size_t
 class_size(unsigned int cls)
 {
 	return MIN_CLASS << cls;
-}
-
-/*
- * Object content: an object of 8 bytes or more holds its id in its first word and then words
- * derived from it; a smaller one holds the first bytes of the word derived from its id.
- */
-static void
-pat_fill(void *p, size_t size, uint64_t id)
-{
-	uint64_t *w = p;
-	uint64_t base = mix64(id), v;
-	size_t i, nw = size / 8;
-
-	if (size < 8) {
-		memcpy(p, &base, size);
-		return;
-	}
-	w[0] = id;
-	for (i = 1; i < nw; i++)
-		w[i] = base + i * PAT_STEP;
-	if (size % 8 != 0) {
-		v = base + nw * PAT_STEP;
-		memcpy(&w[nw], &v, size % 8);
-	}
-}
-
-/* Offset of the first bad byte among the first @p len of pat_fill(p, full, id), or SIZE_MAX. */
-static size_t
-pat_check(const void *p, size_t len, size_t full, uint64_t id)
-{
-	const uint64_t *w = p;
-	const uint8_t *b = p;
-	uint64_t base = mix64(id), v, bad = 0;
-	size_t i, nw = len / 8;
-
-	if (full < 8) {
-		v = base;
-		return memcmp(p, &v, len) == 0 ? SIZE_MAX : 0;
-	}
-	if (nw > 0 && w[0] != id)
-		return 0;
-	for (i = 1; i < nw; i++)
-		bad |= w[i] ^ (base + i * PAT_STEP);
-	if (bad != 0) {
-		for (i = 1; i < nw; i++)
-			if (w[i] != base + i * PAT_STEP)
-				return i * 8;
-	}
-	for (i = nw * 8; i < len; i++) {
-		v = i < 8 ? id : base + (i / 8) * PAT_STEP;
-		if (b[i] != (uint8_t)(v >> (8 * (i % 8))))
-			return i;
-	}
-	return SIZE_MAX;
-}
-
-static bool
-is_zero(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (b[i] != 0)
-			return false;
-	return true;
 }
 
 /* A size of 1 B to 1 MiB, its power-of-two ceiling uniform: large objects exhaust quickly. */

@@ -25,6 +25,7 @@
 #include <rte_fastmem.h>
 
 #include "test.h"
+#include "test_fastmem.h"
 
 /*
  * Randomized multi-thread stress test of fastmem.
@@ -78,7 +79,6 @@
 #define ID_SERIAL_SHIFT 21
 #define ID_SERIAL_MASK ((UINT64_C(1) << 35) - 1)
 #define ID_OWNER_SHIFT 56
-#define PAT_STEP UINT64_C(0x9E3779B97F4A7C15)
 
 struct obj_rec {
 	void *p;
@@ -128,14 +128,6 @@ static struct {
  */
 
 static inline uint64_t
-mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
-
-static inline uint64_t
 rnd(struct thr *t)
 {
 	t->rng += PAT_STEP;
@@ -161,79 +153,6 @@ static inline size_t
 class_size(unsigned int cls)
 {
 	return MIN_CLASS << cls;
-}
-
-/* The word at index i >= 1 of an object with this id, and the first word of a small one. */
-static inline uint64_t
-pat_word(uint64_t id, size_t i)
-{
-	return mix64(id) + i * PAT_STEP;
-}
-
-/* Fill an object of @p size bytes with the pattern of @p id. */
-static void
-pat_fill(void *p, size_t size, uint64_t id)
-{
-	uint64_t *w = p;
-	uint64_t base = mix64(id), v;
-	size_t i, nw = size / 8;
-
-	if (size < 8) {
-		memcpy(p, &base, size);
-		return;
-	}
-	w[0] = id;
-	for (i = 1; i < nw; i++)
-		w[i] = base + i * PAT_STEP;
-	if (size % 8 != 0) {
-		v = base + nw * PAT_STEP;
-		memcpy(&w[nw], &v, size % 8);
-	}
-}
-
-/*
- * Check the first @p len bytes of an object filled by pat_fill(p, full, id). Returns the offset
- * of the first bad byte, or SIZE_MAX when they are intact.
- */
-static size_t
-pat_check(const void *p, size_t len, size_t full, uint64_t id)
-{
-	const uint64_t *w = p;
-	const uint8_t *b = p;
-	uint64_t base = mix64(id), v, bad = 0;
-	size_t i, nw = len / 8;
-
-	if (full < 8) {
-		v = base;
-		return memcmp(p, &v, len) == 0 ? SIZE_MAX : 0;
-	}
-	if (nw > 0 && w[0] != id)
-		return 0;
-	for (i = 1; i < nw; i++)
-		bad |= w[i] ^ (base + i * PAT_STEP);
-	if (bad != 0) {
-		for (i = 1; i < nw; i++)
-			if (w[i] != base + i * PAT_STEP)
-				return i * 8;
-	}
-	for (i = nw * 8; i < len; i++) {
-		v = i < 8 ? id : pat_word(id, i / 8);
-		if (b[i] != (uint8_t)(v >> (8 * (i % 8))))
-			return i;
-	}
-	return SIZE_MAX;
-}
-
-static bool
-is_zero(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (b[i] != 0)
-			return false;
-	return true;
 }
 
 /* A size from 1 B to 1 MiB: the power of two above it is picked by weight. */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+#ifndef TEST_FASTMEM_H
+#define TEST_FASTMEM_H
+
+/* Helpers shared by the fastmem tests: object patterns derived from an id. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#define PAT_STEP UINT64_C(0x9E3779B97F4A7C15)
+
+/* splitmix64's finalizer: a well-mixed word from any input. */
+static inline uint64_t
+mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+/*
+ * Object content: an object of 8 bytes or more holds its id in its first word and then words
+ * derived from it; a smaller one holds the first bytes of the word derived from its id.
+ */
+static inline void
+pat_fill(void *p, size_t size, uint64_t id)
+{
+	uint64_t *w = p;
+	uint64_t base = mix64(id), v;
+	size_t i, nw = size / 8;
+
+	if (size < 8) {
+		memcpy(p, &base, size);
+		return;
+	}
+	w[0] = id;
+	for (i = 1; i < nw; i++)
+		w[i] = base + i * PAT_STEP;
+	if (size % 8 != 0) {
+		v = base + nw * PAT_STEP;
+		memcpy(&w[nw], &v, size % 8);
+	}
+}
+
+/* Offset of the first bad byte among the first @p len of pat_fill(p, full, id), or SIZE_MAX. */
+static inline size_t
+pat_check(const void *p, size_t len, size_t full, uint64_t id)
+{
+	const uint64_t *w = p;
+	const uint8_t *b = p;
+	uint64_t base = mix64(id), v, bad = 0;
+	size_t i, nw = len / 8;
+
+	if (full < 8) {
+		v = base;
+		return memcmp(p, &v, len) == 0 ? SIZE_MAX : 0;
+	}
+	if (nw > 0 && w[0] != id)
+		return 0;
+	for (i = 1; i < nw; i++)
+		bad |= w[i] ^ (base + i * PAT_STEP);
+	if (bad != 0) {
+		for (i = 1; i < nw; i++)
+			if (w[i] != base + i * PAT_STEP)
+				return i * 8;
+	}
+	for (i = nw * 8; i < len; i++) {
+		v = i < 8 ? id : base + (i / 8) * PAT_STEP;
+		if (b[i] != (uint8_t)(v >> (8 * (i % 8))))
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+static inline bool
+is_zero(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != 0)
+			return false;
+	return true;
+}
+
+#endif /* TEST_FASTMEM_H */
