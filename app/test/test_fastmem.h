@@ -5,13 +5,32 @@
 #ifndef TEST_FASTMEM_H
 #define TEST_FASTMEM_H
 
-/* Helpers shared by the fastmem tests: object patterns derived from an id. */
+/* Helpers shared by the fastmem tests: size classes, object patterns derived from an id. */
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
+#include <rte_common.h>
+
+#define MIN_CLASS ((size_t)8)
 #define PAT_STEP UINT64_C(0x9E3779B97F4A7C15)
+
+/* The size class fastmem serves (size, align) from, and its object size. */
+static inline unsigned int
+class_of(size_t size, size_t align)
+{
+	size_t n = RTE_MAX(size, align != 0 ? align : (size_t)RTE_CACHE_LINE_SIZE);
+
+	n = RTE_MAX((size_t)rte_align64pow2(n), MIN_CLASS);
+	return rte_bsf64(n) - 3;
+}
+
+static inline size_t
+class_size(unsigned int cls)
+{
+	return MIN_CLASS << cls;
+}
 
 /* splitmix64's finalizer: a well-mixed word from any input. */
 static inline uint64_t

@@ -45,7 +45,6 @@
 #define MIB(n) ((size_t)(n) << 20)
 
 #define N_CLASSES 18
-#define MIN_CLASS ((size_t)8)
 #define MAX_SIZE MIB(1)
 #define SLAB_SIZE MIB(2)
 
@@ -136,21 +135,6 @@ static inline unsigned int
 rnd_below(unsigned int n)
 {
 	return (unsigned int)(((rnd() >> 32) * n) >> 32);
-}
-
-static unsigned int
-class_of(size_t size, size_t align)
-{
-	size_t n = RTE_MAX(size, align != 0 ? align : (size_t)RTE_CACHE_LINE_SIZE);
-
-	n = RTE_MAX((size_t)rte_align64pow2(n), MIN_CLASS);
-	return rte_bsf64(n) - 3;
-}
-
-static inline size_t
-class_size(unsigned int cls)
-{
-	return MIN_CLASS << cls;
 }
 
 /* A size of 1 B to 1 MiB, its power-of-two ceiling uniform: large objects exhaust quickly. */

@@ -70,7 +70,6 @@
 #define STRESS_RING_BURST 16
 #define STRESS_MAX_THREADS (RTE_MAX_LCORE + 1)
 #define N_CLASSES 18
-#define MIN_CLASS ((size_t)8)
 #define MAX_SIZE MIB(1)
 #define SLAB_SIZE MIB(2)
 
@@ -138,21 +137,6 @@ static inline unsigned int
 rnd_below(struct thr *t, unsigned int n)
 {
 	return (unsigned int)(((rnd(t) >> 32) * n) >> 32);
-}
-
-static unsigned int
-class_of(size_t size, size_t align)
-{
-	size_t n = RTE_MAX(size, align != 0 ? align : (size_t)RTE_CACHE_LINE_SIZE);
-
-	n = RTE_MAX((size_t)rte_align64pow2(n), MIN_CLASS);
-	return rte_bsf64(n) - 3;
-}
-
-static inline size_t
-class_size(unsigned int cls)
-{
-	return MIN_CLASS << cls;
 }
 
 /* A size from 1 B to 1 MiB: the power of two above it is picked by weight. */
