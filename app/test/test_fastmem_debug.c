@@ -214,7 +214,7 @@ static const struct {
 	{ "free inside an object", free_inside, "free of a pointer inside an object" },
 	{ "free into a slab header", free_header, "free of a pointer into a slab header" },
 	{ "hfree of another class", hfree_other_class,
-		"hfree of an object of another class or socket" },
+		"hfree of an object of another class" },
 	{ "hfree with a bad handle", hfree_bad_handle,
 		"hfree with a handle hlookup never returned" },
 	{ "write past the requested size", overflow, "write past the requested size" },

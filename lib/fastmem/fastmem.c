@@ -188,7 +188,7 @@ rte_fastmem_deinit(void)
 	rte_rwlock_write_unlock(&config_lock);
 	rte_atomic_store_explicit(&st->magic, 0, rte_memory_order_relaxed);
 	for (sidx = 0; sidx < st->n_sockets; sidx++)
-		fastmem_zone_free_all(&st->sockets[sidx]);
+		fastmem_zone_free_all(st, &st->sockets[sidx]);
 	mz = rte_memzone_lookup(FASTMEM_STATE_MZ);
 	if (mz != NULL)
 		rte_memzone_free(mz);
@@ -530,16 +530,10 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_hfree_slow, 26.03)
 void
 rte_fastmem_hfree_slow(uint32_t handle, void *ptr)
 {
-	unsigned int sidx, cls;
-
-	if (ptr == NULL)
-		return;
-	if (handle_decode(handle, &sidx, &cls) < 0) {
-		/* A bad handle must not lose the object: free it by its slab. */
+	RTE_SET_USED(handle);
+	/* Objects go to their slab's cache, whatever the handle says: none is lost. */
+	if (ptr != NULL)
 		free_slow(ptr);
-		return;
-	}
-	fastmem_cache_put(sidx, cls, ptr);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_virt2iova, 26.03)

@@ -300,6 +300,33 @@ fastmem_cache_count_nomem(unsigned int sidx, unsigned int cls, unsigned int n)
 }
 
 /*
+ * Undo a bulk allocation that failed: the objects gathered (chained through their first word)
+ * and those the cache holds go back to their slabs, and the memzones reserved during the call
+ * (number since_seq on) go back to EAL when all their slabs are free again, so that a call that
+ * could not be met leaves no memory behind.
+ */
+static void
+bulk_undo(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls, void *head,
+		uint32_t since_seq)
+{
+	void *objs[64];
+	unsigned int k;
+
+	while (head != NULL) {
+		for (k = 0; k < RTE_DIM(objs) && head != NULL; k++) {
+			objs[k] = head;
+			head = fastmem_link_get(head);
+		}
+		fastmem_bin_put(sidx, cls, objs, k, true);
+	}
+	if (c != NULL && c->len > 0) {
+		fastmem_bin_put(sidx, cls, c->objs, c->len, true);
+		c->len = 0;
+	}
+	fastmem_zone_release(&fastmem_state->sockets[sidx], since_seq);
+}
+
+/*
  * n objects into ptrs, all or nothing. Objects gathered so far are chained through their
  * first word, so ptrs is written only on success and a failure gives everything back.
  */
@@ -307,7 +334,8 @@ int
 fastmem_cache_get_bulk(unsigned int sidx, unsigned int cls, void **ptrs, unsigned int n)
 {
 	struct rte_fastmem_cache *c = thread_cache(sidx, cls);
-	struct fastmem_counters cnt = { 0 }, undo = { 0 };
+	uint32_t seq = fastmem_load32(&fastmem_state->sockets[sidx].zone_seq);
+	struct fastmem_counters cnt = { 0 };
 	unsigned int i, got;
 	void *head = NULL, *obj;
 
@@ -325,11 +353,7 @@ fastmem_cache_get_bulk(unsigned int sidx, unsigned int cls, void **ptrs, unsigne
 		head = obj;
 	}
 	if (got < n) {
-		while (head != NULL) {
-			obj = head;
-			head = fastmem_link_get(obj);
-			obj_put(c, sidx, cls, obj, &undo);
-		}
+		bulk_undo(c, sidx, cls, head, seq);
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {

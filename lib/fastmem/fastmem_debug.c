@@ -10,7 +10,7 @@
  * header: the object's state and requested size. A free is checked for foreign memory (the
  * pointer lies in no fastmem memzone), a pointer into a slab header or inside an object, a
  * double free (also when the object still sits in a cache, also across lcores), an object of
- * another class or socket than the handle's, a handle hlookup never returned, and a write past
+ * another class than the handle's, a handle hlookup never returned, and a write past
  * the requested size (canary bytes after it). A freed object is filled with a poison pattern,
  * checked when it is handed out again. A failed check logs the object and the check, then
  * panics.
@@ -51,10 +51,16 @@ debug_fail(const void *ptr, const char *check, const char *detail)
 	rte_panic("fastmem: %s (object %p)\n", check, ptr);
 }
 
-/* A slab given to a class: no object handed out yet, all of them inaccessible to ASan. */
+/*
+ * A slab given to a class: no object handed out yet, all of them inaccessible to ASan. The
+ * per-object words may lie where a previous, larger class of the slab had its (poisoned)
+ * objects: they are made accessible first.
+ */
 void
 fastmem_check_slab_assign(struct fastmem_slab *slab)
 {
+	FASTMEM_ASAN_UNPOISON(RTE_PTR_ADD(slab, FASTMEM_SLAB_HDR_SIZE),
+			slab->first_off - FASTMEM_SLAB_HDR_SIZE);
 	if (FASTMEM_DEBUG_META_SIZE != 0)
 		memset(slab_meta(slab), 0, (size_t)slab->n_total * FASTMEM_DEBUG_META_SIZE);
 	FASTMEM_ASAN_POISON(RTE_PTR_ADD(slab, slab->first_off),
@@ -108,13 +114,12 @@ debug_check_live(void *ptr, uint32_t cache_idx, uint32_t *idx)
 	if (cache_idx != UINT32_MAX) {
 		if (fastmem_state == NULL || cache_idx >= fastmem_state->n_caches)
 			debug_fail(ptr, "hfree with a handle hlookup never returned", "");
-		if (cache_idx != slab->cache_idx) {
-			snprintf(detail, sizeof(detail),
-					" (%u B, socket index %u; handle: %zu B, socket index %u)",
-					slab->obj_size, slab->socket_idx,
-					rte_fastmem_class_size(cache_idx % FASTMEM_N_CLASSES),
-					cache_idx / FASTMEM_N_CLASSES);
-			debug_fail(ptr, "hfree of an object of another class or socket", detail);
+		/* Another socket is fine: an allocation may have fallen back to it. */
+		if (cache_idx % FASTMEM_N_CLASSES != slab->cls) {
+			snprintf(detail, sizeof(detail), " (%u B; handle: %zu B)",
+					slab->obj_size,
+					rte_fastmem_class_size(cache_idx % FASTMEM_N_CLASSES));
+			debug_fail(ptr, "hfree of an object of another class", detail);
 		}
 	}
 	size = meta & META_SIZE_MASK;

@@ -48,6 +48,8 @@ extern int fastmem_logtype;
 #define FASTMEM_N_CLASSES RTE_FASTMEM_NUM_CLASSES
 #define FASTMEM_SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
 #define FASTMEM_MAX_ZONES 4096                   /* memzones of all sockets */
+#define FASTMEM_GROW_RETRY_MS 250                /* no growth on demand after EAL said no */
+#define FASTMEM_GROW_WAIT_US 50                  /* sleep while another thread reserves */
 
 /* Debug mode keeps one 32-bit word per object in its slab, after the header. */
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
@@ -142,7 +144,8 @@ enum fastmem_slab_state {
  * under the bin lock. Objects start at first_off, aligned to the class size.
  */
 struct fastmem_slab {
-	uint32_t cache_idx;     /* must stay first: the inline free reads it */
+	uint64_t key;           /* must stay first: RTE_FASTMEM_SLAB_KEY + cache index, or 0 */
+	uint32_t cache_idx;     /* index of the cache its objects go to, UINT32_MAX when free */
 	uint32_t cls;
 	uint32_t socket_idx;
 	uint32_t obj_size;
@@ -180,14 +183,30 @@ struct fastmem_bin {
 struct fastmem_socket {
 	alignas(RTE_CACHE_LINE_SIZE) rte_spinlock_t pool_lock;
 	struct fastmem_slab *pool;      /* free slabs, linked through next */
-	uint32_t n_pool;
+	RTE_ATOMIC(uint32_t) n_pool;    /* written under pool_lock */
 	int socket_id;
-	alignas(RTE_CACHE_LINE_SIZE) rte_spinlock_t grow_lock; /* serializes reservations */
-	uint32_t n_zones;               /* memzones reserved; names fastmem_<socket>_<seq> */
+	/*
+	 * Serializes reservations. Held across EAL calls that can take long: never spun on, see
+	 * fastmem_zone_grow().
+	 */
+	alignas(RTE_CACHE_LINE_SIZE) rte_spinlock_t grow_lock;
+	uint32_t n_zones;               /* memzones held */
+	RTE_ATOMIC(uint32_t) zone_seq;  /* memzones ever reserved; names fastmem_<socket>_<seq> */
 	uint32_t idx;
 	RTE_ATOMIC(uint64_t) bytes_backing; /* written under grow_lock */
 	RTE_ATOMIC(uint64_t) limit;
+	RTE_ATOMIC(uint64_t) grow_fail_tsc; /* when EAL last refused growth on demand, or 0 */
+	uint64_t bytes_released;        /* bytes given back to EAL before deinit */
 	struct fastmem_bin bins[FASTMEM_N_CLASSES];
+};
+
+/* A backing memzone: its address range, name sequence number, socket and usable slabs. */
+struct fastmem_zone {
+	uintptr_t start;
+	uintptr_t end;
+	uint32_t seq;
+	uint32_t sidx;
+	uint32_t n_slabs;               /* IOVA-contiguous slabs carved from it */
 };
 
 /* The allocator's shared state, in the memzone FASTMEM_STATE_MZ. */
@@ -201,10 +220,7 @@ struct fastmem_state {
 	struct rte_fastmem_block *blocks[FASTMEM_MAX_BLOCKS]; /* every live cache block */
 	rte_spinlock_t zone_lock;
 	uint32_t n_zones;
-	struct {
-		uintptr_t start;
-		uintptr_t end;
-	} zones[FASTMEM_MAX_ZONES];     /* address ranges of all memzones, for checks */
+	struct fastmem_zone zones[FASTMEM_MAX_ZONES]; /* memzones held, all sockets */
 	struct fastmem_socket sockets[];
 };
 
@@ -246,6 +262,12 @@ fastmem_load64(const RTE_ATOMIC(uint64_t) *p)
 	return rte_atomic_load_explicit(p, rte_memory_order_relaxed);
 }
 
+static inline uint32_t
+fastmem_load32(const RTE_ATOMIC(uint32_t) *p)
+{
+	return rte_atomic_load_explicit(p, rte_memory_order_relaxed);
+}
+
 static inline struct fastmem_bin *
 fastmem_bin_of(unsigned int sidx, unsigned int cls)
 {
@@ -261,7 +283,8 @@ int fastmem_local_socket_id(void);
 
 /* fastmem_zone.c */
 int fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact);
-void fastmem_zone_free_all(struct fastmem_socket *s);
+uint64_t fastmem_zone_release(struct fastmem_socket *s, uint32_t since_seq);
+void fastmem_zone_free_all(struct fastmem_state *st, struct fastmem_socket *s);
 bool fastmem_zone_contains(const void *ptr);
 
 /* fastmem_debug.c */

@@ -31,6 +31,7 @@ fastmem_slab_assign(struct fastmem_slab *slab, unsigned int sidx, unsigned int c
 	slab->cls = cls;
 	slab->socket_idx = sidx;
 	slab->cache_idx = sidx * FASTMEM_N_CLASSES + cls;
+	slab->key = RTE_FASTMEM_SLAB_KEY + slab->cache_idx;
 	slab->obj_size = size;
 	uint32_t n_meta = (FASTMEM_SLAB_SIZE - FASTMEM_SLAB_HDR_SIZE) /
 			(size + FASTMEM_DEBUG_META_SIZE);
@@ -83,7 +84,8 @@ fastmem_slab_valid(const struct fastmem_slab *slab)
 {
 	return slab != NULL && slab->magic == FASTMEM_SLAB_MAGIC &&
 		slab->state != FASTMEM_SLAB_FREE && fastmem_state != NULL &&
-		slab->cache_idx < fastmem_state->n_caches;
+		slab->cache_idx < fastmem_state->n_caches &&
+		slab->key == RTE_FASTMEM_SLAB_KEY + slab->cache_idx;
 }
 
 struct fastmem_slab *
@@ -95,7 +97,7 @@ fastmem_slab_pool_get(struct fastmem_socket *s)
 	slab = s->pool;
 	if (slab != NULL) {
 		s->pool = slab->next;
-		s->n_pool--;
+		rte_atomic_fetch_sub_explicit(&s->n_pool, 1, rte_memory_order_relaxed);
 	}
 	rte_spinlock_unlock(&s->pool_lock);
 	return slab;
@@ -105,11 +107,12 @@ void
 fastmem_slab_pool_put(struct fastmem_socket *s, struct fastmem_slab *slab)
 {
 	slab->state = FASTMEM_SLAB_FREE;
+	slab->key = 0;
 	slab->cache_idx = UINT32_MAX;
 	slab->prev = NULL;
 	rte_spinlock_lock(&s->pool_lock);
 	slab->next = s->pool;
 	s->pool = slab;
-	s->n_pool++;
+	rte_atomic_fetch_add_explicit(&s->n_pool, 1, rte_memory_order_relaxed);
 	rte_spinlock_unlock(&s->pool_lock);
 }

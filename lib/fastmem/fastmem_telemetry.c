@@ -277,7 +277,7 @@ tel_sockets(const char *cmd __rte_unused, const char *params __rte_unused,
 		rte_tel_data_add_dict_uint(c, "bytes_backing", fastmem_load64(&s->bytes_backing));
 		rte_tel_data_add_dict_uint(c, "limit", fastmem_load64(&s->limit));
 		rte_tel_data_add_dict_uint(c, "memzones", s->n_zones);
-		rte_tel_data_add_dict_uint(c, "free_slabs", s->n_pool);
+		rte_tel_data_add_dict_uint(c, "free_slabs", fastmem_load32(&s->n_pool));
 		socket_key(key, s);
 		rte_tel_data_add_dict_container(d, key, c, 0);
 	}

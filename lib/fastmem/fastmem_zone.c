@@ -3,43 +3,71 @@
  */
 
 /*
- * Backing memory: IOVA-contiguous memzones, 2 MiB-aligned, carved into slabs that go to the
- * socket's free-slab pool. A memzone is FASTMEM_ZONE_SIZE (128 MiB) when it can be had; when
- * IOVA-contiguous memory is fragmented (IOVA as PA on a long-running machine) the size is
- * halved down to a single slab. Each slab records the IO address of its first byte, so
- * virt2iova stays O(1) whatever the memzone size.
+ * Backing memory: memzones of FASTMEM_ZONE_SIZE (128 MiB), 2 MiB-aligned, carved into slabs
+ * that go to the socket's free-slab pool.
  *
- * Reservations are serialized per socket by grow_lock, which no alloc or free path holds:
- * lcores that find objects in caches, bins or the pool never wait for a reservation.
+ * IO contiguity comes from the slab, not from the memzone. A memzone is only asked to be
+ * contiguous in virtual memory: on a machine that has been up for a while, physically
+ * adjacent hugepages are rare, and IOVA-contiguous memzones larger than one page cannot be had
+ * with IOVA as PA. A 2 MiB-aligned 2 MiB range of memory backed by 2 MiB or 1 GiB pages lies in
+ * one page, so it is IOVA-contiguous whatever the memzone around it; with IOVA as VA every
+ * range is. When a slab is carved its IO address is looked up and its contiguity checked page
+ * by page; a slab that is not contiguous (pages smaller than 2 MiB with IOVA as PA) is never
+ * put in the pool, and a memzone without a single contiguous slab is given back with an error
+ * in the log. virt2iova of an object is its slab's IO address plus the offset: O(1).
+ *
+ * Reservations are serialized per socket by grow_lock, which no alloc or free path holds
+ * otherwise. A reservation can take long (EAL may fault in and zero the memory, and talk to
+ * secondary processes), so no thread spins on that lock: a thread that finds it taken sleeps
+ * until the reservation is done or the pool has slabs again. When EAL refuses growth on demand,
+ * the socket does not ask again for FASTMEM_GROW_RETRY_MS, so that an exhausted socket costs
+ * allocations (and the fallback to other sockets) no repeated EAL calls.
  */
 
 #include <inttypes.h>
 #include <stdio.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_memzone.h>
 
 #include "fastmem_private.h"
 
 static void
-zone_name(char *name, size_t len, const struct fastmem_socket *s, uint32_t seq)
+zone_name(char *name, size_t len, int socket_id, uint32_t seq)
 {
-	snprintf(name, len, "fastmem_%d_%u", s->socket_id, seq);
+	snprintf(name, len, "fastmem_%d_%u", socket_id, seq);
 }
 
-/* Remember a memzone's address range, for the checks of debug mode. */
-static void
-zone_track(void *addr, uint64_t len)
+/* Remember a memzone of socket s, for release, deinit and the checks of debug mode. */
+static int
+zone_track(struct fastmem_socket *s, void *addr, uint64_t len, uint32_t seq, uint32_t n_slabs)
 {
 	struct fastmem_state *st = fastmem_state;
+	struct fastmem_zone *z;
+	int ret = -ENOSPC;
 
 	rte_spinlock_lock(&st->zone_lock);
 	if (st->n_zones < FASTMEM_MAX_ZONES) {
-		st->zones[st->n_zones].start = (uintptr_t)addr;
-		st->zones[st->n_zones].end = (uintptr_t)addr + len;
-		st->n_zones++;
+		z = &st->zones[st->n_zones++];
+		z->start = (uintptr_t)addr;
+		z->end = (uintptr_t)addr + len;
+		z->seq = seq;
+		z->sidx = s->idx;
+		z->n_slabs = n_slabs;
+		s->n_zones++;
+		ret = 0;
 	}
 	rte_spinlock_unlock(&st->zone_lock);
+	return ret;
+}
+
+/* Forget entry i of the memzone table. zone_lock held. */
+static void
+zone_untrack(struct fastmem_state *st, struct fastmem_socket *s, uint32_t i)
+{
+	st->zones[i] = st->zones[--st->n_zones];
+	s->n_zones--;
 }
 
 /* Whether ptr lies in one of fastmem's memzones. Linear in the number of memzones. */
@@ -60,39 +88,160 @@ fastmem_zone_contains(const void *ptr)
 	return found;
 }
 
+/*
+ * IO address of the slab at addr if its 2 MiB are IOVA-contiguous, else RTE_BAD_IOVA. Walks
+ * the memsegs (pages) under the slab: one for 2 MiB and 1 GiB pages, 512 for 4 KiB pages.
+ */
+static rte_iova_t
+zone_slab_iova(void *addr)
+{
+	const struct rte_memseg *ms;
+	rte_iova_t first = RTE_BAD_IOVA, iova;
+	uint64_t off = 0;
+	void *p;
+
+	while (off < FASTMEM_SLAB_SIZE) {
+		p = RTE_PTR_ADD(addr, off);
+		ms = rte_mem_virt2memseg(p, NULL);
+		if (ms == NULL || ms->iova == RTE_BAD_IOVA)
+			return RTE_BAD_IOVA;
+		iova = ms->iova + RTE_PTR_DIFF(p, ms->addr);
+		if (off == 0)
+			first = iova;
+		else if (iova != first + off)
+			return RTE_BAD_IOVA;
+		off += ms->len - RTE_PTR_DIFF(p, ms->addr);
+	}
+	return first;
+}
+
+/* Take the slabs of [addr, addr + len) out of socket s's pool; returns how many. */
+static uint32_t
+zone_pool_remove(struct fastmem_socket *s, uintptr_t addr, uint64_t len)
+{
+	struct fastmem_slab **pp, *slab;
+	uint32_t n = 0;
+
+	rte_spinlock_lock(&s->pool_lock);
+	for (pp = &s->pool; *pp != NULL; ) {
+		slab = *pp;
+		if ((uintptr_t)slab >= addr && (uintptr_t)slab < addr + len) {
+			*pp = slab->next;
+			slab->magic = 0;
+			n++;
+		} else {
+			pp = &slab->next;
+		}
+	}
+	rte_atomic_fetch_sub_explicit(&s->n_pool, n, rte_memory_order_relaxed);
+	rte_spinlock_unlock(&s->pool_lock);
+	return n;
+}
+
+/* Count the slabs of [addr, addr + len) in socket s's pool. pool_lock held. */
+static uint32_t
+zone_pool_count(struct fastmem_socket *s, uintptr_t addr, uint64_t len)
+{
+	struct fastmem_slab *slab;
+	uint32_t n = 0;
+
+	for (slab = s->pool; slab != NULL; slab = slab->next)
+		n += (uintptr_t)slab >= addr && (uintptr_t)slab < addr + len;
+	return n;
+}
+
+/*
+ * Carve a new memzone into slabs and put the IOVA-contiguous ones in the pool. Returns the
+ * number of slabs pooled.
+ */
+static uint32_t
+zone_carve(struct fastmem_socket *s, const struct rte_memzone *mz, uint64_t size)
+{
+	struct fastmem_slab *slab;
+	uint32_t n = 0;
+	uint64_t off;
+	rte_iova_t iova;
+
+	for (off = 0; off < size; off += FASTMEM_SLAB_SIZE) {
+		slab = RTE_PTR_ADD(mz->addr, off);
+		iova = zone_slab_iova(slab);
+		if (iova == RTE_BAD_IOVA)
+			continue;
+		fastmem_slab_format(slab, iova);
+		fastmem_slab_pool_put(s, slab);
+		n++;
+	}
+	return n;
+}
+
 /* Reserve one memzone of at most max_bytes, halving down to one slab. Returns its size. */
 static uint64_t
 zone_reserve_one(struct fastmem_socket *s, uint64_t max_bytes)
 {
 	char name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
-	uint64_t size, off;
+	uint64_t size;
+	uint32_t n_slabs;
+
+	uint32_t seq = fastmem_load32(&s->zone_seq);
 
 	for (size = max_bytes; size >= FASTMEM_SLAB_SIZE; size = RTE_ALIGN_FLOOR(size / 2,
 			FASTMEM_SLAB_SIZE)) {
-		zone_name(name, sizeof(name), s, s->n_zones);
-		mz = rte_memzone_reserve_aligned(name, size, s->socket_id,
-				RTE_MEMZONE_IOVA_CONTIG, FASTMEM_SLAB_SIZE);
+		zone_name(name, sizeof(name), s->socket_id, seq);
+		mz = rte_memzone_reserve_aligned(name, size, s->socket_id, 0, FASTMEM_SLAB_SIZE);
 		if (mz == NULL)
 			continue;
-		if (mz->iova == RTE_BAD_IOVA) {
+		n_slabs = zone_carve(s, mz, size);
+		if (n_slabs == 0 || zone_track(s, mz->addr, size, seq, n_slabs) < 0) {
+			/* The slabs cannot be in the pool: nothing was carved, or the pool is
+			 * drained of them again before the memzone goes.
+			 */
+			if (n_slabs != 0)
+				zone_pool_remove(s, (uintptr_t)mz->addr, size);
+			FASTMEM_LOG(ERR, "socket %d: %s", s->socket_id, n_slabs == 0 ?
+					"no 2 MiB range of the memory EAL gives is IOVA-contiguous "
+					"(IOVA as PA needs hugepages of 2 MiB or more)" :
+					"too many memzones");
 			rte_memzone_free(mz);
 			return 0;
 		}
-		s->n_zones++;
-		zone_track(mz->addr, size);
-		for (off = 0; off < size; off += FASTMEM_SLAB_SIZE) {
-			struct fastmem_slab *slab = RTE_PTR_ADD(mz->addr, off);
-
-			fastmem_slab_format(slab, mz->iova + off);
-			fastmem_slab_pool_put(s, slab);
-		}
+		rte_atomic_store_explicit(&s->zone_seq, seq + 1, rte_memory_order_relaxed);
 		rte_atomic_fetch_add_explicit(&s->bytes_backing, size, rte_memory_order_relaxed);
+		if (n_slabs != size / FASTMEM_SLAB_SIZE)
+			FASTMEM_LOG(WARNING, "socket %d: memzone %s: %" PRIu64
+					" slab(s) not IOVA-contiguous, not used", s->socket_id, name,
+					size / FASTMEM_SLAB_SIZE - n_slabs);
 		FASTMEM_LOG(DEBUG, "socket %d: memzone %s, %" PRIu64 " MiB", s->socket_id, name,
 				size >> 20);
 		return size;
 	}
 	return 0;
+}
+
+/*
+ * Take grow_lock without spinning on it: its holder may be inside EAL for a long time. Returns
+ * false, without the lock, when growth on demand (exact false) has become unnecessary because
+ * the pool received slabs meanwhile.
+ */
+static bool
+zone_grow_lock(struct fastmem_socket *s, bool exact)
+{
+	while (!rte_spinlock_trylock(&s->grow_lock)) {
+		if (!exact && fastmem_load32(&s->n_pool) > 0)
+			return false;
+		rte_delay_us_sleep(FASTMEM_GROW_WAIT_US);
+	}
+	return true;
+}
+
+/* Whether EAL refused growth on demand less than FASTMEM_GROW_RETRY_MS ago. */
+static bool
+zone_grow_refused_recently(struct fastmem_socket *s)
+{
+	uint64_t t = fastmem_load64(&s->grow_fail_tsc);
+
+	return t != 0 && rte_get_timer_cycles() - t <
+			rte_get_timer_hz() * FASTMEM_GROW_RETRY_MS / 1000;
 }
 
 /*
@@ -108,8 +257,11 @@ fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 
 	if (min_bytes > UINT64_MAX - FASTMEM_SLAB_SIZE)
 		return -ENOMEM; /* more than any limit; rounding it up would wrap */
-	rte_spinlock_lock(&s->grow_lock);
-	if (!exact && s->n_pool > 0) {
+	if (!exact && zone_grow_refused_recently(s))
+		return -ENOMEM;
+	if (!zone_grow_lock(s, exact))
+		return 0;
+	if (!exact && fastmem_load32(&s->n_pool) > 0) {
 		rte_spinlock_unlock(&s->grow_lock);
 		return 0;
 	}
@@ -132,9 +284,14 @@ fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 		}
 		got = zone_reserve_one(s, want);
 		if (got == 0) {
+			if (!exact)
+				rte_atomic_store_explicit(&s->grow_fail_tsc,
+						RTE_MAX(rte_get_timer_cycles(), UINT64_C(1)),
+						rte_memory_order_relaxed);
 			ret = -ENOMEM;
 			break;
 		}
+		rte_atomic_store_explicit(&s->grow_fail_tsc, 0, rte_memory_order_relaxed);
 		added += got;
 	}
 	rte_spinlock_unlock(&s->grow_lock);
@@ -145,24 +302,84 @@ fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 	return ret;
 }
 
-/* Give every memzone of socket s back to EAL (deinit only: nothing may use them). */
-void
-fastmem_zone_free_all(struct fastmem_socket *s)
+/*
+ * Give back to EAL every memzone of socket s reserved as number since_seq or later whose slabs
+ * are all in the pool. Returns the bytes released.
+ */
+uint64_t
+fastmem_zone_release(struct fastmem_socket *s, uint32_t since_seq)
 {
+	struct fastmem_state *st = fastmem_state;
 	char name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
-	uint32_t seq;
+	struct fastmem_zone z;
+	uint64_t released = 0;
+	uint32_t i;
+	bool idle;
 
-	for (seq = 0; seq < s->n_zones; seq++) {
-		zone_name(name, sizeof(name), s, seq);
+	zone_grow_lock(s, true);
+	rte_spinlock_lock(&st->zone_lock);
+	for (i = 0; i < st->n_zones; ) {
+		z = st->zones[i];
+		if (z.sidx != s->idx || z.seq < since_seq) {
+			i++;
+			continue;
+		}
+		rte_spinlock_lock(&s->pool_lock);
+		idle = zone_pool_count(s, z.start, z.end - z.start) == z.n_slabs;
+		rte_spinlock_unlock(&s->pool_lock);
+		if (!idle) {
+			i++;
+			continue;
+		}
+		zone_pool_remove(s, z.start, z.end - z.start);
+		zone_untrack(st, s, i);
+		rte_spinlock_unlock(&st->zone_lock);
+		zone_name(name, sizeof(name), s->socket_id, z.seq);
 		mz = rte_memzone_lookup(name);
 		if (mz != NULL) {
 			fastmem_check_zone_free(mz->addr, mz->len);
 			rte_memzone_free(mz);
 		}
+		rte_atomic_fetch_sub_explicit(&s->bytes_backing, z.end - z.start,
+				rte_memory_order_relaxed);
+		released += z.end - z.start;
+		rte_spinlock_lock(&st->zone_lock);
+		i = 0; /* the table changed: look again from the start */
 	}
-	s->n_zones = 0;
+	rte_spinlock_unlock(&st->zone_lock);
+	if (released != 0) {
+		s->bytes_released += released;
+		rte_atomic_store_explicit(&s->grow_fail_tsc, 0, rte_memory_order_relaxed);
+		FASTMEM_LOG(DEBUG, "socket %d: %" PRIu64 " MiB given back to EAL", s->socket_id,
+				released >> 20);
+	}
+	rte_spinlock_unlock(&s->grow_lock);
+	return released;
+}
+
+/* Give every memzone of socket s back to EAL (deinit only: nothing may use them). */
+void
+fastmem_zone_free_all(struct fastmem_state *st, struct fastmem_socket *s)
+{
+	char name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
+	uint32_t i;
+
+	for (i = 0; i < st->n_zones; ) {
+		if (st->zones[i].sidx != s->idx) {
+			i++;
+			continue;
+		}
+		zone_name(name, sizeof(name), s->socket_id, st->zones[i].seq);
+		mz = rte_memzone_lookup(name);
+		if (mz != NULL) {
+			fastmem_check_zone_free(mz->addr, mz->len);
+			rte_memzone_free(mz);
+		}
+		zone_untrack(st, s, i);
+	}
 	rte_atomic_store_explicit(&s->bytes_backing, 0, rte_memory_order_relaxed);
 	s->pool = NULL;
-	s->n_pool = 0;
+	rte_atomic_store_explicit(&s->n_pool, 0, rte_memory_order_relaxed);
 }

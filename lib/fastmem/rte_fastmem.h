@@ -362,8 +362,10 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 		unsigned int flags);
 
 /**
- * Free an object through a handle: @p ptr must belong to the handle's class and socket (any
- * object allocated with the same size class and socket qualifies, however it was allocated).
+ * Free an object through a handle: @p ptr must be an object of the handle's size class (any
+ * object allocated with the same size class qualifies, however it was allocated). An object
+ * that an allocation with SOCKET_ID_ANY placed on another socket than the handle's is fine:
+ * like rte_fastmem_free(), the object goes to the cache of its own slab's socket and class.
  * Thread-safe.
  *
  * @param handle
@@ -381,7 +383,7 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr);
  * @param handle
  *   Handle from rte_fastmem_hlookup().
  * @param ptrs
- *   Objects of the handle's class and socket.
+ *   Objects of the handle's class (of any socket, as for rte_fastmem_hfree()).
  * @param n
  *   Number of entries.
  */
@@ -548,12 +550,13 @@ rte_fastmem_cache_push(void *ptr)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	struct rte_fastmem_cache *c;
-	uint32_t idx;
+	uint64_t idx;
 
 	if (unlikely(blk == NULL))
 		return -1;
-	/* The slab header starts with the index of the cache its objects go to. */
-	idx = *(const uint32_t *)((uintptr_t)ptr & ~(RTE_FASTMEM_SLAB_SIZE - 1));
+	/* The slab header starts with the key plus the index of the cache its objects go to. */
+	idx = *(const uint64_t *)((uintptr_t)ptr & ~(RTE_FASTMEM_SLAB_SIZE - 1)) -
+		RTE_FASTMEM_SLAB_KEY;
 	if (unlikely(idx >= blk->n_caches))
 		return -1;
 	c = &blk->caches[idx];
@@ -633,40 +636,24 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 static inline void
 rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 {
-	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
-
 #ifdef RTE_FASTMEM_CHECKED
 	if (ptr != NULL)
 		rte_fastmem_check_free(ptr, handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
 #endif
-	if (unlikely(c == NULL || c->len >= c->cap || ptr == NULL)) {
+	/* By the object's slab, not the handle: the object may be of another socket. */
+	if (unlikely(ptr == NULL || rte_fastmem_cache_push(ptr) < 0))
 		rte_fastmem_hfree_slow(handle, ptr);
-		return;
-	}
-	c->objs[c->len++] = ptr;
-	c->free_hits++;
 }
 
 static inline void
 rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 {
-	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
-	unsigned int i, len;
+	unsigned int i;
 
-#ifdef RTE_FASTMEM_CHECKED
-	c = NULL; /* every object through rte_fastmem_hfree() and its checks */
-#endif
-	if (unlikely(c == NULL || ptrs == NULL || n > c->cap - c->len)) {
-		for (i = 0; ptrs != NULL && i < n; i++)
-			rte_fastmem_hfree(handle, ptrs[i]);
+	if (unlikely(ptrs == NULL))
 		return;
-	}
-	len = c->len;
 	for (i = 0; i < n; i++)
-		if (ptrs[i] != NULL)
-			c->objs[len++] = ptrs[i];
-	c->free_hits += len - c->len;
-	c->len = len;
+		rte_fastmem_hfree(handle, ptrs[i]);
 }
 
 #ifdef __cplusplus
