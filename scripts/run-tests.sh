@@ -2,11 +2,15 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # run-tests.sh MODES TEST...: run dpdk-test commands in the given memory modes.
-#   MODES: comma-separated list of nohuge, va (hugepages, IOVA as VA), pa (hugepages, IOVA as
-#   PA), or "best" (the best mode the machine allows: va with hugepages, else nohuge).
+#   MODES: comma-separated list of nohuge, va (2 MiB hugepages, IOVA as VA), pa (2 MiB hugepages,
+#   IOVA as PA), pa1g (1 GiB hugepages, IOVA as PA), or "best" (the best mode the machine
+#   allows: va with hugepages, else nohuge).
+# pa and pa1g run under scripts/fragment-hugepages: no two free hugepages are physically
+# adjacent, as on a machine that has been up for months. va and nohuge run unfragmented.
 # Hugepages are reserved (and hugetlbfs mounted) only for the run, as root, and given back.
 # Environment: FASTMEM_LCORES (default 0-1, or all cores up to 4), FASTMEM_TEST_TIMEOUT (s),
-# FASTMEM_TEST_BIN (default build/dpdk-test).
+# FASTMEM_TEST_BIN (default build/dpdk-test), FASTMEM_HUGEPAGES (2 MiB pages needed, 768),
+# FASTMEM_HUGEPAGES_1G (1 GiB pages to reserve for pa1g, 3).
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,16 +23,44 @@ LCORES=${FASTMEM_LCORES:-0-$((ncpu > 1 ? ncpu - 1 : 0))}
 TMO=${FASTMEM_TEST_TIMEOUT:-600}
 HUGE_DIR=$REPO/build/hugepages
 NR_PAGES=${FASTMEM_HUGEPAGES:-768}
+HUGE_DIR_1G=$REPO/build/hugepages-1G
+NR_PAGES_1G=${FASTMEM_HUGEPAGES_1G:-3}
+POOL_2M=/sys/kernel/mm/hugepages/hugepages-2048kB
+POOL_1G=/sys/kernel/mm/hugepages/hugepages-1048576kB
+
+# The pools are shared with everyone on the machine: grow them by what we need and give back
+# only what we added, never going below the size they had (others may change them meanwhile).
+# pool_grow POOL N: ask for N more pages, print how many the kernel gave.
+pool_grow() {
+	local before after
+	before=$(cat "$1/nr_hugepages")
+	echo $((before + $2)) > "$1/nr_hugepages" 2>/dev/null
+	after=$(cat "$1/nr_hugepages")
+	echo $((after > before ? after - before : 0))
+}
+# pool_shrink POOL N MIN: give N pages back, keeping at least MIN.
+pool_shrink() {
+	local cur want
+	cur=$(cat "$1/nr_hugepages")
+	want=$((cur - $2 > $3 ? cur - $2 : $3))
+	[ "$want" -lt "$cur" ] && echo "$want" > "$1/nr_hugepages"
+	return 0
+}
+# pool_free POOL: free pages nobody has reserved yet
+pool_free() {
+	echo $(($(cat "$1/free_hugepages") - $(cat "$1/resv_hugepages")))
+}
 
 hp_orig=
+hp_added=0
 hp_mounted=0
 huge_setup() {
 	[ -n "$hp_orig" ] && return 0
 	[ "$(id -u)" = 0 ] || return 1
-	[ -w /proc/sys/vm/nr_hugepages ] || return 1
-	hp_orig=$(cat /proc/sys/vm/nr_hugepages)
+	[ -w $POOL_2M/nr_hugepages ] || return 1
+	hp_orig=$(cat $POOL_2M/nr_hugepages)
 	if [ "$hp_orig" -lt "$NR_PAGES" ]; then
-		echo "$NR_PAGES" > /proc/sys/vm/nr_hugepages 2>/dev/null || true
+		hp_added=$(pool_grow $POOL_2M $((NR_PAGES - hp_orig)))
 	fi
 	mkdir -p "$HUGE_DIR"
 	if ! mountpoint -q "$HUGE_DIR"; then
@@ -44,11 +76,132 @@ huge_restore() {
 		umount "$HUGE_DIR" && hp_mounted=0
 	fi
 	if [ -n "$hp_orig" ]; then
-		echo "$hp_orig" > /proc/sys/vm/nr_hugepages
+		pool_shrink $POOL_2M "$hp_added" "$hp_orig"
 		hp_orig=
+		hp_added=0
 	fi
 }
-trap huge_restore EXIT
+
+# 1 GiB pages for pa1g: reserved at run time, which needs 1 GiB of free physically contiguous
+# memory each; a machine without them (or too fragmented to give one) skips the mode.
+hp1g_orig=
+hp1g_added=0
+hp1g_mounted=0
+why1g=
+huge1g_setup() {
+	[ -n "$hp1g_orig" ] && return 0
+	why1g="no 1 GiB hugepage pool here (needs root and a CPU with pdpe1gb)"
+	[ "$(id -u)" = 0 ] || return 1
+	[ -w $POOL_1G/nr_hugepages ] || return 1
+	hp1g_orig=$(cat $POOL_1G/nr_hugepages)
+	hp1g_added=$(pool_grow $POOL_1G "$NR_PAGES_1G")
+	if [ "$(pool_free $POOL_1G)" -lt 1 ]; then
+		why1g="the kernel gives no 1 GiB hugepage (asked for $NR_PAGES_1G, got $hp1g_added)"
+		huge1g_restore
+		return 1
+	fi
+	mkdir -p "$HUGE_DIR_1G"
+	if ! mountpoint -q "$HUGE_DIR_1G"; then
+		why1g="cannot mount hugetlbfs with 1 GiB pages"
+		mount -t hugetlbfs -o pagesize=1G nodev "$HUGE_DIR_1G" || { huge1g_restore; return 1; }
+		hp1g_mounted=1
+	fi
+	echo "run-tests: pa1g: $(pool_free $POOL_1G) free 1 GiB hugepages" \
+		"(reserved $hp1g_added of $NR_PAGES_1G asked)"
+}
+huge1g_restore() {
+	if [ $hp1g_mounted = 1 ]; then
+		rm -f "$HUGE_DIR_1G"/* 2>/dev/null
+		umount "$HUGE_DIR_1G" && hp1g_mounted=0
+	fi
+	if [ -n "$hp1g_orig" ]; then
+		pool_shrink $POOL_1G "$hp1g_added" "$hp1g_orig"
+		hp1g_orig=
+		hp1g_added=0
+	fi
+}
+
+# The fragmenter holds every other free page (in physical order) of the pool of the hugetlbfs
+# at DIR, for as long as a mode's tests run.
+# frag_start DIR POOL MIN_FREE EXTRA: grow POOL by EXTRA pages (so that about as many stay
+# free for others as before), fragment it, fail unless MIN_FREE pages are left free.
+frag_pid=
+frag_pool=
+frag_orig=
+frag_added=0
+frag_start() {
+	local ready=$REPO/build/fragmenter.ready i
+	frag_pool=$2
+	frag_orig=$(cat "$2/nr_hugepages")
+	frag_added=$(pool_grow "$2" "$4")
+	rm -f "$ready"
+	/usr/bin/python3 "$REPO/scripts/fragment-hugepages" --ready "$ready" --min-free "$3" "$1" \
+		> "$REPO/build/fragmenter.log" 2>&1 &
+	frag_pid=$!
+	for i in $(seq 1200); do
+		[ -e "$ready" ] && break
+		kill -0 $frag_pid 2>/dev/null || break
+		sleep 0.1
+	done
+	sed 's/^/run-tests: /' "$REPO/build/fragmenter.log"
+	[ -e "$ready" ] && return 0
+	frag_stop
+	return 1
+}
+frag_stop() {
+	if [ -n "$frag_pid" ]; then
+		kill -TERM $frag_pid 2>/dev/null
+		wait $frag_pid 2>/dev/null
+		frag_pid=
+	fi
+	if [ -n "$frag_pool" ]; then
+		pool_shrink "$frag_pool" "$frag_added" "$frag_orig"
+		frag_pool=
+		frag_added=0
+	fi
+}
+# frag_extra: pages to add to the 2 MiB pool before fragmenting it: as many as are free (about
+# half stay free afterwards), at least enough for NR_PAGES free ones, at most half of the
+# available memory
+frag_extra() {
+	local free want avail
+	free=$(pool_free $POOL_2M)
+	want=$((2 * NR_PAGES + 256 - free))
+	[ "$want" -lt "$free" ] && want=$free
+	avail=$(awk '/^MemAvailable:/ { print int($2 / 2048 / 2) }' /proc/meminfo)
+	echo $((want < avail ? want : avail))
+}
+
+# physmem_check MODE EAL...: DPDK's view of the fragmented pool (dump_physmem): how many
+# virtually consecutive hugepages are also IOVA-contiguous (should be none).
+physmem_check() {
+	local mode=$1 log=$REPO/build/test-dump_physmem-$1.log segs=0 pairs=0 adj=0
+	local l=-1 i=-1 end=-1 ml mi iova len
+	shift
+	DPDK_TEST=dump_physmem timeout 120 stdbuf -oL "$BIN" -l 0 "$@" \
+		--file-prefix "fastmem_${mode}_$$" < /dev/null > "$log" 2>&1
+	rm -rf "/var/run/dpdk/fastmem_${mode}_$$"
+	while read -r ml mi iova len; do
+		segs=$((segs + 1))
+		if [ "$ml" = "$l" ] && [ "$mi" = $((i + 1)) ]; then
+			pairs=$((pairs + 1))
+			[ $((iova)) = "$end" ] && adj=$((adj + 1))
+		fi
+		l=$ml i=$mi end=$((iova + len))
+	done < <(sed -n 's/^Segment \([0-9]*\)-\([0-9]*\): IOVA:\(0x[0-9a-f]*\), len:\([0-9]*\),.*/\1 \2 \3 \4/p' "$log")
+	echo "run-tests: $mode: dump_physmem: $segs hugepages, $pairs virtually consecutive pairs," \
+		"$adj of them IOVA-contiguous (log $log)"
+	[ "$segs" -gt 0 ] || echo "run-tests: WARNING: $mode: dump_physmem shows no hugepage"
+	[ "$adj" = 0 ] || echo "run-tests: WARNING: $mode: the pool is not fragmented for DPDK"
+}
+
+restore_all() {
+	frag_stop
+	huge_restore
+	huge1g_restore
+}
+trap restore_all EXIT
+trap 'exit 130' INT TERM
 
 if [ "$modes" = best ]; then
 	if huge_setup; then modes=va; else modes=nohuge; fi
@@ -64,10 +217,40 @@ for mode in ${modes//,/ }; do
 	va|pa)
 		if ! huge_setup; then
 			echo "run-tests: SKIP $mode: hugepages cannot be reserved here (need root)"
+			skip=$((skip + $#))
 			continue
 		fi
 		eal="--huge-dir $HUGE_DIR -m 1024 --iova-mode=$mode" ;;
+	pa1g)
+		if ! huge1g_setup; then
+			echo "run-tests: SKIP $mode: $why1g"
+			skip=$((skip + $#))
+			continue
+		fi
+		eal="--huge-dir $HUGE_DIR_1G -m 1024 --iova-mode=pa" ;;
 	*) echo "run-tests: unknown mode $mode" >&2; exit 2 ;;
+	esac
+	case $mode in
+	pa|pa1g)
+		if [ $mode = pa ]; then
+			frag_start "$HUGE_DIR" $POOL_2M "$NR_PAGES" "$(frag_extra)"
+		else
+			frag_start "$HUGE_DIR_1G" $POOL_1G 1 0
+		fi
+		if [ $? != 0 ]; then
+			echo "run-tests: FAIL $mode: the hugepages cannot be fragmented"
+			fail=$((fail + $#))
+			continue
+		fi
+		echo "run-tests: mode $mode runs FRAGMENTED: no two free hugepages physically adjacent"
+		if [ $mode = pa ]; then
+			physmem_check $mode $eal
+		else
+			# all the free 1 GiB pages, to see more than one
+			physmem_check $mode --huge-dir "$HUGE_DIR_1G" --iova-mode=pa \
+				-m $(($(pool_free $POOL_1G) * 1024))
+		fi ;;
+	*) echo "run-tests: mode $mode runs unfragmented" ;;
 	esac
 	for t in "$@"; do
 		echo "=== $t [$mode] lcores $LCORES"
@@ -89,6 +272,7 @@ for mode in ${modes//,/ }; do
 			fail=$((fail + 1))
 		fi
 	done
+	frag_stop
 done
 echo "run-tests: $pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

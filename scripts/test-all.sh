@@ -34,7 +34,7 @@ step "patch series applies with git am" scripts/check-patches.sh
 step "style check" ../shared/tools/style-check $(git ls-files '*.c' '*.h' '*.rst' 'meson.build' '*/meson.build')
 step "programming guide" make -s doc
 echo "##### unit tests, all memory modes"
-count_tests scripts/run-tests.sh nohuge,va,pa fastmem_autotest fastmem_telemetry_autotest \
+count_tests scripts/run-tests.sh nohuge,va,pa,pa1g fastmem_autotest fastmem_telemetry_autotest \
 	fastmem_inval_autotest fastmem_fault_autotest fastmem_secondary_autotest
 echo "##### randomized multi-lcore stress test (make stress)"
 count_tests scripts/run-tests.sh nohuge fastmem_stress_autotest
