@@ -29,7 +29,7 @@ OWN_FILES = $(shell git ls-files '*.c' '*.h' '*.rst' 'meson.build' '*/meson.buil
 .PHONY: all bench build test test-unit test-asan test-ubsan stress check-patches patches doc \
 	style clean
 
-SAN_TESTS := fastmem_autotest fastmem_inval_autotest fastmem_fault_autotest \
+SAN_TESTS := fastmem_autotest fastmem_inval_autotest fastmem_fault_autotest fastmem_memory_autotest \
 	fastmem_telemetry_autotest fastmem_stress_autotest
 
 all: bench

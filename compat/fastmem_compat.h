@@ -21,6 +21,7 @@
 #define rte_clz64(v) ((unsigned int)__builtin_clzll(v))
 #define rte_ctz32(v) ((unsigned int)__builtin_ctz(v))
 #define rte_ctz64(v) ((unsigned int)__builtin_ctzll(v))
+#define rte_popcount64(v) ((unsigned int)__builtin_popcountll(v))
 
 /* <rte_common.h> */
 #define __rte_malloc __attribute__((__malloc__))

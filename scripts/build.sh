@@ -5,9 +5,9 @@
 # the libraries DPDK cannot do without, fastmem, the mempool ring driver and the test app.
 # Leaves the test binary at build/dpdk-test.
 #
-# build.sh [VARIANT]: VARIANT debug (RTE_LIBRTE_FASTMEM_DEBUG), asan (AddressSanitizer) or
-# ubsan (UndefinedBehaviorSanitizer) builds the same tree in build/meson-VARIANT and leaves
-# build/dpdk-test-VARIANT.
+# build.sh [VARIANT]: VARIANT debug (RTE_LIBRTE_FASTMEM_DEBUG), asan (AddressSanitizer),
+# asan-debug (both) or ubsan (UndefinedBehaviorSanitizer) builds the same tree in
+# build/meson-VARIANT and leaves build/dpdk-test-VARIANT.
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,6 +37,8 @@ if [ ! -f "$M/build.ninja" ]; then
 	"") ;;
 	debug) cargs="$cargs -DRTE_LIBRTE_FASTMEM_DEBUG" ;;
 	asan) opts="$opts -Db_sanitize=address -Db_lundef=false -Dbuildtype=debugoptimized" ;;
+	asan-debug) opts="$opts -Db_sanitize=address -Db_lundef=false -Dbuildtype=debugoptimized"
+		cargs="$cargs -DRTE_LIBRTE_FASTMEM_DEBUG" ;;
 	ubsan) opts="$opts -Db_sanitize=undefined -Db_lundef=false -Dbuildtype=debugoptimized"
 		cargs="$cargs -fno-sanitize-recover=undefined" ;;
 	*) echo "build: unknown variant $variant" >&2; exit 2 ;;

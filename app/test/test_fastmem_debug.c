@@ -359,6 +359,31 @@ correct_use(void)
 	rte_fastmem_free_bulk(q, RTE_DIM(q));
 }
 
+/*
+ * A slab freed by a large class and carved again for a small one: debug mode writes its
+ * per-object words where the large class's objects were (poisoned when freed).
+ */
+static void
+slab_recarve(void)
+{
+	void *big[2], *small[256];
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(big); i++)
+		big[i] = rte_fastmem_alloc(512 * 1024, 0, 0);
+	for (i = 0; i < RTE_DIM(big); i++)
+		rte_fastmem_free(big[i]);
+	rte_fastmem_cache_flush();
+	for (i = 0; i < RTE_DIM(small); i++) {
+		small[i] = rte_fastmem_alloc(16, 16, 0); /* a class without a slab yet */
+		if (small[i] == NULL)
+			_exit(2);
+		memset(small[i], 4, 16);
+	}
+	for (i = 0; i < RTE_DIM(small); i++)
+		rte_fastmem_free(small[i]);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -368,6 +393,7 @@ static const struct {
 	{ "overflow", asan_overflow, "use-after-poison" },
 	{ "use after hfree", handle_use_after_free, "use-after-poison" },
 	{ "correct use", correct_use, NULL },
+	{ "slab carved again", slab_recarve, NULL },
 };
 
 static int

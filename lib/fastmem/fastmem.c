@@ -213,6 +213,14 @@ rte_fastmem_reserve(size_t size, int socket_id)
 	return 0;
 }
 
+/* A new limit; growth on demand may ask EAL again at once. */
+static void
+limit_set(struct fastmem_socket *s, size_t max_bytes)
+{
+	rte_atomic_store_explicit(&s->limit, max_bytes, rte_memory_order_relaxed);
+	rte_atomic_store_explicit(&s->grow_fail_tsc, 0, rte_memory_order_relaxed);
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_limit, 26.03)
 int
 rte_fastmem_set_limit(int socket_id, size_t max_bytes)
@@ -224,15 +232,13 @@ rte_fastmem_set_limit(int socket_id, size_t max_bytes)
 		return -rte_errno;
 	if (socket_id == SOCKET_ID_ANY) {
 		for (i = 0; i < fastmem_state->n_sockets; i++)
-			rte_atomic_store_explicit(&fastmem_state->sockets[i].limit, max_bytes,
-					rte_memory_order_relaxed);
+			limit_set(&fastmem_state->sockets[i], max_bytes);
 		return 0;
 	}
 	sidx = fastmem_socket_index(socket_id, false);
 	if (sidx < 0)
 		return sidx;
-	rte_atomic_store_explicit(&fastmem_state->sockets[sidx].limit, max_bytes,
-			rte_memory_order_relaxed);
+	limit_set(&fastmem_state->sockets[sidx], max_bytes);
 	return 0;
 }
 

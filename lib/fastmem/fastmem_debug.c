@@ -191,6 +191,8 @@ rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 		slab = debug_check_live(obj, cache_idx, &idx);
 		slab_meta(slab)[idx] = META_FREED;
 		memset(obj, POISON_BYTE, slab->obj_size);
+	} else if (!fastmem_slab_valid(fastmem_slab_of(obj))) {
+		return; /* not fastmem memory: the free path reports and ignores it */
 	}
 	FASTMEM_ASAN_POISON(obj, fastmem_slab_of(obj)->obj_size);
 }

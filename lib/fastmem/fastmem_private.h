@@ -49,7 +49,8 @@ extern int fastmem_logtype;
 #define FASTMEM_SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
 #define FASTMEM_MAX_ZONES 4096                   /* memzones of all sockets */
 #define FASTMEM_GROW_RETRY_MS 250                /* no growth on demand after EAL said no */
-#define FASTMEM_GROW_WAIT_US 50                  /* sleep while another thread reserves */
+#define FASTMEM_GROW_WAIT_US 20                  /* first sleep while another thread reserves */
+#define FASTMEM_GROW_WAIT_MAX_US 1000            /* longest sleep between two looks */
 
 /* Debug mode keeps one 32-bit word per object in its slab, after the header. */
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG

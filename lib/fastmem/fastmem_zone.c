@@ -226,10 +226,13 @@ zone_reserve_one(struct fastmem_socket *s, uint64_t max_bytes)
 static bool
 zone_grow_lock(struct fastmem_socket *s, bool exact)
 {
+	unsigned int wait_us = FASTMEM_GROW_WAIT_US;
+
 	while (!rte_spinlock_trylock(&s->grow_lock)) {
 		if (!exact && fastmem_load32(&s->n_pool) > 0)
 			return false;
-		rte_delay_us_sleep(FASTMEM_GROW_WAIT_US);
+		rte_delay_us_sleep(wait_us);
+		wait_us = RTE_MIN(2 * wait_us, FASTMEM_GROW_WAIT_MAX_US);
 	}
 	return true;
 }

@@ -1,0 +1,727 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 fastmem authors
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
+#include <rte_memzone.h>
+#include <rte_random.h>
+
+#include <rte_fastmem.h>
+
+#include "test.h"
+#include "test_fastmem.h"
+
+/*
+ * fastmem and its backing memory: where IO addresses come from, what happens when EAL is slow
+ * or out of memory, and what the allocator does with pointers that are not its own.
+ * - iova: objects of every class, spread over several memzones, translate with
+ *   rte_fastmem_virt2iova() to what EAL says (rte_mem_virt2iova(), the page map with IOVA as
+ *   PA) at their first and last byte. make test runs it with IOVA as PA on a hugepage pool
+ *   that is physically fragmented on purpose (no two free hugepages adjacent).
+ * - hfree_routing: an object freed through a handle goes to its own slab's cache. With one
+ *   NUMA socket an object of another socket than the handle's cannot be had, so the mechanism
+ *   is tested with an object of another class; with several sockets, with one of another socket.
+ * - foreign_free: free, free_bulk, hfree, realloc and virt2iova of memory fastmem never
+ *   returned (an rte_malloc buffer whose 2 MiB-aligned first word looks like a cache index)
+ *   neither adopt it nor crash.
+ * - bulk_failure: a bulk allocation that cannot be met leaves no backing memory behind:
+ *   rte_malloc can have it afterwards.
+ * - grow_wait: a thread that needs memory while another thread's reservation is stuck inside
+ *   EAL sleeps instead of spinning (EAL is kept busy by holding its memzone lock through
+ *   rte_memzone_walk()).
+ * - grow_refused: after EAL refused growth (every memzone slot taken), allocations within the
+ *   next moments fail at once without asking EAL again, and ask again later.
+ */
+
+#define MIB(n) ((size_t)(n) << 20)
+#define SLAB_SIZE MIB(2)
+
+#define IOVA_ROUNDS 8           /* slabs per class, allocated class after class, round by round */
+#define IOVA_SAMPLES 64         /* objects checked per slab, beside the first and the last */
+
+#define WAIT_HOLD_MS 500        /* how long EAL's memzone lock is held */
+#define REFUSED_FAST_MS 100     /* an allocation that does not ask EAL returns within this */
+#define FILL_MZ_MAX 65536
+
+static int
+memory_setup(void)
+{
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	return TEST_SUCCESS;
+}
+
+static void
+memory_teardown(void)
+{
+	rte_fastmem_deinit();
+}
+
+static uint64_t
+now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static uint64_t
+backing(void)
+{
+	struct rte_fastmem_stats st;
+
+	if (rte_fastmem_stats(&st) < 0)
+		return UINT64_MAX;
+	return st.bytes_backing;
+}
+
+static uint64_t
+class_in_use(size_t size)
+{
+	struct rte_fastmem_class_stats cs;
+
+	if (rte_fastmem_stats_class(size, &cs) < 0)
+		return UINT64_MAX;
+	return cs.in_use;
+}
+
+/*
+ * IO addresses.
+ */
+
+struct mz_range {
+	uintptr_t start[64];
+	uintptr_t end[64];
+	unsigned int n;
+};
+
+static void
+mz_collect(const struct rte_memzone *mz, void *arg)
+{
+	struct mz_range *r = arg;
+
+	if (strncmp(mz->name, "fastmem_", 8) != 0 || strcmp(mz->name, "fastmem_state") == 0 ||
+			r->n == RTE_DIM(r->start))
+		return;
+	r->start[r->n] = (uintptr_t)mz->addr;
+	r->end[r->n] = (uintptr_t)mz->addr + mz->len;
+	r->n++;
+}
+
+static int
+mz_index(const struct mz_range *r, const void *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++)
+		if ((uintptr_t)p >= r->start[i] && (uintptr_t)p < r->end[i])
+			return i;
+	return -1;
+}
+
+static int
+iova_check(const void *obj, size_t size)
+{
+	const char *last = (const char *)obj + size - 1;
+
+	TEST_ASSERT(rte_fastmem_virt2iova(obj) != RTE_BAD_IOVA, "no IO address for %p", obj);
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(obj), rte_mem_virt2iova(obj),
+			"object %p (%zu B): first byte at IOVA 0x%" PRIx64 ", EAL says 0x%" PRIx64,
+			obj, size, rte_fastmem_virt2iova(obj), rte_mem_virt2iova(obj));
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(last), rte_mem_virt2iova(last),
+			"object %p (%zu B): last byte at IOVA 0x%" PRIx64 ", EAL says 0x%" PRIx64,
+			obj, size, rte_fastmem_virt2iova(last), rte_mem_virt2iova(last));
+	return 0;
+}
+
+static int
+test_iova(void)
+{
+	size_t sizes[64];
+	unsigned int n_cls = rte_fastmem_classes(sizes), cls, r, k, i, n_zones;
+	size_t per_slab[64];
+	void **objs[64] = { NULL };
+	unsigned int n_objs[64] = { 0 };
+	uint64_t zones_seen[64] = { 0 };
+	struct mz_range mz = { .n = 0 };
+	int ret = TEST_FAILED, z;
+
+	TEST_ASSERT(n_cls <= RTE_DIM(sizes), "too many classes");
+	for (cls = 0; cls < n_cls; cls++) {
+		per_slab[cls] = RTE_MAX((SLAB_SIZE - 256) / sizes[cls], (size_t)1);
+		objs[cls] = calloc(per_slab[cls] * IOVA_ROUNDS, sizeof(void *));
+		if (objs[cls] == NULL)
+			goto out;
+	}
+	/* Round by round, one slab's worth of every class: each class spreads over memzones. */
+	for (r = 0; r < IOVA_ROUNDS; r++) {
+		for (cls = 0; cls < n_cls; cls++) {
+			for (k = 0; k < per_slab[cls]; k++) {
+				void *p = rte_fastmem_alloc(sizes[cls], sizes[cls] < 64 ? 8 : 0, 0);
+
+				if (p == NULL) {
+					printf("alloc of %zu B failed: %s\n", sizes[cls],
+							rte_strerror(rte_errno));
+					goto out;
+				}
+				objs[cls][n_objs[cls]++] = p;
+			}
+		}
+	}
+	rte_memzone_walk(mz_collect, &mz);
+	printf("iova: %u classes, %u memzones, backing %" PRIu64 " MiB, IOVA as %s\n", n_cls,
+			mz.n, backing() >> 20, rte_eal_iova_mode() == RTE_IOVA_PA ? "PA" : "VA");
+	if (mz.n < 2) {
+		printf("objects lie in %u memzone(s), expected several\n", mz.n);
+		goto out;
+	}
+	for (cls = 0; cls < n_cls; cls++) {
+		for (i = 0; i < n_objs[cls]; i++) {
+			/* Per slab's worth: the first and last object and a random sample. */
+			k = i % per_slab[cls];
+			if (k != 0 && k != per_slab[cls] - 1 &&
+					rte_rand_max(per_slab[cls]) >= IOVA_SAMPLES)
+				continue;
+			if (iova_check(objs[cls][i], sizes[cls]) != 0)
+				goto out;
+			z = mz_index(&mz, objs[cls][i]);
+			if (z < 0) {
+				printf("object %p is in no fastmem memzone\n", objs[cls][i]);
+				goto out;
+			}
+			zones_seen[cls] |= UINT64_C(1) << z;
+		}
+		n_zones = rte_popcount64(zones_seen[cls]);
+		if (n_zones < 2) {
+			printf("class %zu B: objects in %u memzone(s), expected several\n",
+					sizes[cls], n_zones);
+			goto out;
+		}
+	}
+	ret = TEST_SUCCESS;
+out:
+	for (cls = 0; cls < n_cls; cls++) {
+		for (i = 0; i < n_objs[cls]; i++)
+			rte_fastmem_free(objs[cls][i]);
+		free(objs[cls]);
+	}
+	return ret;
+}
+
+/*
+ * Objects freed through a handle of another class or socket.
+ */
+
+static int
+hfree_other(rte_fastmem_handle_t h, size_t obj_size, int obj_socket, size_t h_size)
+{
+	uint64_t in_use_obj = class_in_use(obj_size), in_use_h = class_in_use(h_size);
+	void *obj, *p, *got[512];
+	unsigned int i, n = 0;
+	int ret = TEST_SUCCESS;
+
+	obj = rte_fastmem_alloc_socket(obj_size, 0, 0, obj_socket);
+	TEST_ASSERT_NOT_NULL(obj, "alloc of %zu B on socket %d", obj_size, obj_socket);
+	rte_fastmem_hfree(h, obj);
+	TEST_ASSERT_EQUAL(class_in_use(obj_size), in_use_obj,
+			"%zu B objects in use after hfree: %" PRIu64 ", expected %" PRIu64, obj_size,
+			class_in_use(obj_size), in_use_obj);
+	TEST_ASSERT_EQUAL(class_in_use(h_size), in_use_h, "handle class in use changed");
+	/* The handle's cache must not hand the object out. */
+	for (i = 0; i < RTE_DIM(got); i++) {
+		p = rte_fastmem_halloc(h, 0);
+		if (p == NULL)
+			break;
+		got[n++] = p;
+		if (p == obj) {
+			printf("hfree put a %zu B object of socket %d into the handle's cache\n",
+					obj_size, obj_socket);
+			ret = TEST_FAILED;
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		rte_fastmem_hfree(h, got[i]);
+	if (ret != TEST_SUCCESS)
+		return ret;
+	/* Its own cache serves it next (LIFO). */
+	p = rte_fastmem_alloc_socket(obj_size, 0, 0, obj_socket);
+	TEST_ASSERT(p == obj, "freed object %p not reused by its own class (got %p)", obj, p);
+	rte_fastmem_free(p);
+	return TEST_SUCCESS;
+}
+
+static int
+test_hfree_routing(void)
+{
+	rte_fastmem_handle_t h;
+	unsigned int i;
+	int s0, s1;
+
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+	return TEST_SKIPPED; /* debug mode reports an object of another class, by design */
+#endif
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h), "hlookup");
+	if (hfree_other(h, 128, SOCKET_ID_ANY, 64) != TEST_SUCCESS)
+		return TEST_FAILED;
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(4096, 0, SOCKET_ID_ANY, &h), "hlookup");
+	if (hfree_other(h, 256, SOCKET_ID_ANY, 4096) != TEST_SUCCESS)
+		return TEST_FAILED;
+	if (rte_socket_count() < 2) {
+		printf("one NUMA socket: hfree routing tested across classes only\n");
+		return TEST_SUCCESS;
+	}
+	for (i = 1; i < rte_socket_count(); i++) {
+		s0 = rte_socket_id_by_idx(0);
+		s1 = rte_socket_id_by_idx(i);
+		TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(256, 0, s0, &h), "hlookup");
+		if (hfree_other(h, 256, s1, 256) != TEST_SUCCESS)
+			return TEST_FAILED;
+	}
+	return TEST_SUCCESS;
+}
+
+/*
+ * Pointers fastmem never returned.
+ */
+
+static int
+foreign_not_adopted(void *foreign)
+{
+	void *got[600];
+	unsigned int i, n = 0;
+	int ret = TEST_SUCCESS;
+
+	/* Whichever cache a slab header would name: the smallest classes, and 64 B. */
+	for (i = 0; i < RTE_DIM(got); i++) {
+		got[n] = rte_fastmem_alloc(i % 3 == 0 ? 8 : i % 3 == 1 ? 16 : 64, 8, 0);
+		if (got[n] == NULL)
+			break;
+		if (got[n++] == foreign) {
+			printf("foreign pointer %p handed out\n", foreign);
+			ret = TEST_FAILED;
+			n--;
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		rte_fastmem_free(got[i]);
+	return ret;
+}
+
+/* The foreign pointer, read anew for each call: the compiler must not treat it as freed. */
+static void *volatile foreign_ptr;
+
+static int
+test_foreign_free(void)
+{
+	struct rte_fastmem_stats before, after;
+	rte_fastmem_handle_t h;
+	uint64_t *base;
+	void *buf, *bulk[2];
+	unsigned int word;
+	int ret = TEST_FAILED;
+
+	/* Warm this thread's caches, so that a free would be a cache hit. */
+	if (foreign_not_adopted(NULL) != TEST_SUCCESS)
+		return TEST_FAILED;
+	buf = rte_malloc(NULL, 2 * SLAB_SIZE, SLAB_SIZE);
+	TEST_ASSERT_NOT_NULL(buf, "rte_malloc");
+	base = buf;
+	foreign_ptr = RTE_PTR_ADD(buf, 128);
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(8, 8, SOCKET_ID_ANY, &h), "hlookup");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&before), "stats");
+	/* The word a slab header starts with: small numbers, as cache indexes are. */
+	for (word = 0; word < 20; word++) {
+		base[0] = word;
+		rte_fastmem_free(foreign_ptr);
+		bulk[0] = foreign_ptr;
+		bulk[1] = NULL;
+		rte_fastmem_free_bulk(bulk, 2);
+		rte_fastmem_hfree(h, foreign_ptr);
+		if (rte_fastmem_realloc(foreign_ptr, 100, 0) != NULL || rte_errno != EINVAL) {
+			printf("realloc of a foreign pointer did not fail with EINVAL\n");
+			goto out;
+		}
+		if (rte_fastmem_virt2iova(foreign_ptr) != RTE_BAD_IOVA) {
+			printf("virt2iova of a foreign pointer did not fail\n");
+			goto out;
+		}
+		if (foreign_not_adopted(foreign_ptr) != TEST_SUCCESS)
+			goto out;
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&after), "stats");
+	if (after.free_total - before.free_total != after.alloc_total - before.alloc_total ||
+			after.bytes_in_use != before.bytes_in_use) {
+		printf("foreign frees counted: %" PRIu64 " allocs, %" PRIu64 " frees, in use %"
+				PRIu64 " -> %" PRIu64 "\n", after.alloc_total - before.alloc_total,
+				after.free_total - before.free_total, before.bytes_in_use,
+				after.bytes_in_use);
+		goto out;
+	}
+	ret = TEST_SUCCESS;
+out:
+	rte_free(buf);
+	return ret;
+}
+
+/*
+ * A bulk allocation that cannot be met.
+ */
+
+/* Bytes of hugepages free on the machine, all page sizes. */
+static uint64_t
+free_hugepage_bytes(void)
+{
+	static const struct {
+		const char *path;
+		uint64_t size;
+	} pools[] = {
+		{ "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", MIB(2) },
+		{ "/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", MIB(1024) },
+	};
+	uint64_t total = 0, n;
+	unsigned int i;
+	FILE *f;
+
+	for (i = 0; i < RTE_DIM(pools); i++) {
+		f = fopen(pools[i].path, "r");
+		if (f == NULL)
+			continue;
+		if (fscanf(f, "%" SCNu64, &n) == 1)
+			total += n * pools[i].size;
+		fclose(f);
+	}
+	return total;
+}
+
+static int
+bulk_fails_clean(bool by_handle, unsigned int n, size_t probe)
+{
+	rte_fastmem_handle_t h;
+	uint64_t before = backing();
+	void **ptrs, *m;
+	int ret;
+
+	ptrs = calloc(n, sizeof(void *));
+	TEST_ASSERT_NOT_NULL(ptrs, "calloc");
+	if (by_handle) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(MIB(1), 0, SOCKET_ID_ANY, &h), "hlookup");
+		ret = rte_fastmem_halloc_bulk(h, ptrs, n, 0);
+	} else {
+		ret = rte_fastmem_alloc_bulk(ptrs, n, MIB(1), 0, 0);
+	}
+	if (ret == 0)
+		rte_fastmem_free_bulk(ptrs, n);
+	free(ptrs);
+	TEST_ASSERT_EQUAL(ret, -ENOMEM, "bulk of %u x 1 MiB: %d, expected -ENOMEM", n, ret);
+	printf("%s of %u x 1 MiB failed; backing %" PRIu64 " MiB before, %" PRIu64 " MiB after\n",
+			by_handle ? "halloc_bulk" : "alloc_bulk", n, before >> 20, backing() >> 20);
+	TEST_ASSERT(backing() <= before, "the failed call left %" PRIu64 " MiB of backing memory",
+			(backing() - before) >> 20);
+	m = rte_malloc(NULL, probe, 0);
+	TEST_ASSERT_NOT_NULL(m, "rte_malloc of %zu MiB fails after the failed bulk call",
+			probe >> 20);
+	rte_free(m);
+	return TEST_SUCCESS;
+}
+
+static int
+test_bulk_failure(void)
+{
+	size_t probe = MIB(256);
+	unsigned int n;
+	void *m;
+
+	/* More 1 MiB objects (one per 2 MiB slab) than EAL can give, whatever the mode. */
+	n = (free_hugepage_bytes() + MIB(2048)) / SLAB_SIZE + 64;
+	m = rte_malloc(NULL, probe, 0);
+	if (m == NULL) {
+		printf("rte_malloc of %zu MiB fails before the test: too little memory\n",
+				probe >> 20);
+		return TEST_SKIPPED;
+	}
+	rte_free(m);
+	if (bulk_fails_clean(false, n, probe) != TEST_SUCCESS)
+		return TEST_FAILED;
+	return bulk_fails_clean(true, n, probe);
+}
+
+/*
+ * Reservations that EAL makes wait, or refuses.
+ */
+
+struct eal_holder {
+	RTE_ATOMIC(int) holding;
+	unsigned int hold_ms;
+};
+
+static void
+hold_cb(const struct rte_memzone *mz, void *arg)
+{
+	struct eal_holder *eh = arg;
+
+	RTE_SET_USED(mz);
+	if (rte_atomic_load_explicit(&eh->holding, rte_memory_order_relaxed))
+		return;
+	rte_atomic_store_explicit(&eh->holding, 1, rte_memory_order_release);
+	rte_delay_us_sleep(eh->hold_ms * 1000);
+}
+
+/* Hold EAL's memzone lock for hold_ms: every memzone reservation waits meanwhile. */
+static void *
+eal_hold(void *arg)
+{
+	rte_memzone_walk(hold_cb, arg);
+	return NULL;
+}
+
+static int
+eal_hold_start(pthread_t *t, struct eal_holder *eh, unsigned int hold_ms)
+{
+	eh->holding = 0;
+	eh->hold_ms = hold_ms;
+	TEST_ASSERT_SUCCESS(pthread_create(t, NULL, eal_hold, eh), "pthread_create");
+	while (!rte_atomic_load_explicit(&eh->holding, rte_memory_order_acquire))
+		rte_delay_us_sleep(1000);
+	return 0;
+}
+
+/* A thread that allocates one 1 MiB object on command and measures the call. */
+struct timed_alloc {
+	RTE_ATOMIC(int) state;  /* 0 warming up, 1 ready, 2 go, 3 done */
+	void *obj;
+	int err;
+	uint64_t wall_ns;
+	uint64_t cpu_ns;
+};
+
+static void *
+timed_alloc_thread(void *arg)
+{
+	struct timed_alloc *ta = arg;
+	uint64_t w, c;
+
+	/* Its cache block first, so that the timed call needs nothing but backing memory. */
+	rte_fastmem_free(rte_fastmem_alloc(64, 0, 0));
+	rte_atomic_store_explicit(&ta->state, 1, rte_memory_order_release);
+	while (rte_atomic_load_explicit(&ta->state, rte_memory_order_acquire) != 2)
+		rte_delay_us_sleep(100);
+	w = now_ns(CLOCK_MONOTONIC);
+	c = now_ns(CLOCK_THREAD_CPUTIME_ID);
+	ta->obj = rte_fastmem_alloc(MIB(1), 0, 0);
+	ta->err = ta->obj == NULL ? rte_errno : 0;
+	ta->cpu_ns = now_ns(CLOCK_THREAD_CPUTIME_ID) - c;
+	ta->wall_ns = now_ns(CLOCK_MONOTONIC) - w;
+	rte_atomic_store_explicit(&ta->state, 3, rte_memory_order_release);
+	return NULL;
+}
+
+static int
+timed_alloc_start(pthread_t *t, struct timed_alloc *ta)
+{
+	memset(ta, 0, sizeof(*ta));
+	TEST_ASSERT_SUCCESS(pthread_create(t, NULL, timed_alloc_thread, ta), "pthread_create");
+	while (rte_atomic_load_explicit(&ta->state, rte_memory_order_acquire) != 1)
+		rte_delay_us_sleep(1000);
+	return 0;
+}
+
+/*
+ * Use up the free slabs of the pool without growing: allocate 1 MiB objects (one slab each)
+ * under a limit of the current backing until none is left, then lift the limit. The objects
+ * are returned in *objs (n in *n) for the caller to free.
+ */
+static int
+drain_pool(void ***objs, unsigned int *n)
+{
+	unsigned int cap = backing() / SLAB_SIZE + 8;
+	void *p;
+
+	*objs = calloc(cap, sizeof(void *));
+	*n = 0;
+	TEST_ASSERT_NOT_NULL(*objs, "calloc");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, backing()), "set_limit");
+	while (*n < cap && (p = rte_fastmem_alloc(MIB(1), 0, 0)) != NULL)
+		(*objs)[(*n)++] = p;
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "set_limit");
+	TEST_ASSERT(*n < cap, "the pool did not run dry");
+	return 0;
+}
+
+static void
+free_all(void **objs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		rte_fastmem_free(objs[i]);
+	free(objs);
+}
+
+struct reserver {
+	size_t size;
+	int ret;
+};
+
+static void *
+reserve_thread(void *arg)
+{
+	struct reserver *r = arg;
+
+	r->ret = rte_fastmem_reserve(r->size, SOCKET_ID_ANY);
+	return NULL;
+}
+
+static int
+test_grow_wait(void)
+{
+	struct eal_holder eh;
+	struct timed_alloc ta;
+	struct reserver res;
+	pthread_t th, tt, tr;
+	unsigned int n;
+	void **objs;
+	int ret = TEST_SUCCESS;
+
+	if (timed_alloc_start(&tt, &ta) != 0 || drain_pool(&objs, &n) != 0)
+		return TEST_FAILED;
+	/* EAL busy; a reservation starts and waits inside EAL, holding the socket's growth. */
+	if (eal_hold_start(&th, &eh, WAIT_HOLD_MS) != 0)
+		return TEST_FAILED;
+	res.size = backing() + MIB(128);
+	res.ret = -1;
+	TEST_ASSERT_SUCCESS(pthread_create(&tr, NULL, reserve_thread, &res), "pthread_create");
+	rte_delay_us_sleep(100 * 1000);
+	/* Another thread needs a slab now: it has to wait for that reservation. */
+	rte_atomic_store_explicit(&ta.state, 2, rte_memory_order_release);
+	pthread_join(tt, NULL);
+	pthread_join(tr, NULL);
+	pthread_join(th, NULL);
+	printf("grow_wait: waiting allocation took %" PRIu64 " ms, %" PRIu64 " ms of CPU\n",
+			ta.wall_ns / 1000000, ta.cpu_ns / 1000000);
+	if (ta.obj == NULL || res.ret != 0) {
+		printf("allocation (%s) or reservation (%d) failed\n", rte_strerror(ta.err),
+				res.ret);
+		ret = TEST_FAILED;
+	} else if (ta.wall_ns < WAIT_HOLD_MS * UINT64_C(1000000) / 4) {
+		printf("the allocation did not wait for the reservation\n");
+		ret = TEST_FAILED;
+	} else if (ta.cpu_ns > ta.wall_ns / 4) {
+		printf("the allocation spun while it waited\n");
+		ret = TEST_FAILED;
+	}
+	rte_fastmem_free(ta.obj);
+	free_all(objs, n);
+	return ret;
+}
+
+static int
+test_grow_refused(void)
+{
+	const struct rte_memzone **fill;
+	char name[RTE_MEMZONE_NAMESIZE];
+	struct eal_holder eh;
+	struct timed_alloc ta;
+	pthread_t th, tt;
+	unsigned int n, n_fill = 0, i;
+	void **objs, *p;
+	int ret = TEST_FAILED;
+
+	fill = calloc(FILL_MZ_MAX, sizeof(*fill));
+	TEST_ASSERT_NOT_NULL(fill, "calloc");
+	if (timed_alloc_start(&tt, &ta) != 0 || drain_pool(&objs, &n) != 0) {
+		free(fill);
+		return TEST_FAILED;
+	}
+	/* Take every memzone slot EAL has: it refuses every reservation. */
+	while (n_fill < FILL_MZ_MAX) {
+		snprintf(name, sizeof(name), "test_fastmem_fill_%u", n_fill);
+		fill[n_fill] = rte_memzone_reserve(name, 64, SOCKET_ID_ANY, 0);
+		if (fill[n_fill] == NULL)
+			break;
+		n_fill++;
+	}
+	p = rte_fastmem_alloc(MIB(1), 0, 0);
+	if (p != NULL || rte_errno != ENOMEM) {
+		printf("allocation with every memzone slot taken: %p (%s)\n", p,
+				rte_strerror(rte_errno));
+		rte_fastmem_free(p);
+		goto out;
+	}
+	/* Refused a moment ago: the next allocation must not ask EAL (which is busy now). */
+	if (eal_hold_start(&th, &eh, WAIT_HOLD_MS) != 0)
+		goto out;
+	rte_atomic_store_explicit(&ta.state, 2, rte_memory_order_release);
+	pthread_join(tt, NULL);
+	pthread_join(th, NULL);
+	printf("grow_refused: allocation after the refusal took %" PRIu64 " ms (%s)\n",
+			ta.wall_ns / 1000000, ta.obj == NULL ? rte_strerror(ta.err) : "success");
+	if (ta.obj != NULL || ta.err != ENOMEM) {
+		printf("expected ENOMEM\n");
+		rte_fastmem_free(ta.obj);
+		goto out;
+	}
+	if (ta.wall_ns > REFUSED_FAST_MS * UINT64_C(1000000)) {
+		printf("the allocation asked EAL again (waited for its lock)\n");
+		goto out;
+	}
+	/* Later, with room in EAL again, growth is tried again. */
+	for (i = 0; i < n_fill; i++)
+		rte_memzone_free(fill[i]);
+	n_fill = 0;
+	rte_delay_us_sleep(600 * 1000);
+	p = rte_fastmem_alloc(MIB(1), 0, 0);
+	if (p == NULL) {
+		printf("no growth once EAL has room again: %s\n", rte_strerror(rte_errno));
+		goto out;
+	}
+	rte_fastmem_free(p);
+	ret = TEST_SUCCESS;
+out:
+	for (i = 0; i < n_fill; i++)
+		rte_memzone_free(fill[i]);
+	free(fill);
+	free_all(objs, n);
+	return ret;
+}
+
+static struct unit_test_suite fastmem_memory_testsuite = {
+	.suite_name = "fastmem backing memory tests",
+	.setup = NULL,
+	.teardown = NULL,
+	.unit_test_cases = {
+		TEST_CASE_ST(memory_setup, memory_teardown, test_iova),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_hfree_routing),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_foreign_free),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_bulk_failure),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_wait),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_refused),
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_fastmem_memory(void)
+{
+	return unit_test_suite_runner(&fastmem_memory_testsuite);
+}
+
+REGISTER_FAST_TEST(fastmem_memory_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_memory);
