@@ -45,6 +45,14 @@ if scripts/build.sh debug; then
 else
 	fail=$((fail + 1))
 fi
+echo "##### debug mode with AddressSanitizer: the ASan cases and the unit tests"
+if scripts/build.sh asan-debug; then
+	FASTMEM_TEST_BIN=$REPO/build/dpdk-test-asan-debug \
+		ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0 \
+		count_tests scripts/run-tests.sh nohuge fastmem_asan_autotest fastmem_autotest
+else
+	fail=$((fail + 1))
+fi
 echo "##### benchmark and profiling loops, once each as smoke tests (no timing is checked)"
 FASTMEM_PROFILE_SECONDS=1 count_tests scripts/run-tests.sh nohuge fastmem_perf_autotest \
 	fastmem_profile_hit_autotest fastmem_profile_miss_autotest
