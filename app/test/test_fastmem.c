@@ -302,6 +302,29 @@ fastmem_teardown(void)
 }
 
 /*
+ * Every case runs through run_case(), which first says which case it is: a case that hangs is
+ * named by the last line of the log when the external timeout kills the test.
+ */
+struct fastmem_case {
+	const char *name;
+	int (*fn)(void);
+};
+
+static int
+run_case(const void *arg)
+{
+	const struct fastmem_case *tc = arg;
+
+	printf(" + running %s\n", tc->name);
+	fflush(stdout);
+	return tc->fn();
+}
+
+#define FASTMEM_CASE_ST(setup, teardown, fn) TEST_CASE_NAMED_WITH_DATA(#fn, setup, teardown, \
+	run_case, (&(const struct fastmem_case){ #fn, fn }))
+#define FASTMEM_CASE(fn) FASTMEM_CASE_ST(fastmem_setup, fastmem_teardown, fn)
+
+/*
  * Initialization and teardown.
  */
 
@@ -672,7 +695,9 @@ test_reserve(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(sock, SIZE_MAX), "set_limit");
 	ret = rte_fastmem_reserve(MIB(2), SOCKET_ID_ANY);
 	TEST_ASSERT_SUCCESS(ret, "reserve after raising the limit: %d", ret);
-	TEST_ASSERT(backing() >= b + MIB(6), "reserve after raising the limit");
+	b2 = backing();
+	TEST_ASSERT(b2 != UINT64_MAX && b2 >= b + MIB(6), "reserve after raising the limit: "
+		"backing %" PRIu64, b2);
 	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
 	return TEST_SUCCESS;
 }
@@ -753,7 +778,8 @@ test_limit_exhaustion(void)
 		objs[i] = rte_fastmem_alloc(TEST_MAX_SIZE, 0, 0);
 		TEST_ASSERT_NOT_NULL(objs[i], "alloc after raising the limit: %d", rte_errno);
 	}
-	TEST_ASSERT(backing() > b, "backing did not grow after raising the limit");
+	TEST_ASSERT(backing() != UINT64_MAX && backing() > b,
+		"backing did not grow after raising the limit");
 	rte_fastmem_free_bulk(objs, 6);
 	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
 	return TEST_SUCCESS;
@@ -1086,6 +1112,7 @@ test_class_boundaries(void)
 {
 	unsigned int k;
 	size_t s;
+	void *p;
 	int d;
 
 	for (k = 3; k <= 20; k++) {
@@ -1100,7 +1127,11 @@ test_class_boundaries(void)
 	for (s = 1; s <= 8; s++)
 		TEST_ASSERT_SUCCESS(check_size(s, 1), "size %zu", s);
 	/* Align 0 means a cache line: an 8-byte object comes from the 64-byte class. */
-	TEST_ASSERT_EQUAL(class_of(8, 0), (size_t)RTE_CACHE_LINE_SIZE, "test helper");
+	p = rte_fastmem_alloc(8, 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc(8, 0): %d", rte_errno);
+	TEST_ASSERT_SUCCESS(check_live(RTE_CACHE_LINE_SIZE, 1), "alloc(8, 0) not served from "
+		"the cache-line class");
+	rte_fastmem_free(p);
 	TEST_ASSERT_SUCCESS(check_size(8, 0), "size 8, align 0");
 	TEST_ASSERT_SUCCESS(check_alloc_fails(TEST_MAX_SIZE + 1, 1, 0, SOCKET_ID_ANY, E2BIG),
 		"max_size + 1");
@@ -1220,6 +1251,82 @@ test_zero(void)
 		for (j = 0; j < RTE_DIM(ptrs); j++)
 			TEST_ASSERT(is_zero(ptrs[j], cls), "halloc_bulk(ZERO) object %u", j);
 		rte_fastmem_hfree_bulk(h, ptrs, RTE_DIM(ptrs));
+	}
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+/* The @p n objects of a bulk allocation are among the @p n_dirty ones and zeroed. */
+static int
+check_zero_bulk(void * const *dirty, unsigned int n_dirty, void * const *ptrs, unsigned int n,
+	size_t size)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n_dirty; j++)
+			if (ptrs[i] == dirty[j])
+				break;
+		TEST_ASSERT(j < n_dirty, "object %u (%p) is not one the cache held", i, ptrs[i]);
+		TEST_ASSERT(is_zero(ptrs[i], size), "object %u of %zu bytes not zeroed", i, size);
+	}
+	return TEST_SUCCESS;
+}
+
+/*
+ * The inline bulk paths with RTE_FASTMEM_F_ZERO: a few dirty objects the cache holds are served
+ * from the cache and zeroed over the whole requested size (the class size through a handle).
+ */
+static int
+test_zero_bulk_cached(void)
+{
+	static const size_t sizes[] = { 1, 24, 200, 4000 };
+	struct rte_fastmem_lcore_class_stats s0, s1;
+	unsigned int lcore = rte_lcore_id(), i, k;
+	void *dirty[8], *ptrs[4];
+	rte_fastmem_handle_t h;
+	size_t s, cls;
+
+	for (k = 0; k < RTE_DIM(sizes); k++) {
+		s = sizes[k];
+		cls = class_of(s, 0);
+		for (i = 0; i < RTE_DIM(dirty); i++) {
+			dirty[i] = rte_fastmem_alloc(s, 0, 0);
+			TEST_ASSERT_NOT_NULL(dirty[i], "alloc(%zu): %d", s, rte_errno);
+			memset(dirty[i], 0xA5, s);
+		}
+		rte_fastmem_free_bulk(dirty, RTE_DIM(dirty));
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, cls, &s0), "stats");
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, RTE_DIM(ptrs), s, 0,
+			RTE_FASTMEM_F_ZERO), "alloc_bulk(%zu, ZERO): %d", s, rte_errno);
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, cls, &s1), "stats");
+		TEST_ASSERT(s1.alloc_cache_hits == s0.alloc_cache_hits + RTE_DIM(ptrs) &&
+			s1.alloc_cache_misses == s0.alloc_cache_misses, "alloc_bulk(%zu, ZERO) "
+			"not served from the cache: %" PRIu64 " hits, %" PRIu64 " misses", s,
+			s1.alloc_cache_hits - s0.alloc_cache_hits,
+			s1.alloc_cache_misses - s0.alloc_cache_misses);
+		TEST_ASSERT_SUCCESS(check_zero_bulk(dirty, RTE_DIM(dirty), ptrs, RTE_DIM(ptrs), s),
+			"alloc_bulk(%zu, ZERO)", s);
+		rte_fastmem_free_bulk(ptrs, RTE_DIM(ptrs));
+
+		/* Through a handle: dirty whole objects, zeroed whole. */
+		TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(s, 0, SOCKET_ID_ANY, &h), "hlookup");
+		for (i = 0; i < RTE_DIM(dirty); i++) {
+			dirty[i] = rte_fastmem_halloc(h, 0);
+			TEST_ASSERT_NOT_NULL(dirty[i], "halloc(%zu): %d", cls, rte_errno);
+			memset(dirty[i], 0x5A, cls);
+		}
+		rte_fastmem_hfree_bulk(h, dirty, RTE_DIM(dirty));
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, cls, &s0), "stats");
+		TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, ptrs, 3, RTE_FASTMEM_F_ZERO),
+			"halloc_bulk(%zu, ZERO): %d", cls, rte_errno);
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, cls, &s1), "stats");
+		TEST_ASSERT(s1.alloc_cache_hits == s0.alloc_cache_hits + 3 &&
+			s1.alloc_cache_misses == s0.alloc_cache_misses, "halloc_bulk(%zu, ZERO) "
+			"not served from the cache", cls);
+		TEST_ASSERT_SUCCESS(check_zero_bulk(dirty, RTE_DIM(dirty), ptrs, 3, cls),
+			"halloc_bulk(%zu, ZERO)", cls);
+		rte_fastmem_hfree_bulk(h, ptrs, 3);
 	}
 	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
 	return TEST_SUCCESS;
@@ -2067,6 +2174,324 @@ test_stats(void)
 }
 
 /*
+ * A reset after real traffic on every kind of thread: the main lcore, a worker lcore, and
+ * non-EAL threads that exit, whose counters the bins keep. Every counter of every statistics
+ * structure must be 0 afterwards, the state (objects in use, slabs, backing) unchanged.
+ */
+
+#define RESET_ALLOCS 300
+#define RESET_LIVE 4
+
+struct reset_arg {
+	size_t size;
+	bool nomem;                     /* make one allocation that must fail, nothing else */
+	void *live[RESET_LIVE];         /* the objects left live */
+	int ret;
+};
+
+/* Allocate RESET_ALLOCS objects and free all but RESET_LIVE: hits and misses both ways. */
+static int
+reset_traffic(struct reset_arg *ra)
+{
+	void *objs[RESET_ALLOCS];
+	unsigned int i;
+
+	if (ra->nomem) {
+		rte_errno = 0;
+		TEST_ASSERT_NULL(rte_fastmem_alloc(ra->size, 0, 0), "alloc under a limit of 0");
+		TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "alloc under a limit of 0: rte_errno %d",
+			rte_errno);
+		return TEST_SUCCESS;
+	}
+	for (i = 0; i < RESET_ALLOCS; i++) {
+		objs[i] = rte_fastmem_alloc(ra->size, 0, 0);
+		if (objs[i] == NULL) {
+			rte_fastmem_free_bulk(objs, i);
+			TEST_ASSERT(false, "alloc(%zu) %u: %d", ra->size, i, rte_errno);
+		}
+		pat_fill(objs[i], ra->size, i);
+	}
+	for (i = RESET_LIVE; i < RESET_ALLOCS; i++) {
+		TEST_ASSERT(pat_check(objs[i], ra->size, i), "object %u corrupted", i);
+		rte_fastmem_free(objs[i]);
+	}
+	memcpy(ra->live, objs, sizeof(ra->live));
+	return TEST_SUCCESS;
+}
+
+static int
+reset_worker(void *arg)
+{
+	return reset_traffic(arg);
+}
+
+static void *
+reset_thread(void *arg)
+{
+	struct reset_arg *ra = arg;
+
+	ra->ret = reset_traffic(ra);
+	return NULL; /* exits with objects in its cache: they go back, its counters to the bins */
+}
+
+static int
+reset_run_thread(struct reset_arg *ra)
+{
+	pthread_t t;
+
+	ra->ret = TEST_FAILED;
+	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, reset_thread, ra), "pthread_create");
+	pthread_join(t, NULL);
+	return ra->ret;
+}
+
+/* The class counters, read when they must all be set: traffic through hits and misses. */
+static int
+check_class_traffic(size_t cls, uint64_t allocs, uint64_t frees, uint64_t nomem)
+{
+	struct rte_fastmem_class_stats cs;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(cls, &cs), "stats_class(%zu)", cls);
+	TEST_ASSERT(cs.alloc_cache_hits > 0 && cs.alloc_cache_misses > 0 &&
+		cs.free_cache_hits > 0 && cs.free_cache_misses > 0,
+		"class %zu: alloc %" PRIu64 "/%" PRIu64 ", free %" PRIu64 "/%" PRIu64
+		" hits/misses: not both of each", cls, cs.alloc_cache_hits,
+		cs.alloc_cache_misses, cs.free_cache_hits, cs.free_cache_misses);
+	TEST_ASSERT_EQUAL(cs.alloc_cache_hits + cs.alloc_cache_misses, allocs,
+		"class %zu: %" PRIu64 " allocations, expected %" PRIu64, cls,
+		cs.alloc_cache_hits + cs.alloc_cache_misses, allocs);
+	TEST_ASSERT_EQUAL(cs.free_cache_hits + cs.free_cache_misses, frees,
+		"class %zu: %" PRIu64 " frees, expected %" PRIu64, cls,
+		cs.free_cache_hits + cs.free_cache_misses, frees);
+	TEST_ASSERT_EQUAL(cs.alloc_nomem, nomem, "class %zu: alloc_nomem %" PRIu64, cls,
+		cs.alloc_nomem);
+	return TEST_SUCCESS;
+}
+
+static int
+check_lcore_traffic(unsigned int lcore)
+{
+	struct rte_fastmem_lcore_stats ls;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(lcore, &ls), "stats_lcore(%u)", lcore);
+	TEST_ASSERT(ls.alloc_cache_hits > 0 && ls.alloc_cache_misses > 0 && ls.alloc_nomem > 0 &&
+		ls.free_cache_hits > 0 && ls.free_cache_misses > 0,
+		"lcore %u: a counter is 0 after its traffic", lcore);
+	return TEST_SUCCESS;
+}
+
+/* The state a reset must not change: objects in use and slabs per class, backing bytes. */
+struct stats_state {
+	uint64_t in_use[TEST_N_CLASSES];
+	uint32_t slabs_partial[TEST_N_CLASSES];
+	uint32_t slabs_full[TEST_N_CLASSES];
+	uint64_t bytes_backing;
+};
+
+/*
+ * The state of every class and of the allocator is @p want; with @p zero, every counter of every
+ * statistics structure (allocator, class, lcore, lcore and class) is 0 as well.
+ */
+static int
+check_stats_state(const struct stats_state *want, bool zero)
+{
+	struct rte_fastmem_lcore_class_stats lcs;
+	struct rte_fastmem_class_stats cs;
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_stats st;
+	uint64_t bytes = 0;
+	unsigned int i, lcore;
+	size_t cls;
+
+	for (i = 0; i < TEST_N_CLASSES; i++) {
+		cls = TEST_MIN_CLASS << i;
+		bytes += want->in_use[i] * cls;
+		memset(&cs, 0xa5, sizeof(cs));
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(cls, &cs), "stats_class(%zu)", cls);
+		TEST_ASSERT_EQUAL(cs.class_size, cls, "class %zu: class_size %zu", cls,
+			cs.class_size);
+		TEST_ASSERT_EQUAL(cs.in_use, want->in_use[i], "class %zu: in_use %" PRIu64
+			", expected %" PRIu64, cls, cs.in_use, want->in_use[i]);
+		TEST_ASSERT_EQUAL(cs.slabs_partial, want->slabs_partial[i], "class %zu: "
+			"slabs_partial %u, expected %u", cls, cs.slabs_partial,
+			want->slabs_partial[i]);
+		TEST_ASSERT_EQUAL(cs.slabs_full, want->slabs_full[i], "class %zu: slabs_full %u, "
+			"expected %u", cls, cs.slabs_full, want->slabs_full[i]);
+		if (!zero)
+			continue;
+		TEST_ASSERT_EQUAL(cs.alloc_cache_hits, 0u, "class %zu: alloc_cache_hits %" PRIu64
+			" after reset", cls, cs.alloc_cache_hits);
+		TEST_ASSERT_EQUAL(cs.alloc_cache_misses, 0u, "class %zu: alloc_cache_misses %"
+			PRIu64 " after reset", cls, cs.alloc_cache_misses);
+		TEST_ASSERT_EQUAL(cs.alloc_nomem, 0u, "class %zu: alloc_nomem %" PRIu64
+			" after reset", cls, cs.alloc_nomem);
+		TEST_ASSERT_EQUAL(cs.free_cache_hits, 0u, "class %zu: free_cache_hits %" PRIu64
+			" after reset", cls, cs.free_cache_hits);
+		TEST_ASSERT_EQUAL(cs.free_cache_misses, 0u, "class %zu: free_cache_misses %"
+			PRIu64 " after reset", cls, cs.free_cache_misses);
+		TEST_ASSERT_EQUAL(cs.slab_acquires, 0u, "class %zu: slab_acquires %" PRIu64
+			" after reset", cls, cs.slab_acquires);
+		TEST_ASSERT_EQUAL(cs.slab_releases, 0u, "class %zu: slab_releases %" PRIu64
+			" after reset", cls, cs.slab_releases);
+	}
+	memset(&st, 0xa5, sizeof(st));
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.bytes_in_use, bytes, "bytes_in_use %" PRIu64 ", expected %"
+		PRIu64, st.bytes_in_use, bytes);
+	TEST_ASSERT_EQUAL(st.bytes_backing, want->bytes_backing, "bytes_backing %" PRIu64
+		", expected %" PRIu64, st.bytes_backing, want->bytes_backing);
+	TEST_ASSERT_EQUAL(st.n_classes, TEST_N_CLASSES, "n_classes %u", st.n_classes);
+	if (!zero)
+		return TEST_SUCCESS;
+	TEST_ASSERT_EQUAL(st.alloc_total, 0u, "alloc_total %" PRIu64 " after reset",
+		st.alloc_total);
+	TEST_ASSERT_EQUAL(st.free_total, 0u, "free_total %" PRIu64 " after reset",
+		st.free_total);
+	TEST_ASSERT_EQUAL(st.alloc_nomem, 0u, "alloc_nomem %" PRIu64 " after reset",
+		st.alloc_nomem);
+
+	for (lcore = 0; lcore < RTE_MAX_LCORE; lcore++) {
+		memset(&ls, 0xa5, sizeof(ls));
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(lcore, &ls), "stats_lcore(%u)",
+			lcore);
+		TEST_ASSERT(ls.alloc_cache_hits == 0 && ls.alloc_cache_misses == 0 &&
+			ls.alloc_nomem == 0 && ls.free_cache_hits == 0 &&
+			ls.free_cache_misses == 0, "lcore %u after reset: alloc %" PRIu64 "/%"
+			PRIu64 "/%" PRIu64 ", free %" PRIu64 "/%" PRIu64 " (hits/misses/nomem)",
+			lcore, ls.alloc_cache_hits, ls.alloc_cache_misses, ls.alloc_nomem,
+			ls.free_cache_hits, ls.free_cache_misses);
+		for (i = 0; i < TEST_N_CLASSES; i++) {
+			cls = TEST_MIN_CLASS << i;
+			memset(&lcs, 0xa5, sizeof(lcs));
+			TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, cls, &lcs),
+				"stats_lcore_class(%u, %zu)", lcore, cls);
+			TEST_ASSERT(lcs.class_size == cls && lcs.alloc_cache_hits == 0 &&
+				lcs.alloc_cache_misses == 0 && lcs.alloc_nomem == 0 &&
+				lcs.free_cache_hits == 0 && lcs.free_cache_misses == 0,
+				"lcore %u class %zu after reset: size %zu, alloc %" PRIu64 "/%"
+				PRIu64 "/%" PRIu64 ", free %" PRIu64 "/%" PRIu64, lcore, cls,
+				lcs.class_size, lcs.alloc_cache_hits, lcs.alloc_cache_misses,
+				lcs.alloc_nomem, lcs.free_cache_hits, lcs.free_cache_misses);
+		}
+	}
+	return TEST_SUCCESS;
+}
+
+static int
+test_stats_reset(void)
+{
+	struct reset_arg on_main = { .size = 64 }, on_worker = { .size = 500 };
+	struct reset_arg t_nomem = { .size = 2000, .nomem = true }, t_traffic = { .size = 4000 };
+	/* Actors: main, the worker if any, non-EAL threads (one for each part). */
+	unsigned int worker = first_worker(), i, n_actors = 2;
+	struct rte_fastmem_class_stats cs;
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_stats st;
+	struct stats_state want;
+	void *big[3];
+	int ret;
+
+	/* Out of memory on each thread, while the allocator has no backing memory at all. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 0), "set_limit(0)");
+	on_main.nomem = true;
+	TEST_ASSERT_SUCCESS(reset_traffic(&on_main), "main lcore, out of memory");
+	on_main.nomem = false;
+	if (worker < RTE_MAX_LCORE) {
+		on_worker.nomem = true;
+		rte_eal_remote_launch(reset_worker, &on_worker, worker);
+		ret = rte_eal_wait_lcore(worker);
+		TEST_ASSERT_SUCCESS(ret, "worker, out of memory");
+		on_worker.nomem = false;
+		n_actors++;
+	}
+	TEST_ASSERT_SUCCESS(reset_run_thread(&t_nomem), "non-EAL thread, out of memory");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "set_limit");
+
+	/* Traffic: 64 B on main, 512 B on the worker, 4 KiB on a non-EAL thread that exits. */
+	TEST_ASSERT_SUCCESS(reset_traffic(&on_main), "main lcore traffic");
+	if (worker < RTE_MAX_LCORE) {
+		rte_eal_remote_launch(reset_worker, &on_worker, worker);
+		ret = rte_eal_wait_lcore(worker);
+		TEST_ASSERT_SUCCESS(ret, "worker traffic");
+	}
+	TEST_ASSERT_SUCCESS(reset_run_thread(&t_traffic), "non-EAL thread traffic");
+	/* 1 MiB objects, one slab each: three slabs taken, one given back by the flush. */
+	for (i = 0; i < RTE_DIM(big); i++) {
+		big[i] = rte_fastmem_alloc(TEST_MAX_SIZE, 0, 0);
+		TEST_ASSERT_NOT_NULL(big[i], "alloc(1 MiB): %d", rte_errno);
+	}
+	rte_fastmem_free(big[2]);
+	rte_fastmem_cache_flush();
+
+	/* The counters before the reset: every one of them is set somewhere. */
+	TEST_ASSERT_SUCCESS(check_class_traffic(64, RESET_ALLOCS, RESET_ALLOCS - RESET_LIVE, 1),
+		"class 64 (main lcore)");
+	if (worker < RTE_MAX_LCORE) {
+		TEST_ASSERT_SUCCESS(check_class_traffic(512, RESET_ALLOCS,
+			RESET_ALLOCS - RESET_LIVE, 1), "class 512 (worker)");
+		TEST_ASSERT_SUCCESS(check_lcore_traffic(worker), "worker");
+	}
+	/* Only the exited non-EAL threads used these classes: the bins count for them. */
+	TEST_ASSERT_SUCCESS(check_class_traffic(4096, RESET_ALLOCS, RESET_ALLOCS - RESET_LIVE,
+		0), "class 4096 (exited non-EAL thread)");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(2048, &cs), "stats_class");
+	TEST_ASSERT_EQUAL(cs.alloc_nomem, 1u, "class 2048 (exited non-EAL thread): "
+		"alloc_nomem %" PRIu64, cs.alloc_nomem);
+	TEST_ASSERT_SUCCESS(check_lcore_traffic(rte_lcore_id()), "main lcore");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(TEST_MAX_SIZE, &cs), "stats_class");
+	TEST_ASSERT(cs.slab_acquires == 3 && cs.slab_releases == 1, "class 1 MiB: %" PRIu64
+		" slabs acquired, %" PRIu64 " released, expected 3 and 1", cs.slab_acquires,
+		cs.slab_releases);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.alloc_total, (uint64_t)n_actors * RESET_ALLOCS + RTE_DIM(big),
+		"alloc_total %" PRIu64, st.alloc_total);
+	TEST_ASSERT_EQUAL(st.free_total, (uint64_t)n_actors * (RESET_ALLOCS - RESET_LIVE) + 1,
+		"free_total %" PRIu64, st.free_total);
+	TEST_ASSERT_EQUAL(st.alloc_nomem, (uint64_t)n_actors, "alloc_nomem %" PRIu64,
+		st.alloc_nomem);
+
+	/*
+	 * The state: the live objects, each class's few hundred objects in one partial slab
+	 * (live, cached or in the depot), and the two live 1 MiB objects in full slabs.
+	 */
+	memset(&want, 0, sizeof(want));
+	want.in_use[class_idx(64)] = RESET_LIVE;
+	want.slabs_partial[class_idx(64)] = 1;
+	if (worker < RTE_MAX_LCORE) {
+		want.in_use[class_idx(512)] = RESET_LIVE;
+		want.slabs_partial[class_idx(512)] = 1;
+	}
+	want.in_use[class_idx(4096)] = RESET_LIVE;
+	want.slabs_partial[class_idx(4096)] = 1;
+	want.in_use[class_idx(TEST_MAX_SIZE)] = 2;
+	want.slabs_full[class_idx(TEST_MAX_SIZE)] = 2;
+	want.bytes_backing = st.bytes_backing;
+	TEST_ASSERT_SUCCESS(check_stats_state(&want, false), "state before the reset");
+
+	rte_fastmem_stats_reset();
+	TEST_ASSERT_SUCCESS(check_stats_state(&want, true), "after the reset");
+
+	/* Counting goes on from 0: the frees of the live objects, all into this lcore's cache. */
+	rte_fastmem_free_bulk(on_main.live, RESET_LIVE);
+	if (worker < RTE_MAX_LCORE)
+		rte_fastmem_free_bulk(on_worker.live, RESET_LIVE);
+	rte_fastmem_free_bulk(t_traffic.live, RESET_LIVE);
+	rte_fastmem_free_bulk(big, 2);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.alloc_total == 0 && st.alloc_nomem == 0 &&
+		st.free_total == n_actors * RESET_LIVE + 2, "after the reset and %u frees: "
+		"alloc_total %" PRIu64 ", alloc_nomem %" PRIu64 ", free_total %" PRIu64,
+		n_actors * RESET_LIVE + 2, st.alloc_total, st.alloc_nomem, st.free_total);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(rte_lcore_id(), &ls), "stats_lcore");
+	TEST_ASSERT(ls.free_cache_hits == st.free_total && ls.free_cache_misses == 0 &&
+		ls.alloc_cache_hits == 0 && ls.alloc_cache_misses == 0,
+		"main lcore after the reset: %" PRIu64 " free hits, expected %" PRIu64,
+		ls.free_cache_hits, st.free_total);
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+/*
  * IOVA.
  */
 
@@ -2159,26 +2584,26 @@ test_sockets(void)
 			continue;
 		}
 		msl = rte_mem_virt2memseg_list(p);
-		if (msl != NULL)
-			TEST_ASSERT_EQUAL(msl->socket_id, s, "object for socket %d on socket %d", s,
-				msl->socket_id);
+		TEST_ASSERT_NOT_NULL(msl, "object %p is not in EAL memory", p);
+		TEST_ASSERT_EQUAL(msl->socket_id, s, "object for socket %d on socket %d", s,
+			msl->socket_id);
 		rte_fastmem_free(p);
 		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk_socket(ptrs, RTE_DIM(ptrs), 64, 0, 0,
 			s), "alloc_bulk_socket(%d): %d", s, rte_errno);
 		for (j = 0; j < RTE_DIM(ptrs); j++) {
 			msl = rte_mem_virt2memseg_list(ptrs[j]);
-			if (msl != NULL)
-				TEST_ASSERT_EQUAL(msl->socket_id, s, "bulk object on socket %d",
-					msl->socket_id);
+			TEST_ASSERT_NOT_NULL(msl, "object %p is not in EAL memory", ptrs[j]);
+			TEST_ASSERT_EQUAL(msl->socket_id, s, "bulk object on socket %d",
+				msl->socket_id);
 		}
 		rte_fastmem_free_bulk(ptrs, RTE_DIM(ptrs));
 		TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(64, 0, s, &h), "hlookup(socket %d)", s);
 		p = rte_fastmem_halloc(h, 0);
 		TEST_ASSERT_NOT_NULL(p, "halloc(socket %d): %d", s, rte_errno);
 		msl = rte_mem_virt2memseg_list(p);
-		if (msl != NULL)
-			TEST_ASSERT_EQUAL(msl->socket_id, s, "handle object on socket %d",
-				msl->socket_id);
+		TEST_ASSERT_NOT_NULL(msl, "object %p is not in EAL memory", p);
+		TEST_ASSERT_EQUAL(msl->socket_id, s, "handle object on socket %d",
+			msl->socket_id);
 		rte_fastmem_hfree(h, p);
 	}
 	p = rte_fastmem_alloc_socket(1000, 0, 0, SOCKET_ID_ANY);
@@ -2286,6 +2711,127 @@ test_cache_flush(void)
 	ret = rte_eal_wait_lcore(worker);
 	TEST_ASSERT_SUCCESS(ret, "worker phase 1");
 	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
+/*
+ * What a flush guarantees: the objects freed into the calling thread's cache go back to their
+ * slabs, and slabs left empty go back to the free-slab pool. Objects cached by another thread
+ * stay there until that thread flushes. (Frees that overflow a cache move a batch to the
+ * bin's depot, which no flush drains: the tests free at most a cache's capacity.)
+ */
+
+#define FLUSH_N_SIZES 5
+#define FLUSH_MAX_OBJS 200
+
+/* Sizes and counts: at most what a cache holds (248 up to 4 KiB, 16 of 64 KiB, 2 of 1 MiB). */
+static const size_t flush_sizes[FLUSH_N_SIZES] = { 64, 4000, KIB(64), KIB(512), TEST_MAX_SIZE };
+static const unsigned int flush_counts[FLUSH_N_SIZES] = { 200, 200, 16, 2, 2 };
+
+/* Every class of flush_sizes holds no slab, and gave back every slab it took. */
+static int
+check_no_slabs(void)
+{
+	struct rte_fastmem_class_stats cs;
+	unsigned int k;
+	size_t cls;
+
+	for (k = 0; k < FLUSH_N_SIZES; k++) {
+		cls = class_of(flush_sizes[k], 0);
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(cls, &cs), "stats_class(%zu)", cls);
+		TEST_ASSERT(cs.slabs_partial + cs.slabs_full == 0, "class %zu holds %u partial "
+			"and %u full slabs after every object was freed and flushed", cls,
+			cs.slabs_partial, cs.slabs_full);
+		TEST_ASSERT(cs.slab_acquires > 0 && cs.slab_releases == cs.slab_acquires,
+			"class %zu: %" PRIu64 " slabs acquired, %" PRIu64 " released", cls,
+			cs.slab_acquires, cs.slab_releases);
+	}
+	return TEST_SUCCESS;
+}
+
+struct flush_slabs_arg {
+	void *objs[FLUSH_N_SIZES][FLUSH_MAX_OBJS];
+	bool flush;
+};
+
+/* Worker of test_cache_flush_slabs: free main's objects into its cache, or flush it. */
+static int
+worker_flush_slabs(void *arg)
+{
+	struct flush_slabs_arg *fa = arg;
+	unsigned int k;
+
+	if (fa->flush) {
+		rte_fastmem_cache_flush();
+		return 0;
+	}
+	for (k = 0; k < FLUSH_N_SIZES; k++)
+		rte_fastmem_free_bulk(fa->objs[k], flush_counts[k]);
+	return 0;
+}
+
+static int
+test_cache_flush_slabs(void)
+{
+	static struct flush_slabs_arg fsa;
+	struct flush_slabs_arg *fa = &fsa;
+	unsigned int worker = first_worker(), k, i, round;
+	uint32_t slabs[FLUSH_N_SIZES];
+	uint64_t b;
+	size_t cls;
+
+	/* Round 0: this lcore frees and flushes; round 1: the worker frees and flushes. */
+	for (round = 0; round < 2; round++) {
+		if (round == 1 && worker >= RTE_MAX_LCORE) {
+			printf("cache_flush: no worker lcore, other-thread part skipped\n");
+			break;
+		}
+		for (k = 0; k < FLUSH_N_SIZES; k++) {
+			for (i = 0; i < flush_counts[k]; i++) {
+				fa->objs[k][i] = rte_fastmem_alloc(flush_sizes[k], 0, 0);
+				if (fa->objs[k][i] == NULL)
+					break;
+			}
+			if (i < flush_counts[k]) {
+				printf("alloc(%zu): %d\n", flush_sizes[k], rte_errno);
+				rte_fastmem_free_bulk(fa->objs[k], i);
+				while (k-- > 0)
+					rte_fastmem_free_bulk(fa->objs[k], flush_counts[k]);
+				return TEST_FAILED;
+			}
+			slabs[k] = class_slabs(class_of(flush_sizes[k], 0));
+		}
+		b = backing();
+		if (round == 0) {
+			for (k = 0; k < FLUSH_N_SIZES; k++)
+				rte_fastmem_free_bulk(fa->objs[k], flush_counts[k]);
+		} else {
+			fa->flush = false;
+			rte_eal_remote_launch(worker_flush_slabs, fa, worker);
+			rte_eal_wait_lcore(worker);
+			/* This lcore's flush leaves the worker's cache alone. */
+			rte_fastmem_cache_flush();
+		}
+		TEST_ASSERT_SUCCESS(check_all_free(), "round %u: objects left", round);
+		/* Cached objects keep their slabs until the flush. */
+		for (k = 0; k < FLUSH_N_SIZES; k++) {
+			cls = class_of(flush_sizes[k], 0);
+			TEST_ASSERT_EQUAL(class_slabs(cls), slabs[k], "round %u, class %zu: %u "
+				"slabs before the flush, expected %u", round, cls,
+				class_slabs(cls), slabs[k]);
+		}
+		if (round == 0) {
+			rte_fastmem_cache_flush();
+		} else {
+			fa->flush = true;
+			rte_eal_remote_launch(worker_flush_slabs, fa, worker);
+			rte_eal_wait_lcore(worker);
+		}
+		TEST_ASSERT_SUCCESS(check_no_slabs(), "round %u: slabs left after the flush",
+			round);
+		TEST_ASSERT_SUCCESS(check_all_free(), "round %u: objects left", round);
+		TEST_ASSERT_EQUAL(backing(), b, "the flush changed the backing memory");
+	}
 	return TEST_SUCCESS;
 }
 
@@ -2899,32 +3445,35 @@ static struct unit_test_suite fastmem_testsuite = {
 	.setup = NULL,
 	.teardown = NULL,
 	.unit_test_cases = {
-		TEST_CASE(test_init_deinit),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_limit_api),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_reserve),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_limit_exhaustion),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_limit_zero),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_limit_below_current),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_alloc_errors),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_classes),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_class_boundaries),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_alignment),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_zero),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_integrity),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_lifo),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_slab_reuse),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_realloc),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_bulk),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_bulk_all_or_nothing),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_handles),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_stats),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_iova),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_sockets),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_cache_flush),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_remote_free),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_non_eal_thread),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_non_eal_exit_flush),
-		TEST_CASE_ST(fastmem_setup, fastmem_teardown, test_mixed_lcores),
+		FASTMEM_CASE_ST(NULL, NULL, test_init_deinit),
+		FASTMEM_CASE(test_limit_api),
+		FASTMEM_CASE(test_reserve),
+		FASTMEM_CASE(test_limit_exhaustion),
+		FASTMEM_CASE(test_limit_zero),
+		FASTMEM_CASE(test_limit_below_current),
+		FASTMEM_CASE(test_alloc_errors),
+		FASTMEM_CASE(test_classes),
+		FASTMEM_CASE(test_class_boundaries),
+		FASTMEM_CASE(test_alignment),
+		FASTMEM_CASE(test_zero),
+		FASTMEM_CASE(test_zero_bulk_cached),
+		FASTMEM_CASE(test_integrity),
+		FASTMEM_CASE(test_lifo),
+		FASTMEM_CASE(test_slab_reuse),
+		FASTMEM_CASE(test_realloc),
+		FASTMEM_CASE(test_bulk),
+		FASTMEM_CASE(test_bulk_all_or_nothing),
+		FASTMEM_CASE(test_handles),
+		FASTMEM_CASE(test_stats),
+		FASTMEM_CASE(test_stats_reset),
+		FASTMEM_CASE(test_iova),
+		FASTMEM_CASE(test_sockets),
+		FASTMEM_CASE(test_cache_flush),
+		FASTMEM_CASE(test_cache_flush_slabs),
+		FASTMEM_CASE(test_remote_free),
+		FASTMEM_CASE(test_non_eal_thread),
+		FASTMEM_CASE(test_non_eal_exit_flush),
+		FASTMEM_CASE(test_mixed_lcores),
 		TEST_CASES_END()
 	}
 };

@@ -32,6 +32,32 @@ class_size(unsigned int cls)
 	return MIN_CLASS << cls;
 }
 
+/*
+ * Cache and slab geometry, as the programming guide documents it: a thread's cache holds 248
+ * objects of the classes up to 4 KiB and 1 MiB worth of the larger ones (at least 2), a refill
+ * takes half a cache from the bin, and a full cache flushes its oldest half to the bin's depot.
+ */
+static inline unsigned int
+cache_cap(unsigned int cls)
+{
+	size_t n = ((size_t)1 << 20) / class_size(cls);
+
+	return RTE_MAX(RTE_MIN(n, (size_t)248), (size_t)2);
+}
+
+static inline unsigned int
+cache_batch(unsigned int cls)
+{
+	return cache_cap(cls) / 2;
+}
+
+/* Objects in a slab of a class of 4 KiB or more: the slab header takes the first one's place. */
+static inline unsigned int
+slab_objs(unsigned int cls)
+{
+	return (2u << 20) / class_size(cls) - 1;
+}
+
 /* splitmix64's finalizer: a well-mixed word from any input. */
 static inline uint64_t
 mix64(uint64_t z)
