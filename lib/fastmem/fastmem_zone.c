@@ -39,9 +39,13 @@ zone_name(char *name, size_t len, int socket_id, uint32_t seq)
 	snprintf(name, len, "fastmem_%d_%u", socket_id, seq);
 }
 
-/* Remember a memzone of socket s, for release, deinit and the checks of debug mode. */
+/*
+ * Remember a memzone of socket s, for release, deinit and the checks of debug mode, before
+ * any of its slabs is handed out. Returns its index in the table, stable while grow_lock is
+ * held, or -ENOSPC.
+ */
 static int
-zone_track(struct fastmem_socket *s, void *addr, uint64_t len, uint32_t seq, uint32_t n_slabs)
+zone_track(struct fastmem_socket *s, void *addr, uint64_t len, uint32_t seq)
 {
 	struct fastmem_state *st = fastmem_state;
 	struct fastmem_zone *z;
@@ -49,14 +53,14 @@ zone_track(struct fastmem_socket *s, void *addr, uint64_t len, uint32_t seq, uin
 
 	rte_spinlock_lock(&st->zone_lock);
 	if (st->n_zones < FASTMEM_MAX_ZONES) {
-		z = &st->zones[st->n_zones++];
+		ret = st->n_zones++;
+		z = &st->zones[ret];
 		z->start = (uintptr_t)addr;
 		z->end = (uintptr_t)addr + len;
 		z->seq = seq;
 		z->sidx = s->idx;
-		z->n_slabs = n_slabs;
+		z->n_slabs = 0;
 		s->n_zones++;
-		ret = 0;
 	}
 	rte_spinlock_unlock(&st->zone_lock);
 	return ret;
@@ -178,12 +182,13 @@ zone_carve(struct fastmem_socket *s, const struct rte_memzone *mz, uint64_t size
 static uint64_t
 zone_reserve_one(struct fastmem_socket *s, uint64_t max_bytes)
 {
+	struct fastmem_state *st = fastmem_state;
 	char name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
-	uint64_t size;
-	uint32_t n_slabs;
-
 	uint32_t seq = fastmem_load32(&s->zone_seq);
+	uint32_t n_slabs;
+	uint64_t size;
+	int idx;
 
 	for (size = max_bytes; size >= FASTMEM_SLAB_SIZE; size = RTE_ALIGN_FLOOR(size / 2,
 			FASTMEM_SLAB_SIZE)) {
@@ -191,26 +196,30 @@ zone_reserve_one(struct fastmem_socket *s, uint64_t max_bytes)
 		mz = rte_memzone_reserve_aligned(name, size, s->socket_id, 0, FASTMEM_SLAB_SIZE);
 		if (mz == NULL)
 			continue;
-		n_slabs = zone_carve(s, mz, size);
-		if (n_slabs == 0 || zone_track(s, mz->addr, size, seq, n_slabs) < 0) {
-			/* The slabs cannot be in the pool: nothing was carved, or the pool is
-			 * drained of them again before the memzone goes.
-			 */
-			if (n_slabs != 0)
-				zone_pool_remove(s, (uintptr_t)mz->addr, size);
-			FASTMEM_LOG(ERR, "socket %d: %s", s->socket_id, n_slabs == 0 ?
+		idx = zone_track(s, mz->addr, size, seq);
+		n_slabs = idx < 0 ? 0 : zone_carve(s, mz, size);
+		if (n_slabs == 0) {
+			if (idx >= 0) {
+				rte_spinlock_lock(&st->zone_lock);
+				zone_untrack(st, s, idx);
+				rte_spinlock_unlock(&st->zone_lock);
+			}
+			FASTMEM_LOG(ERR, "socket %d: %s", s->socket_id, idx < 0 ?
+					"too many memzones" :
 					"no 2 MiB range of the memory EAL gives is IOVA-contiguous "
-					"(IOVA as PA needs hugepages of 2 MiB or more)" :
-					"too many memzones");
+					"(IOVA as PA needs hugepages of 2 MiB or more)");
 			rte_memzone_free(mz);
 			return 0;
 		}
+		rte_spinlock_lock(&st->zone_lock);
+		st->zones[idx].n_slabs = n_slabs;
+		rte_spinlock_unlock(&st->zone_lock);
 		rte_atomic_store_explicit(&s->zone_seq, seq + 1, rte_memory_order_relaxed);
 		rte_atomic_fetch_add_explicit(&s->bytes_backing, size, rte_memory_order_relaxed);
 		if (n_slabs != size / FASTMEM_SLAB_SIZE)
 			FASTMEM_LOG(WARNING, "socket %d: memzone %s: %" PRIu64
-					" slab(s) not IOVA-contiguous, not used", s->socket_id, name,
-					size / FASTMEM_SLAB_SIZE - n_slabs);
+					" slab(s) not IOVA-contiguous, not used", s->socket_id,
+					name, size / FASTMEM_SLAB_SIZE - n_slabs);
 		FASTMEM_LOG(DEBUG, "socket %d: memzone %s, %" PRIu64 " MiB", s->socket_id, name,
 				size >> 20);
 		return size;
