@@ -2,17 +2,24 @@
  * Copyright(c) 2026 fastmem authors
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_launch.h>
@@ -22,6 +29,7 @@
 #include <rte_pause.h>
 #include <rte_spinlock.h>
 #include <rte_stdatomic.h>
+#include <rte_string_fns.h>
 
 #include <rte_fastmem.h>
 
@@ -3143,6 +3151,226 @@ test_non_eal_exit_flush(void)
 }
 
 /*
+ * A non-EAL thread that outlives the allocator and EAL: its cache block is DPDK memory, which
+ * rte_eal_cleanup() unmaps, so the thread's exit must not touch it. The scenario ends the
+ * process, so it runs in a child: this binary started again (fork and exec of /proc/self/exe,
+ * as test_fastmem_mp.c does) as a primary of its own, with its own file prefix and --no-huge,
+ * running the helper command fastmem_thread_exit_child. Its mode comes in EXIT_CHILD_ENV:
+ * "deinit" calls rte_fastmem_deinit() before rte_eal_cleanup() (what applications must do),
+ * "cleanup" calls rte_eal_cleanup() alone (fastmem notices the unmapped memory, best effort).
+ * The child reports through its exit status; a crash in the thread's exit shows as a signal.
+ */
+
+#define EXIT_CHILD_ENV "FASTMEM_TEST_EXIT_CHILD"
+#define EXIT_CHILD_TIMEOUT_S 120
+
+struct exit_child_sync {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int ready;              /* the thread has allocated and freed */
+	int go;                 /* the thread may exit */
+	int ret;
+};
+
+static struct exit_child_sync exit_sync = {
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, TEST_FAILED,
+};
+
+static int
+exit_child_churn(void)
+{
+	rte_fastmem_handle_t h;
+	void *objs[200];
+	unsigned int i;
+
+	/* Objects in several classes, some of them left in the thread's caches. */
+	for (i = 0; i < RTE_DIM(objs); i++) {
+		objs[i] = rte_fastmem_alloc(8 + 24 * (i % 40), 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc %u: %d", i, rte_errno);
+		pat_fill(objs[i], 8, i);
+	}
+	for (i = 0; i < RTE_DIM(objs); i++)
+		TEST_ASSERT(pat_check(objs[i], 8, i), "object %u", i);
+	rte_fastmem_free_bulk(objs, RTE_DIM(objs));
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(256, 0, SOCKET_ID_ANY, &h), "hlookup");
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, objs, 100, 0), "halloc_bulk");
+	rte_fastmem_hfree_bulk(h, objs, 100);
+	return TEST_SUCCESS;
+}
+
+static void *
+exit_child_thread(void *arg __rte_unused)
+{
+	int ret = exit_child_churn();
+
+	pthread_mutex_lock(&exit_sync.lock);
+	exit_sync.ret = ret;
+	exit_sync.ready = 1;
+	pthread_cond_broadcast(&exit_sync.cond);
+	while (!exit_sync.go)
+		pthread_cond_wait(&exit_sync.cond, &exit_sync.lock);
+	pthread_mutex_unlock(&exit_sync.lock);
+	/* Returning runs the thread-exit destructors: EAL is gone by now. */
+	return NULL;
+}
+
+/* The child's side; it never returns to the test framework, whose exit would use EAL. */
+static int
+test_thread_exit_child(void)
+{
+	const char *mode = getenv(EXIT_CHILD_ENV);
+	pthread_t t;
+	int code = 0;
+
+	if (mode == NULL) {
+		printf("fastmem_thread_exit_child: helper of fastmem_autotest, not run alone\n");
+		return TEST_SKIPPED;
+	}
+	if (rte_fastmem_init() != 0) {
+		printf("exit child: init failed: %d\n", rte_errno);
+		code = 2;
+		goto out;
+	}
+	if (pthread_create(&t, NULL, exit_child_thread, NULL) != 0) {
+		printf("exit child: pthread_create failed\n");
+		code = 3;
+		goto out;
+	}
+	pthread_mutex_lock(&exit_sync.lock);
+	while (!exit_sync.ready)
+		pthread_cond_wait(&exit_sync.cond, &exit_sync.lock);
+	pthread_mutex_unlock(&exit_sync.lock);
+	if (exit_sync.ret != TEST_SUCCESS)
+		code = 4;
+	if (strcmp(mode, "deinit") == 0)
+		rte_fastmem_deinit();
+	printf("exit child (%s): thread allocated; cleaning EAL up\n", mode);
+	fflush(stdout);
+	if (rte_eal_cleanup() != 0)
+		code = 5;
+	/* The thread exits now, after EAL unmapped its cache block. */
+	pthread_mutex_lock(&exit_sync.lock);
+	exit_sync.go = 1;
+	pthread_cond_broadcast(&exit_sync.cond);
+	pthread_mutex_unlock(&exit_sync.lock);
+	pthread_join(t, NULL);
+	printf("exit child (%s): thread exited, status %d\n", mode, code);
+out:
+	fflush(stdout);
+	fflush(stderr);
+	_exit(code);
+}
+
+/* Remove the runtime directory a child process left, with the files in it. */
+static void
+remove_runtime_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* Run the child in a mode; returns its wait status, or -1. */
+static int
+run_exit_child(const char *mode)
+{
+	char prefix[64], prefix_arg[80], lcore_arg[16], dir[PATH_MAX], rundir[PATH_MAX];
+	const char *argv[] = {
+		prgname, "-l", lcore_arg, "--no-huge", "-m", "256", prefix_arg, "--no-telemetry",
+		"--no-pci", "--log-level=lib.fastmem:info", NULL,
+	};
+	uint64_t deadline;
+	int status, fd;
+	pid_t pid, w;
+
+	snprintf(prefix, sizeof(prefix), "fastmem_exit_%d_%s", (int)getpid(), mode);
+	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", prefix);
+	snprintf(lcore_arg, sizeof(lcore_arg), "%u", rte_get_main_lcore());
+	strlcpy(dir, rte_eal_get_runtime_dir(), sizeof(dir));
+	snprintf(rundir, sizeof(rundir), "%s/%s", dirname(dir), prefix);
+	fflush(stdout);
+	fflush(stderr);
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		DIR *d = opendir("/proc/self/fd");
+		struct dirent *e;
+
+		/* Keep stdin, stdout, stderr only, as process_dup() does. */
+		if (d != NULL) {
+			while ((e = readdir(d)) != NULL) {
+				fd = atoi(e->d_name);
+				if (fd > 2 && fd != dirfd(d))
+					close(fd);
+			}
+			closedir(d);
+		}
+		unsetenv(RECURSIVE_ENV_VAR);
+		unsetenv("DPDK_TEST_PARAMS");
+		setenv("DPDK_TEST", "fastmem_thread_exit_child", 1);
+		setenv(EXIT_CHILD_ENV, mode, 1);
+		execv("/proc/self/exe", (char * const *)(uintptr_t)argv);
+		_exit(127);
+	}
+
+	status = -1;
+	deadline = rte_get_timer_cycles() + EXIT_CHILD_TIMEOUT_S * rte_get_timer_hz();
+	for (;;) {
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			status = -1;
+			break;
+		}
+		if (rte_get_timer_cycles() > deadline) {
+			printf("exit child %d still running after %d s: killing it\n", (int)pid,
+				EXIT_CHILD_TIMEOUT_S);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			status = -1;
+			break;
+		}
+		usleep(10000);
+	}
+	remove_runtime_dir(rundir);
+	return status;
+}
+
+/* A non-EAL thread that used fastmem exits after rte_fastmem_deinit() and rte_eal_cleanup(). */
+static int
+test_thread_exit_after_cleanup(void)
+{
+	static const char * const modes[] = { "deinit", "cleanup" };
+	unsigned int i;
+	int status;
+
+	for (i = 0; i < RTE_DIM(modes); i++) {
+		status = run_exit_child(modes[i]);
+		TEST_ASSERT(status != -1, "%s: the child could not be run", modes[i]);
+		TEST_ASSERT(!WIFSIGNALED(status), "%s: the child died of signal %d (%s) when its "
+			"thread exited after EAL cleanup", modes[i], WTERMSIG(status),
+			strsignal(WTERMSIG(status)));
+		TEST_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			"%s: the child failed: status 0x%x", modes[i], status);
+	}
+	return TEST_SUCCESS;
+}
+
+/*
  * All lcores, mixed lifetimes: objects allocated with every API, kept for a random time,
  * passed to other lcores and freed there.
  */
@@ -3473,6 +3701,7 @@ static struct unit_test_suite fastmem_testsuite = {
 		FASTMEM_CASE(test_remote_free),
 		FASTMEM_CASE(test_non_eal_thread),
 		FASTMEM_CASE(test_non_eal_exit_flush),
+		FASTMEM_CASE_ST(NULL, NULL, test_thread_exit_after_cleanup),
 		FASTMEM_CASE(test_mixed_lcores),
 		TEST_CASES_END()
 	}
@@ -3485,3 +3714,4 @@ test_fastmem(void)
 }
 
 REGISTER_FAST_TEST(fastmem_autotest, NOHUGE_OK, ASAN_OK, test_fastmem);
+REGISTER_TEST_COMMAND(fastmem_thread_exit_child, test_thread_exit_child);

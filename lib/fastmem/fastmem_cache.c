@@ -15,10 +15,21 @@
  * the bins when the thread exits, through a pthread key destructor, and kept for the next
  * thread. A thread that cannot get a block (memory or registry exhausted) works uncached,
  * directly on the bins.
+ *
+ * A thread may outlive the allocator, and EAL: the destructor then must not touch its block,
+ * which rte_eal_cleanup() unmaps. rte_fastmem_deinit() disarms it (the destructor touches DPDK
+ * memory only while the allocator is initialized or attached in this process). DPDK 22.11 has
+ * no cleanup hook for libraries, so an application whose non-EAL threads may exit after
+ * rte_eal_cleanup() must call rte_fastmem_deinit() before it, in every process; without it,
+ * the destructor skips a block whose memory is no longer mapped, best effort.
  */
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <eal_export.h>
 #include <rte_errno.h>
@@ -33,9 +44,25 @@ RTE_DEFINE_PER_LCORE(struct rte_fastmem_block *, rte_fastmem_tls_block);
 /* Set when this thread could not get a block: it works uncached. */
 static RTE_DEFINE_PER_LCORE(bool, fastmem_uncached);
 
-/* Blocks of this process; the lock guards the list and the lcore table. */
+/*
+ * What this process knows of each of its blocks, in process memory (libc): which thread owns
+ * it. A record is the argument of the thread-exit destructor, which can run after
+ * rte_eal_cleanup() unmapped the block (DPDK memory): the destructor touches the block only
+ * while the allocator is initialized or attached in this process, and its memory is mapped.
+ * Records, like blocks, live as long as the process: a live thread keeps its block through
+ * rte_fastmem_deinit() and the next rte_fastmem_init().
+ */
+struct block_rec {
+	struct block_rec *next;
+	struct rte_fastmem_block *blk;
+	unsigned int socket_idx;
+	unsigned int lcore_id;          /* of the owner thread, or LCORE_ID_ANY */
+	bool owned;                     /* owned by a live thread */
+};
+
+/* Blocks of this process; the lock guards the records and the lcore table. */
 static rte_spinlock_t local_lock = RTE_SPINLOCK_INITIALIZER;
-static struct rte_fastmem_block *local_blocks;
+static struct block_rec *local_recs;
 static struct rte_fastmem_block *lcore_blocks[RTE_MAX_LCORE];
 
 static pthread_key_t exit_key;
@@ -103,17 +130,46 @@ block_retire(struct rte_fastmem_block *blk, bool flush)
 	blk->reg_idx = UINT32_MAX;
 }
 
-/* pthread key destructor: the thread exits, its cache goes back to the bins. */
+/*
+ * Whether the page holding p is mapped. rte_eal_cleanup() unmaps DPDK memory; when the
+ * application called it without rte_fastmem_deinit() first, this is how a thread exiting
+ * afterwards finds out that its block is gone (best effort: the address range could have been
+ * mapped again since).
+ */
+static bool
+mem_mapped(const void *p)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	unsigned char vec;
+	int err = errno;
+	bool mapped;
+
+	if (pg <= 0)
+		pg = 4096;
+	mapped = mincore((void *)RTE_ALIGN_FLOOR((uintptr_t)p, (uintptr_t)pg), 1, &vec) == 0 ||
+		errno != ENOMEM;
+	errno = err;
+	return mapped;
+}
+
+/*
+ * pthread key destructor: the thread exits, its cache goes back to the bins. It receives the
+ * block's record, not the block: after rte_fastmem_deinit() (and rte_eal_cleanup()) the block
+ * must not be touched, and deinit already emptied it.
+ */
 static void
 block_thread_exit(void *arg)
 {
-	struct rte_fastmem_block *blk = arg;
+	struct block_rec *rec = arg;
+	struct fastmem_state *st;
 
 	rte_spinlock_lock(&local_lock);
-	block_retire(blk, fastmem_state != NULL);
-	if (blk->lcore_id < RTE_MAX_LCORE && lcore_blocks[blk->lcore_id] == blk)
-		lcore_blocks[blk->lcore_id] = NULL;
-	blk->owned = 0;
+	st = fastmem_state;
+	if (st != NULL && mem_mapped(st) && mem_mapped(rec->blk))
+		block_retire(rec->blk, true);
+	if (rec->lcore_id < RTE_MAX_LCORE && lcore_blocks[rec->lcore_id] == rec->blk)
+		lcore_blocks[rec->lcore_id] = NULL;
+	rec->owned = false;
 	rte_spinlock_unlock(&local_lock);
 	/* Other destructors may still allocate or free: uncached, the block may be reused. */
 	RTE_PER_LCORE(rte_fastmem_tls_block) = NULL;
@@ -129,53 +185,77 @@ exit_key_create(void)
 		exit_key_valid = true;
 }
 
+/* A new block and its record, for socket index sidx; NULL when out of memory. */
+static struct block_rec *
+block_new(unsigned int sidx, int socket_id)
+{
+	struct fastmem_state *st = fastmem_state;
+	struct rte_fastmem_block *blk;
+	struct block_rec *rec;
+	unsigned int i;
+	size_t size;
+
+	RTE_BUILD_BUG_ON(offsetof(struct rte_fastmem_block, caches) != RTE_CACHE_LINE_SIZE);
+	rec = calloc(1, sizeof(*rec));
+	if (rec == NULL)
+		return NULL;
+	size = sizeof(*blk) + st->n_caches * sizeof(struct rte_fastmem_cache);
+	blk = rte_zmalloc_socket("fastmem_cache", size, RTE_CACHE_LINE_SIZE, socket_id);
+	if (blk == NULL)
+		blk = rte_zmalloc("fastmem_cache", size, RTE_CACHE_LINE_SIZE);
+	if (blk == NULL) {
+		free(rec);
+		return NULL;
+	}
+	blk->n_caches = st->n_caches;
+	blk->socket_idx = sidx;
+	blk->local = &blk->caches[sidx * FASTMEM_N_CLASSES];
+	blk->reg_idx = UINT32_MAX;
+	for (i = 0; i < blk->n_caches; i++) {
+		blk->caches[i].obj_size = rte_fastmem_class_size(i % FASTMEM_N_CLASSES);
+		blk->caches[i].batch = fastmem_class_batch(i % FASTMEM_N_CLASSES);
+	}
+	rec->blk = blk;
+	rec->socket_idx = sidx;
+	rec->owned = true;
+	return rec;
+}
+
 /* A block for the calling thread: a retired one of this process, or a new one. */
 static struct rte_fastmem_block *
 block_create(void)
 {
-	struct fastmem_state *st = fastmem_state;
 	int socket_id = fastmem_local_socket_id();
 	int sidx = fastmem_socket_index(socket_id, false);
-	struct rte_fastmem_block *blk;
 	unsigned int lcore_id = rte_lcore_id();
-	size_t size;
-	unsigned int i;
+	struct rte_fastmem_block *blk;
+	struct block_rec *rec;
 
 	if (sidx < 0)
 		sidx = 0;
 	rte_spinlock_lock(&local_lock);
-	for (blk = local_blocks; blk != NULL; blk = blk->next)
-		if (!blk->owned && blk->socket_idx == (uint32_t)sidx)
+	for (rec = local_recs; rec != NULL; rec = rec->next)
+		if (!rec->owned && rec->socket_idx == (unsigned int)sidx)
 			break;
-	if (blk != NULL)
-		blk->owned = 1;
+	if (rec != NULL)
+		rec->owned = true;
 	rte_spinlock_unlock(&local_lock);
 
-	if (blk == NULL) {
-		size = sizeof(*blk) + st->n_caches * sizeof(struct rte_fastmem_cache);
-		blk = rte_zmalloc_socket("fastmem_cache", size, RTE_CACHE_LINE_SIZE, socket_id);
-		if (blk == NULL)
-			blk = rte_zmalloc("fastmem_cache", size, RTE_CACHE_LINE_SIZE);
-		if (blk == NULL)
+	if (rec == NULL) {
+		rec = block_new(sidx, socket_id);
+		if (rec == NULL)
 			return NULL;
-		blk->n_caches = st->n_caches;
-		blk->socket_idx = sidx;
-		blk->local = &blk->caches[sidx * FASTMEM_N_CLASSES];
-		blk->reg_idx = UINT32_MAX;
-		blk->owned = 1;
-		for (i = 0; i < blk->n_caches; i++) {
-			blk->caches[i].obj_size = rte_fastmem_class_size(i % FASTMEM_N_CLASSES);
-			blk->caches[i].batch = fastmem_class_batch(i % FASTMEM_N_CLASSES);
-		}
 		rte_spinlock_lock(&local_lock);
-		blk->next = local_blocks;
-		local_blocks = blk;
+		rec->next = local_recs;
+		local_recs = rec;
 		rte_spinlock_unlock(&local_lock);
 	}
+	blk = rec->blk;
 	blk->lcore_id = lcore_id;
+	rec->lcore_id = lcore_id;
 	if (block_register(blk) < 0) {
 		rte_spinlock_lock(&local_lock);
-		blk->owned = 0;
+		rec->owned = false;
 		rte_spinlock_unlock(&local_lock);
 		return NULL;
 	}
@@ -185,7 +265,7 @@ block_create(void)
 	rte_spinlock_unlock(&local_lock);
 	pthread_once(&exit_key_once, exit_key_create);
 	if (exit_key_valid)
-		pthread_setspecific(exit_key, blk);
+		pthread_setspecific(exit_key, rec);
 	return blk;
 }
 
@@ -388,27 +468,29 @@ rte_fastmem_cache_flush(void)
 void
 fastmem_cache_register_all(void)
 {
-	struct rte_fastmem_block *blk;
+	struct block_rec *rec;
 
 	rte_spinlock_lock(&local_lock);
-	for (blk = local_blocks; blk != NULL; blk = blk->next)
-		if (blk->owned && blk->reg_idx == UINT32_MAX)
-			block_register(blk);
+	for (rec = local_recs; rec != NULL; rec = rec->next)
+		if (rec->owned && rec->blk->reg_idx == UINT32_MAX)
+			block_register(rec->blk);
 	rte_spinlock_unlock(&local_lock);
 }
 
 /*
  * At deinit or detach: take this process's blocks out of service. A detaching secondary
- * flushes them; a primary tearing the allocator down just empties them.
+ * flushes them; a primary tearing the allocator down just empties them. The blocks stay
+ * allocated: live threads keep them, and find them in service again after the next init or
+ * attach.
  */
 void
 fastmem_cache_detach_all(bool flush)
 {
-	struct rte_fastmem_block *blk;
+	struct block_rec *rec;
 
 	rte_spinlock_lock(&local_lock);
-	for (blk = local_blocks; blk != NULL; blk = blk->next)
-		block_retire(blk, flush);
+	for (rec = local_recs; rec != NULL; rec = rec->next)
+		block_retire(rec->blk, flush);
 	rte_spinlock_unlock(&local_lock);
 }
 

@@ -105,13 +105,12 @@ struct rte_fastmem_cache {
  */
 struct rte_fastmem_block {
 	struct rte_fastmem_cache *local; /**< Caches of the thread's own socket. */
-	struct rte_fastmem_block *next;  /**< Next block of this process. */
+	void *reserved;                  /**< Unused; keeps n_caches in place. */
 	uint32_t n_caches;               /**< Number of caches: sockets x classes. */
 	uint32_t socket_idx;             /**< Index of the thread's socket. */
 	uint32_t lcore_id;               /**< Owner's lcore id, or LCORE_ID_ANY. */
 	uint32_t reg_idx;                /**< Slot in the allocator's block registry. */
-	uint32_t owned;                  /**< Owned by a live thread. */
-	uint8_t pad[RTE_CACHE_LINE_SIZE - 2 * sizeof(void *) - 5 * sizeof(uint32_t)];
+	uint8_t pad[RTE_CACHE_LINE_SIZE - 2 * sizeof(void *) - 4 * sizeof(uint32_t)];
 	struct rte_fastmem_cache caches[]; /**< n_caches caches. */
 };
 
