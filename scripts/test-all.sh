@@ -35,7 +35,8 @@ step "style check" ../shared/tools/style-check $(git ls-files '*.c' '*.h' '*.rst
 step "programming guide" make -s doc
 echo "##### unit tests, all memory modes"
 count_tests scripts/run-tests.sh nohuge,va,pa,pa1g fastmem_autotest fastmem_telemetry_autotest \
-	fastmem_inval_autotest fastmem_fault_autotest fastmem_memory_autotest fastmem_secondary_autotest
+	fastmem_inval_autotest fastmem_fault_autotest fastmem_memory_autotest fastmem_secondary_autotest \
+	fastmem_secondary_reclaim_autotest
 echo "##### randomized multi-lcore stress test (make stress)"
 count_tests scripts/run-tests.sh nohuge fastmem_stress_autotest
 echo "##### debug mode (RTE_LIBRTE_FASTMEM_DEBUG): misuse detection, and the unit tests under it"

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,8 +23,10 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
+#include <rte_stdatomic.h>
 #include <rte_string_fns.h>
 
 #include <rte_fastmem.h>
@@ -509,18 +512,17 @@ fastmem_secondary(void)
  * The primary's side.
  */
 
-/* Start this binary as a secondary running this test; returns its wait status, or -1. */
-static int
-launch_secondary(void)
+/* Start this binary as a secondary running test command cmd; returns its pid, or -1. */
+static pid_t
+spawn_secondary(const char *cmd)
 {
 	char prefix[PATH_MAX], prefix_arg[PATH_MAX + 16], lcore_arg[16], dir[PATH_MAX];
 	const char *argv[] = {
 		prgname, "-l", lcore_arg, "--proc-type=secondary", prefix_arg, "--no-telemetry",
 		"--log-level=lib.fastmem:info", NULL,
 	};
-	uint64_t deadline;
-	int status, fd;
-	pid_t pid, w;
+	int fd;
+	pid_t pid;
 
 	strlcpy(dir, rte_eal_get_runtime_dir(), sizeof(dir));
 	strlcpy(prefix, basename(dir), sizeof(prefix));
@@ -531,8 +533,6 @@ launch_secondary(void)
 	fflush(stderr);
 
 	pid = fork();
-	if (pid < 0)
-		return -1;
 	if (pid == 0) {
 		DIR *d = opendir("/proc/self/fd");
 		struct dirent *e;
@@ -548,13 +548,28 @@ launch_secondary(void)
 		}
 		unsetenv(RECURSIVE_ENV_VAR);
 		unsetenv("DPDK_TEST_PARAMS");
-		setenv("DPDK_TEST", "fastmem_secondary_autotest", 1);
+		setenv("DPDK_TEST", cmd, 1);
 		execv("/proc/self/exe", (char * const *)(uintptr_t)argv);
 		_exit(127);
 	}
+	return pid;
+}
+
+/*
+ * Wait for a child, at most MP_CHILD_TIMEOUT_S seconds (then kill it); returns its wait status,
+ * or -1. With ready set, return 0 as soon as *ready is non-zero, leaving the child running.
+ */
+static int
+wait_secondary(pid_t pid, const RTE_ATOMIC(uint32_t) *ready)
+{
+	uint64_t deadline;
+	int status;
+	pid_t w;
 
 	deadline = rte_get_timer_cycles() + MP_CHILD_TIMEOUT_S * rte_get_timer_hz();
 	for (;;) {
+		if (ready != NULL && rte_atomic_load_explicit(ready, rte_memory_order_acquire))
+			return 0;
 		w = waitpid(pid, &status, WNOHANG);
 		if (w == pid)
 			return status;
@@ -569,6 +584,17 @@ launch_secondary(void)
 		}
 		usleep(10000);
 	}
+}
+
+/* Start this binary as a secondary running this test; returns its wait status, or -1. */
+static int
+launch_secondary(void)
+{
+	pid_t pid = spawn_secondary("fastmem_secondary_autotest");
+
+	if (pid < 0)
+		return -1;
+	return wait_secondary(pid, NULL);
 }
 
 /* Allocate and publish the primary's objects and handle. */
@@ -736,3 +762,430 @@ test_fastmem_secondary(void)
 }
 
 REGISTER_FAST_TEST(fastmem_secondary_autotest, NOHUGE_SKIP, ASAN_OK, test_fastmem_secondary);
+
+/*
+ * fastmem_secondary_reclaim_autotest: the cache blocks of processes that are gone are
+ * reclaimed. The primary starts secondaries one after the other, each running this same test
+ * command, which sees that it is a secondary and reads its mode from the memzone
+ * RC_MZ_NAME. A secondary attaches, allocates and frees on its main thread and on RC_THREADS
+ * non-EAL threads started one after the other (each keeps its block, with objects in its
+ * caches), then, by mode:
+ *   - RC_KILL: reports that it is ready and waits, to be killed with SIGKILL;
+ *   - RC_EXIT: lets half its threads exit (their blocks are retired) and exits without
+ *     rte_fastmem_deinit(), the other half still running;
+ *   - RC_DEINIT: lets half its threads exit, calls rte_fastmem_deinit() (detach), lets the other
+ *     half exit and exits;
+ *   - RC_IDLE_KILL: does not use fastmem at all; is killed. It measures what a killed
+ *     secondary leaves in the DPDK heap besides fastmem (EAL's own allocations, such as the
+ *     service cores' tables, which only rte_eal_cleanup() frees).
+ * Before killing a secondary that used fastmem, the primary starts a non-EAL thread, which
+ * scans the registry: the blocks of the live secondary must be left alone.
+ * Together the secondaries create more blocks than the registry holds (FASTMEM_MAX_BLOCKS,
+ * 1024). After the last one, the primary starts a non-EAL thread, whose first allocation
+ * gets a block and with it reclaims the blocks of exited processes, and checks:
+ *   - the thread works cached: the registry did not fill up;
+ *   - the objects the secondaries left in their caches are back in the slabs: the classes they
+ *     used hold no slab and have nothing in use, bytes_in_use is back to its baseline;
+ *   - the blocks' memory is freed: the DPDK heap is back to its baseline, plus what the
+ *     killed secondaries left outside fastmem;
+ *   - no count is lost: alloc_total and free_total include every secondary's operations.
+ */
+
+#define RC_MZ_NAME "test_fastmem_reclaim"
+#define RC_MAGIC UINT64_C(0x666d72636c61696d)
+#define RC_THREADS 250          /* non-EAL threads per secondary */
+#define RC_RUNS 9               /* secondaries using fastmem: deinit, exit, kill, ... */
+#define RC_OBJS 100             /* objects of each class each thread allocates and frees */
+#define RC_SIZE_A 64            /* class 64 B */
+#define RC_SIZE_B 100           /* class 128 B */
+#define RC_RESERVE MIB(64)      /* backing memory reserved up front: no memzone during the runs */
+#define RC_ALLOCS_PER_RUN ((uint64_t)(RC_THREADS + 1) * 2 * RC_OBJS)
+
+enum rc_mode {
+	RC_IDLE_KILL,
+	RC_KILL,
+	RC_EXIT,
+	RC_DEINIT,
+};
+
+static const char * const rc_mode_names[] = { "idle, killed", "killed", "exit", "deinit" };
+
+struct rc_shared {
+	uint64_t magic;
+	uint32_t mode;
+	int32_t result;                 /* 0 when the secondary passed */
+	RTE_ATOMIC(uint32_t) ready;     /* RC_KILL, RC_IDLE_KILL: the secondary may be killed */
+};
+
+/* The secondary's threads. */
+struct rc_thread {
+	pthread_t tid;
+	unsigned int group;             /* 0: exits first; 1: exits after deinit, or never */
+	int ret;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned int n_done;            /* threads that have allocated and freed */
+	bool release[2];                /* the threads of a group may exit */
+} rc_sync = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, { false, false } };
+
+/* Allocate RC_OBJS objects of each class and free them: they stay in the thread's caches. */
+static int
+rc_churn(void)
+{
+	void *objs[2 * RC_OBJS];
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(objs); i++) {
+		objs[i] = rte_fastmem_alloc(i < RC_OBJS ? RC_SIZE_A : RC_SIZE_B, 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "allocation %u failed: %d", i, rte_errno);
+		memset(objs[i], 0xa5, RC_SIZE_A);
+	}
+	rte_fastmem_free_bulk(objs, RTE_DIM(objs));
+	return TEST_SUCCESS;
+}
+
+static void *
+rc_thread_main(void *arg)
+{
+	struct rc_thread *t = arg;
+
+	t->ret = rc_churn();
+	pthread_mutex_lock(&rc_sync.lock);
+	rc_sync.n_done++;
+	pthread_cond_broadcast(&rc_sync.cond);
+	while (!rc_sync.release[t->group])
+		pthread_cond_wait(&rc_sync.cond, &rc_sync.lock);
+	pthread_mutex_unlock(&rc_sync.lock);
+	return NULL;
+}
+
+/* Let the threads of a group exit and join them. */
+static int
+rc_release(struct rc_thread *thr, unsigned int group)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&rc_sync.lock);
+	rc_sync.release[group] = true;
+	pthread_cond_broadcast(&rc_sync.cond);
+	pthread_mutex_unlock(&rc_sync.lock);
+	for (i = 0; i < RC_THREADS; i++) {
+		if (thr[i].group != group)
+			continue;
+		pthread_join(thr[i].tid, NULL);
+		TEST_ASSERT_SUCCESS(thr[i].ret, "secondary: thread %u failed", i);
+	}
+	return TEST_SUCCESS;
+}
+
+/* Wait to be killed. */
+static int
+rc_wait_kill(struct rc_shared *sh)
+{
+	rte_atomic_store_explicit(&sh->ready, 1, rte_memory_order_release);
+	sleep(MP_CHILD_TIMEOUT_S);
+	printf("secondary: not killed\n");
+	return TEST_FAILED;
+}
+
+static int
+reclaim_secondary(void)
+{
+	static struct rc_thread thr[RC_THREADS];
+	const struct rte_memzone *mz;
+	struct rc_shared *sh;
+	unsigned int i;
+	int ret;
+
+	mz = rte_memzone_lookup(RC_MZ_NAME);
+	TEST_ASSERT_NOT_NULL(mz, "secondary: memzone %s not found", RC_MZ_NAME);
+	sh = mz->addr;
+	TEST_ASSERT_EQUAL(sh->magic, RC_MAGIC, "secondary: bad memzone");
+	printf("secondary: pid %d, mode %s\n", (int)getpid(), rc_mode_names[sh->mode]);
+	if (sh->mode == RC_IDLE_KILL)
+		return rc_wait_kill(sh);
+
+	ret = rc_churn();
+	TEST_ASSERT_SUCCESS(ret, "secondary: main thread");
+	/* One thread after the other: each gets its own block, and keeps it. */
+	for (i = 0; i < RC_THREADS; i++) {
+		thr[i].group = i % 2;
+		thr[i].ret = TEST_FAILED;
+		TEST_ASSERT_SUCCESS(pthread_create(&thr[i].tid, NULL, rc_thread_main, &thr[i]),
+			"secondary: pthread_create %u", i);
+		pthread_mutex_lock(&rc_sync.lock);
+		while (rc_sync.n_done < i + 1)
+			pthread_cond_wait(&rc_sync.cond, &rc_sync.lock);
+		pthread_mutex_unlock(&rc_sync.lock);
+	}
+	switch (sh->mode) {
+	case RC_KILL:
+		return rc_wait_kill(sh);
+	case RC_EXIT:
+		ret = rc_release(thr, 0);
+		TEST_ASSERT_SUCCESS(ret, "secondary: threads");
+		/* Exits with the other half of the threads running, their caches full. */
+		break;
+	case RC_DEINIT:
+		ret = rc_release(thr, 0);
+		TEST_ASSERT_SUCCESS(ret, "secondary: threads");
+		rte_fastmem_deinit();
+		ret = rc_release(thr, 1);
+		TEST_ASSERT_SUCCESS(ret, "secondary: threads after deinit");
+		break;
+	default:
+		TEST_ASSERT(false, "secondary: bad mode %u", sh->mode);
+	}
+	sh->result = 0;
+	printf("secondary: done\n");
+	return TEST_SUCCESS;
+}
+
+/* Bytes allocated from the DPDK heaps of all sockets. */
+static uint64_t
+heap_used(void)
+{
+	struct rte_malloc_socket_stats ms;
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX(rte_socket_count(), 1u); i++)
+		if (rte_malloc_get_socket_stats(rte_socket_count() > 0 ?
+				rte_socket_id_by_idx(i) : 0, &ms) == 0)
+			sum += ms.heap_allocsz_bytes;
+	return sum;
+}
+
+struct rc_prim_thread {
+	uint64_t hits;                  /* alloc_cache_hits of the thread's class it added */
+	int ret;
+};
+
+/* A non-EAL thread of the primary: allocates and frees two objects of 8 bytes. */
+static void *
+rc_prim_thread(void *arg)
+{
+	struct rc_prim_thread *pt = arg;
+	struct rte_fastmem_class_stats cs0, cs1;
+	void *p, *q;
+
+	pt->ret = TEST_FAILED;
+	if (rte_fastmem_stats_class(8, &cs0) != 0)
+		return NULL;
+	p = rte_fastmem_alloc(8, 8, 0);
+	q = rte_fastmem_alloc(8, 8, 0);
+	rte_fastmem_free(p);
+	rte_fastmem_free(q);
+	if (p == NULL || q == NULL || rte_fastmem_stats_class(8, &cs1) != 0)
+		return NULL;
+	pt->hits = cs1.alloc_cache_hits - cs0.alloc_cache_hits;
+	pt->ret = TEST_SUCCESS;
+	return NULL;
+}
+
+static int
+rc_run_prim_thread(struct rc_prim_thread *pt)
+{
+	pthread_t t;
+
+	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, rc_prim_thread, pt), "pthread_create");
+	pthread_join(t, NULL);
+	TEST_ASSERT_SUCCESS(pt->ret, "primary: non-EAL thread failed");
+	return TEST_SUCCESS;
+}
+
+/*
+ * Beside a live secondary whose caches hold objects: the scan of a new thread must leave its
+ * blocks alone. Neither the heap nor the slabs held by its caches change.
+ */
+static int
+rc_check_live(void)
+{
+	struct rc_prim_thread pt = { 0, TEST_FAILED };
+	struct rte_fastmem_class_stats cs0, cs1;
+	uint64_t heap0 = heap_used(), heap1;
+	int ret;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(64, &cs0), "stats_class");
+	ret = rc_run_prim_thread(&pt);
+	TEST_ASSERT_SUCCESS(ret, "primary: thread beside a live secondary");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(64, &cs1), "stats_class");
+	heap1 = heap_used();
+	TEST_ASSERT(cs0.slabs_partial + cs0.slabs_full > 0,
+		"primary: the live secondary's caches hold no slab of class 64");
+	TEST_ASSERT(cs1.slabs_partial == cs0.slabs_partial && cs1.slabs_full == cs0.slabs_full &&
+		cs1.in_use == cs0.in_use && heap1 == heap0, "primary: a live secondary's blocks "
+		"were reclaimed: slabs %u/%u -> %u/%u, in_use %" PRIu64 " -> %" PRIu64 ", heap %"
+		PRIu64 " -> %" PRIu64, cs0.slabs_partial, cs0.slabs_full, cs1.slabs_partial,
+		cs1.slabs_full, cs0.in_use, cs1.in_use, heap0, heap1);
+	return TEST_SUCCESS;
+}
+
+/* Run one secondary in a mode, to its end; count the objects allocated meanwhile. */
+static int
+rc_run(struct rc_shared *sh, enum rc_mode mode, uint64_t *allocs)
+{
+	int status, ret;
+	pid_t pid;
+
+	sh->mode = mode;
+	sh->result = -1;
+	rte_atomic_store_explicit(&sh->ready, 0, rte_memory_order_relaxed);
+	pid = spawn_secondary("fastmem_secondary_reclaim_autotest");
+	TEST_ASSERT(pid > 0, "primary: cannot start a secondary");
+	if (mode == RC_KILL || mode == RC_IDLE_KILL) {
+		status = wait_secondary(pid, &sh->ready);
+		TEST_ASSERT_EQUAL(status, 0, "primary: secondary (%s) ended before it was ready: "
+			"status 0x%x", rc_mode_names[mode], status);
+		ret = TEST_SUCCESS;
+		if (mode == RC_KILL) {
+			ret = rc_check_live();
+			*allocs += RC_ALLOCS_PER_RUN + 2;
+		}
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		TEST_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+			"primary: secondary not killed: status 0x%x", status);
+		printf("primary: secondary %d killed\n", (int)pid);
+		return ret;
+	}
+	status = wait_secondary(pid, NULL);
+	TEST_ASSERT(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+		sh->result == 0, "primary: secondary (%s) failed: status 0x%x, result %d",
+		rc_mode_names[mode], status, sh->result);
+	*allocs += RC_ALLOCS_PER_RUN;
+	return TEST_SUCCESS;
+}
+
+static int
+rc_check(const struct rte_fastmem_stats *st0, uint64_t heap0, uint64_t heap_kill,
+		unsigned int n_kill, uint64_t allocs)
+{
+	struct rte_fastmem_class_stats cs;
+	struct rc_prim_thread pt = { 0, TEST_FAILED };
+	struct rte_fastmem_stats st;
+	static const size_t cls[] = { 64, 128 };
+	uint64_t heap, heap_expected;
+	unsigned int i;
+	int ret;
+
+	/* A new thread's block: this reclaims the blocks of the exited secondaries. */
+	ret = rc_run_prim_thread(&pt);
+	TEST_ASSERT_SUCCESS(ret, "primary: thread after the secondaries");
+	allocs += 2;
+	heap = heap_used();
+	heap_expected = heap0 + n_kill * heap_kill;
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "primary: stats");
+	printf("primary: after %u secondaries: heap %" PRIu64 " bytes (expected %" PRIu64
+		"), bytes_in_use %" PRIu64 " (was %" PRIu64 "), new thread cache hits %" PRIu64
+		"\n", RC_RUNS, heap, heap_expected, st.bytes_in_use, st0->bytes_in_use, pt.hits);
+	for (i = 0; i < RTE_DIM(cls); i++) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(cls[i], &cs), "stats_class");
+		printf("primary: class %zu: in_use %" PRIu64 ", slabs %u partial, %u full\n",
+			cls[i], cs.in_use, cs.slabs_partial, cs.slabs_full);
+	}
+
+	TEST_ASSERT(pt.hits > 0, "primary: a new thread works uncached: the block registry is "
+		"full of the blocks of exited processes");
+	for (i = 0; i < RTE_DIM(cls); i++) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(cls[i], &cs), "stats_class");
+		TEST_ASSERT_EQUAL(cs.in_use, 0u, "primary: class %zu: %" PRIu64 " in use", cls[i],
+			cs.in_use);
+		TEST_ASSERT(cs.slabs_partial == 0 && cs.slabs_full == 0,
+			"primary: class %zu: %u partial and %u full slabs: the objects cached "
+			"by exited secondaries are not back", cls[i], cs.slabs_partial,
+			cs.slabs_full);
+	}
+	TEST_ASSERT_EQUAL(st.bytes_in_use, st0->bytes_in_use, "primary: bytes_in_use %" PRIu64
+		", was %" PRIu64, st.bytes_in_use, st0->bytes_in_use);
+	TEST_ASSERT_EQUAL(st.bytes_backing, st0->bytes_backing, "primary: backing grew");
+	TEST_ASSERT_EQUAL(heap, heap_expected, "primary: the DPDK heap holds %" PRId64
+		" bytes more than before the secondaries: their cache blocks are not freed",
+		(int64_t)(heap - heap_expected));
+	TEST_ASSERT_EQUAL(st.alloc_total, st0->alloc_total + allocs, "primary: alloc_total %"
+		PRIu64 ", expected %" PRIu64, st.alloc_total, st0->alloc_total + allocs);
+	TEST_ASSERT_EQUAL(st.free_total, st0->free_total + allocs, "primary: free_total %"
+		PRIu64 ", expected %" PRIu64, st.free_total, st0->free_total + allocs);
+	return TEST_SUCCESS;
+}
+
+static int
+reclaim_primary_runs(struct rc_shared *sh)
+{
+	static const enum rc_mode modes[] = { RC_DEINIT, RC_EXIT, RC_KILL };
+	struct rc_prim_thread pt = { 0, TEST_FAILED };
+	struct rte_fastmem_stats st0;
+	uint64_t heap0, heap_kill, allocs = 0;
+	unsigned int r, n_kill = 0;
+	void *p;
+	int ret;
+
+	ret = rte_fastmem_reserve(RC_RESERVE, SOCKET_ID_ANY);
+	TEST_ASSERT_SUCCESS(ret, "primary: reserve: %d", ret);
+	/* The blocks of the main thread and of a non-EAL thread (parked when it exits). */
+	p = rte_fastmem_alloc(8, 8, 0);
+	TEST_ASSERT_NOT_NULL(p, "primary: alloc: %d", rte_errno);
+	rte_fastmem_free(p);
+	ret = rc_run_prim_thread(&pt);
+	TEST_ASSERT_SUCCESS(ret, "primary: first non-EAL thread");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st0), "primary: stats");
+	heap0 = heap_used();
+
+	/* What a killed secondary leaves in the heap besides fastmem. */
+	ret = rc_run(sh, RC_IDLE_KILL, &allocs);
+	TEST_ASSERT_SUCCESS(ret, "primary: idle secondary");
+	heap_kill = heap_used() - heap0;
+	n_kill++;
+	printf("primary: a killed secondary leaves %" PRIu64 " bytes in the heap outside "
+		"fastmem\n", heap_kill);
+
+	for (r = 0; r < RC_RUNS; r++) {
+		ret = rc_run(sh, modes[r % RTE_DIM(modes)], &allocs);
+		TEST_ASSERT_SUCCESS(ret, "primary: secondary %u (%s)", r,
+			rc_mode_names[modes[r % RTE_DIM(modes)]]);
+		n_kill += modes[r % RTE_DIM(modes)] == RC_KILL;
+	}
+	return rc_check(&st0, heap0, heap_kill, n_kill, allocs);
+}
+
+static int
+reclaim_primary(void)
+{
+	const struct rte_memzone *mz;
+	struct rc_shared *sh;
+	int ret;
+
+	if (!rte_eal_has_hugepages()) {
+		printf("fastmem_secondary_reclaim_autotest: secondary processes need hugepages, "
+			"skipped\n");
+		return TEST_SKIPPED;
+	}
+	ret = rte_fastmem_init();
+	TEST_ASSERT_SUCCESS(ret, "primary: init: %d", ret);
+	mz = rte_memzone_reserve(RC_MZ_NAME, sizeof(*sh), SOCKET_ID_ANY, 0);
+	if (mz == NULL) {
+		rte_fastmem_deinit();
+		TEST_ASSERT_NOT_NULL(mz, "primary: cannot reserve the shared memzone");
+	}
+	sh = mz->addr;
+	memset(sh, 0, sizeof(*sh));
+	sh->magic = RC_MAGIC;
+	ret = reclaim_primary_runs(sh);
+	rte_fastmem_deinit();
+	rte_memzone_free(mz);
+	return ret;
+}
+
+static int
+test_fastmem_secondary_reclaim(void)
+{
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY)
+		return reclaim_secondary();
+	return reclaim_primary();
+}
+
+REGISTER_FAST_TEST(fastmem_secondary_reclaim_autotest, NOHUGE_SKIP, ASAN_OK,
+	test_fastmem_secondary_reclaim);

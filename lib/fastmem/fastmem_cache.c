@@ -13,8 +13,13 @@
  * process, and are listed in the shared block registry. Threads other than EAL lcores (non-EAL
  * threads, threads of secondary processes) work the same way; their block is flushed back to
  * the bins when the thread exits, through a pthread key destructor, and kept for the next
- * thread. A thread that cannot get a block (memory or registry exhausted) works uncached,
- * directly on the bins.
+ * thread of the process: parked, with capacity 0, still registered. A thread that cannot get a
+ * block (memory or registry exhausted) works uncached, directly on the bins.
+ *
+ * Every block of a process stays registered, with its owner process, for as long as that
+ * process is attached and until it is gone: a secondary detached by rte_fastmem_deinit() parks
+ * its blocks. The blocks of processes that are gone (exited, with or without deinit, or killed)
+ * are reclaimed by the others, see reclaim_dead().
  *
  * A thread may outlive the allocator, and EAL: the destructor then must not touch its block,
  * which rte_eal_cleanup() unmaps. rte_fastmem_deinit() disarms it (the destructor touches DPDK
@@ -25,10 +30,14 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <eal_export.h>
@@ -69,39 +78,143 @@ static pthread_key_t exit_key;
 static bool exit_key_valid;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 
-/* Give a registered block's caches their capacities: the cache is in service. */
+/* This process, as registered blocks name their owner; self_known is false if it cannot be. */
+static struct fastmem_owner self_id;
+static bool self_known;
+static pthread_once_t self_once = PTHREAD_ONCE_INIT;
+
+static bool
+owner_eq(const struct fastmem_owner *a, const struct fastmem_owner *b)
+{
+	return a->pid == b->pid && a->start == b->start && a->pidns == b->pidns;
+}
+
+/*
+ * Read /proc/<pid>/stat: the pid (field 1) and the start time (field 22, clock ticks after
+ * boot). Returns 0 or a negative errno.
+ */
 static int
-block_register(struct rte_fastmem_block *blk)
+proc_stat(int pid, int *stat_pid, uint64_t *start)
+{
+	char path[64], buf[1024], *p, *tok, *save = NULL;
+	unsigned int field;
+	ssize_t n;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	err = n < 0 ? errno : EIO;
+	close(fd);
+	if (n <= 0)
+		return -err;
+	buf[n] = '\0';
+	/* pid (comm) state ppid ...: comm may hold anything, up to the last ')' */
+	*stat_pid = atoi(buf);
+	p = strrchr(buf, ')');
+	if (p == NULL)
+		return -EIO;
+	for (field = 3, tok = strtok_r(p + 1, " ", &save); tok != NULL && field < 22;
+			field++, tok = strtok_r(NULL, " ", &save))
+		;
+	if (tok == NULL)
+		return -EIO;
+	*start = strtoull(tok, NULL, 10);
+	return *start != 0 ? 0 : -EIO;
+}
+
+static void
+self_read(void)
+{
+	struct stat sb;
+	int stat_pid;
+
+	self_id.pid = getpid();
+	self_id.pidns = stat("/proc/self/ns/pid", &sb) == 0 ? (uint64_t)sb.st_ino : 0;
+	/* /proc must show this process under its own pid: then it shows the others right too. */
+	self_known = proc_stat(self_id.pid, &stat_pid, &self_id.start) == 0 &&
+		stat_pid == self_id.pid;
+	if (!self_known) {
+		self_id.start = 0;
+		FASTMEM_LOG(DEBUG, "no process identity in /proc: cache blocks of exited processes "
+				"are not reclaimed here, nor this process's");
+	}
+}
+
+static const struct fastmem_owner *
+self(void)
+{
+	pthread_once(&self_once, self_read);
+	return &self_id;
+}
+
+/*
+ * Whether the process that owned blocks is gone: no process has its pid any more (kill(pid, 0)
+ * says so even where /proc hides other users' processes), or the one that has it started at
+ * another time (the pid was reused). A zombie is not gone: its threads may not all have exited
+ * (a main thread that called pthread_exit() leaves one), and its parent reaps it soon. A
+ * process of another pid namespace, or of unknown identity, cannot be judged from here: it is
+ * never taken for gone.
+ */
+static bool
+proc_gone(const struct fastmem_owner *o)
+{
+	const struct fastmem_owner *me = self();
+	uint64_t start;
+	int stat_pid;
+
+	if (o->start == 0 || o->pid <= 0 || o->pidns != me->pidns)
+		return false;
+	if (kill(o->pid, 0) < 0 && errno == ESRCH)
+		return true;
+	return proc_stat(o->pid, &stat_pid, &start) == 0 && stat_pid == o->pid &&
+		start != o->start;
+}
+
+/*
+ * Enter a block of this process in the registry, unless it holds its slot already, and, for
+ * the block of a live thread, give its caches their capacities: the cache is in service.
+ */
+static int
+block_register(struct rte_fastmem_block *blk, bool live)
 {
 	struct fastmem_state *st = fastmem_state;
+	const struct fastmem_owner *me = self();
 	unsigned int i;
 
 	rte_spinlock_lock(&st->reg_lock);
-	if (blk->reg_idx != UINT32_MAX) {
-		/* registered meanwhile by the thread that attached this process */
-		rte_spinlock_unlock(&st->reg_lock);
-		return 0;
-	}
-	for (i = 0; i < FASTMEM_MAX_BLOCKS; i++) {
-		if (st->blocks[i] == NULL) {
+	i = blk->reg_idx;
+	if (i >= FASTMEM_MAX_BLOCKS || st->blocks[i] != blk || !owner_eq(&st->owners[i], me)) {
+		/* a new block, or the registry of an allocator initialized since */
+		for (i = 0; i < FASTMEM_MAX_BLOCKS; i++)
+			if (st->blocks[i] == NULL)
+				break;
+		if (i < FASTMEM_MAX_BLOCKS) {
 			st->blocks[i] = blk;
+			st->owners[i] = *me;
 			blk->reg_idx = i;
-			break;
+		} else {
+			blk->reg_idx = UINT32_MAX;
 		}
 	}
 	rte_spinlock_unlock(&st->reg_lock);
 	if (i == FASTMEM_MAX_BLOCKS) {
-		FASTMEM_LOG(WARNING, "cache block registry full: thread works uncached");
+		if (live)
+			FASTMEM_LOG(WARNING, "cache block registry full: thread works uncached");
 		return -ENOSPC;
 	}
-	for (i = 0; i < blk->n_caches; i++)
-		blk->caches[i].cap = fastmem_class_cache_cap(i % FASTMEM_N_CLASSES);
+	if (live)
+		for (i = 0; i < blk->n_caches; i++)
+			blk->caches[i].cap = fastmem_class_cache_cap(i % FASTMEM_N_CLASSES);
 	return 0;
 }
 
 /*
- * Take a block out of service: hand its objects back to the bins (unless the allocator is
- * being torn down) and its counters to the bins' retired counters.
+ * Take a block out of service. Parking it (flush) hands its objects back to the bins and its
+ * counters to the bins' retired counters, and keeps its registry slot. Dropping it (a primary
+ * tearing the allocator down, registry included) just empties it.
  */
 static void
 block_retire(struct rte_fastmem_block *blk, bool flush)
@@ -113,21 +226,136 @@ block_retire(struct rte_fastmem_block *blk, bool flush)
 		c = &blk->caches[i];
 		sidx = i / FASTMEM_N_CLASSES;
 		cls = i % FASTMEM_N_CLASSES;
-		if (flush && blk->reg_idx != UINT32_MAX) {
+		c->cap = 0;
+		if (flush) {
 			if (c->len > 0)
 				fastmem_bin_put(sidx, cls, c->objs, c->len, true);
 			fastmem_bin_count(sidx, cls, fastmem_cache_counters(c));
 		}
 		c->len = 0;
-		c->cap = 0;
 		memset(fastmem_cache_counters(c), 0, sizeof(struct fastmem_counters));
 	}
-	if (flush && blk->reg_idx != UINT32_MAX) {
-		rte_spinlock_lock(&fastmem_state->reg_lock);
-		fastmem_state->blocks[blk->reg_idx] = NULL;
-		rte_spinlock_unlock(&fastmem_state->reg_lock);
+	if (!flush)
+		blk->reg_idx = UINT32_MAX;
+}
+
+/*
+ * Reclaim the block in registry slot idx, adopted from a process that is gone: its cached
+ * objects go back to their slabs, its counters to the bins' retired counters, its slot is freed
+ * and its memory given back to the DPDK heap, which all processes share. Until its slot is
+ * freed, statistics count its objects as cached.
+ */
+static void
+block_reclaim(unsigned int idx, struct rte_fastmem_block *blk)
+{
+	struct fastmem_state *st = fastmem_state;
+	const struct fastmem_owner *me = self();
+	unsigned int i, n = RTE_MIN(blk->n_caches, st->n_caches);
+	struct rte_fastmem_cache *c;
+	uint32_t len;
+
+	for (i = 0; i < n; i++) {
+		c = &blk->caches[i];
+		c->cap = 0;
+		len = RTE_MIN(c->len, (uint32_t)RTE_FASTMEM_CACHE_SLOTS);
+		if (len > 0)
+			fastmem_bin_put(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES, c->objs, len,
+					true);
+		c->len = 0;
+		fastmem_bin_count(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES,
+				fastmem_cache_counters(c));
+		memset(fastmem_cache_counters(c), 0, sizeof(struct fastmem_counters));
 	}
-	blk->reg_idx = UINT32_MAX;
+	rte_spinlock_lock(&st->reg_lock);
+	if (st->blocks[idx] == blk && owner_eq(&st->owners[idx], me)) {
+		st->blocks[idx] = NULL;
+		memset(&st->owners[idx], 0, sizeof(st->owners[idx]));
+	}
+	rte_spinlock_unlock(&st->reg_lock);
+	rte_free(blk);
+}
+
+/*
+ * Reclaim the blocks of processes that are gone, so that neither their cached objects, nor
+ * their registry slots, nor their memory are lost for good.
+ *
+ * A process is gone when its pid no longer exists, or exists with another start time (see
+ * proc_gone()). That needs nothing from the process itself, so it covers processes killed or
+ * crashed as well as those that exited, with or without rte_fastmem_deinit(); EAL's
+ * multi-process channel would not do: a dead process leaves no peer to ask, and a process
+ * that is merely slow to answer would be taken for dead.
+ *
+ * The scan runs whenever a thread gets a block (the first allocation or free of every thread
+ * of every process), when a secondary process attaches and when the primary tears the
+ * allocator down: the blocks of a process that is gone are reclaimed at the latest when the
+ * next thread of any process starts using fastmem, or the next secondary attaches.
+ *
+ * A block is first adopted, under the registry lock: its slot names this process as owner, so
+ * that no other process reclaims it too, and that, if this process dies while reclaiming it,
+ * another one finishes the job. Limits: a process killed in the middle of a fastmem call can
+ * leave its caches (or a lock) inconsistent, and processes of another pid namespace are never
+ * judged.
+ */
+static void
+reclaim_dead(void)
+{
+	struct fastmem_state *st = fastmem_state;
+	const struct fastmem_owner *me = self();
+	struct fastmem_owner *procs = NULL, *o;
+	unsigned int i, k, n = 0, n_gone = 0, n_blocks = 0;
+	struct rte_fastmem_block *blk;
+	bool foreign = false;
+
+	if (st == NULL || !self_known)
+		return;
+	/* Is there any block of another process? Usually not, or only of live ones. */
+	rte_spinlock_lock(&st->reg_lock);
+	for (i = 0; i < FASTMEM_MAX_BLOCKS && !foreign; i++)
+		foreign = st->blocks[i] != NULL && !owner_eq(&st->owners[i], me);
+	rte_spinlock_unlock(&st->reg_lock);
+	if (!foreign)
+		return;
+	procs = malloc(FASTMEM_MAX_BLOCKS * sizeof(*procs));
+	if (procs == NULL)
+		return;
+	/* The other processes that own blocks, each once. */
+	rte_spinlock_lock(&st->reg_lock);
+	for (i = 0; i < FASTMEM_MAX_BLOCKS; i++) {
+		o = &st->owners[i];
+		if (st->blocks[i] == NULL || owner_eq(o, me))
+			continue;
+		for (k = 0; k < n && !owner_eq(&procs[k], o); k++)
+			;
+		if (k == n)
+			procs[n++] = *o;
+	}
+	rte_spinlock_unlock(&st->reg_lock);
+	/* Which of them are gone: /proc, with no lock held. */
+	for (k = 0; k < n; k++)
+		if (proc_gone(&procs[k]))
+			procs[n_gone++] = procs[k];
+	/* Adopt their blocks one at a time, and reclaim them. */
+	for (i = 0; i < FASTMEM_MAX_BLOCKS && n_gone > 0; i++) {
+		blk = NULL;
+		rte_spinlock_lock(&st->reg_lock);
+		if (st->blocks[i] != NULL) {
+			for (k = 0; k < n_gone && !owner_eq(&procs[k], &st->owners[i]); k++)
+				;
+			if (k < n_gone) {
+				blk = st->blocks[i];
+				st->owners[i] = *me;
+			}
+		}
+		rte_spinlock_unlock(&st->reg_lock);
+		if (blk != NULL) {
+			block_reclaim(i, blk);
+			n_blocks++;
+		}
+	}
+	if (n_blocks > 0)
+		FASTMEM_LOG(INFO, "reclaimed %u cache block(s) of %u exited process(es)", n_blocks,
+				n_gone);
+	free(procs);
 }
 
 /*
@@ -153,9 +381,10 @@ mem_mapped(const void *p)
 }
 
 /*
- * pthread key destructor: the thread exits, its cache goes back to the bins. It receives the
- * block's record, not the block: after rte_fastmem_deinit() (and rte_eal_cleanup()) the block
- * must not be touched, and deinit already emptied it.
+ * pthread key destructor: the thread exits, its cache goes back to the bins and its block is
+ * parked for the next thread of the process. It receives the block's record, not the block:
+ * after rte_fastmem_deinit() (and rte_eal_cleanup()) the block must not be touched, and deinit
+ * already emptied it.
  */
 static void
 block_thread_exit(void *arg)
@@ -221,45 +450,47 @@ block_new(unsigned int sidx, int socket_id)
 	return rec;
 }
 
-/* A block for the calling thread: a retired one of this process, or a new one. */
+/* A block for the calling thread: a parked one of this process, or a new one. */
 static struct rte_fastmem_block *
 block_create(void)
 {
 	int socket_id = fastmem_local_socket_id();
 	int sidx = fastmem_socket_index(socket_id, false);
 	unsigned int lcore_id = rte_lcore_id();
+	struct block_rec *rec, **prev;
 	struct rte_fastmem_block *blk;
-	struct block_rec *rec;
 
 	if (sidx < 0)
 		sidx = 0;
+	reclaim_dead();
+	/* Out of the list while it is being set up; no other thread knows it. */
 	rte_spinlock_lock(&local_lock);
-	for (rec = local_recs; rec != NULL; rec = rec->next)
-		if (!rec->owned && rec->socket_idx == (unsigned int)sidx)
+	for (prev = &local_recs; (rec = *prev) != NULL; prev = &rec->next) {
+		if (!rec->owned && rec->socket_idx == (unsigned int)sidx) {
+			*prev = rec->next;
 			break;
-	if (rec != NULL)
-		rec->owned = true;
+		}
+	}
 	rte_spinlock_unlock(&local_lock);
 
 	if (rec == NULL) {
 		rec = block_new(sidx, socket_id);
 		if (rec == NULL)
 			return NULL;
-		rte_spinlock_lock(&local_lock);
-		rec->next = local_recs;
-		local_recs = rec;
-		rte_spinlock_unlock(&local_lock);
 	}
 	blk = rec->blk;
 	blk->lcore_id = lcore_id;
 	rec->lcore_id = lcore_id;
-	if (block_register(blk) < 0) {
-		rte_spinlock_lock(&local_lock);
-		rec->owned = false;
-		rte_spinlock_unlock(&local_lock);
+	rec->owned = true;
+	if (block_register(blk, true) < 0) {
+		/* Not registered, so not to be kept: it could not be found after an exit. */
+		rte_free(blk);
+		free(rec);
 		return NULL;
 	}
 	rte_spinlock_lock(&local_lock);
+	rec->next = local_recs;
+	local_recs = rec;
 	if (lcore_id < RTE_MAX_LCORE)
 		lcore_blocks[lcore_id] = blk;
 	rte_spinlock_unlock(&local_lock);
@@ -464,30 +695,53 @@ rte_fastmem_cache_flush(void)
 	}
 }
 
-/* After init or attach: put this process's blocks (back) in service. */
+/*
+ * After init or attach: reclaim the blocks of processes that are gone, register this
+ * process's blocks (again) and put those of live threads (back) in service. A parked block
+ * that finds no slot is freed: an unregistered block would be lost if the process exited. (A
+ * live thread's block that finds none stays out of service, its thread uncached, until the
+ * next attach.)
+ */
 void
 fastmem_cache_register_all(void)
 {
-	struct block_rec *rec;
+	struct block_rec *rec, **prev, *drop = NULL;
 
+	reclaim_dead();
 	rte_spinlock_lock(&local_lock);
-	for (rec = local_recs; rec != NULL; rec = rec->next)
-		if (rec->owned && rec->blk->reg_idx == UINT32_MAX)
-			block_register(rec->blk);
+	for (prev = &local_recs; (rec = *prev) != NULL; ) {
+		if (block_register(rec->blk, rec->owned) == 0 || rec->owned) {
+			prev = &rec->next;
+			continue;
+		}
+		*prev = rec->next;
+		rec->next = drop;
+		drop = rec;
+	}
 	rte_spinlock_unlock(&local_lock);
+	while (drop != NULL) {
+		rec = drop;
+		drop = rec->next;
+		rte_free(rec->blk);
+		free(rec);
+	}
 }
 
 /*
- * At deinit or detach: take this process's blocks out of service. A detaching secondary
- * flushes them; a primary tearing the allocator down just empties them. The blocks stay
- * allocated: live threads keep them, and find them in service again after the next init or
- * attach.
+ * At deinit or detach: take this process's blocks out of service. A detaching secondary parks
+ * them, flushed and still registered, so that they are reclaimed once the process is gone, or
+ * put back in service if it attaches again. A primary tearing the allocator down reclaims the
+ * blocks of exited processes, then just empties its own. The blocks of this process stay
+ * allocated either way: live threads keep them, and find them in service again after the next
+ * init or attach.
  */
 void
 fastmem_cache_detach_all(bool flush)
 {
 	struct block_rec *rec;
 
+	if (!flush)
+		reclaim_dead();
 	rte_spinlock_lock(&local_lock);
 	for (rec = local_recs; rec != NULL; rec = rec->next)
 		block_retire(rec->blk, flush);

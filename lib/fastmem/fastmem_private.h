@@ -210,6 +210,17 @@ struct fastmem_zone {
 	uint32_t n_slabs;               /* IOVA-contiguous slabs carved from it */
 };
 
+/*
+ * The process a registered cache block belongs to: its pid, its start time and its pid
+ * namespace, so that a reused pid is not taken for the process that is gone (fastmem_cache.c).
+ */
+struct fastmem_owner {
+	uint64_t start;         /* clock ticks after boot, /proc/<pid>/stat field 22; 0: unknown */
+	uint64_t pidns;         /* inode of /proc/<pid>/ns/pid, 0 when unknown */
+	int32_t pid;
+	uint32_t reserved;
+};
+
 /* The allocator's shared state, in the memzone FASTMEM_STATE_MZ. */
 struct fastmem_state {
 	RTE_ATOMIC(uint64_t) magic;     /* set last by init: the state is complete */
@@ -217,8 +228,10 @@ struct fastmem_state {
 	uint32_t n_caches;
 	uint64_t zone_size;
 	int8_t socket_idx[RTE_MAX_NUMA_NODES];  /* socket id -> index, -1 when absent */
-	rte_spinlock_t reg_lock;
-	struct rte_fastmem_block *blocks[FASTMEM_MAX_BLOCKS]; /* every live cache block */
+	rte_spinlock_t reg_lock;        /* guards blocks[] and owners[] */
+	/* every cache block of every process, in service or parked (cap 0) */
+	struct rte_fastmem_block *blocks[FASTMEM_MAX_BLOCKS];
+	struct fastmem_owner owners[FASTMEM_MAX_BLOCKS];      /* the process of each block */
 	rte_spinlock_t zone_lock;
 	uint32_t n_zones;
 	struct fastmem_zone zones[FASTMEM_MAX_ZONES]; /* memzones held, all sockets */

@@ -24,7 +24,12 @@ fail(int err)
 	return -err;
 }
 
-/* Sum, over every registered cache block, the cache of (sidx, cls): counters and length. */
+/*
+ * Sum, over every registered cache block, the cache of (sidx, cls): counters and length. The
+ * registry lock keeps the blocks in place: the block of a process that is gone is freed by
+ * whichever process reclaims it (fastmem_cache.c). Until then its objects count as cached, and
+ * its counters here; then they are in the bin.
+ */
 static uint64_t
 caches_sum(unsigned int sidx, unsigned int cls, struct fastmem_counters *cnt)
 {
@@ -33,6 +38,7 @@ caches_sum(unsigned int sidx, unsigned int cls, struct fastmem_counters *cnt)
 	const struct rte_fastmem_cache *c;
 	uint64_t len = 0;
 
+	rte_spinlock_lock(&st->reg_lock);
 	for (i = 0; i < FASTMEM_MAX_BLOCKS; i++) {
 		if (st->blocks[i] == NULL)
 			continue;
@@ -41,6 +47,7 @@ caches_sum(unsigned int sidx, unsigned int cls, struct fastmem_counters *cnt)
 		if (cnt != NULL)
 			fastmem_counters_add(cnt, fastmem_cache_counters(c));
 	}
+	rte_spinlock_unlock(&st->reg_lock);
 	return len;
 }
 
