@@ -241,8 +241,8 @@ hfree_other(rte_fastmem_handle_t h, size_t obj_size, int obj_socket, size_t h_si
 	TEST_ASSERT_NOT_NULL(obj, "alloc of %zu B on socket %d", obj_size, obj_socket);
 	rte_fastmem_hfree(h, obj);
 	TEST_ASSERT_EQUAL(class_in_use(obj_size), in_use_obj,
-			"%zu B objects in use after hfree: %" PRIu64 ", expected %" PRIu64, obj_size,
-			class_in_use(obj_size), in_use_obj);
+			"%zu B objects in use after hfree: %" PRIu64 ", expected %" PRIu64,
+			obj_size, class_in_use(obj_size), in_use_obj);
 	TEST_ASSERT_EQUAL(class_in_use(h_size), in_use_h, "handle class in use changed");
 	/* The handle's cache must not hand the object out. */
 	for (i = 0; i < RTE_DIM(got); i++) {

@@ -241,7 +241,7 @@ zone_grow_lock(struct fastmem_socket *s, bool exact)
 		if (!exact && fastmem_load32(&s->n_pool) > 0)
 			return false;
 		rte_delay_us_sleep(wait_us);
-		wait_us = RTE_MIN(2 * wait_us, FASTMEM_GROW_WAIT_MAX_US);
+		wait_us = RTE_MIN(2 * wait_us, (unsigned int)FASTMEM_GROW_WAIT_MAX_US);
 	}
 	return true;
 }
