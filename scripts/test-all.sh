@@ -38,10 +38,10 @@ count_tests scripts/run-tests.sh nohuge,va,pa,pa1g fastmem_autotest fastmem_tele
 	fastmem_inval_autotest fastmem_fault_autotest fastmem_memory_autotest fastmem_secondary_autotest \
 	fastmem_secondary_reclaim_autotest
 echo "##### randomized multi-lcore stress test (make stress)"
-count_tests scripts/run-tests.sh nohuge fastmem_stress_autotest
+count_tests scripts/run-tests.sh nohuge,pa fastmem_stress_autotest
 echo "##### debug mode (RTE_LIBRTE_FASTMEM_DEBUG): misuse detection, and the unit tests under it"
 if scripts/build.sh debug; then
-	FASTMEM_TEST_BIN=$REPO/build/dpdk-test-debug count_tests scripts/run-tests.sh nohuge,va \
+	FASTMEM_TEST_BIN=$REPO/build/dpdk-test-debug count_tests scripts/run-tests.sh nohuge,va,pa \
 		fastmem_debug_autotest fastmem_autotest fastmem_inval_autotest
 else
 	fail=$((fail + 1))
