@@ -653,7 +653,7 @@ test_reserve(void)
 	TEST_ASSERT_EQUAL(backing(), b0, "failed reserve changed the backing memory");
 	TEST_ASSERT_EQUAL(memzone_count(), mz0, "failed reserve reserved a memzone");
 
-	/* Reservations are rounded up to whole slabs, cumulative, and really memzones. */
+	/* Reservations are rounded up to whole slabs, and really memzones. */
 	ret = rte_fastmem_reserve(1, SOCKET_ID_ANY);
 	TEST_ASSERT_SUCCESS(ret, "reserve(1): %d", ret);
 	b1 = backing();
@@ -661,12 +661,31 @@ test_reserve(void)
 	TEST_ASSERT_EQUAL(b1 % TEST_SLAB, 0u, "backing not whole slabs: %" PRIu64, b1);
 	mz1 = memzone_count();
 	TEST_ASSERT(mz1 > mz0, "reserve added no memzone");
-	ret = rte_fastmem_reserve(MIB(3), sock);
-	TEST_ASSERT_SUCCESS(ret, "reserve(3 MiB, socket %d): %d", sock, ret);
+
+	/* The size is a target total: asking for what is held reserves nothing. */
+	ret = rte_fastmem_reserve(1, SOCKET_ID_ANY);
+	TEST_ASSERT_SUCCESS(ret, "reserve(1) again: %d", ret);
+	ret = rte_fastmem_reserve(b1, sock);
+	TEST_ASSERT_SUCCESS(ret, "reserve(%" PRIu64 ") of what is held: %d", b1, ret);
+	TEST_ASSERT_EQUAL(backing(), b1, "reserve of what is held added %" PRIu64 " bytes",
+		backing() - b1);
+	TEST_ASSERT_EQUAL(memzone_count(), mz1, "reserve of what is held added a memzone");
+
+	/* A larger target reserves only what is missing, rounded up to whole slabs. */
+	ret = rte_fastmem_reserve(b1 + MIB(3), sock);
+	TEST_ASSERT_SUCCESS(ret, "reserve(+3 MiB, socket %d): %d", sock, ret);
 	b2 = backing();
-	TEST_ASSERT(b2 >= b1 + MIB(4), "reserve(3 MiB) added %" PRIu64 " bytes", b2 - b1);
-	TEST_ASSERT_EQUAL(b2 % TEST_SLAB, 0u, "backing not whole slabs: %" PRIu64, b2);
+	TEST_ASSERT_EQUAL(b2, b1 + MIB(4), "reserve(+3 MiB) added %" PRIu64 " bytes", b2 - b1);
 	TEST_ASSERT(memzone_count() > mz1, "second reserve added no memzone");
+	mz1 = memzone_count();
+
+	/* A smaller target than what is held: nothing, repeatedly; the total never shrinks. */
+	for (i = 0; i < 3; i++) {
+		ret = rte_fastmem_reserve(b1 + MIB(1) * i, SOCKET_ID_ANY);
+		TEST_ASSERT_SUCCESS(ret, "reserve of less than is held: %d", ret);
+	}
+	TEST_ASSERT_EQUAL(backing(), b2, "reserve of less than is held changed the backing");
+	TEST_ASSERT_EQUAL(memzone_count(), mz1, "reserve of less than is held added a memzone");
 
 	/* Reserved memory serves allocations: three objects in two classes, no growth. */
 	for (i = 0; i < RTE_DIM(p); i++) {
@@ -681,15 +700,27 @@ test_reserve(void)
 	rte_fastmem_free_bulk(p, RTE_DIM(p));
 	rte_fastmem_free_bulk(q, RTE_DIM(q));
 
-	/* The limit is honoured, exactly. */
+	/* The limit is honoured, exactly, for the missing amount as a whole. */
 	b = backing();
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, b + MIB(4)), "set_limit");
-	ret = rte_fastmem_reserve(MIB(4), SOCKET_ID_ANY);
+	mz1 = memzone_count();
+	rte_errno = 0;
+	ret = rte_fastmem_reserve(b + MIB(6), SOCKET_ID_ANY);
+	TEST_ASSERT_EQUAL(ret, -ENOMEM, "reserve of 6 MiB more under a 4 MiB room: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "reserve over the limit: rte_errno %d", rte_errno);
+	TEST_ASSERT_EQUAL(backing(), b, "reserve over the limit reserved part of it");
+	TEST_ASSERT_EQUAL(memzone_count(), mz1, "reserve over the limit added a memzone");
+	ret = rte_fastmem_reserve(b + MIB(4), SOCKET_ID_ANY);
 	TEST_ASSERT_SUCCESS(ret, "reserve up to the limit: %d", ret);
 	TEST_ASSERT_EQUAL(backing(), b + MIB(4), "reserve up to the limit added %" PRIu64,
 		backing() - b);
-	rte_errno = 0;
+	/* At the limit, what is held can still be asked for; one byte more cannot. */
+	ret = rte_fastmem_reserve(b + MIB(4), SOCKET_ID_ANY);
+	TEST_ASSERT_SUCCESS(ret, "reserve of what is held at the limit: %d", ret);
 	ret = rte_fastmem_reserve(1, SOCKET_ID_ANY);
+	TEST_ASSERT_SUCCESS(ret, "reserve(1) at the limit: %d", ret);
+	rte_errno = 0;
+	ret = rte_fastmem_reserve(b + MIB(4) + 1, SOCKET_ID_ANY);
 	TEST_ASSERT_EQUAL(ret, -ENOMEM, "reserve beyond the limit: %d", ret);
 	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "reserve beyond the limit: rte_errno %d",
 		rte_errno);
@@ -701,7 +732,7 @@ test_reserve(void)
 
 	/* Raising the limit allows growth again. */
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(sock, SIZE_MAX), "set_limit");
-	ret = rte_fastmem_reserve(MIB(2), SOCKET_ID_ANY);
+	ret = rte_fastmem_reserve(b + MIB(6), SOCKET_ID_ANY);
 	TEST_ASSERT_SUCCESS(ret, "reserve after raising the limit: %d", ret);
 	b2 = backing();
 	TEST_ASSERT(b2 != UINT64_MAX && b2 >= b + MIB(6), "reserve after raising the limit: "
@@ -877,7 +908,8 @@ test_limit_below_current(void)
 	for (i = 0; i < n; i++)
 		TEST_ASSERT(pat_check(objs[i], TEST_MAX_SIZE, i), "object %u corrupted", i);
 	rte_errno = 0;
-	TEST_ASSERT_EQUAL(rte_fastmem_reserve(MIB(2), sock), -ENOMEM, "reserve over the limit");
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(b + MIB(2), sock), -ENOMEM,
+		"reserve over the limit");
 	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "reserve: rte_errno %d", rte_errno);
 	rte_fastmem_free_bulk(objs, n);
 	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
@@ -941,7 +973,10 @@ static int
 test_alloc_errors(void)
 {
 	static const size_t bad_aligns[] = { 3, 5, 48, 96, 1000, 4097, 3 * KIB(64),
-		MIB(2), MIB(4), (size_t)1 << 40, SIZE_MAX / 2 + 1, SIZE_MAX };
+		MIB(2) + 64, SIZE_MAX };
+	/* Powers of two above the largest class: no class serves them. */
+	static const size_t big_aligns[] = { MIB(2), MIB(4), (size_t)1 << 40,
+		SIZE_MAX / 2 + 1 };
 	static const size_t big_sizes[] = { TEST_MAX_SIZE + 1, MIB(2), (size_t)1 << 40,
 		SIZE_MAX / 2, SIZE_MAX - 63, SIZE_MAX - 1, SIZE_MAX };
 	static const unsigned int bad_flags[] = { 2, 4, 0x100, 0x80000000u,
@@ -972,6 +1007,12 @@ test_alloc_errors(void)
 			EINVAL), "align %zu", bad_aligns[i]);
 		TEST_ASSERT_SUCCESS(check_alloc_fails(1, bad_aligns[i], 0, local_socket(),
 			EINVAL), "align %zu", bad_aligns[i]);
+	}
+	for (i = 0; i < RTE_DIM(big_aligns); i++) {
+		TEST_ASSERT_SUCCESS(check_alloc_fails(64, big_aligns[i], 0, SOCKET_ID_ANY,
+			E2BIG), "align %zu", big_aligns[i]);
+		TEST_ASSERT_SUCCESS(check_alloc_fails(1, big_aligns[i], 0, local_socket(),
+			E2BIG), "align %zu", big_aligns[i]);
 	}
 	/* Unknown flags. */
 	for (i = 0; i < RTE_DIM(bad_flags); i++) {
@@ -1639,7 +1680,7 @@ test_realloc(void)
 	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "realloc bad align: rte_errno %d", rte_errno);
 	rte_errno = 0;
 	TEST_ASSERT_NULL(rte_fastmem_realloc(p, 100, MIB(2)), "realloc align > max");
-	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "realloc align > max: rte_errno %d", rte_errno);
+	TEST_ASSERT_EQUAL(rte_errno, E2BIG, "realloc align > max: rte_errno %d", rte_errno);
 	TEST_ASSERT(pat_check(p, 3000, 4), "failed realloc changed the object");
 	TEST_ASSERT_SUCCESS(check_live(KIB(64), 1), "failed realloc changed the counts");
 

@@ -589,8 +589,9 @@ reserve_random(void)
 
 	if (!m.limited && b + size > FAULT_CAP)
 		return TEST_SUCCESS;
+	/* A target total: size more than what is held now. */
 	rte_errno = 0;
-	ret = rte_fastmem_reserve(size, SOCKET_ID_ANY);
+	ret = rte_fastmem_reserve(b + size, SOCKET_ID_ANY);
 	if (m.limited || b + size > limit) {
 		TEST_ASSERT_EQUAL(ret, -ENOMEM, "reserve(%zu) over the limit: %d", size, ret);
 		TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "reserve: rte_errno %d", rte_errno);
@@ -600,6 +601,11 @@ reserve_random(void)
 		TEST_ASSERT_SUCCESS(ret, "reserve(%zu) within the limit failed: %d", size, ret);
 		TEST_ASSERT(backing() >= b + size, "reserve(%zu) added %" PRIu64 " bytes", size,
 			backing() - b);
+		/* Asking again for what is there reserves nothing. */
+		b = backing();
+		ret = rte_fastmem_reserve(b, SOCKET_ID_ANY);
+		TEST_ASSERT_SUCCESS(ret, "reserve(%" PRIu64 ") of what is held: %d", b, ret);
+		TEST_ASSERT_EQUAL(backing(), b, "reserve of what is held changed the backing");
 	}
 	return TEST_SUCCESS;
 }

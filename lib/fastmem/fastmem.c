@@ -208,6 +208,7 @@ rte_fastmem_reserve(size_t size, int socket_id)
 		return sidx;
 	if (size == 0)
 		return fail(EINVAL);
+	/* A target total: only what the socket does not hold yet is reserved. */
 	if (fastmem_zone_grow(&fastmem_state->sockets[sidx], size, true) < 0)
 		return fail(ENOMEM);
 	return 0;
@@ -274,10 +275,11 @@ check_args(size_t size, size_t align, unsigned int flags, unsigned int *cls)
 		return -rte_errno;
 	if (align == 0)
 		align = RTE_CACHE_LINE_SIZE;
-	if (size == 0 || !rte_is_power_of_2(align) || align > RTE_FASTMEM_MAX_OBJ_SIZE ||
-			(flags & ~RTE_FASTMEM_F_ZERO) != 0)
+	/* (rte_is_power_of_2() takes 32 bits: 2^40 would pass as 0) */
+	if (size == 0 || (align & (align - 1)) != 0 || (flags & ~RTE_FASTMEM_F_ZERO) != 0)
 		return fail(EINVAL);
-	if (size > RTE_FASTMEM_MAX_OBJ_SIZE)
+	/* Too large for every class, be it by its size or by its alignment. */
+	if (size > RTE_FASTMEM_MAX_OBJ_SIZE || align > RTE_FASTMEM_MAX_OBJ_SIZE)
 		return fail(E2BIG);
 	*cls = rte_fastmem_size_class(RTE_MAX(size, align));
 	return 0;

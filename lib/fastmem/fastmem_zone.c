@@ -257,14 +257,17 @@ zone_grow_refused_recently(struct fastmem_socket *s)
 }
 
 /*
- * Add at least min_bytes of backing memory to socket s. When exact is false (growth on
- * demand), a whole default-size memzone is reserved if the limit allows, and a concurrent
- * reservation that already refilled the pool counts as success.
+ * Grow the backing memory of socket s. When exact is true (rte_fastmem_reserve()), min_bytes
+ * is a target total: only the memzones missing for the socket to hold at least min_bytes are
+ * reserved, none when it holds that much already, and all of them must fit under the limit.
+ * When exact is false (growth on demand), min_bytes more are wanted: a whole default-size
+ * memzone is reserved if the limit allows, and a concurrent reservation that already refilled
+ * the pool counts as success.
  */
 int
 fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 {
-	uint64_t added = 0, room, want, got;
+	uint64_t added = 0, room, want, got, held;
 	int ret = 0;
 
 	if (min_bytes > UINT64_MAX - FASTMEM_SLAB_SIZE)
@@ -276,6 +279,11 @@ fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 	if (!exact && fastmem_load32(&s->n_pool) > 0) {
 		rte_spinlock_unlock(&s->grow_lock);
 		return 0;
+	}
+	if (exact) {
+		/* The backing memory changes only under grow_lock: what is missing is known. */
+		held = fastmem_load64(&s->bytes_backing);
+		min_bytes = min_bytes > held ? min_bytes - held : 0;
 	}
 	while (added < min_bytes) {
 		uint64_t limit = fastmem_load64(&s->limit);

@@ -123,17 +123,22 @@ __rte_experimental
 void rte_fastmem_deinit(void);
 
 /**
- * Reserve backing memory up front, cumulatively: after the call the socket holds at least
- * @p size more bytes of backing memory (rounded up to whole 2 MiB slabs). Thread-safe.
+ * Reserve backing memory up front, up to a target total: after the call the socket holds at
+ * least @p size bytes of backing memory. Only the memzones missing to reach @p size are
+ * reserved (whole 2 MiB slabs); a socket that already holds @p size bytes or more gets
+ * nothing and the call succeeds. Repeated calls therefore grow the reservation monotonically:
+ * reserve(64 MiB) then reserve(96 MiB) leaves 96 MiB, not 160 MiB; memory taken by growth on
+ * demand counts towards the target. Thread-safe.
  *
  * @param size
- *   Bytes to add.
+ *   Bytes of backing memory the socket is to hold in total.
  * @param socket_id
  *   NUMA socket, or SOCKET_ID_ANY for the calling thread's socket.
  * @return
  *   0 on success, or a negative errno value (rte_errno is set):
  *   - -EINVAL: bad socket or size 0.
- *   - -ENOMEM: not enough memory, or the socket's limit would be exceeded; memory reserved
+ *   - -ENOMEM: not enough memory, or the missing amount does not fit under the socket's
+ *     limit (nothing is reserved then); when EAL runs out of memory midway, memory reserved
  *     before the failure stays reserved.
  *   - -ENODEV: the allocator is not initialized.
  */
@@ -196,13 +201,15 @@ void rte_fastmem_free(void *ptr);
  * @param align
  *   Alignment: 0 for RTE_CACHE_LINE_SIZE, otherwise a power of two up to
  *   rte_fastmem_max_size(). Honoured by placement: the object is served from the class of
- *   max(size, align), whose objects are aligned to the class size.
+ *   max(size, align), whose objects are aligned to the class size; a larger alignment is
+ *   served by no class (E2BIG).
  * @param flags
  *   0 or RTE_FASTMEM_F_ZERO.
  * @return
  *   The object, or NULL with rte_errno set:
- *   - EINVAL: size 0, bad alignment, unknown flag.
- *   - E2BIG: size larger than rte_fastmem_max_size().
+ *   - EINVAL: size 0, alignment not a power of two, unknown flag.
+ *   - E2BIG: size or alignment larger than rte_fastmem_max_size(): no class serves the
+ *     object.
  *   - ENOMEM: out of memory or over the limit on every socket.
  *   - ENODEV: the allocator is not initialized.
  */
@@ -322,8 +329,9 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n);
  * @param handle
  *   Receives the handle.
  * @return
- *   0 on success, or a negative errno value (rte_errno is set): -EINVAL (bad argument or NULL
- *   @p handle), -E2BIG (too large), -ENODEV (not initialized).
+ *   0 on success, or a negative errno value (rte_errno is set): -EINVAL (bad argument,
+ *   alignment not a power of two, NULL @p handle), -E2BIG (size or alignment larger than
+ *   rte_fastmem_max_size()), -ENODEV (not initialized).
  */
 __rte_experimental
 int rte_fastmem_hlookup(size_t size, size_t align, int socket_id,
