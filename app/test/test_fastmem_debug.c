@@ -303,8 +303,16 @@ test_fastmem_debug(void)
 
 REGISTER_FAST_TEST(fastmem_debug_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_debug);
 
-/* rte_fastmem_core.h defines __SANITIZE_ADDRESS__ for clang's ASan too. */
-#ifndef __SANITIZE_ADDRESS__
+/* AddressSanitizer, as GCC (__SANITIZE_ADDRESS__) or clang (__has_feature) announce it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_FASTMEM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_FASTMEM_ASAN 1
+#endif
+#endif
+
+#ifndef TEST_FASTMEM_ASAN
 
 static int
 test_fastmem_asan(void)
@@ -445,6 +453,6 @@ test_fastmem_asan(void)
 	return TEST_SUCCESS;
 }
 
-#endif /* __SANITIZE_ADDRESS__ */
+#endif /* TEST_FASTMEM_ASAN */
 
 REGISTER_FAST_TEST(fastmem_asan_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_asan);

@@ -178,7 +178,7 @@ rte_fastmem_deinit(void)
 			if (live != 0)
 				FASTMEM_LOG(WARNING, "deinit: %" PRIu64
 						" object(s) of %zu B still live on socket %d",
-						live, rte_fastmem_class_size(cls),
+						live, __rte_fastmem_class_size(cls),
 						st->sockets[sidx].socket_id);
 		}
 	}
@@ -281,7 +281,7 @@ check_args(size_t size, size_t align, unsigned int flags, unsigned int *cls)
 	/* Too large for every class, be it by its size or by its alignment. */
 	if (size > RTE_FASTMEM_MAX_OBJ_SIZE || align > RTE_FASTMEM_MAX_OBJ_SIZE)
 		return fail(E2BIG);
-	*cls = rte_fastmem_size_class(RTE_MAX(size, align));
+	*cls = __rte_fastmem_size_class(RTE_MAX(size, align));
 	return 0;
 }
 
@@ -339,13 +339,7 @@ alloc_in_order(size_t size, size_t align, unsigned int flags, int socket_id, int
 	return NULL;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_slow, 26.03)
-void *
-rte_fastmem_alloc_slow(size_t size, size_t align, unsigned int flags, int socket_id)
-{
-	return alloc_in_order(size, align, flags, socket_id, -1);
-}
-
+/* Also the miss path of the inline rte_fastmem_alloc(), with SOCKET_ID_ANY. */
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_socket, 26.03)
 void *
 rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
@@ -377,7 +371,7 @@ rte_fastmem_free(void *ptr)
 	if (unlikely(ptr == NULL))
 		return;
 	FASTMEM_CHECK_FREE(ptr, UINT32_MAX);
-	if (unlikely(rte_fastmem_cache_push(ptr) < 0))
+	if (unlikely(__rte_fastmem_cache_push(ptr) < 0))
 		free_slow(ptr);
 }
 
@@ -504,9 +498,9 @@ rte_fastmem_halloc_slow(uint32_t handle, unsigned int flags)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	FASTMEM_CHECK_ALLOC(obj, rte_fastmem_class_size(cls));
+	FASTMEM_CHECK_ALLOC(obj, __rte_fastmem_class_size(cls));
 	if (flags & RTE_FASTMEM_F_ZERO)
-		memset(obj, 0, rte_fastmem_class_size(cls));
+		memset(obj, 0, __rte_fastmem_class_size(cls));
 	return obj;
 }
 
@@ -527,9 +521,9 @@ rte_fastmem_halloc_bulk_slow(uint32_t handle, void **ptrs, unsigned int n, unsig
 		return fail(ENOMEM);
 	}
 	for (i = 0; i < n; i++) {
-		FASTMEM_CHECK_ALLOC(ptrs[i], rte_fastmem_class_size(cls));
+		FASTMEM_CHECK_ALLOC(ptrs[i], __rte_fastmem_class_size(cls));
 		if (flags & RTE_FASTMEM_F_ZERO)
-			memset(ptrs[i], 0, rte_fastmem_class_size(cls));
+			memset(ptrs[i], 0, __rte_fastmem_class_size(cls));
 	}
 	return 0;
 }
@@ -563,6 +557,6 @@ rte_fastmem_classes(size_t *sizes)
 
 	if (sizes != NULL)
 		for (cls = 0; cls < FASTMEM_N_CLASSES; cls++)
-			sizes[cls] = rte_fastmem_class_size(cls);
+			sizes[cls] = __rte_fastmem_class_size(cls);
 	return FASTMEM_N_CLASSES;
 }

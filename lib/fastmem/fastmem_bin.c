@@ -187,7 +187,8 @@ fastmem_bin_reclaim(unsigned int sidx)
 
 /* Add counters of uncached operations or of a retired cache block to a bin. */
 void
-fastmem_bin_count(unsigned int sidx, unsigned int cls, const struct fastmem_counters *add)
+fastmem_bin_count(unsigned int sidx, unsigned int cls,
+		const struct rte_fastmem_cache_stats *add)
 {
 	struct fastmem_bin *bin = fastmem_bin_of(sidx, cls);
 

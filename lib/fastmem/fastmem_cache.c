@@ -173,6 +173,13 @@ proc_gone(const struct fastmem_owner *o)
 		start != o->start;
 }
 
+/* Give a block, header included, back to the DPDK heap. */
+static void
+fastmem_block_free(struct rte_fastmem_block *blk)
+{
+	rte_free(fastmem_block_hdr(blk));
+}
+
 /*
  * Enter a block of this process in the registry, unless it holds its slot already, and, for
  * the block of a live thread, give its caches their capacities: the cache is in service.
@@ -182,10 +189,11 @@ block_register(struct rte_fastmem_block *blk, bool live)
 {
 	struct fastmem_state *st = fastmem_state;
 	const struct fastmem_owner *me = self();
+	struct fastmem_block_hdr *hdr = fastmem_block_hdr(blk);
 	unsigned int i;
 
 	rte_spinlock_lock(&st->reg_lock);
-	i = blk->reg_idx;
+	i = hdr->reg_idx;
 	if (i >= FASTMEM_MAX_BLOCKS || st->blocks[i] != blk || !owner_eq(&st->owners[i], me)) {
 		/* a new block, or the registry of an allocator initialized since */
 		for (i = 0; i < FASTMEM_MAX_BLOCKS; i++)
@@ -194,9 +202,9 @@ block_register(struct rte_fastmem_block *blk, bool live)
 		if (i < FASTMEM_MAX_BLOCKS) {
 			st->blocks[i] = blk;
 			st->owners[i] = *me;
-			blk->reg_idx = i;
+			hdr->reg_idx = i;
 		} else {
-			blk->reg_idx = UINT32_MAX;
+			hdr->reg_idx = UINT32_MAX;
 		}
 	}
 	rte_spinlock_unlock(&st->reg_lock);
@@ -230,13 +238,13 @@ block_retire(struct rte_fastmem_block *blk, bool flush)
 		if (flush) {
 			if (c->len > 0)
 				fastmem_bin_put(sidx, cls, c->objs, c->len, true);
-			fastmem_bin_count(sidx, cls, fastmem_cache_counters(c));
+			fastmem_bin_count(sidx, cls, &c->stats);
 		}
 		c->len = 0;
-		memset(fastmem_cache_counters(c), 0, sizeof(struct fastmem_counters));
+		memset(&c->stats, 0, sizeof(c->stats));
 	}
 	if (!flush)
-		blk->reg_idx = UINT32_MAX;
+		fastmem_block_hdr(blk)->reg_idx = UINT32_MAX;
 }
 
 /*
@@ -263,8 +271,8 @@ block_reclaim(unsigned int idx, struct rte_fastmem_block *blk)
 					true);
 		c->len = 0;
 		fastmem_bin_count(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES,
-				fastmem_cache_counters(c));
-		memset(fastmem_cache_counters(c), 0, sizeof(struct fastmem_counters));
+				&c->stats);
+		memset(&c->stats, 0, sizeof(c->stats));
 	}
 	rte_spinlock_lock(&st->reg_lock);
 	if (st->blocks[idx] == blk && owner_eq(&st->owners[idx], me)) {
@@ -272,7 +280,7 @@ block_reclaim(unsigned int idx, struct rte_fastmem_block *blk)
 		memset(&st->owners[idx], 0, sizeof(st->owners[idx]));
 	}
 	rte_spinlock_unlock(&st->reg_lock);
-	rte_free(blk);
+	fastmem_block_free(blk);
 }
 
 /*
@@ -419,29 +427,30 @@ static struct block_rec *
 block_new(unsigned int sidx, int socket_id)
 {
 	struct fastmem_state *st = fastmem_state;
+	size_t size = fastmem_block_size(st->n_caches);
+	struct fastmem_block_hdr *hdr;
 	struct rte_fastmem_block *blk;
 	struct block_rec *rec;
 	unsigned int i;
-	size_t size;
 
-	RTE_BUILD_BUG_ON(offsetof(struct rte_fastmem_block, caches) != RTE_CACHE_LINE_SIZE);
 	rec = calloc(1, sizeof(*rec));
 	if (rec == NULL)
 		return NULL;
-	size = sizeof(*blk) + st->n_caches * sizeof(struct rte_fastmem_cache);
-	blk = rte_zmalloc_socket("fastmem_cache", size, RTE_CACHE_LINE_SIZE, socket_id);
-	if (blk == NULL)
-		blk = rte_zmalloc("fastmem_cache", size, RTE_CACHE_LINE_SIZE);
-	if (blk == NULL) {
+	/* The library's header, then the block the inline functions see. */
+	hdr = rte_zmalloc_socket("fastmem_cache", size, RTE_CACHE_LINE_SIZE, socket_id);
+	if (hdr == NULL)
+		hdr = rte_zmalloc("fastmem_cache", size, RTE_CACHE_LINE_SIZE);
+	if (hdr == NULL) {
 		free(rec);
 		return NULL;
 	}
+	blk = (struct rte_fastmem_block *)(hdr + 1);
 	blk->n_caches = st->n_caches;
-	blk->socket_idx = sidx;
 	blk->local = &blk->caches[sidx * FASTMEM_N_CLASSES];
-	blk->reg_idx = UINT32_MAX;
+	fastmem_block_hdr(blk)->socket_idx = sidx;
+	fastmem_block_hdr(blk)->reg_idx = UINT32_MAX;
 	for (i = 0; i < blk->n_caches; i++) {
-		blk->caches[i].obj_size = rte_fastmem_class_size(i % FASTMEM_N_CLASSES);
+		blk->caches[i].obj_size = __rte_fastmem_class_size(i % FASTMEM_N_CLASSES);
 		blk->caches[i].batch = fastmem_class_batch(i % FASTMEM_N_CLASSES);
 	}
 	rec->blk = blk;
@@ -479,12 +488,12 @@ block_create(void)
 			return NULL;
 	}
 	blk = rec->blk;
-	blk->lcore_id = lcore_id;
+	fastmem_block_hdr(blk)->lcore_id = lcore_id;
 	rec->lcore_id = lcore_id;
 	rec->owned = true;
 	if (block_register(blk, true) < 0) {
 		/* Not registered, so not to be kept: it could not be found after an exit. */
-		rte_free(blk);
+		fastmem_block_free(blk);
 		free(rec);
 		return NULL;
 	}
@@ -524,10 +533,10 @@ thread_cache(unsigned int sidx, unsigned int cls)
 /* Commit counters to the cache, or for an uncached thread to the bin. */
 static void
 counters_commit(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls,
-		const struct fastmem_counters *cnt)
+		const struct rte_fastmem_cache_stats *cnt)
 {
 	if (c != NULL)
-		fastmem_counters_add(fastmem_cache_counters(c), cnt);
+		fastmem_counters_add(&c->stats, cnt);
 	else
 		fastmem_bin_count(sidx, cls, cnt);
 }
@@ -535,7 +544,7 @@ counters_commit(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls
 /* One object from cache c (refilled from the bin when empty) or, uncached, from the bin. */
 static void *
 obj_get(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls,
-		struct fastmem_counters *cnt)
+		struct rte_fastmem_cache_stats *cnt)
 {
 	unsigned int got;
 	void *obj;
@@ -561,7 +570,7 @@ obj_get(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls,
 /* One object into cache c (flushing its oldest half to the bin when full) or into the bin. */
 static void
 obj_put(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls, void *obj,
-		struct fastmem_counters *cnt)
+		struct rte_fastmem_cache_stats *cnt)
 {
 	if (c == NULL) {
 		fastmem_bin_put(sidx, cls, &obj, 1, false);
@@ -583,7 +592,7 @@ void *
 fastmem_cache_get(unsigned int sidx, unsigned int cls)
 {
 	struct rte_fastmem_cache *c = thread_cache(sidx, cls);
-	struct fastmem_counters cnt = { 0 };
+	struct rte_fastmem_cache_stats cnt = { 0 };
 	void *obj = obj_get(c, sidx, cls, &cnt);
 
 	if (obj != NULL)
@@ -595,7 +604,7 @@ void
 fastmem_cache_put(unsigned int sidx, unsigned int cls, void *obj)
 {
 	struct rte_fastmem_cache *c = thread_cache(sidx, cls);
-	struct fastmem_counters cnt = { 0 };
+	struct rte_fastmem_cache_stats cnt = { 0 };
 
 	obj_put(c, sidx, cls, obj, &cnt);
 	counters_commit(c, sidx, cls, &cnt);
@@ -605,7 +614,7 @@ void
 fastmem_cache_count_nomem(unsigned int sidx, unsigned int cls, unsigned int n)
 {
 	struct rte_fastmem_cache *c = thread_cache(sidx, cls);
-	struct fastmem_counters cnt = { .alloc_nomem = n };
+	struct rte_fastmem_cache_stats cnt = { .alloc_nomem = n };
 
 	counters_commit(c, sidx, cls, &cnt);
 }
@@ -646,14 +655,14 @@ fastmem_cache_get_bulk(unsigned int sidx, unsigned int cls, void **ptrs, unsigne
 {
 	struct rte_fastmem_cache *c = thread_cache(sidx, cls);
 	uint32_t seq = fastmem_load32(&fastmem_state->sockets[sidx].zone_seq);
-	struct fastmem_counters cnt = { 0 };
+	struct rte_fastmem_cache_stats cnt = { 0 };
 	unsigned int i, got;
 	void *head = NULL, *obj;
 
 	if (c != NULL && c->len >= n) {
 		for (i = 0; i < n; i++)
 			ptrs[i] = c->objs[--c->len];
-		c->alloc_hits += n;
+		c->stats.alloc_hits += n;
 		return 0;
 	}
 	for (got = 0; got < n; got++) {
@@ -722,7 +731,7 @@ fastmem_cache_register_all(void)
 	while (drop != NULL) {
 		rec = drop;
 		drop = rec->next;
-		rte_free(rec->blk);
+		fastmem_block_free(rec->blk);
 		free(rec);
 	}
 }

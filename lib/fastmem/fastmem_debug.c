@@ -118,7 +118,7 @@ debug_check_live(void *ptr, uint32_t cache_idx, uint32_t *idx)
 		if (cache_idx % FASTMEM_N_CLASSES != slab->cls) {
 			snprintf(detail, sizeof(detail), " (%u B; handle: %zu B)",
 					slab->obj_size,
-					rte_fastmem_class_size(cache_idx % FASTMEM_N_CLASSES));
+					__rte_fastmem_class_size(cache_idx % FASTMEM_N_CLASSES));
 			debug_fail(ptr, "hfree of an object of another class", detail);
 		}
 	}

@@ -59,8 +59,18 @@ extern int fastmem_logtype;
 #define FASTMEM_DEBUG_META_SIZE 0
 #endif
 
-/* AddressSanitizer: which bytes of fastmem memory the application may touch. */
-#ifdef __SANITIZE_ADDRESS__
+/*
+ * AddressSanitizer: which bytes of fastmem memory the application may touch. GCC announces
+ * ASan with __SANITIZE_ADDRESS__, clang with __has_feature.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define FASTMEM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FASTMEM_ASAN 1
+#endif
+#endif
+#ifdef FASTMEM_ASAN
 #include <sanitizer/asan_interface.h>
 #define FASTMEM_ASAN_POISON(p, n) __asan_poison_memory_region(p, n)
 #define FASTMEM_ASAN_UNPOISON(p, n) __asan_unpoison_memory_region(p, n)
@@ -81,13 +91,13 @@ extern int fastmem_logtype;
 #endif
 
 /*
- * Class table, with rte_fastmem_size_class() and rte_fastmem_class_size(): how many objects a
+ * Class table, with __rte_fastmem_size_class() and __rte_fastmem_class_size(): how many objects a
  * thread caches per class, how many move per miss, how many a bin's depot keeps.
  */
 static inline uint32_t
 fastmem_class_cache_cap(unsigned int cls)
 {
-	uint64_t n = FASTMEM_CACHE_BYTES / rte_fastmem_class_size(cls);
+	uint64_t n = FASTMEM_CACHE_BYTES / __rte_fastmem_class_size(cls);
 
 	return RTE_MAX(RTE_MIN(n, (uint64_t)RTE_FASTMEM_CACHE_SLOTS), UINT64_C(2));
 }
@@ -104,27 +114,13 @@ fastmem_class_depot_max(unsigned int cls)
 	return RTE_MIN(4 * fastmem_class_cache_cap(cls), (uint32_t)FASTMEM_DEPOT_SLOTS);
 }
 
-/* Object counters, as a cache keeps them; bins keep the same for uncached and retired use. */
-struct fastmem_counters {
-	uint64_t alloc_hits;
-	uint64_t free_hits;
-	uint64_t alloc_misses;
-	uint64_t free_misses;
-	uint64_t alloc_nomem;
-};
-
-/* The counters of a cache, which keeps them in the order of struct fastmem_counters. */
-static inline struct fastmem_counters *
-fastmem_cache_counters(const struct rte_fastmem_cache *c)
-{
-	RTE_BUILD_BUG_ON(offsetof(struct rte_fastmem_cache, alloc_nomem) -
-			offsetof(struct rte_fastmem_cache, alloc_hits) !=
-			offsetof(struct fastmem_counters, alloc_nomem));
-	return (struct fastmem_counters *)(uintptr_t)&c->alloc_hits;
-}
-
+/*
+ * Object counters: a cache keeps them as struct rte_fastmem_cache_stats (rte_fastmem_core.h),
+ * bins keep the same for uncached threads and retired cache blocks.
+ */
 static inline void
-fastmem_counters_add(struct fastmem_counters *to, const struct fastmem_counters *add)
+fastmem_counters_add(struct rte_fastmem_cache_stats *to,
+		const struct rte_fastmem_cache_stats *add)
 {
 	to->alloc_hits += add->alloc_hits;
 	to->free_hits += add->free_hits;
@@ -174,7 +170,7 @@ struct fastmem_bin {
 	uint64_t n_out;                 /* objects out of slabs: live, cached or in the depot */
 	uint64_t slab_acquires;
 	uint64_t slab_releases;
-	struct fastmem_counters direct; /* uncached threads and retired cache blocks */
+	struct rte_fastmem_cache_stats direct; /* uncached threads and retired cache blocks */
 	uint32_t depot_len;
 	uint32_t depot_max;
 	void *depot[FASTMEM_DEPOT_SLOTS];
@@ -220,6 +216,35 @@ struct fastmem_owner {
 	int32_t pid;
 	uint32_t reserved;
 };
+
+/*
+ * The library's bookkeeping of a cache block, in DPDK memory right in front of the public
+ * struct rte_fastmem_block, in the same allocation: what the registry and the statistics of
+ * every process need and the inline functions do not read. Written by the owner thread when it
+ * takes the block, and under the registry lock.
+ */
+struct fastmem_block_hdr {
+	alignas(RTE_CACHE_LINE_SIZE) uint32_t lcore_id; /* owner's lcore id, or LCORE_ID_ANY */
+	uint32_t reg_idx;       /* slot in the block registry, UINT32_MAX when none */
+	uint32_t socket_idx;    /* index of the owner's socket: blk->local are its caches */
+};
+
+static inline struct fastmem_block_hdr *
+fastmem_block_hdr(const struct rte_fastmem_block *blk)
+{
+	return (struct fastmem_block_hdr *)(uintptr_t)blk - 1;
+}
+
+/* Bytes of a block with n_caches caches, header included. */
+static inline size_t
+fastmem_block_size(unsigned int n_caches)
+{
+	RTE_BUILD_BUG_ON(sizeof(struct fastmem_block_hdr) != RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(offsetof(struct rte_fastmem_block, caches) != RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(sizeof(struct rte_fastmem_cache) != 2048);
+	return sizeof(struct fastmem_block_hdr) + sizeof(struct rte_fastmem_block) +
+		(size_t)n_caches * sizeof(struct rte_fastmem_cache);
+}
 
 /* The allocator's shared state, in the memzone FASTMEM_STATE_MZ. */
 struct fastmem_state {
@@ -321,7 +346,8 @@ unsigned int fastmem_bin_get(unsigned int sidx, unsigned int cls, void **objs, u
 void fastmem_bin_put(unsigned int sidx, unsigned int cls, void * const *objs, unsigned int n,
 		bool to_slabs);
 void fastmem_bin_reclaim(unsigned int sidx);
-void fastmem_bin_count(unsigned int sidx, unsigned int cls, const struct fastmem_counters *add);
+void fastmem_bin_count(unsigned int sidx, unsigned int cls,
+		const struct rte_fastmem_cache_stats *add);
 
 /* fastmem_cache.c */
 void *fastmem_cache_get(unsigned int sidx, unsigned int cls);
@@ -341,7 +367,7 @@ struct fastmem_socket_class_stats {
 	uint64_t slab_releases;
 	uint32_t slabs_partial;
 	uint32_t slabs_full;
-	struct fastmem_counters cnt;
+	struct rte_fastmem_cache_stats cnt;
 };
 void fastmem_stats_socket_class(unsigned int sidx, unsigned int cls,
 		struct fastmem_socket_class_stats *ss);

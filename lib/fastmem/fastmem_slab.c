@@ -26,7 +26,7 @@ fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova)
 void
 fastmem_slab_assign(struct fastmem_slab *slab, unsigned int sidx, unsigned int cls)
 {
-	size_t size = rte_fastmem_class_size(cls);
+	size_t size = __rte_fastmem_class_size(cls);
 
 	slab->cls = cls;
 	slab->socket_idx = sidx;

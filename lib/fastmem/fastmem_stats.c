@@ -31,7 +31,7 @@ fail(int err)
  * its counters here; then they are in the bin.
  */
 static uint64_t
-caches_sum(unsigned int sidx, unsigned int cls, struct fastmem_counters *cnt)
+caches_sum(unsigned int sidx, unsigned int cls, struct rte_fastmem_cache_stats *cnt)
 {
 	struct fastmem_state *st = fastmem_state;
 	unsigned int idx = sidx * FASTMEM_N_CLASSES + cls, i;
@@ -45,7 +45,7 @@ caches_sum(unsigned int sidx, unsigned int cls, struct fastmem_counters *cnt)
 		c = &st->blocks[i]->caches[idx];
 		len += c->len;
 		if (cnt != NULL)
-			fastmem_counters_add(cnt, fastmem_cache_counters(c));
+			fastmem_counters_add(cnt, &c->stats);
 	}
 	rte_spinlock_unlock(&st->reg_lock);
 	return len;
@@ -87,11 +87,11 @@ static void
 class_read(unsigned int cls, struct rte_fastmem_class_stats *cs)
 {
 	struct fastmem_socket_class_stats ss;
-	struct fastmem_counters cnt = { 0 };
+	struct rte_fastmem_cache_stats cnt = { 0 };
 	unsigned int sidx;
 
 	memset(cs, 0, sizeof(*cs));
-	cs->class_size = rte_fastmem_class_size(cls);
+	cs->class_size = __rte_fastmem_class_size(cls);
 	for (sidx = 0; sidx < fastmem_state->n_sockets; sidx++) {
 		fastmem_stats_socket_class(sidx, cls, &ss);
 		cs->in_use += ss.in_use;
@@ -112,10 +112,10 @@ class_read(unsigned int cls, struct rte_fastmem_class_stats *cs)
 static int
 class_of_size(size_t class_size)
 {
-	if (class_size < rte_fastmem_class_size(0) || class_size > RTE_FASTMEM_MAX_OBJ_SIZE ||
+	if (class_size < __rte_fastmem_class_size(0) || class_size > RTE_FASTMEM_MAX_OBJ_SIZE ||
 			!rte_is_power_of_2(class_size))
 		return -1;
-	return rte_fastmem_size_class(class_size);
+	return __rte_fastmem_size_class(class_size);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats, 26.03)
@@ -159,7 +159,7 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 
 /* Sum the counters of one lcore's caches of class cls (all classes when cls < 0). */
 static int
-lcore_read(unsigned int lcore_id, int cls, struct fastmem_counters *cnt)
+lcore_read(unsigned int lcore_id, int cls, struct rte_fastmem_cache_stats *cnt)
 {
 	const struct rte_fastmem_block *blk;
 	unsigned int i;
@@ -175,7 +175,7 @@ lcore_read(unsigned int lcore_id, int cls, struct fastmem_counters *cnt)
 	for (i = 0; i < blk->n_caches; i++) {
 		if (cls >= 0 && i % FASTMEM_N_CLASSES != (unsigned int)cls)
 			continue;
-		fastmem_counters_add(cnt, fastmem_cache_counters(&blk->caches[i]));
+		fastmem_counters_add(cnt, &blk->caches[i].stats);
 	}
 	return 0;
 }
@@ -184,7 +184,7 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore, 26.03)
 int
 rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
 {
-	struct fastmem_counters cnt;
+	struct rte_fastmem_cache_stats cnt;
 	int ret;
 
 	if (stats == NULL)
@@ -205,7 +205,7 @@ int
 rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
 		struct rte_fastmem_lcore_class_stats *stats)
 {
-	struct fastmem_counters cnt;
+	struct rte_fastmem_cache_stats cnt;
 	int cls = class_of_size(class_size);
 	int ret;
 
@@ -242,8 +242,7 @@ rte_fastmem_stats_reset(void)
 		if (blk == NULL)
 			continue;
 		for (k = 0; k < blk->n_caches; k++)
-			memset(fastmem_cache_counters(&blk->caches[k]), 0,
-					sizeof(struct fastmem_counters));
+			memset(&blk->caches[k].stats, 0, sizeof(blk->caches[k].stats));
 	}
 	rte_spinlock_unlock(&st->reg_lock);
 	for (sidx = 0; sidx < st->n_sockets; sidx++) {

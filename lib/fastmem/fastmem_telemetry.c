@@ -64,7 +64,7 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 	if (classes != NULL) {
 		rte_tel_data_start_array(classes, RTE_TEL_UINT_VAL);
 		for (cls = 0; cls < FASTMEM_N_CLASSES; cls++)
-			rte_tel_data_add_array_uint(classes, rte_fastmem_class_size(cls));
+			rte_tel_data_add_array_uint(classes, __rte_fastmem_class_size(cls));
 		rte_tel_data_add_dict_container(d, "classes", classes, 0);
 	}
 	if (st != NULL) {
@@ -137,7 +137,7 @@ tel_classes(const char *cmd __rte_unused, const char *params __rte_unused,
 
 	fastmem_config_read_lock();
 	for (cls = 0; cls < FASTMEM_N_CLASSES && ret == 0; cls++)
-		ret = rte_fastmem_stats_class(rte_fastmem_class_size(cls), &cs[cls]);
+		ret = rte_fastmem_stats_class(__rte_fastmem_class_size(cls), &cs[cls]);
 	fastmem_config_read_unlock();
 	if (ret < 0)
 		return ret;
@@ -180,7 +180,7 @@ tel_class(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 			ret = -ENOMEM;
 			goto out;
 		}
-		fastmem_stats_socket_class(sidx, rte_fastmem_size_class(size), &ss);
+		fastmem_stats_socket_class(sidx, __rte_fastmem_size_class(size), &ss);
 		rte_tel_data_start_dict(c);
 		rte_tel_data_add_dict_uint(c, "in_use", ss.in_use);
 		rte_tel_data_add_dict_uint(c, "cached", ss.cached);
@@ -224,7 +224,7 @@ tel_lcore(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 	rte_tel_data_add_dict_uint(d, "free_cache_hits", ls.free_cache_hits);
 	rte_tel_data_add_dict_uint(d, "free_cache_misses", ls.free_cache_misses);
 	for (cls = 0; cls < FASTMEM_N_CLASSES; cls++) {
-		ret = rte_fastmem_stats_lcore_class(lcore_id, rte_fastmem_class_size(cls), &lcs);
+		ret = rte_fastmem_stats_lcore_class(lcore_id, __rte_fastmem_class_size(cls), &lcs);
 		if (ret < 0)
 			goto out;
 		if (lcs.alloc_cache_hits + lcs.alloc_cache_misses + lcs.alloc_nomem +

@@ -499,12 +499,13 @@ void rte_fastmem_stats_reset(void);
  * library's miss path, which also validates the arguments.
  */
 
-/*
- * @internal The calling thread's cache on its own socket for an allocation of (size, align,
- * flags), or NULL when the miss path must take the call.
+/**
+ * @internal
+ * The calling thread's cache on its own socket for an allocation of (size, align, flags), or
+ * NULL when the miss path must take the call.
  */
 static inline struct rte_fastmem_cache *
-rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
+__rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	size_t a = align != 0 ? align : RTE_CACHE_LINE_SIZE;
@@ -513,12 +514,15 @@ rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 			(a & (a - 1)) != 0 || a > RTE_FASTMEM_MAX_OBJ_SIZE ||
 			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return NULL;
-	return &blk->local[rte_fastmem_size_class(size > a ? size : a)];
+	return &blk->local[__rte_fastmem_size_class(size > a ? size : a)];
 }
 
-/* @internal The cache a handle names in the calling thread's block, or NULL. */
+/**
+ * @internal
+ * The cache a handle names in the calling thread's block, or NULL.
+ */
 static inline struct rte_fastmem_cache *
-rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
+__rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
@@ -528,12 +532,13 @@ rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 	return &blk->caches[idx];
 }
 
-/*
- * @internal Pop n objects (n <= c->len) from a cache into ptrs; size is the requested object
- * size, zeroed when flags has RTE_FASTMEM_F_ZERO.
+/**
+ * @internal
+ * Pop n objects (n <= c->len) from a cache into ptrs; size is the requested object size,
+ * zeroed when flags has RTE_FASTMEM_F_ZERO.
  */
 static inline void
-rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **ptrs, unsigned int n, size_t size,
+__rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **ptrs, unsigned int n, size_t size,
 		unsigned int flags)
 {
 	unsigned int i, len = c->len;
@@ -541,7 +546,7 @@ rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **ptrs, unsigned int n, 
 	for (i = 0; i < n; i++)
 		ptrs[i] = c->objs[--len];
 	c->len = len;
-	c->alloc_hits += n;
+	c->stats.alloc_hits += n;
 #ifdef RTE_FASTMEM_CHECKED
 	for (i = 0; i < n; i++)
 		rte_fastmem_check_alloc(ptrs[i], size);
@@ -551,12 +556,13 @@ rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **ptrs, unsigned int n, 
 			memset(ptrs[i], 0, size);
 }
 
-/*
- * @internal Put one object into the calling thread's cache for its slab's class and socket.
- * Returns 0, or -1 when the miss path must take it. The free functions share this.
+/**
+ * @internal
+ * Put one object into the calling thread's cache for its slab's class and socket. Returns 0,
+ * or -1 when the miss path must take it. The free functions share this.
  */
 static inline int
-rte_fastmem_cache_push(void *ptr)
+__rte_fastmem_cache_push(void *ptr)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	struct rte_fastmem_cache *c;
@@ -573,19 +579,19 @@ rte_fastmem_cache_push(void *ptr)
 	if (unlikely(c->len >= c->cap))
 		return -1;
 	c->objs[c->len++] = ptr;
-	c->free_hits++;
+	c->stats.free_hits++;
 	return 0;
 }
 
 static inline void *
 rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 {
-	struct rte_fastmem_cache *c = rte_fastmem_local_cache(size, align, flags);
+	struct rte_fastmem_cache *c = __rte_fastmem_local_cache(size, align, flags);
 	void *obj;
 
 	if (unlikely(c == NULL || c->len == 0))
-		return rte_fastmem_alloc_slow(size, align, flags, SOCKET_ID_ANY);
-	rte_fastmem_cache_pop(c, &obj, 1, size, flags);
+		return rte_fastmem_alloc_socket(size, align, flags, SOCKET_ID_ANY);
+	__rte_fastmem_cache_pop(c, &obj, 1, size, flags);
 	return obj;
 }
 
@@ -593,11 +599,11 @@ static inline int
 rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags)
 {
-	struct rte_fastmem_cache *c = rte_fastmem_local_cache(size, align, flags);
+	struct rte_fastmem_cache *c = __rte_fastmem_local_cache(size, align, flags);
 
 	if (unlikely(c == NULL || n > RTE_FASTMEM_CACHE_SLOTS || c->len < n || ptrs == NULL))
 		return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
-	rte_fastmem_cache_pop(c, ptrs, n, size, flags);
+	__rte_fastmem_cache_pop(c, ptrs, n, size, flags);
 	return 0;
 }
 
@@ -612,7 +618,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 #ifdef RTE_FASTMEM_CHECKED
 		rte_fastmem_free(ptrs[i]);
 #else
-		if (ptrs[i] != NULL && unlikely(rte_fastmem_cache_push(ptrs[i]) < 0))
+		if (ptrs[i] != NULL && unlikely(__rte_fastmem_cache_push(ptrs[i]) < 0))
 			rte_fastmem_free(ptrs[i]);
 #endif
 	}
@@ -621,12 +627,12 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 static inline void *
 rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 {
-	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
+	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 	void *obj;
 
 	if (unlikely(c == NULL || c->len == 0 || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return rte_fastmem_halloc_slow(handle, flags);
-	rte_fastmem_cache_pop(c, &obj, 1, c->obj_size, flags);
+	__rte_fastmem_cache_pop(c, &obj, 1, c->obj_size, flags);
 	return obj;
 }
 
@@ -634,12 +640,12 @@ static inline int
 rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
 		unsigned int flags)
 {
-	struct rte_fastmem_cache *c = rte_fastmem_handle_cache(handle);
+	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 
 	if (unlikely(c == NULL || n > RTE_FASTMEM_CACHE_SLOTS || c->len < n || ptrs == NULL ||
 			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return rte_fastmem_halloc_bulk_slow(handle, ptrs, n, flags);
-	rte_fastmem_cache_pop(c, ptrs, n, c->obj_size, flags);
+	__rte_fastmem_cache_pop(c, ptrs, n, c->obj_size, flags);
 	return 0;
 }
 
@@ -651,7 +657,7 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 		rte_fastmem_check_free(ptr, handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
 #endif
 	/* By the object's slab, not the handle: the object may be of another socket. */
-	if (unlikely(ptr == NULL || rte_fastmem_cache_push(ptr) < 0))
+	if (unlikely(ptr == NULL || __rte_fastmem_cache_push(ptr) < 0))
 		rte_fastmem_hfree_slow(handle, ptr);
 }
 

@@ -16,6 +16,7 @@
  * cache inside it by indexing, so the hit path has no lock, no atomic and no lookup.
  */
 
+#include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,7 +56,7 @@ extern "C" {
 /**
  * @internal
  * Map an object size (already raised to its alignment) to its size class, without a loop.
- * This and rte_fastmem_class_size() are the one place that defines the size classes.
+ * This and __rte_fastmem_class_size() are the one place that defines the size classes.
  *
  * @param n
  *   Size in bytes, 1 to RTE_FASTMEM_MAX_OBJ_SIZE.
@@ -63,7 +64,7 @@ extern "C" {
  *   Class index, 0 to RTE_FASTMEM_NUM_CLASSES - 1.
  */
 static inline unsigned int
-rte_fastmem_size_class(uint64_t n)
+__rte_fastmem_size_class(uint64_t n)
 {
 	return 64 - rte_clz64((n - 1) | ((UINT64_C(1) << RTE_FASTMEM_MIN_SHIFT) - 1)) -
 		RTE_FASTMEM_MIN_SHIFT;
@@ -74,58 +75,67 @@ rte_fastmem_size_class(uint64_t n)
  * Object size of a size class.
  */
 static inline size_t
-rte_fastmem_class_size(unsigned int cls)
+__rte_fastmem_class_size(unsigned int cls)
 {
 	return (size_t)1 << (cls + RTE_FASTMEM_MIN_SHIFT);
 }
 
 /**
  * @internal
+ * Object counters of one cache, written by its owner only.
+ */
+struct rte_fastmem_cache_stats {
+	uint64_t alloc_hits;     /**< Objects allocated from the cache. */
+	uint64_t free_hits;      /**< Objects freed into the cache. */
+	uint64_t alloc_misses;   /**< Objects allocated through the miss path. */
+	uint64_t free_misses;    /**< Objects freed through the miss path. */
+	uint64_t alloc_nomem;    /**< Objects that could not be allocated. */
+};
+
+/**
+ * @internal
  * One bounded LIFO cache of objects of one (socket, size class), owned by one thread.
- * Written by its owner only; the counters sit on the same cache line as the stack top.
+ * Written by its owner only; the counters sit on the same cache line as the stack top, and
+ * the cache is exactly 2 KiB.
  */
 struct rte_fastmem_cache {
 	uint32_t len;            /**< Objects in objs[]. */
 	uint32_t cap;            /**< Capacity; 0 while the allocator is not usable. */
 	uint32_t obj_size;       /**< Class size in bytes. */
 	uint32_t batch;          /**< Objects moved per refill or flush. */
-	uint64_t alloc_hits;     /**< Objects allocated from the cache. */
-	uint64_t free_hits;      /**< Objects freed into the cache. */
-	uint64_t alloc_misses;   /**< Objects allocated through the miss path. */
-	uint64_t free_misses;    /**< Objects freed through the miss path. */
-	uint64_t alloc_nomem;    /**< Objects that could not be allocated. */
-	uint64_t reserved;
-	void *objs[RTE_FASTMEM_CACHE_SLOTS]; /**< Cached objects, top at len - 1. */
+	struct rte_fastmem_cache_stats stats; /**< Object counters. */
+	/** Cached objects, top at len - 1. */
+	alignas(RTE_CACHE_LINE_SIZE) void *objs[RTE_FASTMEM_CACHE_SLOTS];
 };
 
 /**
  * @internal
- * A thread's cache block: a header line and one cache per (socket, class). Its layout is the
- * same in every thread and process, so a handle or a slab names a cache by its index.
+ * A thread's cache block as the inline functions see it: the thread's local caches and one
+ * cache per (socket, class). Its layout is the same in every thread and process, so a handle or
+ * a slab names a cache by its index. The library keeps its own bookkeeping of the block
+ * elsewhere.
  */
 struct rte_fastmem_block {
 	struct rte_fastmem_cache *local; /**< Caches of the thread's own socket. */
-	void *reserved;                  /**< Unused; keeps n_caches in place. */
 	uint32_t n_caches;               /**< Number of caches: sockets x classes. */
-	uint32_t socket_idx;             /**< Index of the thread's socket. */
-	uint32_t lcore_id;               /**< Owner's lcore id, or LCORE_ID_ANY. */
-	uint32_t reg_idx;                /**< Slot in the allocator's block registry. */
-	uint8_t pad[RTE_CACHE_LINE_SIZE - 2 * sizeof(void *) - 4 * sizeof(uint32_t)];
-	struct rte_fastmem_cache caches[]; /**< n_caches caches. */
+	struct rte_fastmem_cache caches[]; /**< n_caches caches, from the next cache line. */
 };
 
 /*
  * Checked builds: with RTE_LIBRTE_FASTMEM_DEBUG defined (debug mode) or with AddressSanitizer,
  * every object handed out and every object freed goes through the library's check functions,
- * also on the inline hit paths. Production builds compile these calls out.
+ * also on the inline hit paths. Production builds compile these calls out. AddressSanitizer is
+ * recognized as DPDK does (RTE_MALLOC_ASAN, set by a DPDK build with ASan) and as the compiler
+ * announces it (GCC's __SANITIZE_ADDRESS__, clang's __has_feature), so that an application
+ * built with ASan checks as the library does.
  */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
-#define __SANITIZE_ADDRESS__ 1
-#endif
-#endif
-#if defined(RTE_LIBRTE_FASTMEM_DEBUG) || defined(__SANITIZE_ADDRESS__)
+#if defined(RTE_LIBRTE_FASTMEM_DEBUG) || defined(RTE_MALLOC_ASAN) || \
+	defined(__SANITIZE_ADDRESS__)
 #define RTE_FASTMEM_CHECKED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RTE_FASTMEM_CHECKED 1
+#endif
 #endif
 
 /**
@@ -147,10 +157,6 @@ void rte_fastmem_check_free(void *obj, uint32_t cache_idx);
 
 /** @internal The calling thread's cache block, NULL until its first allocation. */
 RTE_DECLARE_PER_LCORE(struct rte_fastmem_block *, rte_fastmem_tls_block);
-
-/** @internal Miss path of the inline allocation functions. */
-__rte_experimental
-void *rte_fastmem_alloc_slow(size_t size, size_t align, unsigned int flags, int socket_id);
 
 /** @internal Miss path of rte_fastmem_halloc(). */
 __rte_experimental
