@@ -8,6 +8,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -2426,6 +2427,242 @@ check_stats_state(const struct stats_state *want, bool zero)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Statistics of the threads without an lcore id (rte_fastmem_stats_shared()): a non-EAL thread
+ * runs commands, one at a time, while the test checks the counters in between.
+ */
+struct shared_thread {
+	pthread_t th;
+	sem_t go;
+	sem_t done;
+	size_t size;            /* object size; 0 ends the thread */
+	unsigned int n;         /* objects to allocate, then free */
+	unsigned int n_nomem;   /* allocations that must fail with ENOMEM */
+	bool reg;               /* registered with EAL: a thread with an lcore id */
+	int ret;
+};
+
+static void *
+shared_thread_main(void *arg)
+{
+	struct shared_thread *t = arg;
+	void *objs[64];
+	unsigned int i;
+
+	if (t->reg && rte_thread_register() < 0)
+		t->ret = -1;
+	for (;;) {
+		sem_wait(&t->go);
+		if (t->size == 0)
+			break;
+		if ((rte_lcore_id() == LCORE_ID_ANY) == t->reg)
+			t->ret = -1;
+		for (i = 0; i < t->n && t->ret == 0; i++) {
+			objs[i] = rte_fastmem_alloc(t->size, 0, 0);
+			if (objs[i] == NULL)
+				t->ret = -1;
+		}
+		for (i = 0; i < t->n && t->ret == 0; i++)
+			rte_fastmem_free(objs[i]);
+		for (i = 0; i < t->n_nomem && t->ret == 0; i++)
+			if (rte_fastmem_alloc(t->size, 0, 0) != NULL || rte_errno != ENOMEM)
+				t->ret = -1;
+		sem_post(&t->done);
+	}
+	if (t->reg)
+		rte_thread_unregister();
+	return NULL;
+}
+
+static int
+shared_thread_start(struct shared_thread *t, bool reg)
+{
+	memset(t, 0, sizeof(*t));
+	t->reg = reg;
+	sem_init(&t->go, 0, 0);
+	sem_init(&t->done, 0, 0);
+	TEST_ASSERT_SUCCESS(pthread_create(&t->th, NULL, shared_thread_main, t), "thread");
+	return TEST_SUCCESS;
+}
+
+/* Have the thread allocate n objects of size and free them, then fail n_nomem allocations. */
+static int
+shared_thread_run(struct shared_thread *t, size_t size, unsigned int n, unsigned int n_nomem)
+{
+	t->size = size;
+	t->n = n;
+	t->n_nomem = n_nomem;
+	sem_post(&t->go);
+	sem_wait(&t->done);
+	TEST_ASSERT_SUCCESS(t->ret, "non-EAL thread: %zu B x %u, %u without memory", size, n,
+		n_nomem);
+	return TEST_SUCCESS;
+}
+
+static void
+shared_thread_stop(struct shared_thread *t)
+{
+	t->size = 0;
+	sem_post(&t->go);
+	pthread_join(t->th, NULL);
+	sem_destroy(&t->go);
+	sem_destroy(&t->done);
+}
+
+/* Counters expected of a class, in the order of struct rte_fastmem_lcore_stats. */
+struct expect_cnt {
+	uint64_t ah, am, an, fh, fm;
+};
+
+static int
+check_cnt(const char *what, uint64_t ah, uint64_t am, uint64_t an, uint64_t fh, uint64_t fm,
+	const struct expect_cnt *e)
+{
+	TEST_ASSERT(ah == e->ah && am == e->am && an == e->an && fh == e->fh && fm == e->fm,
+		"%s: alloc hits %" PRIu64 " misses %" PRIu64 " nomem %" PRIu64 ", free hits %"
+		PRIu64 " misses %" PRIu64 "; expected %" PRIu64 " %" PRIu64 " %" PRIu64 ", %"
+		PRIu64 " %" PRIu64, what, ah, am, an, fh, fm, e->ah, e->am, e->an, e->fh, e->fm);
+	return TEST_SUCCESS;
+}
+
+/* The shared statistics: the totals are e64 + e128, the classes 64 and 128 are e64 and e128. */
+static int
+check_shared(const struct expect_cnt *e64, const struct expect_cnt *e128)
+{
+	struct expect_cnt sum = { e64->ah + e128->ah, e64->am + e128->am, e64->an + e128->an,
+		e64->fh + e128->fh, e64->fm + e128->fm };
+	static const struct expect_cnt zero;
+	struct rte_fastmem_lcore_class_stats lcs;
+	struct rte_fastmem_lcore_stats ls;
+	unsigned int cls, n = rte_fastmem_classes(NULL);
+	size_t sizes[32];
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_shared(&ls), "stats_shared");
+	TEST_ASSERT_SUCCESS(check_cnt("shared", ls.alloc_cache_hits, ls.alloc_cache_misses,
+		ls.alloc_nomem, ls.free_cache_hits, ls.free_cache_misses, &sum), "shared");
+	rte_fastmem_classes(sizes);
+	for (cls = 0; cls < n; cls++) {
+		const struct expect_cnt *e = sizes[cls] == 64 ? e64 : sizes[cls] == 128 ? e128 :
+			&zero;
+
+		memset(&lcs, 0xff, sizeof(lcs));
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_shared_class(sizes[cls], &lcs),
+			"stats_shared_class(%zu)", sizes[cls]);
+		TEST_ASSERT_EQUAL(lcs.class_size, sizes[cls], "class_size %zu", lcs.class_size);
+		TEST_ASSERT_SUCCESS(check_cnt("shared class", lcs.alloc_cache_hits,
+			lcs.alloc_cache_misses, lcs.alloc_nomem, lcs.free_cache_hits,
+			lcs.free_cache_misses, e), "shared class %zu", sizes[cls]);
+	}
+	return TEST_SUCCESS;
+}
+
+/* No lcore reports the shared counters: every lcore but main has none, main exactly e. */
+static int
+check_lcores(const struct expect_cnt *e)
+{
+	static const struct expect_cnt zero;
+	struct rte_fastmem_lcore_stats ls;
+	unsigned int lcore;
+
+	for (lcore = 0; lcore < RTE_MAX_LCORE; lcore++) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(lcore, &ls), "stats_lcore(%u)", lcore);
+		TEST_ASSERT_SUCCESS(check_cnt("lcore", ls.alloc_cache_hits, ls.alloc_cache_misses,
+			ls.alloc_nomem, ls.free_cache_hits, ls.free_cache_misses,
+			lcore == rte_lcore_id() ? e : &zero), "lcore %u", lcore);
+	}
+	return TEST_SUCCESS;
+}
+
+static int
+test_stats_shared(void)
+{
+	/* 64 B and 128 B: a refill brings 124 objects, so n <= 124 allocations miss once. */
+	struct expect_cnt e64 = { 0 }, e128 = { 0 }, emain = { 0 };
+	struct rte_fastmem_class_stats cs;
+	struct shared_thread t;
+	void *p[3];
+	unsigned int i;
+
+	TEST_ASSERT_SUCCESS(check_shared(&e64, &e128), "fresh allocator");
+
+	/* A non-EAL thread, live: two allocations without memory, then 10 through its cache. */
+	TEST_ASSERT_SUCCESS(shared_thread_start(&t, false), "start");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 0), "limit 0");
+	TEST_ASSERT_SUCCESS(shared_thread_run(&t, 64, 0, 2), "nomem");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "unlimit");
+	e64.an = 2;
+	TEST_ASSERT_SUCCESS(check_shared(&e64, &e128), "after nomem");
+	TEST_ASSERT_SUCCESS(shared_thread_run(&t, 64, 10, 0), "64 B");
+	e64.am += 1;
+	e64.ah += 9;
+	e64.fh += 10;
+	TEST_ASSERT_SUCCESS(check_shared(&e64, &e128), "live non-EAL thread");
+	TEST_ASSERT_SUCCESS(check_lcores(&emain), "lcores, live non-EAL thread");
+
+	/* The main lcore's own use is its own, not shared. */
+	for (i = 0; i < RTE_DIM(p); i++)
+		p[i] = rte_fastmem_alloc(64, 0, 0);
+	for (i = 0; i < RTE_DIM(p); i++) {
+		TEST_ASSERT_NOT_NULL(p[i], "alloc");
+		rte_fastmem_free(p[i]);
+	}
+	emain.am = 1;
+	emain.ah = RTE_DIM(p) - 1;
+	emain.fh = RTE_DIM(p);
+	TEST_ASSERT_SUCCESS(check_shared(&e64, &e128), "after main's allocations");
+	TEST_ASSERT_SUCCESS(check_lcores(&emain), "lcores");
+
+	/* The thread exits: its counters are parked with its block, still shared, exactly. */
+	shared_thread_stop(&t);
+	TEST_ASSERT_SUCCESS(check_shared(&e64, &e128), "after the thread's exit");
+	TEST_ASSERT_SUCCESS(check_lcores(&emain), "lcores after the thread's exit");
+	/* The class statistics count both. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(64, &cs), "stats_class");
+	TEST_ASSERT_SUCCESS(check_cnt("class 64", cs.alloc_cache_hits, cs.alloc_cache_misses,
+		cs.alloc_nomem, cs.free_cache_hits, cs.free_cache_misses,
+		&(struct expect_cnt){ e64.ah + emain.ah, e64.am + emain.am, e64.an,
+			e64.fh + emain.fh, 0 }), "class 64");
+
+	/*
+	 * A thread registered with EAL has an lcore id: neither its live counters nor those it
+	 * leaves when it exits are shared.
+	 */
+	TEST_ASSERT_SUCCESS(shared_thread_start(&t, true), "start registered");
+	TEST_ASSERT_SUCCESS(shared_thread_run(&t, 128, 7, 0), "registered, 128 B");
+	TEST_ASSERT_SUCCESS(check_shared(&e64, &e128), "registered thread");
+	shared_thread_stop(&t);
+	TEST_ASSERT_SUCCESS(check_shared(&e64, &e128), "registered thread exited");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(128, &cs), "stats_class");
+	TEST_ASSERT_EQUAL(cs.alloc_cache_hits + cs.alloc_cache_misses, 7u,
+		"class 128: %" PRIu64 " allocations", cs.alloc_cache_hits + cs.alloc_cache_misses);
+
+	/* Another non-EAL thread (it gets a parked block): shared counters add up. */
+	TEST_ASSERT_SUCCESS(shared_thread_start(&t, false), "start");
+	TEST_ASSERT_SUCCESS(shared_thread_run(&t, 128, 5, 0), "128 B");
+	e128.am = 1;
+	e128.ah = 4;
+	e128.fh = 5;
+	TEST_ASSERT_SUCCESS(check_shared(&e64, &e128), "second thread");
+
+	/* Reset zeroes them all: the live thread's cache and the parked counters. */
+	rte_fastmem_stats_reset();
+	memset(&e64, 0, sizeof(e64));
+	memset(&e128, 0, sizeof(e128));
+	memset(&emain, 0, sizeof(emain));
+	TEST_ASSERT_SUCCESS(check_shared(&e64, &e128), "after reset");
+	TEST_ASSERT_SUCCESS(check_lcores(&emain), "lcores after reset");
+	/* Counting resumes from 0: the cache still holds objects, so these are hits. */
+	TEST_ASSERT_SUCCESS(shared_thread_run(&t, 128, 5, 0), "128 B after reset");
+	e128.ah = 5;
+	e128.fh = 5;
+	TEST_ASSERT_SUCCESS(check_shared(&e64, &e128), "after reset and use");
+	shared_thread_stop(&t);
+	TEST_ASSERT_SUCCESS(check_shared(&e64, &e128), "after reset, use and exit");
+	TEST_ASSERT_SUCCESS(check_lcores(&emain), "lcores at the end");
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
 static int
 test_stats_reset(void)
 {
@@ -3735,6 +3972,7 @@ static struct unit_test_suite fastmem_testsuite = {
 		FASTMEM_CASE(test_handles),
 		FASTMEM_CASE(test_stats),
 		FASTMEM_CASE(test_stats_reset),
+		FASTMEM_CASE(test_stats_shared),
 		FASTMEM_CASE(test_iova),
 		FASTMEM_CASE(test_sockets),
 		FASTMEM_CASE(test_cache_flush),

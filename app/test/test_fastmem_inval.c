@@ -423,6 +423,18 @@ call_stats_lcore_class(struct inval_ctx *c, const struct inval_args *a)
 }
 
 static int
+call_stats_shared(struct inval_ctx *c, const struct inval_args *a)
+{
+	return rte_fastmem_stats_shared(a->ptr == P_NULL ? NULL : &c->ls);
+}
+
+static int
+call_stats_shared_class(struct inval_ctx *c, const struct inval_args *a)
+{
+	return rte_fastmem_stats_shared_class(a->size, a->ptr == P_NULL ? NULL : &c->lcs);
+}
+
+static int
 call_stats_reset(struct inval_ctx *c __rte_unused, const struct inval_args *a __rte_unused)
 {
 	rte_fastmem_stats_reset();
@@ -710,6 +722,21 @@ static const struct inval_row inval_rows[] = {
 	{ "stats_lcore_class: NULL", PH_INIT, EINVAL, call_stats_lcore_class,
 		A(64, .ptr = P_NULL), 0 },
 	{ "stats_lcore_class: not initialized", PH_UNINIT, ENODEV, call_stats_lcore_class,
+		A(64), 0 },
+	{ "stats_shared: NULL", PH_INIT, EINVAL, call_stats_shared, A(.ptr = P_NULL), 0 },
+	{ "stats_shared: not initialized", PH_UNINIT, ENODEV, call_stats_shared, A(0), 0 },
+	{ "stats_shared_class: NULL", PH_INIT, EINVAL, call_stats_shared_class,
+		A(64, .ptr = P_NULL), 0 },
+	{ "stats_shared_class: size 0", PH_INIT, EINVAL, call_stats_shared_class, A(0), 0 },
+	{ "stats_shared_class: size 4", PH_INIT, EINVAL, call_stats_shared_class, A(4), 0 },
+	{ "stats_shared_class: size 24", PH_INIT, EINVAL, call_stats_shared_class, A(24), 0 },
+	{ "stats_shared_class: size 2 MiB", PH_INIT, EINVAL, call_stats_shared_class,
+		A(MIB(2)), 0 },
+	{ "stats_shared_class: size 2^63", PH_INIT, EINVAL, call_stats_shared_class,
+		A(ALIGN_HUGE), 0 },
+	{ "stats_shared_class: size SIZE_MAX", PH_INIT, EINVAL, call_stats_shared_class,
+		A(SIZE_MAX), 0 },
+	{ "stats_shared_class: not initialized", PH_UNINIT, ENODEV, call_stats_shared_class,
 		A(64), 0 },
 };
 

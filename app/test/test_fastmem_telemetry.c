@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +274,8 @@ check_uninitialized(void)
 	TEST_ASSERT(reply_is_null("/fastmem/sockets"), "sockets before init: %s", reply);
 	QUERY("/fastmem/class,64");
 	TEST_ASSERT(reply_is_null("/fastmem/class"), "class before init: %s", reply);
+	QUERY("/fastmem/shared");
+	TEST_ASSERT(reply_is_null("/fastmem/shared"), "shared before init: %s", reply);
 	return 0;
 }
 
@@ -397,10 +401,15 @@ check_class_cmd(size_t size, const struct known_class *k)
 	return TEST_SUCCESS;
 }
 
-/* /fastmem/lcore,<id>: the totals, and one entry per class the lcore used. */
+/*
+ * /fastmem/lcore,<id>: the totals, and one entry per class the lcore used. With lcore_id
+ * LCORE_ID_ANY, the same for /fastmem/shared (the threads without an lcore id), which has no
+ * lcore_id member.
+ */
 static int
 check_lcore_cmd(unsigned int lcore_id, const struct known_class *k, unsigned int n_classes)
 {
+	bool shared = lcore_id == LCORE_ID_ANY;
 	struct known_class sum = { 0 };
 	unsigned int cls, n_used = 0;
 	char cmd[64], key[32];
@@ -412,9 +421,13 @@ check_lcore_cmd(unsigned int lcore_id, const struct known_class *k, unsigned int
 		sum.free_hits += k[cls].free_hits;
 		sum.free_misses += k[cls].free_misses;
 	}
-	snprintf(cmd, sizeof(cmd), "/fastmem/lcore,%u", lcore_id);
+	if (shared)
+		snprintf(cmd, sizeof(cmd), "/fastmem/shared");
+	else
+		snprintf(cmd, sizeof(cmd), "/fastmem/lcore,%u", lcore_id);
 	QUERY(cmd);
-	CHECK_UINT(NULL, "lcore_id", lcore_id);
+	if (!shared)
+		CHECK_UINT(NULL, "lcore_id", lcore_id);
 	CHECK_UINT(NULL, "alloc_cache_hits", sum.alloc_hits);
 	CHECK_UINT(NULL, "alloc_cache_misses", sum.alloc_misses);
 	CHECK_UINT(NULL, "alloc_nomem", sum.alloc_nomem);
@@ -436,8 +449,34 @@ check_lcore_cmd(unsigned int lcore_id, const struct known_class *k, unsigned int
 		CHECK_UINT(key, "free_cache_hits", k[cls].free_hits);
 		CHECK_UINT(key, "free_cache_misses", k[cls].free_misses);
 	}
-	CHECK_MEMBERS(NULL, 6 + n_used);
+	CHECK_MEMBERS(NULL, (shared ? 5 : 6) + n_used);
 	return TEST_SUCCESS;
+}
+
+/* A non-EAL thread: allocates n_alloc objects of size, frees the first n_free, and exits. */
+struct shared_work {
+	size_t size;
+	unsigned int n_alloc;
+	unsigned int n_free;
+	void *objs[16];
+	int ret;
+};
+
+static void *
+shared_thread(void *arg)
+{
+	struct shared_work *w = arg;
+	unsigned int i;
+
+	w->ret = rte_lcore_id() == LCORE_ID_ANY ? 0 : -1;
+	for (i = 0; i < w->n_alloc && w->ret == 0; i++) {
+		w->objs[i] = rte_fastmem_alloc(w->size, 0, 0);
+		if (w->objs[i] == NULL)
+			w->ret = -1;
+	}
+	for (i = 0; i < w->n_free && w->ret == 0; i++)
+		rte_fastmem_free(w->objs[i]);
+	return NULL;
 }
 
 static int
@@ -614,6 +653,32 @@ test_fastmem_telemetry(void)
 			TEST_ASSERT(v + slabs <= backing / MIB(2), "free_slabs %" PRIu64
 					" with %" PRIu64 " slabs in use of %" PRIu64, v, slabs,
 					backing / MIB(2));
+	}
+
+	/* No thread without an lcore id has used fastmem yet. */
+	{
+		struct known_class shared[N_TEL_CLASSES];
+		struct shared_work w = { .size = 256, .n_alloc = 12, .n_free = 7 };
+		pthread_t th;
+
+		for (cls = 0; cls < N_TEL_CLASSES; cls++)
+			shared[cls] = none;
+		TEST_ASSERT_SUCCESS(check_lcore_cmd(LCORE_ID_ANY, shared, N_TEL_CLASSES),
+				"shared, unused");
+		/* A non-EAL thread's counters, parked with its block when it exits. */
+		TEST_ASSERT_SUCCESS(pthread_create(&th, NULL, shared_thread, &w), "thread");
+		pthread_join(th, NULL);
+		TEST_ASSERT_SUCCESS(w.ret, "non-EAL thread allocations");
+		known_class(&shared[class_of(w.size, 0)], w.size, w.n_alloc, w.n_free);
+		TEST_ASSERT_SUCCESS(check_lcore_cmd(LCORE_ID_ANY, shared, N_TEL_CLASSES),
+				"shared");
+		QUERY("/fastmem/shared,1");
+		CHECK_MEMBERS(NULL, 6);
+		/* Not any lcore's. */
+		TEST_ASSERT_SUCCESS(check_lcore_cmd(rte_lcore_id(), known, N_TEL_CLASSES),
+				"lcore %u after the non-EAL thread", rte_lcore_id());
+		for (i = w.n_free; i < w.n_alloc; i++)
+			rte_fastmem_free(w.objs[i]);
 	}
 
 	/* Unlimited is SIZE_MAX, reported in full. */

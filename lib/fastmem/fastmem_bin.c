@@ -185,14 +185,17 @@ fastmem_bin_reclaim(unsigned int sidx)
 	}
 }
 
-/* Add counters of uncached operations or of a retired cache block to a bin. */
+/*
+ * Add counters of uncached operations or of a retired cache block to a bin: to its shared
+ * counters for a thread without an lcore id, else to its direct ones.
+ */
 void
 fastmem_bin_count(unsigned int sidx, unsigned int cls,
-		const struct rte_fastmem_cache_stats *add)
+		const struct rte_fastmem_cache_stats *add, bool shared)
 {
 	struct fastmem_bin *bin = fastmem_bin_of(sidx, cls);
 
 	rte_spinlock_lock(&bin->lock);
-	fastmem_counters_add(&bin->direct, add);
+	fastmem_counters_add(shared ? &bin->shared : &bin->direct, add);
 	rte_spinlock_unlock(&bin->lock);
 }

@@ -227,6 +227,7 @@ block_register(struct rte_fastmem_block *blk, bool live)
 static void
 block_retire(struct rte_fastmem_block *blk, bool flush)
 {
+	bool shared = fastmem_block_hdr(blk)->lcore_id == LCORE_ID_ANY;
 	struct rte_fastmem_cache *c;
 	unsigned int i, sidx, cls;
 
@@ -238,7 +239,7 @@ block_retire(struct rte_fastmem_block *blk, bool flush)
 		if (flush) {
 			if (c->len > 0)
 				fastmem_bin_put(sidx, cls, c->objs, c->len, true);
-			fastmem_bin_count(sidx, cls, &c->stats);
+			fastmem_bin_count(sidx, cls, &c->stats, shared);
 		}
 		c->len = 0;
 		memset(&c->stats, 0, sizeof(c->stats));
@@ -259,6 +260,7 @@ block_reclaim(unsigned int idx, struct rte_fastmem_block *blk)
 	struct fastmem_state *st = fastmem_state;
 	const struct fastmem_owner *me = self();
 	unsigned int i, n = RTE_MIN(blk->n_caches, st->n_caches);
+	bool shared = fastmem_block_hdr(blk)->lcore_id == LCORE_ID_ANY;
 	struct rte_fastmem_cache *c;
 	uint32_t len;
 
@@ -271,7 +273,7 @@ block_reclaim(unsigned int idx, struct rte_fastmem_block *blk)
 					true);
 		c->len = 0;
 		fastmem_bin_count(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES,
-				&c->stats);
+				&c->stats, shared);
 		memset(&c->stats, 0, sizeof(c->stats));
 	}
 	rte_spinlock_lock(&st->reg_lock);
@@ -538,7 +540,7 @@ counters_commit(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls
 	if (c != NULL)
 		fastmem_counters_add(&c->stats, cnt);
 	else
-		fastmem_bin_count(sidx, cls, cnt);
+		fastmem_bin_count(sidx, cls, cnt, rte_lcore_id() == LCORE_ID_ANY);
 }
 
 /* One object from cache c (refilled from the bin when empty) or, uncached, from the bin. */

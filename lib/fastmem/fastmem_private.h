@@ -170,7 +170,13 @@ struct fastmem_bin {
 	uint64_t n_out;                 /* objects out of slabs: live, cached or in the depot */
 	uint64_t slab_acquires;
 	uint64_t slab_releases;
-	struct rte_fastmem_cache_stats direct; /* uncached threads and retired cache blocks */
+	/*
+	 * Counters of objects that are counted by no cache in service: operations of uncached
+	 * threads, and the counters of retired cache blocks. Those of threads with an lcore id
+	 * and those of threads without one (rte_fastmem_stats_shared()) apart.
+	 */
+	struct rte_fastmem_cache_stats direct;
+	struct rte_fastmem_cache_stats shared;
 	uint32_t depot_len;
 	uint32_t depot_max;
 	void *depot[FASTMEM_DEPOT_SLOTS];
@@ -347,7 +353,7 @@ void fastmem_bin_put(unsigned int sidx, unsigned int cls, void * const *objs, un
 		bool to_slabs);
 void fastmem_bin_reclaim(unsigned int sidx);
 void fastmem_bin_count(unsigned int sidx, unsigned int cls,
-		const struct rte_fastmem_cache_stats *add);
+		const struct rte_fastmem_cache_stats *add, bool shared);
 
 /* fastmem_cache.c */
 void *fastmem_cache_get(unsigned int sidx, unsigned int cls);

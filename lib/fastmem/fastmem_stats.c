@@ -68,6 +68,7 @@ fastmem_stats_socket_class(unsigned int sidx, unsigned int cls,
 	ss->slabs_partial = bin->n_partial;
 	ss->slabs_full = bin->n_full;
 	ss->cnt = bin->direct;
+	fastmem_counters_add(&ss->cnt, &bin->shared);
 	rte_spinlock_unlock(&bin->lock);
 	ss->cached = caches_sum(sidx, cls, &ss->cnt);
 	/* Exact when quiescent; while a cache flushes, its batch may be counted twice. */
@@ -223,6 +224,89 @@ rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
 	return 0;
 }
 
+/*
+ * Sum the counters of the threads without an lcore id, of every process, for class cls (all
+ * classes when cls < 0): the caches of their registered blocks (a parked block's are 0: they
+ * went to its bins when it was parked) and the bins' shared counters (uncached operations,
+ * parked and reclaimed blocks).
+ */
+static int
+shared_read(int cls, struct rte_fastmem_cache_stats *cnt)
+{
+	const struct rte_fastmem_block *blk;
+	struct fastmem_state *st;
+	struct fastmem_bin *bin;
+	unsigned int i, k, sidx;
+
+	memset(cnt, 0, sizeof(*cnt));
+	if (fastmem_attach() < 0)
+		return -rte_errno;
+	st = fastmem_state;
+	rte_spinlock_lock(&st->reg_lock);
+	for (i = 0; i < FASTMEM_MAX_BLOCKS; i++) {
+		blk = st->blocks[i];
+		if (blk == NULL || fastmem_block_hdr(blk)->lcore_id != LCORE_ID_ANY)
+			continue;
+		for (k = 0; k < RTE_MIN(blk->n_caches, st->n_caches); k++)
+			if (cls < 0 || k % FASTMEM_N_CLASSES == (unsigned int)cls)
+				fastmem_counters_add(cnt, &blk->caches[k].stats);
+	}
+	rte_spinlock_unlock(&st->reg_lock);
+	for (sidx = 0; sidx < st->n_sockets; sidx++) {
+		for (k = 0; k < FASTMEM_N_CLASSES; k++) {
+			if (cls >= 0 && k != (unsigned int)cls)
+				continue;
+			bin = fastmem_bin_of(sidx, k);
+			rte_spinlock_lock(&bin->lock);
+			fastmem_counters_add(cnt, &bin->shared);
+			rte_spinlock_unlock(&bin->lock);
+		}
+	}
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared, 26.11)
+int
+rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
+{
+	struct rte_fastmem_cache_stats cnt;
+	int ret;
+
+	if (stats == NULL)
+		return fail(EINVAL);
+	ret = shared_read(-1, &cnt);
+	if (ret < 0)
+		return ret;
+	stats->alloc_cache_hits = cnt.alloc_hits;
+	stats->alloc_cache_misses = cnt.alloc_misses;
+	stats->alloc_nomem = cnt.alloc_nomem;
+	stats->free_cache_hits = cnt.free_hits;
+	stats->free_cache_misses = cnt.free_misses;
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared_class, 26.11)
+int
+rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class_stats *stats)
+{
+	struct rte_fastmem_cache_stats cnt;
+	int cls = class_of_size(class_size);
+	int ret;
+
+	if (stats == NULL || cls < 0)
+		return fail(EINVAL);
+	ret = shared_read(cls, &cnt);
+	if (ret < 0)
+		return ret;
+	stats->class_size = class_size;
+	stats->alloc_cache_hits = cnt.alloc_hits;
+	stats->alloc_cache_misses = cnt.alloc_misses;
+	stats->alloc_nomem = cnt.alloc_nomem;
+	stats->free_cache_hits = cnt.free_hits;
+	stats->free_cache_misses = cnt.free_misses;
+	return 0;
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_reset, 26.03)
 void
 rte_fastmem_stats_reset(void)
@@ -250,6 +334,7 @@ rte_fastmem_stats_reset(void)
 			bin = fastmem_bin_of(sidx, cls);
 			rte_spinlock_lock(&bin->lock);
 			memset(&bin->direct, 0, sizeof(bin->direct));
+			memset(&bin->shared, 0, sizeof(bin->shared));
 			bin->slab_acquires = 0;
 			bin->slab_releases = 0;
 			rte_spinlock_unlock(&bin->lock);

@@ -4,9 +4,10 @@
 
 /*
  * Telemetry endpoints: /fastmem/info, /fastmem/stats, /fastmem/classes, /fastmem/class,<size>,
- * /fastmem/lcore,<id> and /fastmem/sockets. They read what the statistics functions read, under
- * the read side of the configuration lock so that rte_fastmem_deinit() cannot free the state
- * under them, and never touch a cache: reading telemetry costs the hot path nothing.
+ * /fastmem/lcore,<id>, /fastmem/shared and /fastmem/sockets. They read what the statistics
+ * functions read, under the read side of the configuration lock so that rte_fastmem_deinit()
+ * cannot free the state under them, and never touch a cache: reading telemetry costs the hot
+ * path nothing.
  * A bad or missing parameter answers null, as DPDK's telemetry does for a failed command.
  */
 
@@ -199,32 +200,35 @@ out:
 	return ret;
 }
 
+/* The counters of one lcore, or with lcore_id LCORE_ID_ANY of the threads without one. */
 static int
-tel_lcore(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+tel_counters(unsigned int lcore_id, struct rte_tel_data *d)
 {
+	bool shared = lcore_id == LCORE_ID_ANY;
 	struct rte_fastmem_lcore_class_stats lcs;
 	struct rte_fastmem_lcore_stats ls;
 	struct rte_tel_data *c;
 	char key[SOCKET_KEY_LEN];
 	unsigned int cls;
-	uint64_t lcore_id;
+	size_t size;
 	int ret;
 
-	if (param_uint(params, &lcore_id) < 0 || lcore_id >= RTE_MAX_LCORE)
-		return -EINVAL;
 	fastmem_config_read_lock();
-	ret = rte_fastmem_stats_lcore(lcore_id, &ls);
+	ret = shared ? rte_fastmem_stats_shared(&ls) : rte_fastmem_stats_lcore(lcore_id, &ls);
 	if (ret < 0)
 		goto out;
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_uint(d, "lcore_id", lcore_id);
+	if (!shared)
+		rte_tel_data_add_dict_uint(d, "lcore_id", lcore_id);
 	rte_tel_data_add_dict_uint(d, "alloc_cache_hits", ls.alloc_cache_hits);
 	rte_tel_data_add_dict_uint(d, "alloc_cache_misses", ls.alloc_cache_misses);
 	rte_tel_data_add_dict_uint(d, "alloc_nomem", ls.alloc_nomem);
 	rte_tel_data_add_dict_uint(d, "free_cache_hits", ls.free_cache_hits);
 	rte_tel_data_add_dict_uint(d, "free_cache_misses", ls.free_cache_misses);
 	for (cls = 0; cls < FASTMEM_N_CLASSES; cls++) {
-		ret = rte_fastmem_stats_lcore_class(lcore_id, __rte_fastmem_class_size(cls), &lcs);
+		size = __rte_fastmem_class_size(cls);
+		ret = shared ? rte_fastmem_stats_shared_class(size, &lcs) :
+			rte_fastmem_stats_lcore_class(lcore_id, size, &lcs);
 		if (ret < 0)
 			goto out;
 		if (lcs.alloc_cache_hits + lcs.alloc_cache_misses + lcs.alloc_nomem +
@@ -247,6 +251,23 @@ tel_lcore(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 out:
 	fastmem_config_read_unlock();
 	return ret;
+}
+
+static int
+tel_lcore(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	uint64_t lcore_id;
+
+	if (param_uint(params, &lcore_id) < 0 || lcore_id >= RTE_MAX_LCORE)
+		return -EINVAL;
+	return tel_counters(lcore_id, d);
+}
+
+static int
+tel_shared(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	return tel_counters(LCORE_ID_ANY, d);
 }
 
 static int
@@ -300,6 +321,9 @@ RTE_INIT(fastmem_telemetry_init)
 	rte_telemetry_register_cmd("/fastmem/lcore", tel_lcore,
 			"fastmem counters of one lcore, per class where non-zero. "
 			"Parameter: lcore id");
+	rte_telemetry_register_cmd("/fastmem/shared", tel_shared,
+			"fastmem counters of the threads without an lcore id, of every process, "
+			"per class where non-zero. No parameters");
 	rte_telemetry_register_cmd("/fastmem/sockets", tel_sockets,
 			"fastmem backing memory per socket: bytes, limit, memzones, free slabs. "
 			"No parameters");

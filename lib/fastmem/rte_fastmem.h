@@ -457,7 +457,8 @@ __rte_experimental
 int rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats);
 
 /**
- * Read the statistics of one lcore of the calling process, all classes.
+ * Read the statistics of one lcore of the calling process, all classes. Threads without an
+ * lcore id are reported by rte_fastmem_stats_shared().
  *
  * @param lcore_id
  *   Lcore id, below RTE_MAX_LCORE. An lcore that never allocated has all counters 0.
@@ -483,6 +484,50 @@ int rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stat
  */
 __rte_experimental
 int rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
+		struct rte_fastmem_lcore_class_stats *stats);
+
+/**
+ * @warning
+ * @b EXPERIMENTAL: this API may change without prior notice.
+ *
+ * Read the statistics of the threads that have no lcore id (rte_lcore_id() is LCORE_ID_ANY:
+ * non-EAL threads not registered with EAL), of every process, all classes: the counters no
+ * rte_fastmem_stats_lcore() call reports. They include
+ * - the caches of such threads that are in service,
+ * - the counters of such threads that have exited (their cache blocks parked) or whose
+ *   process is gone (their blocks reclaimed),
+ * - the operations of such threads that work uncached (no cache block could be had).
+ * A thread's lcore id is the one it had when it got its cache block, at its first allocation
+ * or free. The sum of the counters of every lcore and these is the allocator's total only as
+ * long as no thread with an lcore id exited or was detached: the counters of retired lcore
+ * caches are counted by rte_fastmem_stats() and rte_fastmem_stats_class() only. Exact when no
+ * other thread is allocating; rte_fastmem_stats_reset() zeroes them.
+ *
+ * @param stats
+ *   Receives the statistics.
+ * @return
+ *   0, or -EINVAL (NULL @p stats) or -ENODEV (not initialized); rte_errno is set.
+ */
+__rte_experimental
+int rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats);
+
+/**
+ * @warning
+ * @b EXPERIMENTAL: this API may change without prior notice.
+ *
+ * Read the statistics of the threads that have no lcore id, of every process, for one size
+ * class: what rte_fastmem_stats_shared() counts, for that class only.
+ *
+ * @param class_size
+ *   A size listed by rte_fastmem_classes().
+ * @param stats
+ *   Receives the statistics.
+ * @return
+ *   0, or -EINVAL (not a class size, NULL @p stats) or -ENODEV (not initialized); rte_errno
+ *   is set.
+ */
+__rte_experimental
+int rte_fastmem_stats_shared_class(size_t class_size,
 		struct rte_fastmem_lcore_class_stats *stats);
 
 /**
