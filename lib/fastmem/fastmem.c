@@ -97,7 +97,7 @@ fastmem_local_socket_id(void)
 	return socket_id;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_init, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_init, 26.11)
 int
 rte_fastmem_init(void)
 {
@@ -153,7 +153,7 @@ rte_fastmem_init(void)
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_deinit, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_deinit, 26.11)
 void
 rte_fastmem_deinit(void)
 {
@@ -195,7 +195,7 @@ rte_fastmem_deinit(void)
 	FASTMEM_LOG(DEBUG, "deinitialized");
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_reserve, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_reserve, 26.11)
 int
 rte_fastmem_reserve(size_t size, int socket_id)
 {
@@ -222,7 +222,7 @@ limit_set(struct fastmem_socket *s, size_t max_bytes)
 	rte_atomic_store_explicit(&s->grow_fail_tsc, 0, rte_memory_order_relaxed);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_limit, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_limit, 26.11)
 int
 rte_fastmem_set_limit(int socket_id, size_t max_bytes)
 {
@@ -243,7 +243,7 @@ rte_fastmem_set_limit(int socket_id, size_t max_bytes)
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_get_limit, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_get_limit, 26.11)
 size_t
 rte_fastmem_get_limit(int socket_id)
 {
@@ -259,7 +259,7 @@ rte_fastmem_get_limit(int socket_id)
 	return limit > SIZE_MAX ? SIZE_MAX : (size_t)limit;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_max_size, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_max_size, 26.11)
 size_t
 rte_fastmem_max_size(void)
 {
@@ -340,7 +340,7 @@ alloc_in_order(size_t size, size_t align, unsigned int flags, int socket_id, int
 }
 
 /* Also the miss path of the inline rte_fastmem_alloc(), with SOCKET_ID_ANY. */
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_socket, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_socket, 26.11)
 void *
 rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
 {
@@ -364,7 +364,7 @@ free_slow(void *ptr)
 	fastmem_cache_put(slab->socket_idx, slab->cls, ptr);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_free, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_free, 26.11)
 void
 rte_fastmem_free(void *ptr)
 {
@@ -375,7 +375,7 @@ rte_fastmem_free(void *ptr)
 		free_slow(ptr);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.11)
 void *
 rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 {
@@ -412,7 +412,7 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	return obj;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_bulk_socket, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_bulk_socket, 26.11)
 int
 rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags, int socket_id)
@@ -444,7 +444,7 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 	return fail(ENOMEM);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_hlookup, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_hlookup, 26.11)
 int
 rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle_t *handle)
 {
@@ -479,7 +479,7 @@ handle_decode(uint32_t handle, unsigned int *sidx, unsigned int *cls)
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_halloc_slow, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_halloc_slow, 26.11)
 void *
 rte_fastmem_halloc_slow(uint32_t handle, unsigned int flags)
 {
@@ -504,7 +504,7 @@ rte_fastmem_halloc_slow(uint32_t handle, unsigned int flags)
 	return obj;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_halloc_bulk_slow, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_halloc_bulk_slow, 26.11)
 int
 rte_fastmem_halloc_bulk_slow(uint32_t handle, void **ptrs, unsigned int n, unsigned int flags)
 {
@@ -528,7 +528,7 @@ rte_fastmem_halloc_bulk_slow(uint32_t handle, void **ptrs, unsigned int n, unsig
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_hfree_slow, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_hfree_slow, 26.11)
 void
 rte_fastmem_hfree_slow(uint32_t handle, void *ptr)
 {
@@ -538,7 +538,7 @@ rte_fastmem_hfree_slow(uint32_t handle, void *ptr)
 		free_slow(ptr);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_virt2iova, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_virt2iova, 26.11)
 rte_iova_t
 rte_fastmem_virt2iova(const void *ptr)
 {
@@ -549,7 +549,7 @@ rte_fastmem_virt2iova(const void *ptr)
 	return slab->iova + RTE_PTR_DIFF(ptr, slab);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_classes, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_classes, 26.11)
 unsigned int
 rte_fastmem_classes(size_t *sizes)
 {

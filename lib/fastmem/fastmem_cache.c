@@ -47,7 +47,7 @@
 
 #include "fastmem_private.h"
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(per_lcore_rte_fastmem_tls_block, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(per_lcore_rte_fastmem_tls_block, 26.11)
 RTE_DEFINE_PER_LCORE(struct rte_fastmem_block *, rte_fastmem_tls_block);
 
 /* Set when this thread could not get a block: it works uncached. */
@@ -686,7 +686,7 @@ fastmem_cache_get_bulk(unsigned int sidx, unsigned int cls, void **ptrs, unsigne
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_cache_flush, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_cache_flush, 26.11)
 void
 rte_fastmem_cache_flush(void)
 {

@@ -170,7 +170,7 @@ debug_check_alloc(void *obj, size_t size)
 	debug_set_live(slab, idx, obj, size);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_check_alloc, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_check_alloc, 26.11)
 void
 rte_fastmem_check_alloc(void *obj, size_t size)
 {
@@ -180,7 +180,7 @@ rte_fastmem_check_alloc(void *obj, size_t size)
 	FASTMEM_ASAN_UNPOISON(obj, size);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_check_free, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_check_free, 26.11)
 void
 rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 {

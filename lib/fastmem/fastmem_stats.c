@@ -119,7 +119,7 @@ class_of_size(size_t class_size)
 	return __rte_fastmem_size_class(class_size);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats, 26.11)
 int
 rte_fastmem_stats(struct rte_fastmem_stats *stats)
 {
@@ -144,7 +144,7 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_class, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_class, 26.11)
 int
 rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats)
 {
@@ -181,7 +181,7 @@ lcore_read(unsigned int lcore_id, int cls, struct rte_fastmem_cache_stats *cnt)
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore, 26.11)
 int
 rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
 {
@@ -201,7 +201,7 @@ rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *s
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore_class, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore_class, 26.11)
 int
 rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
 		struct rte_fastmem_lcore_class_stats *stats)
@@ -307,7 +307,7 @@ rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_reset, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_reset, 26.11)
 void
 rte_fastmem_stats_reset(void)
 {
