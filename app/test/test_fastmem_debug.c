@@ -13,6 +13,7 @@
  * fastmem object must be reported by ASan; correct use must not be. Skipped without ASan.
  */
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -155,6 +156,26 @@ free_foreign(void)
 }
 
 static void
+realloc_foreign(void)
+{
+	static char not_ours[128];
+
+	must_alloc(64, 0);
+	stash = not_ours;
+	if (rte_fastmem_realloc(stash, 256, 0) == NULL)
+		printf("realloc failed\n");
+}
+
+static void
+virt2iova_foreign(void)
+{
+	static char not_ours[128];
+
+	must_alloc(64, 0);
+	printf("IOVA 0x%" PRIx64 "\n", rte_fastmem_virt2iova(not_ours));
+}
+
+static void
 free_inside(void)
 {
 	char *p = must_alloc(64, 0);
@@ -221,6 +242,10 @@ static const struct {
 	{ "double free", double_free, "double free" },
 	{ "double free across threads", double_free_threads, "double free" },
 	{ "free of foreign memory", free_foreign, "free of memory fastmem never returned" },
+	{ "realloc of foreign memory", realloc_foreign,
+		"realloc of memory fastmem never returned" },
+	{ "virt2iova of foreign memory", virt2iova_foreign,
+		"virt2iova of memory fastmem never returned" },
 	{ "free inside an object", free_inside, "free of a pointer inside an object" },
 	{ "free into a slab header", free_header, "free of a pointer into a slab header" },
 	{ "hfree of another class", hfree_other_class,

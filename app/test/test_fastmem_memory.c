@@ -230,16 +230,26 @@ out:
  */
 
 static int
-hfree_other(rte_fastmem_handle_t h, size_t obj_size, int obj_socket, size_t h_size)
+hfree_other(rte_fastmem_handle_t h, size_t obj_size, int obj_socket, size_t h_size, bool bulk)
 {
 	uint64_t in_use_obj = class_in_use(obj_size), in_use_h = class_in_use(h_size);
-	void *obj, *p, *got[512];
+	void *obj, *p, *got[512], *mixed[4];
 	unsigned int i, n = 0;
 	int ret = TEST_SUCCESS;
 
 	obj = rte_fastmem_alloc_socket(obj_size, 0, 0, obj_socket);
 	TEST_ASSERT_NOT_NULL(obj, "alloc of %zu B on socket %d", obj_size, obj_socket);
-	rte_fastmem_hfree(h, obj);
+	if (bulk) {
+		/* Objects of the handle's class around it, and a NULL. */
+		mixed[0] = rte_fastmem_halloc(h, 0);
+		mixed[1] = obj;
+		mixed[2] = NULL;
+		mixed[3] = rte_fastmem_halloc(h, 0);
+		TEST_ASSERT(mixed[0] != NULL && mixed[3] != NULL, "halloc");
+		rte_fastmem_hfree_bulk(h, mixed, RTE_DIM(mixed));
+	} else {
+		rte_fastmem_hfree(h, obj);
+	}
 	TEST_ASSERT_EQUAL(class_in_use(obj_size), in_use_obj,
 			"%zu B objects in use after hfree: %" PRIu64 ", expected %" PRIu64,
 			obj_size, class_in_use(obj_size), in_use_obj);
@@ -279,10 +289,12 @@ test_hfree_routing(void)
 	return TEST_SKIPPED; /* debug mode reports an object of another class, by design */
 #endif
 	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h), "hlookup");
-	if (hfree_other(h, 128, SOCKET_ID_ANY, 64) != TEST_SUCCESS)
+	if (hfree_other(h, 128, SOCKET_ID_ANY, 64, false) != TEST_SUCCESS ||
+			hfree_other(h, 128, SOCKET_ID_ANY, 64, true) != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(4096, 0, SOCKET_ID_ANY, &h), "hlookup");
-	if (hfree_other(h, 256, SOCKET_ID_ANY, 4096) != TEST_SUCCESS)
+	if (hfree_other(h, 256, SOCKET_ID_ANY, 4096, false) != TEST_SUCCESS ||
+			hfree_other(h, 256, SOCKET_ID_ANY, 4096, true) != TEST_SUCCESS)
 		return TEST_FAILED;
 	if (rte_socket_count() < 2) {
 		printf("one NUMA socket: hfree routing tested across classes only\n");
@@ -292,7 +304,8 @@ test_hfree_routing(void)
 		s0 = rte_socket_id_by_idx(0);
 		s1 = rte_socket_id_by_idx(i);
 		TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(256, 0, s0, &h), "hlookup");
-		if (hfree_other(h, 256, s1, 256) != TEST_SUCCESS)
+		if (hfree_other(h, 256, s1, 256, false) != TEST_SUCCESS ||
+				hfree_other(h, 256, s1, 256, true) != TEST_SUCCESS)
 			return TEST_FAILED;
 	}
 	return TEST_SUCCESS;

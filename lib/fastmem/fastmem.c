@@ -388,6 +388,7 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	if (fastmem_attach() < 0)
 		return NULL;
 	if (!fastmem_slab_valid(slab)) {
+		fastmem_check_foreign(ptr, "realloc of memory fastmem never returned");
 		FASTMEM_LOG(ERR, "realloc(%p): not a fastmem object", ptr);
 		rte_errno = EINVAL;
 		return NULL;
@@ -544,8 +545,12 @@ rte_fastmem_virt2iova(const void *ptr)
 {
 	const struct fastmem_slab *slab = fastmem_slab_of(ptr);
 
-	if (ptr == NULL || fastmem_attach() < 0 || !fastmem_slab_valid(slab))
+	if (ptr == NULL || fastmem_attach() < 0)
 		return RTE_BAD_IOVA;
+	if (!fastmem_slab_valid(slab)) {
+		fastmem_check_foreign(ptr, "virt2iova of memory fastmem never returned");
+		return RTE_BAD_IOVA;
+	}
 	return slab->iova + RTE_PTR_DIFF(ptr, slab);
 }
 

@@ -197,6 +197,14 @@ rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 	FASTMEM_ASAN_POISON(obj, fastmem_slab_of(obj)->obj_size);
 }
 
+/* A pointer that is no fastmem object, given to realloc or virt2iova: debug mode reports it. */
+void
+fastmem_check_foreign(const void *ptr, const char *what)
+{
+	if (FASTMEM_DEBUG_META_SIZE != 0)
+		debug_fail(ptr, what, " (foreign memory)");
+}
+
 /* realloc within the class: the object stays live, with a new requested size. */
 void
 fastmem_check_resize(void *obj, size_t size)

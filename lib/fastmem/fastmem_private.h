@@ -336,6 +336,7 @@ bool fastmem_zone_contains(const void *ptr);
 void fastmem_check_slab_assign(struct fastmem_slab *slab);
 void fastmem_check_zone_free(void *addr, size_t len);
 void fastmem_check_resize(void *obj, size_t size);
+void fastmem_check_foreign(const void *ptr, const char *what);
 
 /* fastmem_slab.c */
 void fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova);

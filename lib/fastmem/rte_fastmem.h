@@ -579,6 +579,17 @@ __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 
 /**
  * @internal
+ * The first word of the header of the slab ptr lies in: RTE_FASTMEM_SLAB_KEY plus the index
+ * of the cache its objects go to, for a slab in service.
+ */
+static inline uint64_t
+__rte_fastmem_slab_key(const void *ptr)
+{
+	return *(const uint64_t *)((uintptr_t)ptr & ~(RTE_FASTMEM_SLAB_SIZE - 1));
+}
+
+/**
+ * @internal
  * Pop n objects (n <= c->len) from a cache into ptrs; size is the requested object size,
  * zeroed when flags has RTE_FASTMEM_F_ZERO.
  */
@@ -615,9 +626,7 @@ __rte_fastmem_cache_push(void *ptr)
 
 	if (unlikely(blk == NULL))
 		return -1;
-	/* The slab header starts with the key plus the index of the cache its objects go to. */
-	idx = *(const uint64_t *)((uintptr_t)ptr & ~(RTE_FASTMEM_SLAB_SIZE - 1)) -
-		RTE_FASTMEM_SLAB_KEY;
+	idx = __rte_fastmem_slab_key(ptr) - RTE_FASTMEM_SLAB_KEY;
 	if (unlikely(idx >= blk->n_caches))
 		return -1;
 	c = &blk->caches[idx];
@@ -709,12 +718,35 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 static inline void
 rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 {
-	unsigned int i;
+	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
+	uint64_t key = RTE_FASTMEM_SLAB_KEY +
+		(uint32_t)(handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
+	unsigned int i, len;
 
-	if (unlikely(ptrs == NULL))
+#ifdef RTE_FASTMEM_CHECKED
+	c = NULL; /* every object through rte_fastmem_hfree() and its checks */
+#endif
+	if (unlikely(c == NULL || ptrs == NULL || n > c->cap - c->len)) {
+		for (i = 0; ptrs != NULL && i < n; i++)
+			rte_fastmem_hfree(handle, ptrs[i]);
 		return;
-	for (i = 0; i < n; i++)
+	}
+	len = c->len;
+	for (i = 0; i < n; i++) {
+		if (ptrs[i] == NULL)
+			continue;
+		/* The handle's class and socket: straight in; any other object by its slab. */
+		if (likely(__rte_fastmem_slab_key(ptrs[i]) == key)) {
+			c->objs[len++] = ptrs[i];
+			continue;
+		}
+		c->stats.free_hits += len - c->len;
+		c->len = len;
 		rte_fastmem_hfree(handle, ptrs[i]);
+		len = c->len;
+	}
+	c->stats.free_hits += len - c->len;
+	c->len = len;
 }
 
 #ifdef __cplusplus
