@@ -177,7 +177,7 @@ proc_gone(const struct fastmem_owner *o)
 static void
 fastmem_block_free(struct rte_fastmem_block *blk)
 {
-	rte_free(fastmem_block_hdr(blk));
+	rte_free(blk);
 }
 
 /*
@@ -438,19 +438,19 @@ block_new(unsigned int sidx, int socket_id)
 	rec = calloc(1, sizeof(*rec));
 	if (rec == NULL)
 		return NULL;
-	/* The library's header, then the block the inline functions see. */
-	hdr = rte_zmalloc_socket("fastmem_cache", size, RTE_CACHE_LINE_SIZE, socket_id);
-	if (hdr == NULL)
-		hdr = rte_zmalloc("fastmem_cache", size, RTE_CACHE_LINE_SIZE);
-	if (hdr == NULL) {
+	/* The block the inline functions see, then the library's header. */
+	blk = rte_zmalloc_socket("fastmem_cache", size, FASTMEM_BLOCK_ALIGN, socket_id);
+	if (blk == NULL)
+		blk = rte_zmalloc("fastmem_cache", size, FASTMEM_BLOCK_ALIGN);
+	if (blk == NULL) {
 		free(rec);
 		return NULL;
 	}
-	blk = (struct rte_fastmem_block *)(hdr + 1);
 	blk->n_caches = st->n_caches;
+	hdr = fastmem_block_hdr(blk);
 	blk->local = &blk->caches[sidx * FASTMEM_N_CLASSES];
-	fastmem_block_hdr(blk)->socket_idx = sidx;
-	fastmem_block_hdr(blk)->reg_idx = UINT32_MAX;
+	hdr->socket_idx = sidx;
+	hdr->reg_idx = UINT32_MAX;
 	for (i = 0; i < blk->n_caches; i++) {
 		blk->caches[i].obj_size = __rte_fastmem_class_size(i % FASTMEM_N_CLASSES);
 		blk->caches[i].batch = fastmem_class_batch(i % FASTMEM_N_CLASSES);

@@ -224,10 +224,13 @@ struct fastmem_owner {
 };
 
 /*
- * The library's bookkeeping of a cache block, in DPDK memory right in front of the public
- * struct rte_fastmem_block, in the same allocation: what the registry and the statistics of
- * every process need and the inline functions do not read. Written by the owner thread when it
- * takes the block, and under the registry lock.
+ * The library's bookkeeping of a cache block, in DPDK memory right after the public
+ * struct rte_fastmem_block and its caches, in the same allocation: what the registry and the
+ * statistics of every process need and the inline functions do not read. Written by the owner
+ * thread when it takes the block, and under the registry lock. The block itself starts on a
+ * page boundary (FASTMEM_BLOCK_ALIGN), so that where its caches fall relative to the slab
+ * headers (2 MiB-aligned, which the free path reads next to the cache it writes) is the same in
+ * every run: measured, a block 64 bytes off a page boundary cost the hot path 1 to 1.5 cycles.
  */
 struct fastmem_block_hdr {
 	alignas(RTE_CACHE_LINE_SIZE) uint32_t lcore_id; /* owner's lcore id, or LCORE_ID_ANY */
@@ -235,10 +238,12 @@ struct fastmem_block_hdr {
 	uint32_t socket_idx;    /* index of the owner's socket: blk->local are its caches */
 };
 
+#define FASTMEM_BLOCK_ALIGN 4096
+
 static inline struct fastmem_block_hdr *
 fastmem_block_hdr(const struct rte_fastmem_block *blk)
 {
-	return (struct fastmem_block_hdr *)(uintptr_t)blk - 1;
+	return (struct fastmem_block_hdr *)(uintptr_t)&blk->caches[blk->n_caches];
 }
 
 /* Bytes of a block with n_caches caches, header included. */

@@ -622,12 +622,18 @@ __rte_fastmem_cache_push(void *ptr)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	struct rte_fastmem_cache *c;
-	uint64_t idx;
+	uint64_t key;
+	uint32_t idx;
 
 	if (unlikely(blk == NULL))
 		return -1;
-	idx = __rte_fastmem_slab_key(ptr) - RTE_FASTMEM_SLAB_KEY;
-	if (unlikely(idx >= blk->n_caches))
+	/*
+	 * One check, off the path from the key to the cache, which only the low half (the
+	 * index) takes: a foreign word is not taken for a key plus an index.
+	 */
+	key = __rte_fastmem_slab_key(ptr);
+	idx = (uint32_t)key;
+	if (unlikely(key - RTE_FASTMEM_SLAB_KEY >= blk->n_caches))
 		return -1;
 	c = &blk->caches[idx];
 	if (unlikely(c->len >= c->cap))
@@ -706,13 +712,24 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 static inline void
 rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 {
+	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
+	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
+
 #ifdef RTE_FASTMEM_CHECKED
 	if (ptr != NULL)
-		rte_fastmem_check_free(ptr, handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
+		rte_fastmem_check_free(ptr, idx);
 #endif
-	/* By the object's slab, not the handle: the object may be of another socket. */
-	if (unlikely(ptr == NULL || __rte_fastmem_cache_push(ptr) < 0))
+	/*
+	 * Into the handle's cache only when the object's slab names it: the object may be of
+	 * another socket (or class). The miss path frees it by its slab.
+	 */
+	if (unlikely(c == NULL || ptr == NULL || c->len >= c->cap ||
+			__rte_fastmem_slab_key(ptr) != RTE_FASTMEM_SLAB_KEY + idx)) {
 		rte_fastmem_hfree_slow(handle, ptr);
+		return;
+	}
+	c->objs[c->len++] = ptr;
+	c->stats.free_hits++;
 }
 
 static inline void

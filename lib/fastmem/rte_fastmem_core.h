@@ -46,12 +46,12 @@ extern "C" {
 #define RTE_FASTMEM_HANDLE_MAGIC 0xFA57u
 /**
  * @internal
- * First word of the header of a slab in service: this key plus the index of the cache its
- * objects go to. Free slabs and memory that is not a slab hold another value in the first
+ * First word of the header of a slab in service: this key (high half) plus the index of the
+ * cache its objects go to (low half). Free slabs and memory that is not a slab hold another value in the first
  * word (almost surely: the key is an arbitrary 64-bit constant), so the inline free rejects
  * a foreign pointer with the same single comparison that bounds the cache index.
  */
-#define RTE_FASTMEM_SLAB_KEY UINT64_C(0x5fa57c4ea1000000)
+#define RTE_FASTMEM_SLAB_KEY UINT64_C(0x5fa57c4e00000000)
 
 /**
  * @internal
