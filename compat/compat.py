@@ -5,16 +5,43 @@
 usage: compat.py TREE       apply to TREE (fresh from the patch set) if it needs it;
                             prints "compat" or "native"
 
-Current DPDK generates symbol maps from RTE_EXPORT_*_SYMBOL and finds tests by scanning for
-REGISTER_*_TEST. 22.11 needs a version.map per library and lists tests in app/test/meson.build.
-This writes both from the sources, so the patch set itself stays written for current DPDK.
-The C side is fastmem_compat.h, force-included by the build glue in the same case.
+The patch set is written for current DPDK. On an older tree this backports, into the build
+copy only, what the patch set uses and the tree lacks, into the tree's own headers, so that
+the library, the tests and an application compiling against the installed headers all see
+it (nothing is force-included):
+- backport/PATH: definitions inserted before the closing #endif of the tree's header PATH
+  (rte_clz64 and co. in rte_bitops.h, __rte_malloc/__rte_dealloc in rte_common.h,
+  RTE_LOG_LINE in rte_log.h, rte_stdatomic.h included by rte_atomic.h, the _uint telemetry names, REGISTER_*_TEST in app/test/test.h);
+  skipped where the header already has them;
+- add/PATH: headers the tree has not (rte_stdatomic.h, installed with EAL's headers, and
+  eal_export.h, internal);
+- current DPDK generates symbol maps from RTE_EXPORT_*_SYMBOL and finds tests by scanning for
+  REGISTER_*_TEST; 22.11 needs a version.map per library and lists tests in
+  app/test/meson.build: both are written from the sources.
 """
 
 import glob
 import os
 import re
 import sys
+
+
+COMPAT = os.path.dirname(os.path.abspath(__file__))
+
+# header in the tree -> an identifier whose presence means the backport is not needed
+BACKPORTS = {
+    'lib/eal/include/rte_bitops.h': 'rte_clz64',
+    'lib/eal/include/generic/rte_atomic.h': 'rte_stdatomic.h',
+    'lib/eal/include/rte_common.h': '__rte_malloc',
+    'lib/eal/include/rte_log.h': 'RTE_LOG_LINE',
+    'lib/telemetry/rte_telemetry.h': 'rte_tel_data_add_dict_uint',
+    'app/test/test.h': 'REGISTER_FAST_TEST',
+}
+# header added -> the meson list that installs it ('' for an internal header)
+ADDED = {
+    'lib/eal/include/rte_stdatomic.h': 'lib/eal/include/meson.build',
+    'lib/eal/include/eal_export.h': '',
+}
 
 
 def needs_compat(tree):
@@ -28,6 +55,40 @@ def write_if_changed(path, text):
                 return
     with open(path, 'w') as f:
         f.write(text)
+
+
+def backport(tree):
+    for path, key in BACKPORTS.items():
+        full = os.path.join(tree, path)
+        with open(full) as f:
+            text = f.read()
+        if re.search(r'\b%s\b' % re.escape(key), text):
+            continue
+        with open(os.path.join(COMPAT, 'backport', path)) as f:
+            add = f.read()
+        # the fragment's own SPDX line: the header has its own
+        add = re.sub(r'\A/\* SPDX-License-Identifier: [^*]*\*/\n', '', add)
+        # before the include guard's closing #endif, the last line of the header
+        end = text.rstrip().rfind('\n#endif')
+        if end < 0:
+            sys.exit('compat.py: %s: no closing #endif' % path)
+        write_if_changed(full, text[:end + 1] + add + text[end + 1:])
+    for path, meson in ADDED.items():
+        full = os.path.join(tree, path)
+        if glob.glob(os.path.join(tree, 'lib/*/**', os.path.basename(path)), recursive=True):
+            continue
+        with open(os.path.join(COMPAT, 'add', path)) as f:
+            write_if_changed(full, f.read())
+        if meson:
+            # installed and checked like the tree's other headers: listed before its neighbour
+            mpath = os.path.join(tree, meson)
+            with open(mpath) as f:
+                text = f.read()
+            anchor = "        'rte_string_fns.h',\n"
+            if anchor not in text:
+                sys.exit('compat.py: %s: no %r to list %s before' % (meson, anchor, path))
+            text = text.replace(anchor, "        '%s',\n" % os.path.basename(path) + anchor, 1)
+            write_if_changed(mpath, text)
 
 
 def version_map(tree):
@@ -72,6 +133,7 @@ def main():
     if not needs_compat(tree):
         print('native')
         return
+    backport(tree)
     version_map(tree)
     test_lists(tree)
     print('compat')

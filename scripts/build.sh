@@ -17,6 +17,10 @@ variant=${1:-}
 suffix=${variant:+-$variant}
 M=$B/meson$suffix
 
+# A build directory configured by an older glue, which force-included the compat layer.
+if grep -qs fastmem_compat.h "$M/meson-info/intro-buildoptions.json"; then
+	rm -rf "$M"
+fi
 if [ ! -f "$M/build.ninja" ]; then
 	opts="-Dplatform=generic -Denable_drivers=mempool/ring,bus/vdev -Denable_apps=test"
 	opts="$opts -Dtests=true -Dbuildtype=release -Ddefault_library=static"
@@ -29,10 +33,8 @@ if [ ! -f "$M/build.ninja" ]; then
 			sed -n "s/^ *'\([a-z_0-9]*\)',.*/\1/p" | paste -sd, -)
 		opts="$opts -Ddisable_libs=$optional"
 	fi
+	# (an older tree's compat layer is in the tree's own headers: see compat/compat.py)
 	cargs=
-	if [ "$(cat "$B/compat-mode")" = compat ]; then
-		cargs="-include $REPO/compat/fastmem_compat.h -I$REPO/compat/include"
-	fi
 	case $variant in
 	"") ;;
 	debug) cargs="$cargs -DRTE_LIBRTE_FASTMEM_DEBUG" ;;
