@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Assemble the DPDK tree that is built: a pristine DPDK source (Debian's 22.11, or $DPDK_SRC),
-# the fastmem patch set applied as three commits (doc, lib, test), written as a git
+# the fastmem patch set applied as four commits (doc, lib, test, example), written as a git
 # format-patch series to build/patches, and, for an older tree, the compat layer on top.
 #
 #   build/series  pristine tree + patch-set commits (+ compat, uncommitted); rebuilt each run
@@ -65,6 +65,7 @@ commit_part() {
 commit_part doc "doc: add fastmem programming guide"
 commit_part lib "fastmem: add fast general-purpose small-object allocator"
 commit_part test "test/fastmem: add fastmem unit and performance tests"
+commit_part example "examples/fastmem: add fastmem sample application"
 rm -rf "$B/patches"
 $GIT format-patch -q -o "$B/patches" pristine..HEAD
 

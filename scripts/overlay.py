@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Overlay one part of the fastmem patch set onto a DPDK tree.
 
-usage: overlay.py REPO TREE doc|lib|test
+usage: overlay.py REPO TREE doc|lib|test|example
 
 Copies the files the part adds (only when their content changed, so that incremental builds
 stay incremental) and makes the one-line edits the part needs in DPDK's own list files. Every
@@ -19,6 +19,7 @@ PARTS = {
     'doc': ['doc/guides/prog_guide/fastmem_lib.rst'],
     'lib': ['lib/fastmem/*'],
     'test': ['app/test/test_fastmem*.c', 'app/test/test_fastmem*.h'],
+    'example': ['examples/fastmem/*', 'doc/guides/sample_app_ug/fastmem.rst'],
 }
 
 
@@ -88,6 +89,13 @@ def part_test(tree):
         else:
             # DPDK 22.11: one list of test sources
             edit(tree, path, "'test_fbarray.c',", "        '%s'," % name, after=False)
+
+
+def part_example(tree):
+    edit(tree, 'examples/meson.build', "        'eventdev_pipeline',", "        'fastmem',")
+    edit(tree, 'doc/guides/sample_app_ug/index.rst', '    timer', '    fastmem')
+    edit(tree, 'MAINTAINERS', 'F: app/test/test_fastmem*', 'F: examples/fastmem/')
+    edit(tree, 'MAINTAINERS', 'F: examples/fastmem/', 'F: doc/guides/sample_app_ug/fastmem.rst')
 
 
 def main():
