@@ -7,6 +7,8 @@
 #   make test     build, then run every test (all memory modes), the patch and style checks
 #   make build    build only; the test binary is build/dpdk-test
 #   make patches  write the git format-patch series to build/patches
+#   make example  install DPDK into build/install, build examples/fastmem out of tree against
+#                 it (pkg-config, shared and static) and run it
 #   make doc      build the programming guide with sphinx (warnings are errors)
 #   make stress   the randomized multi-lcore stress test
 #   make test-asan, make test-ubsan   the fastmem tests in AddressSanitizer / UBSan builds
@@ -27,7 +29,7 @@ PLOT_PKGS := gnuplot-nox
 OWN_FILES = $(shell git ls-files '*.c' '*.h' '*.rst' 'meson.build' '*/meson.build' 2>/dev/null)
 
 .PHONY: all bench build test test-unit test-asan test-ubsan stress check-patches patches doc \
-	style clean
+	style example clean
 
 SAN_TESTS := fastmem_autotest fastmem_inval_autotest fastmem_fault_autotest fastmem_memory_autotest \
 	fastmem_telemetry_autotest fastmem_stress_autotest
@@ -44,6 +46,9 @@ patches: build
 
 check-patches: build
 	@scripts/check-patches.sh
+
+example: build
+	@scripts/example.sh
 
 doc:
 	@scripts/deps.sh $(DOC_PKGS)

@@ -33,6 +33,8 @@ count_tests() {
 step "patch series applies with git am" scripts/check-patches.sh
 step "style check" ../shared/tools/style-check $(git ls-files '*.c' '*.h' '*.rst' 'meson.build' '*/meson.build')
 step "programming guide" make -s doc
+step "example built out of tree against the installed DPDK, shared and static, and run" \
+	scripts/example.sh
 echo "##### unit tests, all memory modes"
 count_tests scripts/run-tests.sh nohuge,va,pa,pa1g fastmem_autotest fastmem_telemetry_autotest \
 	fastmem_inval_autotest fastmem_fault_autotest fastmem_memory_autotest fastmem_secondary_autotest \
