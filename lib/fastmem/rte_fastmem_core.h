@@ -47,9 +47,9 @@ extern "C" {
 /**
  * @internal
  * First word of the header of a slab in service: this key (high half) plus the index of the
- * cache its objects go to (low half). Free slabs and memory that is not a slab hold another value in the first
- * word (almost surely: the key is an arbitrary 64-bit constant), so the inline free rejects
- * a foreign pointer with the same single comparison that bounds the cache index.
+ * cache its objects go to (low half). Free slabs and memory that is not a slab hold another
+ * value in the first word (almost surely: the key is an arbitrary constant), so the inline
+ * free rejects a foreign pointer with the same single comparison that bounds the cache index.
  */
 #define RTE_FASTMEM_SLAB_KEY UINT64_C(0x5fa57c4e00000000)
 
