@@ -12,7 +12,13 @@ set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 B=$REPO/build
-GIT="git -c user.name=fastmem -c user.email=fastmem@dpdk.org -c commit.gpgsign=false"
+# The series' author: From and Signed-off-by name the same person, known in .mailmap
+# (overlay.py adds the line).
+AUTHOR_NAME="fastmem maintainers"
+AUTHOR_EMAIL=fastmem@dpdk.org
+export GIT_AUTHOR_NAME="$AUTHOR_NAME" GIT_AUTHOR_EMAIL="$AUTHOR_EMAIL"
+export GIT_COMMITTER_NAME="$AUTHOR_NAME" GIT_COMMITTER_EMAIL="$AUTHOR_EMAIL"
+GIT="git -c commit.gpgsign=false"
 GIT="$GIT -c core.autocrlf=false -c advice.detachedHead=false"
 
 if [ -n "${DPDK_SRC:-}" ]; then
@@ -59,12 +65,12 @@ commit_part() {
 
 	$(cat "$REPO/scripts/commit-$part.txt")
 
-	Signed-off-by: fastmem maintainers <fastmem@dpdk.org>
+	Signed-off-by: $AUTHOR_NAME <$AUTHOR_EMAIL>
 	EOF
 }
 commit_part doc "doc: add fastmem programming guide"
-commit_part lib "fastmem: add fast general-purpose small-object allocator"
-commit_part test "test/fastmem: add fastmem unit and performance tests"
+commit_part lib "lib: add fastmem library"
+commit_part test "app/test: add fastmem test suite"
 commit_part example "examples/fastmem: add fastmem sample application"
 rm -rf "$B/patches"
 $GIT format-patch -q -o "$B/patches" pristine..HEAD

@@ -62,8 +62,70 @@ F: app/test/test_fastmem*
 '''
 
 
+# The series' author, a new contributor, known to devtools/check-git-log.sh by this line.
+MAILMAP = 'fastmem maintainers <fastmem@dpdk.org>'
+
+RELEASE_NOTE = '''* **Added fastmem, a small-object allocator library.**
+
+  Added the ``fastmem`` library, a general-purpose allocator for objects
+  of 1 byte to 1 MiB: NUMA aware, growing on demand from IOVA-contiguous
+  memzones, with lock-free per-lcore caches on the hot path.
+  See the :doc:`../prog_guide/fastmem_lib` guide.
+'''
+
+
+def mailmap_key(line):
+    return line.replace(' ', '').lower()
+
+
+def part_mailmap(tree):
+    """Add the author's line to .mailmap, at its place in the alphabetical order."""
+    path = os.path.join(tree, '.mailmap')
+    with open(path) as f:
+        lines = f.read().split('\n')
+    if MAILMAP in lines:
+        return
+    key = mailmap_key(MAILMAP)
+    i = next((i for i, l in enumerate(lines)
+              if l and not l.startswith('#') and mailmap_key(l) > key), len(lines) - 1)
+    lines.insert(i, MAILMAP)
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines))
+
+
+def part_release_notes(tree):
+    """A "New Features" entry in the release notes of the tree's VERSION (22.11: release_22_11,
+    main: the release in preparation), after the section's template comment if it has one."""
+    with open(os.path.join(tree, 'VERSION')) as f:
+        year, month = f.read().split('.')[:2]
+    path = os.path.join(tree, 'doc/guides/rel_notes/release_%s_%s.rst' % (year, month))
+    with open(path) as f:
+        lines = f.read().split('\n')
+    if RELEASE_NOTE.split('\n')[0] in lines:
+        return
+    try:
+        i = lines.index('New Features') + 2
+    except ValueError:
+        sys.exit('overlay.py: %s: no "New Features" section' % path)
+    while i < len(lines) and not lines[i]:
+        i += 1
+    if lines[i].startswith('.. '):
+        # the template comment: it ends with an indented line of "="
+        while i < len(lines) and not (lines[i].startswith(' ') and lines[i].strip('= ') == ''
+                                      and '=' in lines[i]):
+            i += 1
+        i += 1
+        lines[i:i] = ['', ''] + RELEASE_NOTE.rstrip('\n').split('\n')
+    else:
+        lines[i:i] = RELEASE_NOTE.split('\n')
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines))
+
+
 def part_lib(tree):
     edit(tree, 'lib/meson.build', "'mempool',", "        'fastmem',", first=True)
+    part_mailmap(tree)
+    part_release_notes(tree)
     path = os.path.join(tree, 'MAINTAINERS')
     with open(path) as f:
         text = f.read()
