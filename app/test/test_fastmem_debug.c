@@ -14,7 +14,6 @@
  */
 
 #include <inttypes.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 
 #include <rte_fastmem.h>
 #include <rte_log.h>
+#include <rte_thread.h>
 
 #include "test.h"
 
@@ -131,11 +131,11 @@ double_free(void)
 
 static void *victim; /* freed by another thread before the fork */
 
-static void *
+static uint32_t
 free_in_thread(void *arg)
 {
 	rte_fastmem_free(arg);
-	return NULL;    /* the thread's exit flushes its cache to the bin */
+	return 0;    /* the thread's exit flushes its cache to the bin */
 }
 
 static void
@@ -259,14 +259,14 @@ static const struct {
 static int
 prepare(void)
 {
-	pthread_t t;
+	rte_thread_t t;
 
 	if (prepare_child() < 0)
 		return -1;
 	victim = rte_fastmem_alloc(256, 0, 0);
 	TEST_ASSERT_NOT_NULL(victim, "alloc");
-	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, free_in_thread, victim), "thread");
-	TEST_ASSERT_SUCCESS(pthread_join(t, NULL), "join");
+	TEST_ASSERT_SUCCESS(rte_thread_create(&t, NULL, free_in_thread, victim), "thread");
+	TEST_ASSERT_SUCCESS(rte_thread_join(t, NULL), "join");
 	return 0;
 }
 

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 #include <rte_random.h>
+#include <rte_thread.h>
 
 #include <rte_fastmem.h>
 
@@ -499,19 +499,19 @@ hold_cb(const struct rte_memzone *mz, void *arg)
 }
 
 /* Hold EAL's memzone lock for hold_ms: every memzone reservation waits meanwhile. */
-static void *
+static uint32_t
 eal_hold(void *arg)
 {
 	rte_memzone_walk(hold_cb, arg);
-	return NULL;
+	return 0;
 }
 
 static int
-eal_hold_start(pthread_t *t, struct eal_holder *eh, unsigned int hold_ms)
+eal_hold_start(rte_thread_t *t, struct eal_holder *eh, unsigned int hold_ms)
 {
 	eh->holding = 0;
 	eh->hold_ms = hold_ms;
-	TEST_ASSERT_SUCCESS(pthread_create(t, NULL, eal_hold, eh), "pthread_create");
+	TEST_ASSERT_SUCCESS(rte_thread_create(t, NULL, eal_hold, eh), "rte_thread_create");
 	while (!rte_atomic_load_explicit(&eh->holding, rte_memory_order_acquire))
 		rte_delay_us_sleep(1000);
 	return 0;
@@ -526,7 +526,7 @@ struct timed_alloc {
 	uint64_t cpu_ns;
 };
 
-static void *
+static uint32_t
 timed_alloc_thread(void *arg)
 {
 	struct timed_alloc *ta = arg;
@@ -544,14 +544,14 @@ timed_alloc_thread(void *arg)
 	ta->cpu_ns = now_ns(CLOCK_THREAD_CPUTIME_ID) - c;
 	ta->wall_ns = now_ns(CLOCK_MONOTONIC) - w;
 	rte_atomic_store_explicit(&ta->state, 3, rte_memory_order_release);
-	return NULL;
+	return 0;
 }
 
 static int
-timed_alloc_start(pthread_t *t, struct timed_alloc *ta)
+timed_alloc_start(rte_thread_t *t, struct timed_alloc *ta)
 {
 	memset(ta, 0, sizeof(*ta));
-	TEST_ASSERT_SUCCESS(pthread_create(t, NULL, timed_alloc_thread, ta), "pthread_create");
+	TEST_ASSERT_SUCCESS(rte_thread_create(t, NULL, timed_alloc_thread, ta), "rte_thread_create");
 	while (rte_atomic_load_explicit(&ta->state, rte_memory_order_acquire) != 1)
 		rte_delay_us_sleep(1000);
 	return 0;
@@ -594,13 +594,13 @@ struct reserver {
 	int ret;
 };
 
-static void *
+static uint32_t
 reserve_thread(void *arg)
 {
 	struct reserver *r = arg;
 
 	r->ret = rte_fastmem_reserve(r->size, SOCKET_ID_ANY);
-	return NULL;
+	return 0;
 }
 
 static int
@@ -609,7 +609,7 @@ test_grow_wait(void)
 	struct eal_holder eh;
 	struct timed_alloc ta;
 	struct reserver res;
-	pthread_t th, tt, tr;
+	rte_thread_t th, tt, tr;
 	unsigned int n;
 	void **objs;
 	int ret = TEST_SUCCESS;
@@ -621,13 +621,13 @@ test_grow_wait(void)
 		return TEST_FAILED;
 	res.size = backing() + MIB(128);
 	res.ret = -1;
-	TEST_ASSERT_SUCCESS(pthread_create(&tr, NULL, reserve_thread, &res), "pthread_create");
+	TEST_ASSERT_SUCCESS(rte_thread_create(&tr, NULL, reserve_thread, &res), "rte_thread_create");
 	rte_delay_us_sleep(100 * 1000);
 	/* Another thread needs a slab now: it has to wait for that reservation. */
 	rte_atomic_store_explicit(&ta.state, 2, rte_memory_order_release);
-	pthread_join(tt, NULL);
-	pthread_join(tr, NULL);
-	pthread_join(th, NULL);
+	rte_thread_join(tt, NULL);
+	rte_thread_join(tr, NULL);
+	rte_thread_join(th, NULL);
 	printf("grow_wait: waiting allocation took %" PRIu64 " ms, %" PRIu64 " ms of CPU\n",
 			ta.wall_ns / 1000000, ta.cpu_ns / 1000000);
 	if (ta.obj == NULL || res.ret != 0) {
@@ -653,7 +653,7 @@ test_grow_refused(void)
 	char name[RTE_MEMZONE_NAMESIZE];
 	struct eal_holder eh;
 	struct timed_alloc ta;
-	pthread_t th, tt;
+	rte_thread_t th, tt;
 	unsigned int n, n_fill = 0, i;
 	void **objs, *p;
 	int ret = TEST_FAILED;
@@ -683,8 +683,8 @@ test_grow_refused(void)
 	if (eal_hold_start(&th, &eh, WAIT_HOLD_MS) != 0)
 		goto out;
 	rte_atomic_store_explicit(&ta.state, 2, rte_memory_order_release);
-	pthread_join(tt, NULL);
-	pthread_join(th, NULL);
+	rte_thread_join(tt, NULL);
+	rte_thread_join(th, NULL);
 	printf("grow_refused: allocation after the refusal took %" PRIu64 " ms (%s)\n",
 			ta.wall_ns / 1000000, ta.obj == NULL ? rte_strerror(ta.err) : "success");
 	if (ta.obj != NULL || ta.err != ENOMEM) {

@@ -28,6 +28,7 @@
 #include <rte_memzone.h>
 #include <rte_stdatomic.h>
 #include <rte_string_fns.h>
+#include <rte_thread.h>
 
 #include <rte_fastmem.h>
 
@@ -518,7 +519,7 @@ static pid_t
 spawn_secondary(const char *cmd)
 {
 	char prefix[PATH_MAX], prefix_arg[PATH_MAX + 16], lcore_arg[16], dir[PATH_MAX];
-	const char *argv[] = {
+	const char *const argv[] = {
 		prgname, "-l", lcore_arg, "--proc-type=secondary", prefix_arg, "--no-telemetry",
 		"--log-level=lib.fastmem:info", NULL,
 	};
@@ -561,7 +562,7 @@ spawn_secondary(const char *cmd)
  * or -1. With ready set, return 0 as soon as *ready is non-zero, leaving the child running.
  */
 static int
-wait_secondary(pid_t pid, const RTE_ATOMIC(uint32_t) *ready)
+wait_secondary(pid_t pid, RTE_ATOMIC(uint32_t) const *ready)
 {
 	uint64_t deadline;
 	int status;
@@ -820,7 +821,7 @@ struct rc_shared {
 
 /* The secondary's threads. */
 struct rc_thread {
-	pthread_t tid;
+	rte_thread_t tid;
 	unsigned int group;             /* 0: exits first; 1: exits after deinit, or never */
 	int ret;
 };
@@ -848,7 +849,7 @@ rc_churn(void)
 	return TEST_SUCCESS;
 }
 
-static void *
+static uint32_t
 rc_thread_main(void *arg)
 {
 	struct rc_thread *t = arg;
@@ -860,7 +861,7 @@ rc_thread_main(void *arg)
 	while (!rc_sync.release[t->group])
 		pthread_cond_wait(&rc_sync.cond, &rc_sync.lock);
 	pthread_mutex_unlock(&rc_sync.lock);
-	return NULL;
+	return 0;
 }
 
 /* Let the threads of a group exit and join them. */
@@ -876,7 +877,7 @@ rc_release(struct rc_thread *thr, unsigned int group)
 	for (i = 0; i < RC_THREADS; i++) {
 		if (thr[i].group != group)
 			continue;
-		pthread_join(thr[i].tid, NULL);
+		rte_thread_join(thr[i].tid, NULL);
 		TEST_ASSERT_SUCCESS(thr[i].ret, "secondary: thread %u failed", i);
 	}
 	return TEST_SUCCESS;
@@ -915,8 +916,8 @@ reclaim_secondary(void)
 	for (i = 0; i < RC_THREADS; i++) {
 		thr[i].group = i % 2;
 		thr[i].ret = TEST_FAILED;
-		TEST_ASSERT_SUCCESS(pthread_create(&thr[i].tid, NULL, rc_thread_main, &thr[i]),
-			"secondary: pthread_create %u", i);
+		TEST_ASSERT_SUCCESS(rte_thread_create(&thr[i].tid, NULL, rc_thread_main, &thr[i]),
+			"secondary: rte_thread_create %u", i);
 		pthread_mutex_lock(&rc_sync.lock);
 		while (rc_sync.n_done < i + 1)
 			pthread_cond_wait(&rc_sync.cond, &rc_sync.lock);
@@ -966,7 +967,7 @@ struct rc_prim_thread {
 };
 
 /* A non-EAL thread of the primary: allocates and frees two objects of 8 bytes. */
-static void *
+static uint32_t
 rc_prim_thread(void *arg)
 {
 	struct rc_prim_thread *pt = arg;
@@ -975,25 +976,25 @@ rc_prim_thread(void *arg)
 
 	pt->ret = TEST_FAILED;
 	if (rte_fastmem_stats_class(8, &cs0) != 0)
-		return NULL;
+		return 0;
 	p = rte_fastmem_alloc(8, 8, 0);
 	q = rte_fastmem_alloc(8, 8, 0);
 	rte_fastmem_free(p);
 	rte_fastmem_free(q);
 	if (p == NULL || q == NULL || rte_fastmem_stats_class(8, &cs1) != 0)
-		return NULL;
+		return 0;
 	pt->hits = cs1.alloc_cache_hits - cs0.alloc_cache_hits;
 	pt->ret = TEST_SUCCESS;
-	return NULL;
+	return 0;
 }
 
 static int
 rc_run_prim_thread(struct rc_prim_thread *pt)
 {
-	pthread_t t;
+	rte_thread_t t;
 
-	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, rc_prim_thread, pt), "pthread_create");
-	pthread_join(t, NULL);
+	TEST_ASSERT_SUCCESS(rte_thread_create(&t, NULL, rc_prim_thread, pt), "rte_thread_create");
+	rte_thread_join(t, NULL);
 	TEST_ASSERT_SUCCESS(pt->ret, "primary: non-EAL thread failed");
 	return TEST_SUCCESS;
 }

@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <malloc.h>
+#include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -73,14 +74,14 @@ static const size_t perf_sizes[PERF_N_SIZES] = { 8, 64, 256, 1024, 4096 };
 #define PERF_MIXED 0            /* setup() size meaning "sizes of mixed_sizes" */
 
 /* Keep the compiler from eliding an allocation or caching allocator state across calls. */
-static __rte_always_inline void
+static inline void
 perf_use(void *p)
 {
 	__asm__ __volatile__("" : : "r"(p) : "memory");
 }
 
 /* Mixed-size pool (or handle) index of a size: the power of two at or above it, from 16 B. */
-static __rte_always_inline unsigned int
+static inline unsigned int
 perf_pow2_idx(size_t size)
 {
 	if (size <= (1u << PERF_MIX_MIN_SHIFT))
@@ -135,32 +136,32 @@ fm_teardown(void)
  * aligned by default. For mixed_sizes it is 8, what an application passes for a structure of
  * 8-byte fields: align 0 would put every object of 64 B or less in the 64 B class.
  */
-static __rte_always_inline void *
+static inline void *
 fm_alloc(size_t size)
 {
 	return rte_fastmem_alloc(size, 0, 0);
 }
 
-static __rte_always_inline void *
+static inline void *
 fm_alloc_mixed(size_t size)
 {
 	return rte_fastmem_alloc(size, 8, 0);
 }
 
-static __rte_always_inline void
+static inline void
 fm_free(void *obj, size_t size)
 {
 	RTE_SET_USED(size);
 	rte_fastmem_free(obj);
 }
 
-static __rte_always_inline int
+static inline int
 fm_alloc_bulk(void **objs, unsigned int n, size_t size)
 {
 	return rte_fastmem_alloc_bulk(objs, n, size, 0, 0);
 }
 
-static __rte_always_inline void
+static inline void
 fm_free_bulk(void **objs, unsigned int n, size_t size)
 {
 	RTE_SET_USED(size);
@@ -228,25 +229,25 @@ fmh_setup(size_t size)
 	return 0;
 }
 
-static __rte_always_inline void *
+static inline void *
 fmh_alloc(size_t size)
 {
 	return rte_fastmem_halloc(fmh_handles[perf_pow2_idx(size)], 0);
 }
 
-static __rte_always_inline void
+static inline void
 fmh_free(void *obj, size_t size)
 {
 	rte_fastmem_hfree(fmh_handles[perf_pow2_idx(size)], obj);
 }
 
-static __rte_always_inline int
+static inline int
 fmh_alloc_bulk(void **objs, unsigned int n, size_t size)
 {
 	return rte_fastmem_halloc_bulk(fmh_handles[perf_pow2_idx(size)], objs, n, 0);
 }
 
-static __rte_always_inline void
+static inline void
 fmh_free_bulk(void **objs, unsigned int n, size_t size)
 {
 	rte_fastmem_hfree_bulk(fmh_handles[perf_pow2_idx(size)], objs, n);
@@ -297,7 +298,8 @@ mp_create(unsigned int idx, size_t size, unsigned int n)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
 
-	snprintf(name, sizeof(name), "fmperf_%u_%zu", idx, size);
+	if (snprintf(name, sizeof(name), "fmperf_%u_%zu", idx, size) >= (int)sizeof(name))
+		return -ENAMETOOLONG;
 	mp_pools[idx] = rte_mempool_create(name, n, size, PERF_MP_CACHE, 0, NULL, NULL, NULL,
 			NULL, SOCKET_ID_ANY, 0);
 	if (mp_pools[idx] == NULL) {
@@ -325,7 +327,7 @@ mp_setup(size_t size)
 	return 0;
 }
 
-static __rte_always_inline void *
+static inline void *
 mp_alloc(size_t size)
 {
 	void *obj;
@@ -335,19 +337,19 @@ mp_alloc(size_t size)
 	return obj;
 }
 
-static __rte_always_inline void
+static inline void
 mp_free(void *obj, size_t size)
 {
 	rte_mempool_put(mp_pools[perf_pow2_idx(size)], obj);
 }
 
-static __rte_always_inline int
+static inline int
 mp_alloc_bulk(void **objs, unsigned int n, size_t size)
 {
 	return rte_mempool_get_bulk(mp_pools[perf_pow2_idx(size)], objs, n);
 }
 
-static __rte_always_inline void
+static inline void
 mp_free_bulk(void **objs, unsigned int n, size_t size)
 {
 	rte_mempool_put_bulk(mp_pools[perf_pow2_idx(size)], objs, n);
@@ -391,20 +393,20 @@ static const struct perf_ops mempool_ops = {
 
 /* ---- rte_malloc: rte_malloc()/rte_free() ---- */
 
-static __rte_always_inline void *
+static inline void *
 rm_alloc(size_t size)
 {
 	return rte_malloc(NULL, size, 0);
 }
 
-static __rte_always_inline void
+static inline void
 rm_free(void *obj, size_t size)
 {
 	RTE_SET_USED(size);
 	rte_free(obj);
 }
 
-static __rte_always_inline int
+static inline int
 rm_alloc_bulk(void **objs, unsigned int n, size_t size)
 {
 	unsigned int i;
@@ -420,7 +422,7 @@ rm_alloc_bulk(void **objs, unsigned int n, size_t size)
 	return 0;
 }
 
-static __rte_always_inline void
+static inline void
 rm_free_bulk(void **objs, unsigned int n, size_t size)
 {
 	unsigned int i;
@@ -458,20 +460,20 @@ static const struct perf_ops rte_malloc_ops = {
 
 /* ---- libc: malloc()/free() ---- */
 
-static __rte_always_inline void *
+static inline void *
 lc_alloc(size_t size)
 {
 	return malloc(size);
 }
 
-static __rte_always_inline void
+static inline void
 lc_free(void *obj, size_t size)
 {
 	RTE_SET_USED(size);
 	free(obj);
 }
 
-static __rte_always_inline int
+static inline int
 lc_alloc_bulk(void **objs, unsigned int n, size_t size)
 {
 	unsigned int i;
@@ -487,7 +489,7 @@ lc_alloc_bulk(void **objs, unsigned int n, size_t size)
 	return 0;
 }
 
-static __rte_always_inline void
+static inline void
 lc_free_bulk(void **objs, unsigned int n, size_t size)
 {
 	unsigned int i;
@@ -520,23 +522,23 @@ static const struct perf_ops libc_ops = {
 
 /* ---- baseline of mlcore: the same loop on a per-lcore buffer, no allocator ---- */
 
-static uint8_t perf_buf[RTE_MAX_LCORE][PERF_ML_BULK][PERF_ML_SIZE] __rte_cache_aligned;
+static alignas(RTE_CACHE_LINE_SIZE) uint8_t perf_buf[RTE_MAX_LCORE][PERF_ML_BULK][PERF_ML_SIZE];
 
-static __rte_always_inline void *
+static inline void *
 bl_alloc(size_t size)
 {
 	RTE_SET_USED(size);
 	return perf_buf[rte_lcore_id()][0];
 }
 
-static __rte_always_inline void
+static inline void
 bl_free(void *obj, size_t size)
 {
 	RTE_SET_USED(obj);
 	RTE_SET_USED(size);
 }
 
-static __rte_always_inline int
+static inline int
 bl_alloc_bulk(void **objs, unsigned int n, size_t size)
 {
 	unsigned int i, lcore = rte_lcore_id();
@@ -547,7 +549,7 @@ bl_alloc_bulk(void **objs, unsigned int n, size_t size)
 	return 0;
 }
 
-static __rte_always_inline void
+static inline void
 bl_free_bulk(void **objs, unsigned int n, size_t size)
 {
 	RTE_SET_USED(objs);
@@ -587,7 +589,7 @@ struct perf_mix {
 };
 
 /* 1. hot: alloc then free one object. */
-static __rte_always_inline int
+static inline int
 tpl_hot(const struct perf_ops *o, size_t size, unsigned int iters, uint64_t *cycles)
 {
 	uint64_t t0 = rte_rdtsc();
@@ -606,7 +608,7 @@ tpl_hot(const struct perf_ops *o, size_t size, unsigned int iters, uint64_t *cyc
 }
 
 /* 2, 3. batch: allocate PERF_BATCH objects, free them in allocation or reverse order. */
-static __rte_always_inline int
+static inline int
 tpl_batch(const struct perf_ops *o, size_t size, unsigned int n_batches, bool lifo,
 		uint64_t *alloc_cycles, uint64_t *free_cycles)
 {
@@ -646,7 +648,7 @@ tpl_batch(const struct perf_ops *o, size_t size, unsigned int n_batches, bool li
 }
 
 /* Write one word in every cache line of an object: the "little work" of mlcore. */
-static __rte_always_inline void
+static inline void
 perf_touch(void *p, size_t size, uint64_t v)
 {
 	size_t off;
@@ -656,7 +658,7 @@ perf_touch(void *p, size_t size, uint64_t v)
 }
 
 /* 4, 5. mlcore: allocate, touch and free @p n objects, @p bulk at a time. */
-static __rte_always_inline int
+static inline int
 tpl_mlcore(const struct perf_ops *o, unsigned int n, unsigned int bulk, uint64_t *cycles)
 {
 	void *objs[PERF_ML_BULK];
@@ -686,7 +688,7 @@ tpl_mlcore(const struct perf_ops *o, unsigned int n, unsigned int bulk, uint64_t
 }
 
 /* 6. cross_lcore, allocating side: allocate bursts, pass them on through the ring. */
-static __rte_always_inline int
+static inline int
 tpl_xl_alloc(const struct perf_ops *o, struct perf_xl *x)
 {
 	void *objs[PERF_XL_BURST];
@@ -721,7 +723,7 @@ tpl_xl_alloc(const struct perf_ops *o, struct perf_xl *x)
 }
 
 /* 6. cross_lcore, freeing side: take objects from the ring, check them, free them. */
-static __rte_always_inline int
+static inline int
 tpl_xl_free(const struct perf_ops *o, struct perf_xl *x)
 {
 	void *objs[PERF_XL_BURST];
@@ -751,7 +753,7 @@ tpl_xl_free(const struct perf_ops *o, struct perf_xl *x)
 }
 
 /* 7. mixed_sizes: replacements @p from to @p to - 1 of the sequence. */
-static __rte_always_inline int
+static inline int
 tpl_mixed(const struct perf_ops *o, struct perf_mix *m, unsigned int from, unsigned int to,
 		uint64_t *cycles)
 {
@@ -876,12 +878,12 @@ perf_table_init(struct perf_table *t, const char *scenario, const char *title,
 }
 
 static void
-perf_table_param(struct perf_table *t, const char *label, unsigned long v)
+perf_table_param(struct perf_table *t, const char *label, uint64_t v)
 {
 	if (label != NULL)
 		snprintf(t->params[t->n_params], sizeof(t->params[0]), "%s", label);
 	else
-		snprintf(t->params[t->n_params], sizeof(t->params[0]), "%lu", v);
+		snprintf(t->params[t->n_params], sizeof(t->params[0]), "%" PRIu64, v);
 	t->n_params++;
 }
 

@@ -50,7 +50,7 @@ profile_env(const char *name, unsigned long def, unsigned long max)
 		return def;
 	v = strtoul(s, &end, 0);
 	if (*end != '\0' || v == 0 || v > max) {
-		printf("%s=%s ignored, using %lu\n", name, s, def);
+		printf("%s=%s ignored, using %" PRIu64 "\n", name, s, (uint64_t)def);
 		return def;
 	}
 	return v;

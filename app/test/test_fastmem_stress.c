@@ -4,8 +4,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +21,7 @@
 #include <rte_memory.h>
 #include <rte_ring.h>
 #include <rte_stdatomic.h>
+#include <rte_thread.h>
 
 #include <rte_fastmem.h>
 
@@ -202,14 +203,21 @@ new_id(struct thr *t, size_t size)
 		((t->serial & ID_SERIAL_MASK) << ID_SERIAL_SHIFT) | size;
 }
 
-#define FAIL(t, ...) do { \
-	printf("stress thread %u (lcore %d), op %" PRIu64 ": ", (t)->idx, \
-		(t)->lcore_id == LCORE_ID_ANY ? -1 : (int)(t)->lcore_id, (t)->ops); \
-	printf(__VA_ARGS__); \
-	printf("\n"); \
-	rte_atomic_store_explicit(&g.stop, 1, rte_memory_order_relaxed); \
-	return -1; \
-} while (0)
+/* Report a failure of thread t, stop every thread; returns -1 for the caller to return. */
+static int __rte_format_printf(2, 3)
+stress_fail(struct thr *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("stress thread %u (lcore %d), op %" PRIu64 ": ", t->idx,
+		t->lcore_id == LCORE_ID_ANY ? -1 : (int)t->lcore_id, t->ops);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	rte_atomic_store_explicit(&g.stop, 1, rte_memory_order_relaxed);
+	return -1;
+}
 
 /* Check an object the thread owns. */
 static int
@@ -218,7 +226,7 @@ obj_check(struct thr *t, const struct obj_rec *o)
 	size_t off = pat_check(o->p, o->size, o->size, o->id);
 
 	if (off != SIZE_MAX)
-		FAIL(t, "object %p (%u B, id %#" PRIx64 ") corrupted at offset %zu",
+		return stress_fail(t, "object %p (%u B, id %#" PRIx64 ") corrupted at offset %zu",
 			o->p, o->size, o->id, off);
 	return 0;
 }
@@ -230,9 +238,9 @@ obj_new_check(struct thr *t, void *p, size_t size, size_t align, size_t zero_len
 	size_t a = align != 0 ? align : (size_t)RTE_CACHE_LINE_SIZE;
 
 	if (((uintptr_t)p & (a - 1)) != 0)
-		FAIL(t, "object %p (%zu B) not aligned to %zu", p, size, a);
+		return stress_fail(t, "object %p (%zu B) not aligned to %zu", p, size, a);
 	if (zero_len != 0 && !is_zero(p, zero_len))
-		FAIL(t, "object %p (%zu B) not zeroed", p, zero_len);
+		return stress_fail(t, "object %p (%zu B) not zeroed", p, zero_len);
 	return 0;
 }
 
@@ -270,7 +278,7 @@ static int
 check_nomem(struct thr *t, const char *what)
 {
 	if (rte_errno != ENOMEM)
-		FAIL(t, "%s failed with rte_errno %d (%s)", what, rte_errno,
+		return stress_fail(t, "%s failed with rte_errno %d (%s)", what, rte_errno,
 			rte_strerror(rte_errno));
 	return 0;
 }
@@ -358,7 +366,7 @@ op_realloc(struct thr *t)
 		t->ops++;
 		p = rte_fastmem_realloc(o.p, 0, align);
 		if (p != NULL)
-			FAIL(t, "realloc(%p, 0) returned %p", o.p, p);
+			return stress_fail(t, "realloc(%p, 0) returned %p", o.p, p);
 		t->n_free++;
 		obj_del(t, i);
 		return 0;
@@ -375,12 +383,12 @@ op_realloc(struct thr *t)
 	}
 	if (cls == o.cls) {
 		if (p != o.p)
-			FAIL(t, "realloc(%p, %zu, %zu) in the same class moved to %p",
+			return stress_fail(t, "realloc(%p, %zu, %zu) in the same class moved to %p",
 				o.p, size, align, p);
 		t->n_realloc_same++;
 	} else {
 		if (p == o.p)
-			FAIL(t, "realloc(%p, %zu, %zu) kept the pointer across classes %zu -> %zu",
+			return stress_fail(t, "realloc(%p, %zu, %zu) kept the pointer across classes %zu -> %zu",
 				o.p, size, align, class_size(o.cls), class_size(cls));
 		t->n_realloc_moved++;
 		t->n_alloc++;
@@ -390,7 +398,7 @@ op_realloc(struct thr *t)
 		return -1;
 	keep = RTE_MIN(size, (size_t)o.size);
 	if (pat_check(p, keep, o.size, o.id) != SIZE_MAX)
-		FAIL(t, "realloc(%p (%u B), %zu, %zu) -> %p lost the content", o.p, o.size,
+		return stress_fail(t, "realloc(%p (%u B), %zu, %zu) -> %p lost the content", o.p, o.size,
 			size, align, p);
 	obj_del(t, i);
 	obj_add(t, p, size, cls, o.socket >= 0 && g.n_sockets == 1 ? o.socket : -1);
@@ -422,20 +430,20 @@ op_alloc_bulk(struct thr *t)
 	if (ret != 0) {
 		t->n_nomem += n;
 		if (ret != -ENOMEM)
-			FAIL(t, "alloc_bulk(%u x %zu B) returned %d", n, size, ret);
+			return stress_fail(t, "alloc_bulk(%u x %zu B) returned %d", n, size, ret);
 		if (check_nomem(t, "alloc_bulk") < 0)
 			return -1;
 		for (i = 0; i <= n; i++)
 			if (ptrs[i] != NULL)
-				FAIL(t, "failed alloc_bulk wrote ptrs[%u]", i);
+				return stress_fail(t, "failed alloc_bulk wrote ptrs[%u]", i);
 		return 0;
 	}
 	if (ptrs[n] != NULL)
-		FAIL(t, "alloc_bulk of %u wrote ptrs[%u]", n, n);
+		return stress_fail(t, "alloc_bulk of %u wrote ptrs[%u]", n, n);
 	t->n_alloc += n;
 	for (i = 0; i < n; i++) {
 		if (ptrs[i] == NULL)
-			FAIL(t, "alloc_bulk returned NULL in ptrs[%u]", i);
+			return stress_fail(t, "alloc_bulk returned NULL in ptrs[%u]", i);
 		if (obj_new_check(t, ptrs[i], size, align, flags != 0 ? size : 0) < 0)
 			return -1;
 		obj_add(t, ptrs[i], size, cls, known_socket(socket));
@@ -513,14 +521,14 @@ op_halloc(struct thr *t, bool bulk)
 	t->ops++;
 	ret = rte_fastmem_hlookup(size, align, socket, &h);
 	if (ret != 0)
-		FAIL(t, "hlookup(%zu, %zu, %d) failed: %d", size, align, socket, ret);
+		return stress_fail(t, "hlookup(%zu, %zu, %d) failed: %d", size, align, socket, ret);
 	for (i = 0; i <= n; i++)
 		ptrs[i] = NULL;
 	t->ops += n;
 	if (bulk) {
 		ret = rte_fastmem_halloc_bulk(h, ptrs, n, flags);
 		if (ret != 0 && ret != -ENOMEM)
-			FAIL(t, "halloc_bulk(%u x %zu B) returned %d", n, size, ret);
+			return stress_fail(t, "halloc_bulk(%u x %zu B) returned %d", n, size, ret);
 	} else {
 		ptrs[0] = rte_fastmem_halloc(h, flags);
 		ret = ptrs[0] == NULL ? -ENOMEM : 0;
@@ -531,15 +539,15 @@ op_halloc(struct thr *t, bool bulk)
 			return -1;
 		for (i = 0; i <= n; i++)
 			if (ptrs[i] != NULL)
-				FAIL(t, "failed halloc_bulk wrote ptrs[%u]", i);
+				return stress_fail(t, "failed halloc_bulk wrote ptrs[%u]", i);
 		return 0;
 	}
 	if (ptrs[n] != NULL)
-		FAIL(t, "halloc_bulk of %u wrote ptrs[%u]", n, n);
+		return stress_fail(t, "halloc_bulk of %u wrote ptrs[%u]", n, n);
 	t->n_alloc += n;
 	for (i = 0; i < n; i++) {
 		if (ptrs[i] == NULL)
-			FAIL(t, "halloc_bulk returned NULL in ptrs[%u]", i);
+			return stress_fail(t, "halloc_bulk returned NULL in ptrs[%u]", i);
 		/* A handle allocation is aligned to its class and zeroes the whole class. */
 		if (obj_new_check(t, ptrs[i], size, class_size(cls),
 				flags != 0 ? class_size(cls) : 0) < 0)
@@ -632,10 +640,10 @@ recv_check(struct thr *t, void *p)
 	size_t off;
 
 	if (size < 8 || size > MAX_SIZE || owner == 0 || owner > g.n_threads)
-		FAIL(t, "received object %p has a corrupted id %#" PRIx64, p, id);
+		return stress_fail(t, "received object %p has a corrupted id %#" PRIx64, p, id);
 	off = pat_check(p, size, size, id);
 	if (off != SIZE_MAX)
-		FAIL(t, "received object %p (%zu B, id %#" PRIx64 ") corrupted at offset %zu",
+		return stress_fail(t, "received object %p (%zu B, id %#" PRIx64 ") corrupted at offset %zu",
 			p, size, id, off);
 	if (owner != t->idx + 1)
 		t->n_recv_foreign++;
@@ -755,11 +763,11 @@ stress_lcore(void *arg)
 	return stress_body(arg);
 }
 
-static void *
+static uint32_t
 stress_pthread(void *arg)
 {
 	stress_body(arg);
-	return NULL;
+	return 0;
 }
 
 /*
@@ -864,7 +872,7 @@ test_stress_run(void)
 	struct thr sum = { 0 };
 	struct timespec t0, t1;
 	unsigned int lcore, i, s;
-	pthread_t tid;
+	rte_thread_t tid;
 	double secs;
 	int ret;
 
@@ -911,7 +919,7 @@ test_stress_run(void)
 		TEST_ASSERT_SUCCESS(ret, "cannot launch lcore %u", lcore);
 		i++;
 	}
-	ret = pthread_create(&tid, NULL, stress_pthread, g.thr[g.n_threads - 1]);
+	ret = rte_thread_create(&tid, NULL, stress_pthread, g.thr[g.n_threads - 1]);
 	if (ret != 0) {
 		rte_atomic_store_explicit(&g.stop, 1, rte_memory_order_relaxed);
 		/* The other threads wait for every thread at the end: stand in for it. */
@@ -921,7 +929,7 @@ test_stress_run(void)
 	stress_body(g.thr[0]);
 	rte_eal_mp_wait_lcore();
 	if (ret == 0)
-		pthread_join(tid, NULL);
+		rte_thread_join(tid, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	TEST_ASSERT_SUCCESS(ret, "cannot create the non-EAL thread: %d", ret);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
