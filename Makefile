@@ -4,7 +4,9 @@
 # fastmem patch set, build it, run the tests and the benchmark.
 #
 #   make          build, then run the benchmark and show its results
-#   make test     build, then run every test (all memory modes), the patch and style checks
+#   make test     build, then run every test (all memory modes), the patch check, make check
+#   make check    DPDK's contribution checks on the series (checkpatches.sh, check-git-log.sh,
+#                 werror + check_includes build, doxygen...); DPDK_SRC=/path for another tree
 #   make build    build only; the test binary is build/dpdk-test
 #   make patches  write the git format-patch series to build/patches
 #   make example  install DPDK into build/install, build examples/fastmem out of tree against
@@ -25,11 +27,10 @@ BUILD_PKGS := meson ninja-build python3-pyelftools libnuma-dev pkg-config ccache
 	xz-utils coreutils
 DOC_PKGS := python3-sphinx python3-sphinx-rtd-theme
 PLOT_PKGS := gnuplot-nox
+CHECK_PKGS := codespell doxygen gawk g++ perl dpkg xz-utils
 
-OWN_FILES = $(shell git ls-files '*.c' '*.h' '*.rst' 'meson.build' '*/meson.build' 2>/dev/null)
-
-.PHONY: all bench build test test-unit test-asan test-ubsan stress check-patches patches doc \
-	style example clean
+.PHONY: all bench build test test-unit test-asan test-ubsan stress check-patches check patches \
+	doc example clean
 
 SAN_TESTS := fastmem_autotest fastmem_inval_autotest fastmem_fault_autotest fastmem_memory_autotest \
 	fastmem_telemetry_autotest fastmem_stress_autotest
@@ -54,8 +55,9 @@ doc:
 	@scripts/deps.sh $(DOC_PKGS)
 	@scripts/doc.sh
 
-style:
-	@../shared/tools/style-check $(OWN_FILES)
+check: build
+	@scripts/deps.sh $(CHECK_PKGS)
+	@scripts/check.sh
 
 test-unit: build
 	@scripts/run-tests.sh nohuge,va,pa fastmem_autotest

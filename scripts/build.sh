@@ -6,8 +6,9 @@
 # Leaves the test binary at build/dpdk-test.
 #
 # build.sh [VARIANT]: VARIANT debug (RTE_LIBRTE_FASTMEM_DEBUG), asan (AddressSanitizer),
-# asan-debug (both) or ubsan (UndefinedBehaviorSanitizer) builds the same tree in
-# build/meson-VARIANT and leaves build/dpdk-test-VARIANT.
+# asan-debug (both), ubsan (UndefinedBehaviorSanitizer) or check (warnings are errors, and
+# every public header compiled alone as C and as C++: what make check builds) builds the same
+# tree in build/meson-VARIANT and leaves build/dpdk-test-VARIANT.
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,16 +44,21 @@ if [ ! -f "$M/build.ninja" ]; then
 		cargs="$cargs -DRTE_LIBRTE_FASTMEM_DEBUG" ;;
 	ubsan) opts="$opts -Db_sanitize=undefined -Db_lundef=false -Dbuildtype=debugoptimized"
 		cargs="$cargs -fno-sanitize-recover=undefined" ;;
+	check) opts="$opts -Dwerror=true -Dcheck_includes=true" ;;
 	*) echo "build: unknown variant $variant" >&2; exit 2 ;;
 	esac
 	extra=${FASTMEM_MESON_OPTS:-}
 	echo "build: meson setup $opts $extra" >&2
 	# shellcheck disable=SC2086
-	/usr/bin/python3 /usr/bin/meson setup "$M" "$T" $opts -Dc_args="$cargs" $extra >"$B/meson-setup$suffix.log" 2>&1 ||
+	/usr/bin/python3 /usr/bin/meson setup "$M" "$T" $opts -Dc_args="$cargs" -Dcpp_args="$cargs" $extra >"$B/meson-setup$suffix.log" 2>&1 ||
 		{ tail -n 40 "$B/meson-setup$suffix.log"; exit 1; }
 fi
 L=$B/ninja$suffix.log
-ninja -C "$M" >"$L" 2>&1 || { grep -B2 -A12 -m5 'error' "$L" | head -n 80; tail -n 5 "$L"; exit 1; }
+# The check build reports every error, not only the first ones.
+keep=
+[ "$variant" = check ] && keep="-k 0"
+# shellcheck disable=SC2086
+ninja -C "$M" $keep >"$L" 2>&1 || { grep -B2 -A12 -m5 'error' "$L" | head -n 80; tail -n 5 "$L"; exit 1; }
 grep -A6 'warning:' "$L" | head -n 60
 tail -n 1 "$L"
 for t in "$M/app/dpdk-test" "$M/app/test/dpdk-test"; do

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Everything `make test` runs, after the build: the patch-series check, the style check, the
-# guide, and the fastmem tests in every memory mode. Ends with "N passed, M failed".
+# Everything `make test` runs, after the build: the patch-series check, DPDK's contribution
+# checks (make check), the guide, and the fastmem tests in every memory mode.
+# Ends with "N passed, M failed".
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
@@ -31,7 +32,7 @@ count_tests() {
 }
 
 step "patch series applies with git am" scripts/check-patches.sh
-step "style check" ../shared/tools/style-check $(git ls-files '*.c' '*.h' '*.rst' 'meson.build' '*/meson.build')
+step "DPDK's contribution checks (make check)" make -s check
 step "programming guide" make -s doc
 step "example built out of tree against the installed DPDK, shared and static, and run" \
 	scripts/example.sh

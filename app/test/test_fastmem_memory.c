@@ -551,7 +551,7 @@ static int
 timed_alloc_start(rte_thread_t *t, struct timed_alloc *ta)
 {
 	memset(ta, 0, sizeof(*ta));
-	TEST_ASSERT_SUCCESS(rte_thread_create(t, NULL, timed_alloc_thread, ta), "rte_thread_create");
+	TEST_ASSERT_SUCCESS(rte_thread_create(t, NULL, timed_alloc_thread, ta), "thread");
 	while (rte_atomic_load_explicit(&ta->state, rte_memory_order_acquire) != 1)
 		rte_delay_us_sleep(1000);
 	return 0;
@@ -621,7 +621,7 @@ test_grow_wait(void)
 		return TEST_FAILED;
 	res.size = backing() + MIB(128);
 	res.ret = -1;
-	TEST_ASSERT_SUCCESS(rte_thread_create(&tr, NULL, reserve_thread, &res), "rte_thread_create");
+	TEST_ASSERT_SUCCESS(rte_thread_create(&tr, NULL, reserve_thread, &res), "thread");
 	rte_delay_us_sleep(100 * 1000);
 	/* Another thread needs a slab now: it has to wait for that reservation. */
 	rte_atomic_store_explicit(&ta.state, 2, rte_memory_order_release);

@@ -388,7 +388,8 @@ op_realloc(struct thr *t)
 		t->n_realloc_same++;
 	} else {
 		if (p == o.p)
-			return stress_fail(t, "realloc(%p, %zu, %zu) kept the pointer across classes %zu -> %zu",
+			return stress_fail(t,
+				"realloc(%p, %zu, %zu) kept the pointer across classes %zu -> %zu",
 				o.p, size, align, class_size(o.cls), class_size(cls));
 		t->n_realloc_moved++;
 		t->n_alloc++;
@@ -398,8 +399,8 @@ op_realloc(struct thr *t)
 		return -1;
 	keep = RTE_MIN(size, (size_t)o.size);
 	if (pat_check(p, keep, o.size, o.id) != SIZE_MAX)
-		return stress_fail(t, "realloc(%p (%u B), %zu, %zu) -> %p lost the content", o.p, o.size,
-			size, align, p);
+		return stress_fail(t, "realloc(%p (%u B), %zu, %zu) -> %p lost the content",
+			o.p, o.size, size, align, p);
 	obj_del(t, i);
 	obj_add(t, p, size, cls, o.socket >= 0 && g.n_sockets == 1 ? o.socket : -1);
 	return 0;
@@ -643,7 +644,8 @@ recv_check(struct thr *t, void *p)
 		return stress_fail(t, "received object %p has a corrupted id %#" PRIx64, p, id);
 	off = pat_check(p, size, size, id);
 	if (off != SIZE_MAX)
-		return stress_fail(t, "received object %p (%zu B, id %#" PRIx64 ") corrupted at offset %zu",
+		return stress_fail(t,
+			"received object %p (%zu B, id %#" PRIx64 ") corrupted at offset %zu",
 			p, size, id, off);
 	if (owner != t->idx + 1)
 		t->n_recv_foreign++;
