@@ -6,15 +6,19 @@
 #   checkpatches  devtools/checkpatches.sh, with the kernel's checkpatch.pl (from Debian's
 #                 linux-source package, scripts/fetch-checkpatch.sh) and codespell with
 #                 DPDK's dictionary (devtools/build-dict.sh)
-#   git-log       devtools/check-git-log.sh on the series commits
+#   git-log       devtools/check-git-log.sh on the series commits, and the order of .mailmap
+#                 (devtools/mailmap-ctl.py check, where the tree has it)
 #   spdx          devtools/check-spdx-tag.sh, for the files the series touches
 #   doc-vs-code   devtools/check-doc-vs-code.sh
 #   symbol-maps   devtools/check-symbol-maps.sh, where the tree has it and a version.map
+#   symbol-version  ours, as DPDK's tools do not check it: on a current tree, every symbol is
+#                 exported with the version of the release in preparation (VERSION)
 #   werror        the build with -Dwerror=true -Dcheck_includes=true (scripts/build.sh check)
 #   doxygen       the API documentation (doc/api/doxy-api.conf.in, as meson configures it):
 #                 every warning about fastmem
 # Prints every finding as "check: STEP: finding", then a summary; fails if there is any.
-# The full output of each step is in build/check-STEP.log.
+# The full output of each step is in build/check-STEP.log (the build's in build/ninja-check.log,
+# with the context of each error).
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 B=$REPO/build
@@ -102,6 +106,10 @@ header_items() {
 git_log() {
 	devtools/check-git-log.sh -r pristine..HEAD > "$B/check-git-log.log" 2>&1
 	header_items < "$B/check-git-log.log"
+	if [ -f devtools/mailmap-ctl.py ]; then
+		/usr/bin/python3 devtools/mailmap-ctl.py check > "$B/check-mailmap.log" 2>&1 ||
+			sed 's/^/.mailmap: /' "$B/check-mailmap.log"
+	fi
 }
 
 spdx() {
@@ -124,12 +132,28 @@ symbol_maps() {
 		header_items < "$B/check-symbol-maps.log"
 }
 
+symbol_version() {
+	local want
+	want=$(cut -d. -f1,2 VERSION)
+	if [ "$(cat "$B/compat-mode")" != native ]; then
+		echo "(DPDK $want exports through version.map: nothing to check)" > "$B/check-symbol-version.log"
+		return
+	fi
+	grep -n 'RTE_EXPORT_[A-Z_]*SYMBOL(' lib/fastmem/*.c > "$B/check-symbol-version.log"
+	grep -v "RTE_EXPORT_SYMBOL(\|, $want)" "$B/check-symbol-version.log" |
+		sed "s/\$/ (not $want, the version of the release in preparation)/"
+}
+
 werror() {
 	"$REPO/scripts/build.sh" check > "$B/check-werror.log" 2>&1
 	local rc=$?
 	cat "$B/meson-setup-check.log" "$B/ninja-check.log" >> "$B/check-werror.log" 2>/dev/null
-	grep -E ': (fatal )?(error|warning): ' "$B/ninja-check.log" 2>/dev/null |
-		sed "s,^\(\.\./\)*,,; s,^$B/tree/,," | sort -u
+	# one line per diagnostic; one in a DPDK header names the function of ours it came from
+	grep -E ': In function |: (fatal )?(error|warning): ' "$B/ninja-check.log" 2>/dev/null |
+		sed "s,^\(\.\./\)*tree/,,; s,^$B/tree/,," |
+		awk '/: In function / { ctx = $0; sub(/:$/, "", ctx); next }
+		$0 !~ /fastmem/ && ctx != "" { $0 = $0 " (" ctx ")" }
+		{ print }' | sort -u
 	[ $rc = 0 ] || grep -q ': error: ' "$B/ninja-check.log" 2>/dev/null ||
 		echo "the build failed (build/check-werror.log)"
 }
@@ -158,6 +182,7 @@ step git-log git_log
 step spdx spdx
 step doc-vs-code doc_vs_code
 step symbol-maps symbol_maps
+step symbol-version symbol_version
 step werror werror
 step doxygen doxygen_api
 echo "check: DPDK $(cat VERSION): $total finding(s):${summary%,}; $(($(date +%s) - start)) s"
