@@ -25,6 +25,7 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_thread.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
 #include <rte_pause.h>
@@ -2275,23 +2276,23 @@ reset_worker(void *arg)
 	return reset_traffic(arg);
 }
 
-static void *
+static uint32_t
 reset_thread(void *arg)
 {
 	struct reset_arg *ra = arg;
 
 	ra->ret = reset_traffic(ra);
-	return NULL; /* exits with objects in its cache: they go back, its counters to the bins */
+	return 0; /* exits with objects in its cache: they go back, its counters to the bins */
 }
 
 static int
 reset_run_thread(struct reset_arg *ra)
 {
-	pthread_t t;
+	rte_thread_t t;
 
 	ra->ret = TEST_FAILED;
-	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, reset_thread, ra), "pthread_create");
-	pthread_join(t, NULL);
+	TEST_ASSERT_SUCCESS(rte_thread_create(&t, NULL, reset_thread, ra), "rte_thread_create");
+	rte_thread_join(t, NULL);
 	return ra->ret;
 }
 
@@ -2432,7 +2433,7 @@ check_stats_state(const struct stats_state *want, bool zero)
  * runs commands, one at a time, while the test checks the counters in between.
  */
 struct shared_thread {
-	pthread_t th;
+	rte_thread_t th;
 	sem_t go;
 	sem_t done;
 	size_t size;            /* object size; 0 ends the thread */
@@ -2442,7 +2443,7 @@ struct shared_thread {
 	int ret;
 };
 
-static void *
+static uint32_t
 shared_thread_main(void *arg)
 {
 	struct shared_thread *t = arg;
@@ -2471,7 +2472,7 @@ shared_thread_main(void *arg)
 	}
 	if (t->reg)
 		rte_thread_unregister();
-	return NULL;
+	return 0;
 }
 
 static int
@@ -2481,7 +2482,7 @@ shared_thread_start(struct shared_thread *t, bool reg)
 	t->reg = reg;
 	sem_init(&t->go, 0, 0);
 	sem_init(&t->done, 0, 0);
-	TEST_ASSERT_SUCCESS(pthread_create(&t->th, NULL, shared_thread_main, t), "thread");
+	TEST_ASSERT_SUCCESS(rte_thread_create(&t->th, NULL, shared_thread_main, t), "thread");
 	return TEST_SUCCESS;
 }
 
@@ -2504,7 +2505,7 @@ shared_thread_stop(struct shared_thread *t)
 {
 	t->size = 0;
 	sem_post(&t->go);
-	pthread_join(t->th, NULL);
+	rte_thread_join(t->th, NULL);
 	sem_destroy(&t->go);
 	sem_destroy(&t->done);
 }
@@ -3311,7 +3312,7 @@ non_eal_body(struct thread_arg *ta)
 	return TEST_SUCCESS;
 }
 
-static void *
+static uint32_t
 non_eal_thread(void *arg)
 {
 	struct thread_arg *ta = arg;
@@ -3320,14 +3321,14 @@ non_eal_thread(void *arg)
 		if (rte_thread_register() != 0) {
 			printf("rte_thread_register failed: %d\n", rte_errno);
 			ta->ret = TEST_SKIPPED;
-			return NULL;
+			return 0;
 		}
 		ta->lcore_id = rte_lcore_id();
 	}
 	ta->ret = non_eal_body(ta);
 	if (ta->do_register)
 		rte_thread_unregister();
-	return NULL;
+	return 0;
 }
 
 static int
@@ -3337,7 +3338,7 @@ test_non_eal_thread(void)
 	struct thread_arg ta;
 	struct remote_arg *ra;
 	unsigned int pass, allocs = 0;
-	pthread_t t;
+	rte_thread_t t;
 	int ret = TEST_FAILED;
 
 	ra = calloc(1, sizeof(*ra));
@@ -3354,11 +3355,11 @@ test_non_eal_thread(void)
 		memset(&ta, 0, sizeof(ta));
 		ta.ra = ra;
 		ta.do_register = pass == 1;
-		if (pthread_create(&t, NULL, non_eal_thread, &ta) != 0) {
-			printf("pthread_create failed\n");
+		if (rte_thread_create(&t, NULL, non_eal_thread, &ta) != 0) {
+			printf("rte_thread_create failed\n");
 			goto out;
 		}
-		pthread_join(t, NULL);
+		rte_thread_join(t, NULL);
 		if (ta.ret == TEST_SKIPPED) {
 			/* Not registered: nothing done; free main's objects here. */
 			if (remote_free(ra) != TEST_SUCCESS)
@@ -3392,7 +3393,7 @@ struct exit_flush_arg {
 	int ret;
 };
 
-static void *
+static uint32_t
 exit_flush_thread(void *arg)
 {
 	struct exit_flush_arg *ea = arg;
@@ -3401,7 +3402,7 @@ exit_flush_thread(void *arg)
 	ea->ret = exhaust_slabs(objs, &ea->n);
 	rte_fastmem_free_bulk(objs, ea->n);
 	/* Exits with objects in its cache. */
-	return NULL;
+	return 0;
 }
 
 /* A non-EAL thread's cache is flushed when the thread exits. */
@@ -3411,11 +3412,11 @@ test_non_eal_exit_flush(void)
 	struct exit_flush_arg ea = { 0, TEST_FAILED };
 	void *objs[MAX_SLABS];
 	unsigned int n;
-	pthread_t t;
+	rte_thread_t t;
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, MIB(8)), "set_limit");
-	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, exit_flush_thread, &ea), "pthread_create");
-	pthread_join(t, NULL);
+	TEST_ASSERT_SUCCESS(rte_thread_create(&t, NULL, exit_flush_thread, &ea), "rte_thread_create");
+	rte_thread_join(t, NULL);
 	TEST_ASSERT_SUCCESS(ea.ret, "non-EAL thread failed");
 	TEST_ASSERT(ea.n > 0, "the thread allocated nothing");
 	TEST_ASSERT_SUCCESS(check_all_free(), "objects left after the thread");
@@ -3433,7 +3434,7 @@ test_non_eal_exit_flush(void)
  * rte_eal_cleanup() unmaps, so the thread's exit must not touch it. The scenario ends the
  * process, so it runs in a child: this binary started again (fork and exec of /proc/self/exe,
  * as test_fastmem_mp.c does) as a primary of its own, with its own file prefix and --no-huge,
- * running the helper command fastmem_thread_exit_child. Its mode comes in EXIT_CHILD_ENV:
+ * running fastmem_autotest with EXIT_CHILD_ENV set, which makes it the child. The mode:
  * "deinit" calls rte_fastmem_deinit() before rte_eal_cleanup() (what applications must do),
  * "cleanup" calls rte_eal_cleanup() alone (fastmem notices the unmapped memory, best effort).
  * The child reports through its exit status; a crash in the thread's exit shows as a signal.
@@ -3476,7 +3477,7 @@ exit_child_churn(void)
 	return TEST_SUCCESS;
 }
 
-static void *
+static uint32_t
 exit_child_thread(void *arg __rte_unused)
 {
 	int ret = exit_child_churn();
@@ -3489,7 +3490,7 @@ exit_child_thread(void *arg __rte_unused)
 		pthread_cond_wait(&exit_sync.cond, &exit_sync.lock);
 	pthread_mutex_unlock(&exit_sync.lock);
 	/* Returning runs the thread-exit destructors: EAL is gone by now. */
-	return NULL;
+	return 0;
 }
 
 /* The child's side; it never returns to the test framework, whose exit would use EAL. */
@@ -3497,20 +3498,16 @@ static int
 test_thread_exit_child(void)
 {
 	const char *mode = getenv(EXIT_CHILD_ENV);
-	pthread_t t;
+	rte_thread_t t;
 	int code = 0;
 
-	if (mode == NULL) {
-		printf("fastmem_thread_exit_child: helper of fastmem_autotest, not run alone\n");
-		return TEST_SKIPPED;
-	}
 	if (rte_fastmem_init() != 0) {
 		printf("exit child: init failed: %d\n", rte_errno);
 		code = 2;
 		goto out;
 	}
-	if (pthread_create(&t, NULL, exit_child_thread, NULL) != 0) {
-		printf("exit child: pthread_create failed\n");
+	if (rte_thread_create(&t, NULL, exit_child_thread, NULL) != 0) {
+		printf("exit child: rte_thread_create failed\n");
 		code = 3;
 		goto out;
 	}
@@ -3531,7 +3528,7 @@ test_thread_exit_child(void)
 	exit_sync.go = 1;
 	pthread_cond_broadcast(&exit_sync.cond);
 	pthread_mutex_unlock(&exit_sync.lock);
-	pthread_join(t, NULL);
+	rte_thread_join(t, NULL);
 	printf("exit child (%s): thread exited, status %d\n", mode, code);
 out:
 	fflush(stdout);
@@ -3552,7 +3549,9 @@ remove_runtime_dir(const char *dir)
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+				(int)sizeof(path))
+			continue;
 		unlink(path);
 	}
 	closedir(d);
@@ -3564,7 +3563,7 @@ static int
 run_exit_child(const char *mode)
 {
 	char prefix[64], prefix_arg[80], lcore_arg[16], dir[PATH_MAX], rundir[PATH_MAX];
-	const char *argv[] = {
+	const char *const argv[] = {
 		prgname, "-l", lcore_arg, "--no-huge", "-m", "256", prefix_arg, "--no-telemetry",
 		"--no-pci", "--log-level=lib.fastmem:info", NULL,
 	};
@@ -3598,7 +3597,7 @@ run_exit_child(const char *mode)
 		}
 		unsetenv(RECURSIVE_ENV_VAR);
 		unsetenv("DPDK_TEST_PARAMS");
-		setenv("DPDK_TEST", "fastmem_thread_exit_child", 1);
+		setenv("DPDK_TEST", "fastmem_autotest", 1);
 		setenv(EXIT_CHILD_ENV, mode, 1);
 		execv("/proc/self/exe", (char * const *)(uintptr_t)argv);
 		_exit(127);
@@ -3989,8 +3988,10 @@ static struct unit_test_suite fastmem_testsuite = {
 static int
 test_fastmem(void)
 {
+	/* The child of test_thread_exit_after_cleanup runs this command with its mode set. */
+	if (getenv(EXIT_CHILD_ENV) != NULL)
+		return test_thread_exit_child();
 	return unit_test_suite_runner(&fastmem_testsuite);
 }
 
 REGISTER_FAST_TEST(fastmem_autotest, NOHUGE_OK, ASAN_OK, test_fastmem);
-REGISTER_TEST_COMMAND(fastmem_thread_exit_child, test_thread_exit_child);

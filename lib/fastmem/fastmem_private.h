@@ -307,13 +307,13 @@ fastmem_slab_of(const void *ptr)
 }
 
 static inline uint64_t
-fastmem_load64(const RTE_ATOMIC(uint64_t) *p)
+fastmem_load64(RTE_ATOMIC(uint64_t) const *p)
 {
 	return rte_atomic_load_explicit(p, rte_memory_order_relaxed);
 }
 
 static inline uint32_t
-fastmem_load32(const RTE_ATOMIC(uint32_t) *p)
+fastmem_load32(RTE_ATOMIC(uint32_t) const *p)
 {
 	return rte_atomic_load_explicit(p, rte_memory_order_relaxed);
 }

@@ -267,7 +267,7 @@ zone_grow_refused_recently(struct fastmem_socket *s)
 int
 fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 {
-	uint64_t added = 0, room, want, got, held;
+	uint64_t added = 0, room, want, need, got, held;
 	int ret = 0;
 
 	if (min_bytes > UINT64_MAX - FASTMEM_SLAB_SIZE)
@@ -296,9 +296,10 @@ fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 		}
 		want = exact ? RTE_ALIGN_CEIL(min_bytes - added, FASTMEM_SLAB_SIZE) :
 			fastmem_state->zone_size;
-		want = RTE_MIN(RTE_MIN(want, fastmem_state->zone_size), room);
-		if (want < RTE_ALIGN_CEIL(RTE_MIN(min_bytes - added, fastmem_state->zone_size),
-				FASTMEM_SLAB_SIZE)) {
+		want = RTE_MIN(want, fastmem_state->zone_size);
+		want = RTE_MIN(want, room);
+		need = RTE_MIN(min_bytes - added, fastmem_state->zone_size);
+		if (want < RTE_ALIGN_CEIL(need, FASTMEM_SLAB_SIZE)) {
 			ret = -ENOMEM; /* over the limit */
 			break;
 		}

@@ -37,12 +37,25 @@
 #include <rte_bitops.h>
 #include <rte_common.h>
 #include <rte_compat.h>
+#include <rte_debug.h>
 #include <rte_memory.h>
 
 #include "rte_fastmem_core.h"
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/**
+ * @internal
+ * The deallocator attribute of the allocation functions that are not inline. It names the
+ * experimental rte_fastmem_free(), which an application that does not allow experimental APIs
+ * must not name: there it is empty (the inline functions' bodies are compiled out as well).
+ */
+#ifdef ALLOW_EXPERIMENTAL_API
+#define __rte_fastmem_dealloc __rte_dealloc(rte_fastmem_free, 1)
+#else
+#define __rte_fastmem_dealloc
 #endif
 
 /** Flag for allocation functions: return zeroed memory. */
@@ -236,7 +249,7 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
  */
 __rte_experimental
 void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
-	__rte_malloc __rte_dealloc(rte_fastmem_free, 1);
+	__rte_malloc __rte_fastmem_dealloc;
 
 /**
  * Resize an object. realloc(NULL, size) is rte_fastmem_alloc(size, align, 0); a size of 0
@@ -256,7 +269,7 @@ void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, in
  */
 __rte_experimental
 void *rte_fastmem_realloc(void *ptr, size_t size, size_t align)
-	__rte_dealloc(rte_fastmem_free, 1);
+	__rte_fastmem_dealloc;
 
 /**
  * Allocate @p n objects of one size, all or nothing. Thread-safe.
@@ -646,6 +659,7 @@ __rte_fastmem_cache_push(void *ptr)
 static inline void *
 rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 {
+#ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_local_cache(size, align, flags);
 	void *obj;
 
@@ -653,23 +667,39 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 		return rte_fastmem_alloc_socket(size, align, flags, SOCKET_ID_ANY);
 	__rte_fastmem_cache_pop(c, &obj, 1, size, flags);
 	return obj;
+#else
+	RTE_SET_USED(size);
+	RTE_SET_USED(align);
+	RTE_SET_USED(flags);
+	RTE_VERIFY(false);
+#endif
 }
 
 static inline int
 rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags)
 {
+#ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_local_cache(size, align, flags);
 
 	if (unlikely(c == NULL || n > RTE_FASTMEM_CACHE_SLOTS || c->len < n || ptrs == NULL))
 		return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
 	__rte_fastmem_cache_pop(c, ptrs, n, size, flags);
 	return 0;
+#else
+	RTE_SET_USED(ptrs);
+	RTE_SET_USED(n);
+	RTE_SET_USED(size);
+	RTE_SET_USED(align);
+	RTE_SET_USED(flags);
+	RTE_VERIFY(false);
+#endif
 }
 
 static inline void
 rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 {
+#ifdef ALLOW_EXPERIMENTAL_API
 	unsigned int i;
 
 	if (unlikely(ptrs == NULL))
@@ -682,11 +712,17 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 			rte_fastmem_free(ptrs[i]);
 #endif
 	}
+#else
+	RTE_SET_USED(ptrs);
+	RTE_SET_USED(n);
+	RTE_VERIFY(false);
+#endif
 }
 
 static inline void *
 rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 {
+#ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 	void *obj;
 
@@ -694,12 +730,18 @@ rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 		return rte_fastmem_halloc_slow(handle, flags);
 	__rte_fastmem_cache_pop(c, &obj, 1, c->obj_size, flags);
 	return obj;
+#else
+	RTE_SET_USED(handle);
+	RTE_SET_USED(flags);
+	RTE_VERIFY(false);
+#endif
 }
 
 static inline int
 rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
 		unsigned int flags)
 {
+#ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 
 	if (unlikely(c == NULL || n > RTE_FASTMEM_CACHE_SLOTS || c->len < n || ptrs == NULL ||
@@ -707,11 +749,19 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 		return rte_fastmem_halloc_bulk_slow(handle, ptrs, n, flags);
 	__rte_fastmem_cache_pop(c, ptrs, n, c->obj_size, flags);
 	return 0;
+#else
+	RTE_SET_USED(handle);
+	RTE_SET_USED(ptrs);
+	RTE_SET_USED(n);
+	RTE_SET_USED(flags);
+	RTE_VERIFY(false);
+#endif
 }
 
 static inline void
 rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 {
+#ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
 
@@ -730,11 +780,17 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 	}
 	c->objs[c->len++] = ptr;
 	c->stats.free_hits++;
+#else
+	RTE_SET_USED(handle);
+	RTE_SET_USED(ptr);
+	RTE_VERIFY(false);
+#endif
 }
 
 static inline void
 rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 {
+#ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 	uint64_t key = RTE_FASTMEM_SLAB_KEY +
 		(uint32_t)(handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
@@ -764,6 +820,12 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 	}
 	c->stats.free_hits += len - c->len;
 	c->len = len;
+#else
+	RTE_SET_USED(handle);
+	RTE_SET_USED(ptrs);
+	RTE_SET_USED(n);
+	RTE_VERIFY(false);
+#endif
 }
 
 #ifdef __cplusplus

@@ -9,6 +9,10 @@
 #ifndef RTE_STDATOMIC_H
 #define RTE_STDATOMIC_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define RTE_ATOMIC(type) type
 #define __rte_atomic
 
@@ -41,5 +45,9 @@
 	__atomic_fetch_xor(ptr, val, memorder)
 #define rte_atomic_fetch_or_explicit(ptr, val, memorder) \
 	__atomic_fetch_or(ptr, val, memorder)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* RTE_STDATOMIC_H */
