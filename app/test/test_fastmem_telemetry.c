@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include <rte_fastmem.h>
 #include <rte_lcore.h>
 #include <rte_memzone.h>
+#include <rte_thread.h>
 
 #include "test.h"
 #include "test_fastmem.h"
@@ -462,7 +462,7 @@ struct shared_work {
 	int ret;
 };
 
-static void *
+static uint32_t
 shared_thread(void *arg)
 {
 	struct shared_work *w = arg;
@@ -476,7 +476,7 @@ shared_thread(void *arg)
 	}
 	for (i = 0; i < w->n_free && w->ret == 0; i++)
 		rte_fastmem_free(w->objs[i]);
-	return NULL;
+	return 0;
 }
 
 static int
@@ -659,15 +659,15 @@ test_fastmem_telemetry(void)
 	{
 		struct known_class shared[N_TEL_CLASSES];
 		struct shared_work w = { .size = 256, .n_alloc = 12, .n_free = 7 };
-		pthread_t th;
+		rte_thread_t th;
 
 		for (cls = 0; cls < N_TEL_CLASSES; cls++)
 			shared[cls] = none;
 		TEST_ASSERT_SUCCESS(check_lcore_cmd(LCORE_ID_ANY, shared, N_TEL_CLASSES),
 				"shared, unused");
 		/* A non-EAL thread's counters, parked with its block when it exits. */
-		TEST_ASSERT_SUCCESS(pthread_create(&th, NULL, shared_thread, &w), "thread");
-		pthread_join(th, NULL);
+		TEST_ASSERT_SUCCESS(rte_thread_create(&th, NULL, shared_thread, &w), "thread");
+		rte_thread_join(th, NULL);
 		TEST_ASSERT_SUCCESS(w.ret, "non-EAL thread allocations");
 		known_class(&shared[class_of(w.size, 0)], w.size, w.n_alloc, w.n_free);
 		TEST_ASSERT_SUCCESS(check_lcore_cmd(LCORE_ID_ANY, shared, N_TEL_CLASSES),
