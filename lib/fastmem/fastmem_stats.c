@@ -181,49 +181,6 @@ lcore_read(unsigned int lcore_id, int cls, struct rte_fastmem_cache_stats *cnt)
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore, 26.11)
-int
-rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
-{
-	struct rte_fastmem_cache_stats cnt;
-	int ret;
-
-	if (stats == NULL)
-		return fail(EINVAL);
-	ret = lcore_read(lcore_id, -1, &cnt);
-	if (ret < 0)
-		return ret;
-	stats->alloc_cache_hits = cnt.alloc_hits;
-	stats->alloc_cache_misses = cnt.alloc_misses;
-	stats->alloc_nomem = cnt.alloc_nomem;
-	stats->free_cache_hits = cnt.free_hits;
-	stats->free_cache_misses = cnt.free_misses;
-	return 0;
-}
-
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore_class, 26.11)
-int
-rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
-		struct rte_fastmem_lcore_class_stats *stats)
-{
-	struct rte_fastmem_cache_stats cnt;
-	int cls = class_of_size(class_size);
-	int ret;
-
-	if (stats == NULL || cls < 0)
-		return fail(EINVAL);
-	ret = lcore_read(lcore_id, cls, &cnt);
-	if (ret < 0)
-		return ret;
-	stats->class_size = class_size;
-	stats->alloc_cache_hits = cnt.alloc_hits;
-	stats->alloc_cache_misses = cnt.alloc_misses;
-	stats->alloc_nomem = cnt.alloc_nomem;
-	stats->free_cache_hits = cnt.free_hits;
-	stats->free_cache_misses = cnt.free_misses;
-	return 0;
-}
-
 /*
  * Sum the counters of the threads without an lcore id, of every process, for class cls (all
  * classes when cls < 0): the caches of their registered blocks (a parked block's are 0: they
@@ -265,16 +222,20 @@ shared_read(int cls, struct rte_fastmem_cache_stats *cnt)
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared, 26.11)
-int
-rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
+/*
+ * The counters of one lcore's threads, or of the threads without an lcore id (shared), for
+ * class cls (all classes when cls < 0), as the public lcore statistics give them.
+ */
+static int
+thread_stats_read(bool shared, unsigned int lcore_id, int cls,
+		struct rte_fastmem_lcore_stats *stats)
 {
 	struct rte_fastmem_cache_stats cnt;
 	int ret;
 
 	if (stats == NULL)
 		return fail(EINVAL);
-	ret = shared_read(-1, &cnt);
+	ret = shared ? shared_read(cls, &cnt) : lcore_read(lcore_id, cls, &cnt);
 	if (ret < 0)
 		return ret;
 	stats->alloc_cache_hits = cnt.alloc_hits;
@@ -285,26 +246,56 @@ rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared_class, 26.11)
-int
-rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class_stats *stats)
+/* The same for one class, given by its size. */
+static int
+thread_class_stats_read(bool shared, unsigned int lcore_id, size_t class_size,
+		struct rte_fastmem_lcore_class_stats *stats)
 {
-	struct rte_fastmem_cache_stats cnt;
+	struct rte_fastmem_lcore_stats ls;
 	int cls = class_of_size(class_size);
 	int ret;
 
 	if (stats == NULL || cls < 0)
 		return fail(EINVAL);
-	ret = shared_read(cls, &cnt);
+	ret = thread_stats_read(shared, lcore_id, cls, &ls);
 	if (ret < 0)
 		return ret;
 	stats->class_size = class_size;
-	stats->alloc_cache_hits = cnt.alloc_hits;
-	stats->alloc_cache_misses = cnt.alloc_misses;
-	stats->alloc_nomem = cnt.alloc_nomem;
-	stats->free_cache_hits = cnt.free_hits;
-	stats->free_cache_misses = cnt.free_misses;
+	stats->alloc_cache_hits = ls.alloc_cache_hits;
+	stats->alloc_cache_misses = ls.alloc_cache_misses;
+	stats->alloc_nomem = ls.alloc_nomem;
+	stats->free_cache_hits = ls.free_cache_hits;
+	stats->free_cache_misses = ls.free_cache_misses;
 	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore, 26.11)
+int
+rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
+{
+	return thread_stats_read(false, lcore_id, -1, stats);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore_class, 26.11)
+int
+rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
+		struct rte_fastmem_lcore_class_stats *stats)
+{
+	return thread_class_stats_read(false, lcore_id, class_size, stats);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared, 26.11)
+int
+rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
+{
+	return thread_stats_read(true, 0, -1, stats);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared_class, 26.11)
+int
+rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class_stats *stats)
+{
+	return thread_class_stats_read(true, 0, class_size, stats);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_reset, 26.11)
