@@ -68,7 +68,8 @@ test: build
 # Sanitizer builds: every fastmem test in --no-huge mode (plus ASan's use-after-free check).
 test-asan: build
 	@scripts/build.sh asan
-	@FASTMEM_TEST_BIN=$(CURDIR)/build/dpdk-test-asan ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0 \
+	@FASTMEM_TEST_BIN=$(CURDIR)/build/dpdk-test-asan \
+		ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:use_sigaltstack=0 \
 		scripts/run-tests.sh nohuge $(SAN_TESTS) fastmem_asan_autotest
 
 test-ubsan: build
