@@ -3415,7 +3415,7 @@ test_non_eal_exit_flush(void)
 	rte_thread_t t;
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, MIB(8)), "set_limit");
-	TEST_ASSERT_SUCCESS(rte_thread_create(&t, NULL, exit_flush_thread, &ea), "rte_thread_create");
+	TEST_ASSERT_SUCCESS(rte_thread_create(&t, NULL, exit_flush_thread, &ea), "thread");
 	rte_thread_join(t, NULL);
 	TEST_ASSERT_SUCCESS(ea.ret, "non-EAL thread failed");
 	TEST_ASSERT(ea.n > 0, "the thread allocated nothing");
