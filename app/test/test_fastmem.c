@@ -35,6 +35,8 @@
 
 #include <rte_fastmem.h>
 
+#include "test_fastmem.h"
+
 #include "test.h"
 
 /*
@@ -46,8 +48,6 @@
 #define KIB(n) ((size_t)(n) << 10)
 #define MIB(n) ((size_t)(n) << 20)
 
-#define TEST_N_CLASSES 18
-#define TEST_MIN_CLASS ((size_t)8)
 #define TEST_MAX_SIZE MIB(1)
 #define TEST_SLAB MIB(2)
 
@@ -61,14 +61,6 @@
  * Helpers.
  */
 
-static inline uint64_t
-mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
-
 /* splitmix64: a small deterministic generator, one state per thread. */
 static inline uint64_t
 rnd(uint64_t *state)
@@ -77,30 +69,29 @@ rnd(uint64_t *state)
 	return mix64(*state);
 }
 
-/* Fill @p len bytes with a pattern that depends on @p seed and the offset. */
+/*
+ * A pattern that depends on the seed and the offset only, so that any prefix of an object can
+ * be checked whatever size was written (test_fastmem.h's pat_fill() starts with the id).
+ */
 static void
-pat_fill(void *p, size_t len, uint64_t seed)
+pat_write(void *p, size_t len, uint64_t seed)
 {
-	uint64_t base = (seed + 1) * UINT64_C(0x9E3779B97F4A7C15);
+	uint64_t base = (seed + 1) * PAT_STEP;
 	uint8_t *b = p;
 	uint64_t w;
 	size_t i;
 
-	for (i = 0; i + 8 <= len; i += 8) {
+	for (i = 0; i < len; i += 8) {
 		w = mix64(base + i);
-		memcpy(b + i, &w, 8);
-	}
-	if (i < len) {
-		w = mix64(base + i);
-		memcpy(b + i, &w, len - i);
+		memcpy(b + i, &w, RTE_MIN((size_t)8, len - i));
 	}
 }
 
-/* Check the pattern written by pat_fill(); prints the first mismatch. */
+/* Check the first len bytes pat_write() wrote; prints the first mismatch. */
 static bool
-pat_check(const void *p, size_t len, uint64_t seed)
+pat_ok(const void *p, size_t len, uint64_t seed)
 {
-	uint64_t base = (seed + 1) * UINT64_C(0x9E3779B97F4A7C15);
+	uint64_t base = (seed + 1) * PAT_STEP;
 	const uint8_t *b = p;
 	uint64_t w;
 	size_t i;
@@ -116,34 +107,25 @@ pat_check(const void *p, size_t len, uint64_t seed)
 	return true;
 }
 
-static bool
-is_zero(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (b[i] != 0) {
-			printf("object %p not zeroed at offset %zu of %zu\n", p, i, len);
-			return false;
-		}
-	}
-	return true;
-}
-
-/* The class an allocation of (size, align) is served from. */
+/* The object size of the class an allocation of (size, align) is served from. */
 static size_t
-class_of(size_t size, size_t align)
+class_bytes(size_t size, size_t align)
 {
-	size_t n = RTE_MAX(size, align != 0 ? align : (size_t)RTE_CACHE_LINE_SIZE);
-
-	return RTE_MAX((size_t)rte_align64pow2(n), TEST_MIN_CLASS);
+	return class_size(class_of(size, align));
 }
 
+/* The alignment of the objects of a class: the largest power of two its size is a multiple of. */
+static size_t
+class_align(size_t cls)
+{
+	return cls & -cls;
+}
+
+/* Index of the class of an object size. */
 static unsigned int
 class_idx(size_t cls)
 {
-	return rte_bsf64(cls) - 3;
+	return class_of(cls, 1);
 }
 
 /* Live objects of a class, UINT64_MAX when the statistics cannot be read. */
@@ -172,9 +154,11 @@ static int
 check_live(size_t cls, uint64_t n)
 {
 	struct rte_fastmem_stats st;
+	unsigned int i;
 	size_t c;
 
-	for (c = TEST_MIN_CLASS; c <= TEST_MAX_SIZE; c <<= 1) {
+	for (i = 0; i < TEST_N_CLASSES; i++) {
+		c = class_size(i);
 		uint64_t want = c == cls ? n : 0;
 		uint64_t got = class_in_use(c);
 
@@ -453,10 +437,10 @@ worker_alloc_leave(void *arg)
 			free(objs);
 			return -1;
 		}
-		pat_fill(objs[i], 512, i);
+		pat_write(objs[i], 512, i);
 	}
 	for (i = 0; i < 300; i++) {
-		if (!pat_check(objs[i], 512, i)) {
+		if (!pat_ok(objs[i], 512, i)) {
 			free(objs);
 			return -1;
 		}
@@ -510,13 +494,13 @@ test_init_deinit(void)
 
 		p = rte_fastmem_alloc(100, 0, 0);
 		TEST_ASSERT_NOT_NULL(p, "alloc after init (cycle %u): %d", cycle, rte_errno);
-		pat_fill(p, 100, cycle);
+		pat_write(p, 100, cycle);
 		q = rte_fastmem_alloc(TEST_MAX_SIZE, 0, RTE_FASTMEM_F_ZERO);
 		TEST_ASSERT_NOT_NULL(q, "alloc of 1 MiB: %d", rte_errno);
 		TEST_ASSERT(is_zero(q, TEST_MAX_SIZE), "zeroed object");
 		TEST_ASSERT(backing() > 0 && backing() != UINT64_MAX, "no backing memory");
 		TEST_ASSERT(memzone_count() > mz_state, "backing memory is not in memzones");
-		TEST_ASSERT(pat_check(p, 100, cycle), "object content");
+		TEST_ASSERT(pat_ok(p, 100, cycle), "object content");
 		TEST_ASSERT(class_in_use(128) == 1 && class_in_use(TEST_MAX_SIZE) == 1,
 			"in_use after the first allocations");
 
@@ -762,7 +746,7 @@ test_limit_exhaustion(void)
 		objs[n] = rte_fastmem_alloc(KIB(256), 0, 0);
 		if (objs[n] == NULL)
 			break;
-		pat_fill(objs[n], KIB(256), n);
+		pat_write(objs[n], KIB(256), n);
 	}
 	TEST_ASSERT(n > 0, "nothing allocated under a 4 MiB limit: %d", rte_errno);
 	TEST_ASSERT(n < RTE_DIM(objs), "limit not enforced: %u objects of 256 KiB", n);
@@ -797,9 +781,9 @@ test_limit_exhaustion(void)
 	rte_fastmem_free(objs[n - 1]);
 	objs[n - 1] = rte_fastmem_alloc(KIB(256), 0, 0);
 	TEST_ASSERT_EQUAL((uintptr_t)objs[n - 1], last, "freed object not reused");
-	pat_fill(objs[n - 1], KIB(256), n - 1);
+	pat_write(objs[n - 1], KIB(256), n - 1);
 	for (i = 0; i < n; i++)
-		TEST_ASSERT(pat_check(objs[i], KIB(256), i), "object %u corrupted", i);
+		TEST_ASSERT(pat_ok(objs[i], KIB(256), i), "object %u corrupted", i);
 
 	/* Recovery after freeing everything: another class gets the memory, no growth. */
 	rte_fastmem_free_bulk(objs, n);
@@ -906,9 +890,9 @@ test_limit_below_current(void)
 		"only %u slabs of the 8 MiB reservation served under a lower limit", n);
 	TEST_ASSERT_EQUAL(backing(), b, "backing changed under a limit below it");
 	for (i = 0; i < n; i++)
-		pat_fill(objs[i], TEST_MAX_SIZE, i);
+		pat_write(objs[i], TEST_MAX_SIZE, i);
 	for (i = 0; i < n; i++)
-		TEST_ASSERT(pat_check(objs[i], TEST_MAX_SIZE, i), "object %u corrupted", i);
+		TEST_ASSERT(pat_ok(objs[i], TEST_MAX_SIZE, i), "object %u corrupted", i);
 	rte_errno = 0;
 	TEST_ASSERT_EQUAL(rte_fastmem_reserve(b + MIB(2), sock), -ENOMEM,
 		"reserve over the limit");
@@ -1121,7 +1105,10 @@ test_classes(void)
 	TEST_ASSERT_EQUAL(rte_fastmem_classes(sizes), n, "classes(sizes)");
 	TEST_ASSERT_EQUAL(sizes[TEST_N_CLASSES], 12345u, "classes() wrote past the classes");
 	for (i = 0; i < n; i++) {
-		TEST_ASSERT_EQUAL(sizes[i], TEST_MIN_CLASS << i, "class %u is %zu", i, sizes[i]);
+		TEST_ASSERT_EQUAL(sizes[i], class_size(i), "class %u is %zu", i, sizes[i]);
+		/* Four classes per power of two from 256 B: at most 25 % internal waste. */
+		TEST_ASSERT(i == 0 || sizes[i] - sizes[i - 1] <= RTE_MAX(sizes[i] / 5, (size_t)16),
+			"class %zu after %zu", sizes[i], sizes[i - 1]);
 		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(sizes[i], &cs), "stats_class(%zu)",
 			sizes[i]);
 		TEST_ASSERT_EQUAL(cs.class_size, sizes[i], "class_size %zu", cs.class_size);
@@ -1134,23 +1121,26 @@ test_classes(void)
 static int
 check_size(size_t size, size_t align)
 {
-	size_t cls = class_of(size, align);
+	size_t cls = class_bytes(size, align);
 	void *p, *q;
 
 	p = rte_fastmem_alloc(size, align, 0);
 	TEST_ASSERT_NOT_NULL(p, "alloc(%zu, %zu): %d", size, align, rte_errno);
 	q = rte_fastmem_alloc(size, align, 0);
 	TEST_ASSERT_NOT_NULL(q, "alloc(%zu, %zu): %d", size, align, rte_errno);
-	TEST_ASSERT((uintptr_t)p % cls == 0 && (uintptr_t)q % cls == 0,
-		"alloc(%zu, %zu): %p/%p not aligned to the class size %zu", size, align, p, q,
-		cls);
+	TEST_ASSERT((uintptr_t)p % class_align(cls) == 0 && (uintptr_t)q % class_align(cls) == 0,
+		"alloc(%zu, %zu): %p/%p not aligned to the class alignment %zu", size, align, p, q,
+		class_align(cls));
+	TEST_ASSERT(cls % (align != 0 ? align : RTE_CACHE_LINE_SIZE) == 0,
+		"class %zu is no multiple of the alignment %zu", cls, align);
 	if (align != 0)
-		TEST_ASSERT((uintptr_t)p % align == 0, "alignment %zu", align);
+		TEST_ASSERT((uintptr_t)p % align == 0 && (uintptr_t)q % align == 0,
+			"alignment %zu", align);
 	TEST_ASSERT_SUCCESS(check_live(cls, 2), "alloc(%zu, %zu) not served from class %zu",
 		size, align, cls);
-	pat_fill(p, size, 1);
-	pat_fill(q, size, 2);
-	TEST_ASSERT(pat_check(p, size, 1) && pat_check(q, size, 2),
+	pat_write(p, size, 1);
+	pat_write(q, size, 2);
+	TEST_ASSERT(pat_ok(p, size, 1) && pat_ok(q, size, 2),
 		"alloc(%zu, %zu): objects overlap", size, align);
 	rte_fastmem_free(p);
 	rte_fastmem_free(q);
@@ -1158,21 +1148,31 @@ check_size(size_t size, size_t align)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Every class boundary (the class size, one byte less and one more) with the alignments that
+ * change which class serves it: 1 and 8 (any multiple of 8 B), 16, 0 (a cache line) and the
+ * largest power of two the class size is a multiple of.
+ */
 static int
 test_class_boundaries(void)
 {
-	unsigned int k;
-	size_t s;
+	const size_t aligns[] = { 1, 8, 16, 0 };
+	unsigned int i, j;
+	size_t s, c;
 	void *p;
 	int d;
 
-	for (k = 3; k <= 20; k++) {
+	for (i = 0; i < TEST_N_CLASSES; i++) {
+		c = class_size(i);
 		for (d = -1; d <= 1; d++) {
-			s = ((size_t)1 << k) + d;
-			if (s > TEST_MAX_SIZE)
+			s = c + d;
+			if (s == 0 || s > TEST_MAX_SIZE)
 				continue;
-			TEST_ASSERT_SUCCESS(check_size(s, 1), "size %zu, align 1", s);
-			TEST_ASSERT_SUCCESS(check_size(s, 0), "size %zu, align 0", s);
+			for (j = 0; j < RTE_DIM(aligns); j++)
+				TEST_ASSERT_SUCCESS(check_size(s, aligns[j]), "size %zu, align %zu",
+					s, aligns[j]);
+			TEST_ASSERT_SUCCESS(check_size(s, class_align(c)), "size %zu, align %zu",
+				s, class_align(c));
 		}
 	}
 	for (s = 1; s <= 8; s++)
@@ -1211,19 +1211,19 @@ test_alignment(void)
 		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, RTE_DIM(ptrs), s, a, 0),
 			"alloc_bulk(%zu, %zu): %d", s, a, rte_errno);
 		for (j = 0; j < RTE_DIM(ptrs); j++)
-			TEST_ASSERT((uintptr_t)ptrs[j] % class_of(s, a) == 0,
-				"bulk object %p not aligned to %zu", ptrs[j], class_of(s, a));
-		TEST_ASSERT_SUCCESS(check_live(class_of(s, a), RTE_DIM(ptrs)), "bulk class");
+			TEST_ASSERT((uintptr_t)ptrs[j] % a == 0,
+				"bulk object %p not aligned to %zu", ptrs[j], a);
+		TEST_ASSERT_SUCCESS(check_live(class_bytes(s, a), RTE_DIM(ptrs)), "bulk class");
 		rte_fastmem_free_bulk(ptrs, RTE_DIM(ptrs));
 		p = rte_fastmem_alloc_socket(s, a, 0, local_socket());
 		TEST_ASSERT_NOT_NULL(p, "alloc_socket(%zu, %zu): %d", s, a, rte_errno);
-		TEST_ASSERT((uintptr_t)p % class_of(s, a) == 0, "alloc_socket alignment");
+		TEST_ASSERT((uintptr_t)p % a == 0, "alloc_socket alignment");
 		rte_fastmem_free(p);
 		TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(s, a, SOCKET_ID_ANY, &h), "hlookup");
 		p = rte_fastmem_halloc(h, 0);
 		TEST_ASSERT_NOT_NULL(p, "halloc(%zu, %zu): %d", s, a, rte_errno);
-		TEST_ASSERT((uintptr_t)p % class_of(s, a) == 0, "halloc alignment");
-		TEST_ASSERT_SUCCESS(check_live(class_of(s, a), 1), "halloc class");
+		TEST_ASSERT((uintptr_t)p % a == 0, "halloc alignment");
+		TEST_ASSERT_SUCCESS(check_live(class_bytes(s, a), 1), "halloc class");
 		rte_fastmem_hfree(h, p);
 		TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
 	}
@@ -1247,7 +1247,7 @@ test_zero(void)
 
 	for (i = 0; i < RTE_DIM(sizes); i++) {
 		s = sizes[i];
-		cls = class_of(s, 1);
+		cls = class_bytes(s, 1);
 
 		/* The same (dirty) object comes back zeroed. */
 		p = rte_fastmem_alloc(s, 1, 0);
@@ -1340,7 +1340,7 @@ test_zero_bulk_cached(void)
 
 	for (k = 0; k < RTE_DIM(sizes); k++) {
 		s = sizes[k];
-		cls = class_of(s, 0);
+		cls = class_bytes(s, 0);
 		for (i = 0; i < RTE_DIM(dirty); i++) {
 			dirty[i] = rte_fastmem_alloc(s, 0, 0);
 			TEST_ASSERT_NOT_NULL(dirty[i], "alloc(%zu): %d", s, rte_errno);
@@ -1406,9 +1406,9 @@ integrity_alloc(struct tobj *o, uint64_t *rs, uint64_t seed)
 	else
 		o->p = rte_fastmem_alloc_socket(o->size, o->align, 0, SOCKET_ID_ANY);
 	TEST_ASSERT_NOT_NULL(o->p, "alloc(%zu, %zu): %d", o->size, o->align, rte_errno);
-	TEST_ASSERT((uintptr_t)o->p % class_of(o->size, o->align) == 0,
+	TEST_ASSERT((uintptr_t)o->p % (o->align != 0 ? o->align : RTE_CACHE_LINE_SIZE) == 0,
 		"object %p of %zu/%zu misaligned", o->p, o->size, o->align);
-	pat_fill(o->p, o->size, o->seed);
+	pat_write(o->p, o->size, o->seed);
 	return TEST_SUCCESS;
 }
 
@@ -1426,7 +1426,7 @@ test_integrity(void)
 			goto out;
 	for (round = 0; round < 4; round++) {
 		for (i = 0; i < N_INTEGRITY; i++) {
-			if (!pat_check(objs[i].p, objs[i].size, objs[i].seed)) {
+			if (!pat_ok(objs[i].p, objs[i].size, objs[i].seed)) {
 				printf("round %u: object %u corrupted\n", round, i);
 				goto out;
 			}
@@ -1441,7 +1441,7 @@ test_integrity(void)
 				goto out;
 	}
 	for (i = 0; i < N_INTEGRITY; i++) {
-		if (!pat_check(objs[i].p, objs[i].size, objs[i].seed)) {
+		if (!pat_ok(objs[i].p, objs[i].size, objs[i].seed)) {
 			printf("object %u corrupted\n", i);
 			goto out;
 		}
@@ -1461,9 +1461,11 @@ test_lifo(void)
 {
 	void *a, *b, *c;
 	uintptr_t pa, pb, pc;
+	unsigned int i;
 	size_t cls;
 
-	for (cls = TEST_MIN_CLASS; cls <= TEST_MAX_SIZE; cls <<= 1) {
+	for (i = 0; i < TEST_N_CLASSES; i++) {
+		cls = class_size(i);
 		a = rte_fastmem_alloc(cls, 1, 0);
 		TEST_ASSERT_NOT_NULL(a, "alloc(%zu): %d", cls, rte_errno);
 		pa = (uintptr_t)a;
@@ -1530,15 +1532,28 @@ class_slabs(size_t cls)
 	return cs.slabs_partial + cs.slabs_full;
 }
 
+/* Bytes of the spans (pages or slabs) a class holds, UINT64_MAX when unreadable. */
+static uint64_t
+class_held(size_t cls)
+{
+	struct rte_fastmem_class_stats cs;
+
+	if (rte_fastmem_stats_class(cls, &cs) != 0)
+		return UINT64_MAX;
+	TEST_ASSERT_EQUAL(cs.bytes_held, (uint64_t)(cs.slabs_partial + cs.slabs_full) *
+			span_size(class_idx(cls)), "class %zu: %" PRIu64 " bytes held in %u spans",
+			cls, cs.bytes_held, cs.slabs_partial + cs.slabs_full);
+	return cs.bytes_held;
+}
+
 static int
 test_slab_reuse(void)
 {
 	const size_t limit = MIB(8);
 	unsigned int max = limit / 64 + 1, na, nb, nc;
 	struct rte_fastmem_class_stats cs;
-	uint32_t sa, sb;
+	uint64_t b, sa, sb;
 	void **objs;
-	uint64_t b;
 	int ret = TEST_FAILED;
 
 	objs = malloc(sizeof(*objs) * max);
@@ -1549,11 +1564,12 @@ test_slab_reuse(void)
 	if (fill_class(64, objs, max, &na) != TEST_SUCCESS)
 		goto out;
 	b = backing();
-	sa = class_slabs(64);
-	printf("slab reuse: %u objects of 64 B in %u slabs, backing %" PRIu64 " MiB\n", na, sa,
-		b >> 20);
-	if (b == 0 || b > limit || sa == 0 || sa == UINT32_MAX) {
-		printf("backing %" PRIu64 ", %u slabs\n", b, sa);
+	sa = class_held(64);
+	printf("slab reuse: %u objects of 64 B in %" PRIu64 " KiB, backing %" PRIu64 " MiB\n",
+		na, sa >> 10, b >> 20);
+	/* All the memory the limit allows: less the slab headers and the pages' slack. */
+	if (b == 0 || b > limit || sa < b - b / 16 || sa == UINT64_MAX) {
+		printf("backing %" PRIu64 ", %" PRIu64 " bytes held\n", b, sa);
 		goto out;
 	}
 	rte_fastmem_free_bulk(objs, na);
@@ -1566,31 +1582,34 @@ test_slab_reuse(void)
 	/* Class B gets every slab class A had, without growth. */
 	if (fill_class(4096, objs, max, &nb) != TEST_SUCCESS)
 		goto out;
-	sb = class_slabs(4096);
-	printf("slab reuse: then %u objects of 4 KiB in %u slabs\n", nb, sb);
-	if (backing() != b || sb < sa || class_slabs(64) != 0) {
-		printf("slabs did not move from class 64 to class 4096: backing %" PRIu64
-			" -> %" PRIu64 ", %u slabs -> %u, %u left in class 64\n", b, backing(),
-			sa, sb, class_slabs(64));
+	sb = class_held(4096);
+	printf("slab reuse: then %u objects of 4 KiB in %" PRIu64 " KiB\n", nb, sb >> 10);
+	if (backing() != b || sb < sa || class_held(64) != 0) {
+		printf("pages did not move from class 64 to class 4096: backing %" PRIu64
+			" -> %" PRIu64 ", %" PRIu64 " bytes -> %" PRIu64 ", %" PRIu64
+			" left in class 64\n", b, backing(), sa, sb, class_held(64));
 		goto out;
 	}
-	if (rte_fastmem_stats_class(64, &cs) != 0 || cs.slab_releases < sa) {
-		printf("class 64 released %" PRIu64 " slabs of %u\n", cs.slab_releases, sa);
+	if (rte_fastmem_stats_class(64, &cs) != 0 || cs.slab_releases < sa / TEST_PAGE_SIZE) {
+		printf("class 64 released %" PRIu64 " pages of %" PRIu64 "\n", cs.slab_releases,
+			sa / TEST_PAGE_SIZE);
 		goto out;
 	}
-	if (rte_fastmem_stats_class(4096, &cs) != 0 || cs.slab_acquires < sb) {
-		printf("class 4096 acquired %" PRIu64 " slabs of %u\n", cs.slab_acquires, sb);
+	if (rte_fastmem_stats_class(4096, &cs) != 0 ||
+			cs.slab_acquires < sb / TEST_PAGE_SIZE) {
+		printf("class 4096 acquired %" PRIu64 " pages of %" PRIu64 "\n",
+			cs.slab_acquires, sb / TEST_PAGE_SIZE);
 		goto out;
 	}
 	rte_fastmem_free_bulk(objs, nb);
 	rte_fastmem_cache_flush();
 
-	/* And class C (one object per slab) gets them all again. */
+	/* And class C (one object per slab) gets them all again: the pages make whole slabs. */
 	if (fill_class(TEST_MAX_SIZE, objs, max, &nc) != TEST_SUCCESS)
 		goto out;
-	if (backing() != b || nc < sa) {
-		printf("1 MiB class got %u slabs of %u, backing %" PRIu64 "\n", nc, sa,
-			backing());
+	if (backing() != b || nc * MIB(2) != b) {
+		printf("1 MiB class got %u slabs of %" PRIu64 ", backing %" PRIu64 "\n", nc,
+			b / MIB(2), backing());
 		goto out;
 	}
 	rte_fastmem_free_bulk(objs, nc);
@@ -1616,58 +1635,58 @@ test_realloc(void)
 	p = rte_fastmem_realloc(NULL, 100, 0);
 	TEST_ASSERT_NOT_NULL(p, "realloc(NULL, 100): %d", rte_errno);
 	TEST_ASSERT_SUCCESS(check_live(128, 1), "realloc(NULL, 100, 0) class");
-	pat_fill(p, 100, 1);
+	pat_write(p, 100, 1);
 
 	/* Same class: same pointer. */
 	q = rte_fastmem_realloc(p, 128, 0);
 	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
-	TEST_ASSERT(pat_check(p, 100, 1), "content after same-class realloc");
+	TEST_ASSERT(pat_ok(p, 100, 1), "content after same-class realloc");
 	q = rte_fastmem_realloc(p, 65, 0);
 	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
 	/* Only the new size is kept (debug mode writes a canary after it). */
-	TEST_ASSERT(pat_check(p, 65, 1), "content after same-class realloc");
+	TEST_ASSERT(pat_ok(p, 65, 1), "content after same-class realloc");
 	q = rte_fastmem_realloc(p, 100, 128);
 	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
-	TEST_ASSERT(pat_check(p, 65, 1), "content after same-class realloc");
+	TEST_ASSERT(pat_ok(p, 65, 1), "content after same-class realloc");
 	q = rte_fastmem_realloc(p, 1, 128);
 	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
-	TEST_ASSERT(pat_check(p, 1, 1), "content after same-class realloc");
+	TEST_ASSERT(pat_ok(p, 1, 1), "content after same-class realloc");
 	TEST_ASSERT_SUCCESS(check_live(128, 1), "same-class realloc changed the counts");
 	q = rte_fastmem_realloc(p, 100, 0);
 	TEST_ASSERT_EQUAL(q, p, "realloc in the same class moved");
-	pat_fill(p, 100, 1);
+	pat_write(p, 100, 1);
 
 	/* Shrink to another class: moves, keeps the prefix. */
 	q = rte_fastmem_realloc(p, 10, 1);
 	TEST_ASSERT_NOT_NULL(q, "shrinking realloc: %d", rte_errno);
-	TEST_ASSERT(pat_check(q, 10, 1), "content after shrinking realloc");
+	TEST_ASSERT(pat_ok(q, 10, 1), "content after shrinking realloc");
 	TEST_ASSERT_SUCCESS(check_live(16, 1), "shrinking realloc: old object not freed");
-	pat_fill(q, 10, 2);
+	pat_write(q, 10, 2);
 
 	/* Grow through several classes. */
 	p = rte_fastmem_realloc(q, 5000, 0);
 	TEST_ASSERT_NOT_NULL(p, "growing realloc: %d", rte_errno);
-	TEST_ASSERT(pat_check(p, 10, 2), "content after growing realloc");
-	TEST_ASSERT_SUCCESS(check_live(8192, 1), "growing realloc class");
-	pat_fill(p, 5000, 3);
+	TEST_ASSERT(pat_ok(p, 10, 2), "content after growing realloc");
+	TEST_ASSERT_SUCCESS(check_live(class_bytes(5000, 0), 1), "growing realloc class");
+	pat_write(p, 5000, 3);
 	q = rte_fastmem_realloc(p, 300000, 0);
 	TEST_ASSERT_NOT_NULL(q, "growing realloc: %d", rte_errno);
-	TEST_ASSERT(pat_check(q, 5000, 3), "content after growing realloc");
-	TEST_ASSERT_SUCCESS(check_live(KIB(512), 1), "growing realloc class");
+	TEST_ASSERT(pat_ok(q, 5000, 3), "content after growing realloc");
+	TEST_ASSERT_SUCCESS(check_live(class_bytes(300000, 0), 1), "growing realloc class");
 	p = rte_fastmem_realloc(q, TEST_MAX_SIZE, 0);
 	TEST_ASSERT_NOT_NULL(p, "realloc to max_size: %d", rte_errno);
-	TEST_ASSERT(pat_check(p, 5000, 3), "content after growing realloc");
-	pat_fill(p, TEST_MAX_SIZE, 4);
+	TEST_ASSERT(pat_ok(p, 5000, 3), "content after growing realloc");
+	pat_write(p, TEST_MAX_SIZE, 4);
 	q = rte_fastmem_realloc(p, 3000, 0);
 	TEST_ASSERT_NOT_NULL(q, "shrinking realloc: %d", rte_errno);
-	TEST_ASSERT(pat_check(q, 3000, 4), "content after shrinking realloc");
-	TEST_ASSERT_SUCCESS(check_live(4096, 1), "shrinking realloc class");
+	TEST_ASSERT(pat_ok(q, 3000, 4), "content after shrinking realloc");
+	TEST_ASSERT_SUCCESS(check_live(class_bytes(3000, 0), 1), "shrinking realloc class");
 
 	/* A stronger alignment moves the object to the alignment's class. */
 	p = rte_fastmem_realloc(q, 3000, KIB(64));
 	TEST_ASSERT_NOT_NULL(p, "realloc to a larger alignment: %d", rte_errno);
 	TEST_ASSERT_EQUAL((uintptr_t)p % KIB(64), 0u, "realloc alignment");
-	TEST_ASSERT(pat_check(p, 3000, 4), "content after realloc to a larger alignment");
+	TEST_ASSERT(pat_ok(p, 3000, 4), "content after realloc to a larger alignment");
 	TEST_ASSERT_SUCCESS(check_live(KIB(64), 1), "realloc alignment class");
 
 	/* Failures leave the object untouched. */
@@ -1683,7 +1702,7 @@ test_realloc(void)
 	rte_errno = 0;
 	TEST_ASSERT_NULL(rte_fastmem_realloc(p, 100, MIB(2)), "realloc align > max");
 	TEST_ASSERT_EQUAL(rte_errno, E2BIG, "realloc align > max: rte_errno %d", rte_errno);
-	TEST_ASSERT(pat_check(p, 3000, 4), "failed realloc changed the object");
+	TEST_ASSERT(pat_ok(p, 3000, 4), "failed realloc changed the object");
 	TEST_ASSERT_SUCCESS(check_live(KIB(64), 1), "failed realloc changed the counts");
 
 	/* realloc(p, 0) frees. */
@@ -1696,27 +1715,28 @@ test_realloc(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(8, 8, SOCKET_ID_ANY, &h8), "hlookup(8)");
 	p = rte_fastmem_halloc(h8, 0);
 	TEST_ASSERT_NOT_NULL(p, "halloc(8): %d", rte_errno);
-	pat_fill(p, 8, 5);
+	pat_write(p, 8, 5);
 	TEST_ASSERT_EQUAL(rte_fastmem_realloc(p, 7, 1), p, "realloc of 8 B in its class");
 	q = rte_fastmem_realloc(p, 9, 1);
 	TEST_ASSERT_NOT_NULL(q, "realloc(8 -> 9): %d", rte_errno);
-	TEST_ASSERT(pat_check(q, 7, 5), "content after realloc(8 -> 7 -> 9)");
+	TEST_ASSERT(pat_ok(q, 7, 5), "content after realloc(8 -> 7 -> 9)");
 	TEST_ASSERT_SUCCESS(check_live(16, 1), "realloc(8 -> 9) class");
 	rte_fastmem_free(q);
 
 	/* Out of memory: the object stays valid, and realloc works once memory is back. */
 	p = rte_fastmem_alloc(200, 1, 0);
 	TEST_ASSERT_NOT_NULL(p, "alloc: %d", rte_errno);
-	pat_fill(p, 200, 6);
+	pat_write(p, 200, 6);
 	rte_fastmem_cache_flush();
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, backing()), "set_limit");
 	TEST_ASSERT_SUCCESS(exhaust_slabs(big, &n), "exhaustion");
 	rte_errno = 0;
 	TEST_ASSERT_NULL(rte_fastmem_realloc(p, 200000, 0), "realloc without memory");
 	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "realloc without memory: rte_errno %d", rte_errno);
-	TEST_ASSERT(pat_check(p, 200, 6), "failed realloc changed the object");
-	TEST_ASSERT_EQUAL(class_in_use(256), 1u, "failed realloc freed the object");
-	TEST_ASSERT_EQUAL(class_in_use(KIB(256)), 0u, "failed realloc leaked an object");
+	TEST_ASSERT(pat_ok(p, 200, 6), "failed realloc changed the object");
+	TEST_ASSERT_EQUAL(class_in_use(class_bytes(200, 1)), 1u, "failed realloc freed the object");
+	TEST_ASSERT_EQUAL(class_in_use(class_bytes(200000, 0)), 0u,
+		"failed realloc leaked an object");
 	TEST_ASSERT(n > 0, "no slab to give back");
 	rte_fastmem_free(big[--n]);
 	rte_fastmem_cache_flush();
@@ -1724,7 +1744,7 @@ test_realloc(void)
 	q = rte_fastmem_realloc(p, 200000, 0);
 	TEST_ASSERT_NOT_NULL(q, "realloc after a slab was freed: %d", rte_errno);
 	TEST_ASSERT((uintptr_t)q != old, "realloc to another class did not move");
-	TEST_ASSERT(pat_check(q, 200, 6), "content after realloc");
+	TEST_ASSERT(pat_ok(q, 200, 6), "content after realloc");
 	rte_fastmem_free(q);
 	rte_fastmem_free_bulk(big, n);
 	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
@@ -1758,12 +1778,12 @@ test_bulk(void)
 			printf("bulk object %p misaligned\n", ptrs[i]);
 			goto out_free;
 		}
-		pat_fill(ptrs[i], 200, i);
+		pat_write(ptrs[i], 200, i);
 	}
 	if (check_disjoint(ptrs, 1000, 256) != 0 || check_live(256, 1000) != 0)
 		goto out_free;
 	for (i = 0; i < 1000; i++)
-		if (!pat_check(ptrs[i], 200, i))
+		if (!pat_ok(ptrs[i], 200, i))
 			goto out_free;
 	rte_fastmem_free_bulk(ptrs, 1000);
 	memset(ptrs, 0, N_BULK * sizeof(void *));
@@ -1779,12 +1799,12 @@ test_bulk(void)
 	for (i = 0; i < N_BULK; i++) {
 		if (!is_zero(ptrs[i], 24))
 			goto out_free;
-		pat_fill(ptrs[i], 24, i);
+		pat_write(ptrs[i], 24, i);
 	}
-	if (check_disjoint(ptrs, N_BULK, 32) != 0 || check_live(32, N_BULK) != 0)
+	if (check_disjoint(ptrs, N_BULK, 24) != 0 || check_live(class_bytes(24, 8), N_BULK) != 0)
 		goto out_free;
 	for (i = 0; i < N_BULK; i++)
-		if (!pat_check(ptrs[i], 24, i))
+		if (!pat_ok(ptrs[i], 24, i))
 			goto out_free;
 	rte_fastmem_free_bulk(ptrs, N_BULK);
 	memset(ptrs, 0, N_BULK * sizeof(void *));
@@ -1865,7 +1885,7 @@ test_bulk_all_or_nothing(void)
 		goto out;
 	}
 	for (i = 0; i < 500; i++)
-		pat_fill(live[i], size, i);
+		pat_write(live[i], size, i);
 	rte_fastmem_stats_class(size, &cs);
 	nomem = cs.alloc_nomem;
 
@@ -1931,7 +1951,7 @@ test_bulk_all_or_nothing(void)
 		goto out_live;
 	}
 	for (i = 0; i < 500; i++)
-		if (!pat_check(live[i], size, i))
+		if (!pat_ok(live[i], size, i))
 			goto out_live;
 	/* And a bulk call that fits succeeds. */
 	if (rte_fastmem_alloc_bulk(ptrs, cap - 500, size, 1, 0) != 0) {
@@ -1959,7 +1979,7 @@ out:
 static int
 test_handles(void)
 {
-	rte_fastmem_handle_t h8, h8b, hmax, h512;
+	rte_fastmem_handle_t h8, h8b, hmax, h320;
 	void **ptrs = calloc(N_HBULK, sizeof(void *));
 	void *p, *q, *big[4];
 	unsigned int i, n;
@@ -1970,7 +1990,7 @@ test_handles(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(1, 1, local_socket(), &h8b), "hlookup(1, 1)");
 	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(TEST_MAX_SIZE, 0, SOCKET_ID_ANY, &hmax),
 		"hlookup(max)");
-	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(300, 0, SOCKET_ID_ANY, &h512), "hlookup(300)");
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(300, 0, SOCKET_ID_ANY, &h320), "hlookup(300)");
 
 	/* Smallest and largest class. */
 	p = rte_fastmem_halloc(h8, 0);
@@ -1981,9 +2001,9 @@ test_handles(void)
 	TEST_ASSERT_NOT_NULL(q, "halloc(max): %d", rte_errno);
 	TEST_ASSERT_EQUAL((uintptr_t)q % TEST_MAX_SIZE, 0u, "1 MiB object misaligned");
 	TEST_ASSERT_EQUAL(class_in_use(TEST_MAX_SIZE), 1u, "halloc(max) class");
-	pat_fill(p, 8, 1);
-	pat_fill(q, TEST_MAX_SIZE, 2);
-	TEST_ASSERT(pat_check(p, 8, 1) && pat_check(q, TEST_MAX_SIZE, 2), "content");
+	pat_write(p, 8, 1);
+	pat_write(q, TEST_MAX_SIZE, 2);
+	TEST_ASSERT(pat_ok(p, 8, 1) && pat_ok(q, TEST_MAX_SIZE, 2), "content");
 	rte_fastmem_hfree(h8, p);
 	rte_fastmem_hfree(hmax, q);
 	TEST_ASSERT_SUCCESS(check_all_free(), "hfree");
@@ -1999,9 +2019,9 @@ test_handles(void)
 	p = rte_fastmem_alloc(5, 1, 0);
 	TEST_ASSERT_EQUAL((uintptr_t)p, old, "alloc did not reuse the object freed by hfree");
 	rte_fastmem_hfree(h8, p);
-	p = rte_fastmem_halloc(h512, 0);
-	TEST_ASSERT_NOT_NULL(p, "halloc(512): %d", rte_errno);
-	TEST_ASSERT_SUCCESS(check_live(512, 1), "hlookup(300, 0) class");
+	p = rte_fastmem_halloc(h320, 0);
+	TEST_ASSERT_NOT_NULL(p, "halloc(300): %d", rte_errno);
+	TEST_ASSERT_SUCCESS(check_live(class_bytes(300, 0), 1), "hlookup(300, 0) class");
 	rte_fastmem_free(p);
 	TEST_ASSERT_SUCCESS(check_all_free(), "mixed free");
 
@@ -2010,11 +2030,11 @@ test_handles(void)
 		TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h8, ptrs, n, 0),
 			"halloc_bulk(8, %u): %d", n, rte_errno);
 		for (i = 0; i < n; i++)
-			pat_fill(ptrs[i], 8, i);
+			pat_write(ptrs[i], 8, i);
 		TEST_ASSERT_SUCCESS(check_disjoint(ptrs, n, 8), "8 B objects overlap");
 		TEST_ASSERT_SUCCESS(check_live(8, n), "halloc_bulk count");
 		for (i = 0; i < n; i++)
-			TEST_ASSERT(pat_check(ptrs[i], 8, i), "8 B object %u", i);
+			TEST_ASSERT(pat_ok(ptrs[i], 8, i), "8 B object %u", i);
 		for (i = 0; i < n; i++)
 			rte_fastmem_hfree(h8, ptrs[i]);
 		TEST_ASSERT_SUCCESS(check_all_free(), "hfree of %u 8 B objects", n);
@@ -2076,7 +2096,7 @@ check_class_counts(size_t cls, uint64_t allocs, uint64_t frees, uint64_t live)
 static int
 test_stats(void)
 {
-	static const size_t bad_sizes[] = { 0, 1, 4, 7, 9, 63, 65, 100, 3 * KIB(64),
+	static const size_t bad_sizes[] = { 0, 1, 4, 7, 9, 63, 65, 100, 264, KIB(72),
 		MIB(2), MIB(4), SIZE_MAX };
 	struct rte_fastmem_lcore_class_stats lcs;
 	struct rte_fastmem_lcore_stats ls;
@@ -2249,21 +2269,21 @@ reset_traffic(struct reset_arg *ra)
 
 	if (ra->nomem) {
 		rte_errno = 0;
-		TEST_ASSERT_NULL(rte_fastmem_alloc(ra->size, 0, 0), "alloc under a limit of 0");
+		TEST_ASSERT_NULL(rte_fastmem_alloc(ra->size, 8, 0), "alloc under a limit of 0");
 		TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "alloc under a limit of 0: rte_errno %d",
 			rte_errno);
 		return TEST_SUCCESS;
 	}
 	for (i = 0; i < RESET_ALLOCS; i++) {
-		objs[i] = rte_fastmem_alloc(ra->size, 0, 0);
+		objs[i] = rte_fastmem_alloc(ra->size, 8, 0);
 		if (objs[i] == NULL) {
 			rte_fastmem_free_bulk(objs, i);
 			TEST_ASSERT(false, "alloc(%zu) %u: %d", ra->size, i, rte_errno);
 		}
-		pat_fill(objs[i], ra->size, i);
+		pat_write(objs[i], ra->size, i);
 	}
 	for (i = RESET_LIVE; i < RESET_ALLOCS; i++) {
-		TEST_ASSERT(pat_check(objs[i], ra->size, i), "object %u corrupted", i);
+		TEST_ASSERT(pat_ok(objs[i], ra->size, i), "object %u corrupted", i);
 		rte_fastmem_free(objs[i]);
 	}
 	memcpy(ra->live, objs, sizeof(ra->live));
@@ -2355,7 +2375,7 @@ check_stats_state(const struct stats_state *want, bool zero)
 	size_t cls;
 
 	for (i = 0; i < TEST_N_CLASSES; i++) {
-		cls = TEST_MIN_CLASS << i;
+		cls = class_size(i);
 		bytes += want->in_use[i] * cls;
 		memset(&cs, 0xa5, sizeof(cs));
 		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(cls, &cs), "stats_class(%zu)", cls);
@@ -2412,7 +2432,7 @@ check_stats_state(const struct stats_state *want, bool zero)
 			lcore, ls.alloc_cache_hits, ls.alloc_cache_misses, ls.alloc_nomem,
 			ls.free_cache_hits, ls.free_cache_misses);
 		for (i = 0; i < TEST_N_CLASSES; i++) {
-			cls = TEST_MIN_CLASS << i;
+			cls = class_size(i);
 			memset(&lcs, 0xa5, sizeof(lcs));
 			TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, cls, &lcs),
 				"stats_lcore_class(%u, %zu)", lcore, cls);
@@ -2536,7 +2556,7 @@ check_shared(const struct expect_cnt *e64, const struct expect_cnt *e128)
 	struct rte_fastmem_lcore_class_stats lcs;
 	struct rte_fastmem_lcore_stats ls;
 	unsigned int cls, n = rte_fastmem_classes(NULL);
-	size_t sizes[32];
+	size_t sizes[TEST_N_CLASSES];
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_shared(&ls), "stats_shared");
 	TEST_ASSERT_SUCCESS(check_cnt("shared", ls.alloc_cache_hits, ls.alloc_cache_misses,
@@ -2667,8 +2687,9 @@ test_stats_shared(void)
 static int
 test_stats_reset(void)
 {
-	struct reset_arg on_main = { .size = 64 }, on_worker = { .size = 500 };
-	struct reset_arg t_nomem = { .size = 2000, .nomem = true }, t_traffic = { .size = 4000 };
+	/* Sizes whose few hundred objects fit in one page. */
+	struct reset_arg on_main = { .size = 64 }, on_worker = { .size = 96 };
+	struct reset_arg t_nomem = { .size = 2000, .nomem = true }, t_traffic = { .size = 112 };
 	/* Actors: main, the worker if any, non-EAL threads (one for each part). */
 	unsigned int worker = first_worker(), i, n_actors = 2;
 	struct rte_fastmem_class_stats cs;
@@ -2694,7 +2715,7 @@ test_stats_reset(void)
 	TEST_ASSERT_SUCCESS(reset_run_thread(&t_nomem), "non-EAL thread, out of memory");
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "set_limit");
 
-	/* Traffic: 64 B on main, 512 B on the worker, 4 KiB on a non-EAL thread that exits. */
+	/* Traffic: 64 B on main, 96 B on the worker, 112 B on a non-EAL thread that exits. */
 	TEST_ASSERT_SUCCESS(reset_traffic(&on_main), "main lcore traffic");
 	if (worker < RTE_MAX_LCORE) {
 		rte_eal_remote_launch(reset_worker, &on_worker, worker);
@@ -2714,13 +2735,13 @@ test_stats_reset(void)
 	TEST_ASSERT_SUCCESS(check_class_traffic(64, RESET_ALLOCS, RESET_ALLOCS - RESET_LIVE, 1),
 		"class 64 (main lcore)");
 	if (worker < RTE_MAX_LCORE) {
-		TEST_ASSERT_SUCCESS(check_class_traffic(512, RESET_ALLOCS,
-			RESET_ALLOCS - RESET_LIVE, 1), "class 512 (worker)");
+		TEST_ASSERT_SUCCESS(check_class_traffic(96, RESET_ALLOCS,
+			RESET_ALLOCS - RESET_LIVE, 1), "class 96 (worker)");
 		TEST_ASSERT_SUCCESS(check_lcore_traffic(worker), "worker");
 	}
 	/* Only the exited non-EAL threads used these classes: the bins count for them. */
-	TEST_ASSERT_SUCCESS(check_class_traffic(4096, RESET_ALLOCS, RESET_ALLOCS - RESET_LIVE,
-		0), "class 4096 (exited non-EAL thread)");
+	TEST_ASSERT_SUCCESS(check_class_traffic(112, RESET_ALLOCS, RESET_ALLOCS - RESET_LIVE,
+		0), "class 112 (exited non-EAL thread)");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(2048, &cs), "stats_class");
 	TEST_ASSERT_EQUAL(cs.alloc_nomem, 1u, "class 2048 (exited non-EAL thread): "
 		"alloc_nomem %" PRIu64, cs.alloc_nomem);
@@ -2738,18 +2759,18 @@ test_stats_reset(void)
 		st.alloc_nomem);
 
 	/*
-	 * The state: the live objects, each class's few hundred objects in one partial slab
+	 * The state: the live objects, each class's few hundred objects in one partial page
 	 * (live, cached or in the depot), and the two live 1 MiB objects in full slabs.
 	 */
 	memset(&want, 0, sizeof(want));
 	want.in_use[class_idx(64)] = RESET_LIVE;
 	want.slabs_partial[class_idx(64)] = 1;
 	if (worker < RTE_MAX_LCORE) {
-		want.in_use[class_idx(512)] = RESET_LIVE;
-		want.slabs_partial[class_idx(512)] = 1;
+		want.in_use[class_idx(96)] = RESET_LIVE;
+		want.slabs_partial[class_idx(96)] = 1;
 	}
-	want.in_use[class_idx(4096)] = RESET_LIVE;
-	want.slabs_partial[class_idx(4096)] = 1;
+	want.in_use[class_idx(112)] = RESET_LIVE;
+	want.slabs_partial[class_idx(112)] = 1;
 	want.in_use[class_idx(TEST_MAX_SIZE)] = 2;
 	want.slabs_full[class_idx(TEST_MAX_SIZE)] = 2;
 	want.bytes_backing = st.bytes_backing;
@@ -2815,12 +2836,13 @@ test_iova(void)
 {
 	void *objs[4], *big[N_IOVA_BIG];
 	rte_fastmem_handle_t h;
-	unsigned int i;
+	unsigned int i, k;
 	size_t cls;
 
 	printf("IOVA mode: %s\n", rte_eal_iova_mode() == RTE_IOVA_VA ? "VA" :
 		rte_eal_iova_mode() == RTE_IOVA_PA ? "PA" : "other");
-	for (cls = TEST_MIN_CLASS; cls <= TEST_MAX_SIZE; cls <<= 1) {
+	for (k = 0; k < TEST_N_CLASSES; k++) {
+		cls = class_size(k);
 		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, RTE_DIM(objs), cls, 1, 0),
 			"alloc_bulk(%zu): %d", cls, rte_errno);
 		for (i = 0; i < RTE_DIM(objs); i++)
@@ -3024,7 +3046,7 @@ check_no_slabs(void)
 	size_t cls;
 
 	for (k = 0; k < FLUSH_N_SIZES; k++) {
-		cls = class_of(flush_sizes[k], 0);
+		cls = class_bytes(flush_sizes[k], 0);
 		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(cls, &cs), "stats_class(%zu)", cls);
 		TEST_ASSERT(cs.slabs_partial + cs.slabs_full == 0, "class %zu holds %u partial "
 			"and %u full slabs after every object was freed and flushed", cls,
@@ -3086,7 +3108,7 @@ test_cache_flush_slabs(void)
 					rte_fastmem_free_bulk(fa->objs[k], flush_counts[k]);
 				return TEST_FAILED;
 			}
-			slabs[k] = class_slabs(class_of(flush_sizes[k], 0));
+			slabs[k] = class_slabs(class_bytes(flush_sizes[k], 0));
 		}
 		b = backing();
 		if (round == 0) {
@@ -3102,7 +3124,7 @@ test_cache_flush_slabs(void)
 		TEST_ASSERT_SUCCESS(check_all_free(), "round %u: objects left", round);
 		/* Cached objects keep their slabs until the flush. */
 		for (k = 0; k < FLUSH_N_SIZES; k++) {
-			cls = class_of(flush_sizes[k], 0);
+			cls = class_bytes(flush_sizes[k], 0);
 			TEST_ASSERT_EQUAL(class_slabs(cls), slabs[k], "round %u, class %zu: %u "
 				"slabs before the flush, expected %u", round, cls,
 				class_slabs(cls), slabs[k]);
@@ -3167,7 +3189,7 @@ remote_alloc(struct remote_arg *ra, uint64_t seed)
 		TEST_ASSERT_NOT_NULL(o->p, "remote alloc %u (%zu bytes): %d", i, o->size,
 			rte_errno);
 		o->seed = seed + i;
-		pat_fill(o->p, o->size, o->seed);
+		pat_write(o->p, o->size, o->seed);
 	}
 	p = rte_fastmem_halloc(ra->hmax, 0);
 	TEST_ASSERT_NOT_NULL(p, "halloc(max): %d", rte_errno);
@@ -3184,7 +3206,7 @@ remote_free(struct remote_arg *ra)
 	for (i = 0; i < N_REMOTE; i++) {
 		struct tobj *o = &ra->objs[i];
 
-		TEST_ASSERT(pat_check(o->p, o->size, o->seed), "object %u corrupted", i);
+		TEST_ASSERT(pat_ok(o->p, o->size, o->seed), "object %u corrupted", i);
 		if (i % 4 == 0 && i % 8 != 0)
 			rte_fastmem_hfree(ra->h8, o->p);
 		else if (i % 4 == 1)
@@ -3289,9 +3311,9 @@ non_eal_body(struct thread_arg *ta)
 	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(ta->ra->h8, ptrs, RTE_DIM(ptrs), 0),
 		"halloc_bulk: %d", rte_errno);
 	for (i = 0; i < RTE_DIM(ptrs); i++)
-		pat_fill(ptrs[i], 8, i);
+		pat_write(ptrs[i], 8, i);
 	for (i = 0; i < RTE_DIM(ptrs); i++)
-		TEST_ASSERT(pat_check(ptrs[i], 8, i), "8 B object %u", i);
+		TEST_ASSERT(pat_ok(ptrs[i], 8, i), "8 B object %u", i);
 	rte_fastmem_hfree_bulk(ta->ra->h8, ptrs, RTE_DIM(ptrs));
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, RTE_DIM(ptrs), 3000, 0, 0),
 		"alloc_bulk: %d", rte_errno);
@@ -3466,10 +3488,10 @@ exit_child_churn(void)
 	for (i = 0; i < RTE_DIM(objs); i++) {
 		objs[i] = rte_fastmem_alloc(8 + 24 * (i % 40), 0, 0);
 		TEST_ASSERT_NOT_NULL(objs[i], "alloc %u: %d", i, rte_errno);
-		pat_fill(objs[i], 8, i);
+		pat_write(objs[i], 8, i);
 	}
 	for (i = 0; i < RTE_DIM(objs); i++)
-		TEST_ASSERT(pat_check(objs[i], 8, i), "object %u", i);
+		TEST_ASSERT(pat_ok(objs[i], 8, i), "object %u", i);
 	rte_fastmem_free_bulk(objs, RTE_DIM(objs));
 	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(256, 0, SOCKET_ID_ANY, &h), "hlookup");
 	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, objs, 100, 0), "halloc_bulk");
@@ -3690,7 +3712,7 @@ struct mix_ctx {
 static int
 mix_free(struct mix_part *me, struct mix_obj *o)
 {
-	if (!pat_check(o->p, o->size, o->seed)) {
+	if (!pat_ok(o->p, o->size, o->seed)) {
 		printf("lcore %u: object %p corrupted\n", rte_lcore_id(), o->p);
 		return TEST_FAILED;
 	}
@@ -3717,7 +3739,7 @@ mix_drain(struct mix_part *me)
 	box->n = 0;
 	rte_spinlock_unlock(&box->lock);
 	for (i = 0; i < n; i++) {
-		if (!pat_check(objs[i].p, objs[i].size, objs[i].seed)) {
+		if (!pat_ok(objs[i].p, objs[i].size, objs[i].seed)) {
 			printf("lcore %u: received object %p corrupted\n", rte_lcore_id(),
 				objs[i].p);
 			return TEST_FAILED;
@@ -3756,7 +3778,7 @@ mix_alloc(struct mix_part *me, struct mix_obj *o, uint64_t r, uint64_t seed)
 			return TEST_FAILED;
 		break;
 	case 3:
-		cls = class_idx(class_of(size, 1));
+		cls = class_idx(class_bytes(size, 1));
 		o->p = rte_fastmem_halloc(me->ctx->handles[cls], 0);
 		o->handle = cls + 1;
 		break;
@@ -3771,7 +3793,7 @@ mix_alloc(struct mix_part *me, struct mix_obj *o, uint64_t r, uint64_t seed)
 	}
 	o->size = size;
 	o->seed = seed;
-	pat_fill(o->p, size, seed);
+	pat_write(o->p, size, seed);
 	me->allocs++;
 	return TEST_SUCCESS;
 }
@@ -3833,7 +3855,7 @@ mix_run(struct mix_part *me)
 				printf("realloc(%u -> %zu) failed: %d\n", o->size, size, rte_errno);
 				goto done;
 			}
-			if (!pat_check(p, RTE_MIN(size, (size_t)o->size), o->seed))
+			if (!pat_ok(p, RTE_MIN(size, (size_t)o->size), o->seed))
 				goto done;
 			if (p != o->p) {
 				me->allocs++;
@@ -3841,7 +3863,7 @@ mix_run(struct mix_part *me)
 			}
 			o->p = p;
 			o->size = size;
-			pat_fill(p, size, o->seed);
+			pat_write(p, size, o->seed);
 		} else if (mix_free(me, o) != TEST_SUCCESS) {
 			goto done;
 		}
@@ -3890,10 +3912,10 @@ test_mixed_lcores(void)
 	ctx = calloc(1, sizeof(*ctx));
 	TEST_ASSERT_NOT_NULL(ctx, "no memory");
 	for (i = 0; i < TEST_N_CLASSES; i++) {
-		if (rte_fastmem_hlookup(TEST_MIN_CLASS << i, 1, SOCKET_ID_ANY,
+		if (rte_fastmem_hlookup(class_size(i), 1, SOCKET_ID_ANY,
 				&ctx->handles[i]) != 0) {
 			free(ctx);
-			TEST_ASSERT(false, "hlookup(%zu)", TEST_MIN_CLASS << i);
+			TEST_ASSERT(false, "hlookup(%zu)", class_size(i));
 		}
 	}
 	for (i = 0; i < RTE_MAX_LCORE; i++)

@@ -9,38 +9,57 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_common.h>
 
-#define MIN_CLASS ((size_t)8)
 #define PAT_STEP UINT64_C(0x9E3779B97F4A7C15)
 
-/* The size class fastmem serves (size, align) from, and its object size. */
-static inline unsigned int
-class_of(size_t size, size_t align)
-{
-	size_t n = RTE_MAX(size, align != 0 ? align : (size_t)RTE_CACHE_LINE_SIZE);
-
-	n = RTE_MAX((size_t)rte_align64pow2(n), MIN_CLASS);
-	return rte_bsf64(n) - 3;
-}
+/*
+ * The size classes as the programming guide lists them, written out independently of the
+ * library's lookup: every multiple of 8 B up to 64 B, of 16 B up to 256 B, then four classes
+ * per power of two up to 1 MiB (320, 384, 448, 512, 640...).
+ */
+#define TEST_N_CLASSES 68
+#define TEST_PAGE_SIZE ((size_t)64 << 10)      /* spans of the classes up to 8 KiB */
+#define TEST_PAGED_MAX ((size_t)8 << 10)
+#define TEST_CACHE_BYTES ((size_t)256 << 10)   /* bytes a thread's cache of a class holds */
 
 static inline size_t
 class_size(unsigned int cls)
 {
-	return MIN_CLASS << cls;
+	unsigned int k = cls - 20;
+
+	if (cls < 8)
+		return 8 * (cls + 1);
+	if (cls < 20)
+		return 64 + 16 * (cls - 7);
+	return ((size_t)256 << (k / 4)) + (k % 4 + 1) * ((size_t)64 << (k / 4));
+}
+
+/* The class fastmem serves (size, align) from: the smallest holding size rounded to align. */
+static inline unsigned int
+class_of(size_t size, size_t align)
+{
+	size_t a = align != 0 ? align : (size_t)RTE_CACHE_LINE_SIZE;
+	size_t n = RTE_ALIGN_CEIL(size, a);
+	unsigned int cls = 0;
+
+	while (cls < TEST_N_CLASSES - 1 && class_size(cls) < n)
+		cls++;
+	return cls;
 }
 
 /*
- * Cache and slab geometry, as the programming guide documents it: a thread's cache holds 248
- * objects of the classes up to 4 KiB and 1 MiB worth of the larger ones (at least 2), a refill
- * takes half a cache from the bin, and a full cache flushes its oldest half to the bin's depot.
+ * Cache geometry, as the programming guide documents it: a thread's cache holds 248 objects of
+ * a class, or 256 KiB worth of the larger ones (at least 2); a refill takes half a cache from
+ * the bin, and a full cache flushes its oldest half to the bin's depot.
  */
 static inline unsigned int
 cache_cap(unsigned int cls)
 {
-	size_t n = ((size_t)1 << 20) / class_size(cls);
+	size_t n = TEST_CACHE_BYTES / class_size(cls);
 
 	return RTE_MAX(RTE_MIN(n, (size_t)248), (size_t)2);
 }
@@ -51,11 +70,26 @@ cache_batch(unsigned int cls)
 	return cache_cap(cls) / 2;
 }
 
-/* Objects in a slab of a class of 4 KiB or more: the slab header takes the first one's place. */
-static inline unsigned int
-slab_objs(unsigned int cls)
+/* Bytes of one span of a class: a 64 KiB page up to 8 KiB, else a whole 2 MiB slab. */
+static inline size_t
+span_size(unsigned int cls)
 {
-	return (2u << 20) / class_size(cls) - 1;
+	return class_size(cls) <= TEST_PAGED_MAX ? TEST_PAGE_SIZE : (size_t)2 << 20;
+}
+
+/*
+ * Objects in a span of a class: a page of a class up to 8 KiB that does not start its slab
+ * holds 64 KiB / size objects; the header of a slab of a larger class takes the place of the
+ * objects before max(4 KiB, the class alignment).
+ */
+static inline unsigned int
+span_objs(unsigned int cls)
+{
+	size_t size = class_size(cls);
+
+	if (size <= TEST_PAGED_MAX)
+		return TEST_PAGE_SIZE / size;
+	return (((size_t)2 << 20) - RTE_MAX((size_t)4096, size & -size)) / size;
 }
 
 /* splitmix64's finalizer: a well-mixed word from any input. */
@@ -121,15 +155,19 @@ pat_check(const void *p, size_t len, size_t full, uint64_t id)
 	return SIZE_MAX;
 }
 
+/* Whether the first len bytes at p are zero; prints the first that is not. */
 static inline bool
 is_zero(const void *p, size_t len)
 {
 	const uint8_t *b = p;
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		if (b[i] != 0)
+	for (i = 0; i < len; i++) {
+		if (b[i] != 0) {
+			printf("object %p not zeroed at offset %zu of %zu\n", p, i, len);
 			return false;
+		}
+	}
 	return true;
 }
 

@@ -154,12 +154,12 @@ iova_check(const void *obj, size_t size)
 static int
 test_iova(void)
 {
-	size_t sizes[64];
+	size_t sizes[128];
 	unsigned int n_cls = rte_fastmem_classes(sizes), cls, r, k, i, n_zones;
-	size_t per_slab[64];
-	void **objs[64] = { NULL };
-	unsigned int n_objs[64] = { 0 };
-	uint64_t zones_seen[64] = { 0 };
+	size_t per_slab[128];
+	void **objs[128] = { NULL };
+	unsigned int n_objs[128] = { 0 };
+	uint64_t zones_seen[128] = { 0 };
 	struct mz_range mz = { .n = 0 };
 	int ret = TEST_FAILED, z;
 

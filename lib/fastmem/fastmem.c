@@ -135,6 +135,7 @@ rte_fastmem_init(void)
 
 		memset(s, 0, offsetof(struct fastmem_socket, bins));
 		rte_spinlock_init(&s->pool_lock);
+		rte_spinlock_init(&s->paged_lock);
 		rte_spinlock_init(&s->grow_lock);
 		s->socket_id = socket_id;
 		s->idx = i;
@@ -281,7 +282,8 @@ check_args(size_t size, size_t align, unsigned int flags, unsigned int *cls)
 	/* Too large for every class, be it by its size or by its alignment. */
 	if (size > RTE_FASTMEM_MAX_OBJ_SIZE || align > RTE_FASTMEM_MAX_OBJ_SIZE)
 		return fail(E2BIG);
-	*cls = __rte_fastmem_size_class(RTE_MAX(size, align));
+	/* A size rounded up to its alignment maps to a class of that alignment. */
+	*cls = __rte_fastmem_size_class(RTE_ALIGN_CEIL(size, align));
 	return 0;
 }
 
@@ -347,21 +349,22 @@ rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int sock
 	return alloc_in_order(size, align, flags, socket_id, -1);
 }
 
-/* Free through the object's slab, when the calling thread's cache cannot take it. */
+/* Free through the object's span, when the calling thread's cache cannot take it. */
 static void
 free_slow(void *ptr)
 {
-	struct fastmem_slab *slab = fastmem_slab_of(ptr);
+	struct fastmem_page *pg;
 
 	if (fastmem_attach() < 0) {
 		FASTMEM_LOG(ERR, "free(%p): allocator not initialized", ptr);
 		return;
 	}
-	if (!fastmem_slab_valid(slab)) {
+	pg = fastmem_page_valid(ptr);
+	if (pg == NULL) {
 		FASTMEM_LOG(ERR, "free(%p): not a fastmem object", ptr);
 		return;
 	}
-	fastmem_cache_put(slab->socket_idx, slab->cls, ptr);
+	fastmem_cache_put(fastmem_slab_of(ptr)->socket_idx, pg->cls, ptr);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_free, 26.11)
@@ -379,7 +382,7 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.11)
 void *
 rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 {
-	struct fastmem_slab *slab = fastmem_slab_of(ptr);
+	struct fastmem_page *pg;
 	unsigned int cls;
 	void *obj;
 
@@ -387,7 +390,8 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 		return alloc_in_order(size, align, 0, SOCKET_ID_ANY, -1);
 	if (fastmem_attach() < 0)
 		return NULL;
-	if (!fastmem_slab_valid(slab)) {
+	pg = fastmem_page_valid(ptr);
+	if (pg == NULL) {
 		fastmem_check_foreign(ptr, "realloc of memory fastmem never returned");
 		FASTMEM_LOG(ERR, "realloc(%p): not a fastmem object", ptr);
 		rte_errno = EINVAL;
@@ -399,16 +403,16 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	}
 	if (check_args(size, align, 0, &cls) < 0)
 		return NULL;
-	if (cls == slab->cls) {
+	if (cls == pg->cls) {
 		FASTMEM_CHECK_RESIZE(ptr, size);
 		return ptr;
 	}
-	obj = alloc_in_order(size, align, 0, SOCKET_ID_ANY, slab->socket_idx);
+	obj = alloc_in_order(size, align, 0, SOCKET_ID_ANY, fastmem_slab_of(ptr)->socket_idx);
 	if (obj == NULL)
 		return NULL;
 	/* The old object's requested size is not kept: copy what the class holds. */
-	FASTMEM_ASAN_UNPOISON(ptr, slab->obj_size);
-	memcpy(obj, ptr, RTE_MIN(size, (size_t)slab->obj_size));
+	FASTMEM_ASAN_UNPOISON(ptr, pg->obj_size);
+	memcpy(obj, ptr, RTE_MIN(size, (size_t)pg->obj_size));
 	rte_fastmem_free(ptr);
 	return obj;
 }
@@ -547,7 +551,7 @@ rte_fastmem_virt2iova(const void *ptr)
 
 	if (ptr == NULL || fastmem_attach() < 0)
 		return RTE_BAD_IOVA;
-	if (!fastmem_slab_valid(slab)) {
+	if (fastmem_page_valid(ptr) == NULL) {
 		fastmem_check_foreign(ptr, "virt2iova of memory fastmem never returned");
 		return RTE_BAD_IOVA;
 	}

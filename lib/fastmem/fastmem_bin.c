@@ -3,15 +3,15 @@
  */
 
 /*
- * Bins: one per (socket, class), behind a spinlock. A bin keeps its partial slabs in a list
- * and counts its full ones; slabs come from the socket's free-slab pool and go back there as
- * soon as they are empty. In front of the slabs sits a depot: a stack of object pointers that
+ * Bins: one per (socket, class), behind a spinlock. A bin keeps its partial spans (pages or
+ * whole slabs, fastmem_slab.c) in a list and counts its full ones; spans come from the socket's
+ * slabs and go back as soon as they are empty. In front of the slabs sits a depot: a stack of object pointers that
  * takes the batches caches flush and serves the batches caches refill with, without touching
  * the objects (the idea of Bonwick's magazine depot). It is what makes the pipeline pattern,
  * allocate on one lcore and free on another, cheap. Objects reach the slabs only when the depot
  * is full, on an explicit flush, or when the socket runs out of free slabs (reclaim).
  *
- * Lock order: a bin lock, then the socket's pool lock. Never two bin locks at once; no bin
+ * Lock order: a bin lock, then the socket's paged-slab lock, then its pool lock. Never two bin locks at once; no bin
  * lock while a memzone is reserved.
  */
 
@@ -32,52 +32,51 @@ fastmem_bin_init(struct fastmem_bin *bin, unsigned int sidx, unsigned int cls)
 }
 
 static void
-bin_list_add(struct fastmem_bin *bin, struct fastmem_slab *slab)
+bin_list_add(struct fastmem_bin *bin, struct fastmem_page *pg)
 {
-	slab->prev = NULL;
-	slab->next = bin->partial;
+	pg->prev = NULL;
+	pg->next = bin->partial;
 	if (bin->partial != NULL)
-		bin->partial->prev = slab;
-	bin->partial = slab;
-	slab->state = FASTMEM_SLAB_PARTIAL;
+		bin->partial->prev = pg;
+	bin->partial = pg;
+	pg->state = FASTMEM_PAGE_PARTIAL;
 	bin->n_partial++;
 }
 
 static void
-bin_list_del(struct fastmem_bin *bin, struct fastmem_slab *slab)
+bin_list_del(struct fastmem_bin *bin, struct fastmem_page *pg)
 {
-	if (slab->prev != NULL)
-		slab->prev->next = slab->next;
+	if (pg->prev != NULL)
+		pg->prev->next = pg->next;
 	else
-		bin->partial = slab->next;
-	if (slab->next != NULL)
-		slab->next->prev = slab->prev;
-	slab->next = NULL;
-	slab->prev = NULL;
+		bin->partial = pg->next;
+	if (pg->next != NULL)
+		pg->next->prev = pg->prev;
+	pg->next = NULL;
+	pg->prev = NULL;
 	bin->n_partial--;
 }
 
-/* Take up to n objects from the bin's slabs, acquiring free slabs from the pool as needed. */
+/* Take up to n objects from the bin's spans, acquiring new spans as needed. */
 static unsigned int
 bin_take_slabs(struct fastmem_bin *bin, struct fastmem_socket *s, void **objs, unsigned int n)
 {
-	struct fastmem_slab *slab;
+	struct fastmem_page *pg;
 	unsigned int got = 0;
 
 	while (got < n) {
-		slab = bin->partial;
-		if (slab == NULL) {
-			slab = fastmem_slab_pool_get(s);
-			if (slab == NULL)
+		pg = bin->partial;
+		if (pg == NULL) {
+			pg = fastmem_slab_page_get(s, bin->cls);
+			if (pg == NULL)
 				break;
-			fastmem_slab_assign(slab, bin->socket_idx, bin->cls);
-			bin_list_add(bin, slab);
+			bin_list_add(bin, pg);
 			bin->slab_acquires++;
 		}
-		got += fastmem_slab_take(slab, objs + got, n - got);
-		if (slab->n_used == slab->n_total) {
-			bin_list_del(bin, slab);
-			slab->state = FASTMEM_SLAB_FULL;
+		got += fastmem_page_take(pg, objs + got, n - got);
+		if (pg->n_used == pg->n_total) {
+			bin_list_del(bin, pg);
+			pg->state = FASTMEM_PAGE_FULL;
 			bin->n_full++;
 		}
 	}
@@ -85,24 +84,24 @@ bin_take_slabs(struct fastmem_bin *bin, struct fastmem_socket *s, void **objs, u
 	return got;
 }
 
-/* Return objects to their slabs; empty slabs go back to the pool. Bin lock held. */
+/* Return objects to their spans; empty spans go back to their slabs. Bin lock held. */
 static void
 bin_give_slabs(struct fastmem_bin *bin, struct fastmem_socket *s, void * const *objs,
 		unsigned int n)
 {
-	struct fastmem_slab *slab;
+	struct fastmem_page *pg;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		slab = fastmem_slab_of(objs[i]);
-		if (slab->state == FASTMEM_SLAB_FULL) {
+		pg = fastmem_page_of(objs[i]);
+		if (pg->state == FASTMEM_PAGE_FULL) {
 			bin->n_full--;
-			bin_list_add(bin, slab);
+			bin_list_add(bin, pg);
 		}
-		fastmem_slab_give(slab, objs[i]);
-		if (slab->n_used == 0) {
-			bin_list_del(bin, slab);
-			fastmem_slab_pool_put(s, slab);
+		fastmem_page_give(pg, objs[i]);
+		if (pg->n_used == 0) {
+			bin_list_del(bin, pg);
+			fastmem_slab_page_put(s, pg);
 			bin->slab_releases++;
 		}
 	}

@@ -37,11 +37,11 @@
 #define CANARY_LEN 8
 #define LINK_LEN sizeof(void *)      /* first word of a free object: the slab's free list */
 
-/* Per-object words of a slab, after its header (debug mode only). */
+/* Per-object words of a span, before its objects (debug mode only). */
 static inline uint32_t *
-slab_meta(struct fastmem_slab *slab)
+page_meta(struct fastmem_page *pg)
 {
-	return RTE_PTR_ADD(slab, FASTMEM_SLAB_HDR_SIZE);
+	return RTE_PTR_ADD(fastmem_slab_of(pg), pg->meta_off);
 }
 
 static void __rte_noreturn
@@ -52,19 +52,20 @@ debug_fail(const void *ptr, const char *check, const char *detail)
 }
 
 /*
- * A slab given to a class: no object handed out yet, all of them inaccessible to ASan. The
- * per-object words may lie where a previous, larger class of the slab had its (poisoned)
- * objects: they are made accessible first.
+ * A span given to a class: no object handed out yet, all of them inaccessible to ASan. The
+ * per-object words may lie where a previous class of the span had its (poisoned) objects:
+ * they are made accessible first.
  */
 void
-fastmem_check_slab_assign(struct fastmem_slab *slab)
+fastmem_check_page_assign(struct fastmem_page *pg)
 {
-	FASTMEM_ASAN_UNPOISON(RTE_PTR_ADD(slab, FASTMEM_SLAB_HDR_SIZE),
-			slab->first_off - FASTMEM_SLAB_HDR_SIZE);
+	struct fastmem_slab *slab = fastmem_slab_of(pg);
+	uint32_t end = (uint32_t)((pg - slab->pages) + pg->n_pages) * FASTMEM_PAGE_SIZE;
+
+	FASTMEM_ASAN_UNPOISON(RTE_PTR_ADD(slab, pg->meta_off), pg->first_off - pg->meta_off);
 	if (FASTMEM_DEBUG_META_SIZE != 0)
-		memset(slab_meta(slab), 0, (size_t)slab->n_total * FASTMEM_DEBUG_META_SIZE);
-	FASTMEM_ASAN_POISON(RTE_PTR_ADD(slab, slab->first_off),
-			FASTMEM_SLAB_SIZE - slab->first_off);
+		memset(page_meta(pg), 0, (size_t)pg->n_total * FASTMEM_DEBUG_META_SIZE);
+	FASTMEM_ASAN_POISON(RTE_PTR_ADD(slab, pg->first_off), end - pg->first_off);
 }
 
 /* A memzone about to be given back to EAL: make it ordinary memory again for ASan. */
@@ -74,40 +75,44 @@ fastmem_check_zone_free(void *addr, size_t len)
 	FASTMEM_ASAN_UNPOISON(addr, len);
 }
 
-/* The slab and index of a live object, or a panic naming what is wrong with ptr. */
-static struct fastmem_slab *
+/* The span and index of a live object, or a panic naming what is wrong with ptr. */
+static struct fastmem_page *
 debug_locate(const void *ptr, uint32_t *idx)
 {
 	struct fastmem_slab *slab;
+	struct fastmem_page *pg;
 	uintptr_t off;
 
 	if (!fastmem_zone_contains(ptr))
 		debug_fail(ptr, "free of memory fastmem never returned", " (foreign memory)");
 	slab = fastmem_slab_of(ptr);
-	if (slab->magic != FASTMEM_SLAB_MAGIC || slab->state == FASTMEM_SLAB_FREE)
+	if (slab->magic != FASTMEM_SLAB_MAGIC || slab->kind == FASTMEM_SLAB_FREE)
 		debug_fail(ptr, "free of a pointer into a free slab", " (double free?)");
+	pg = fastmem_page_of(ptr);
+	if (pg->state == FASTMEM_PAGE_FREE)
+		debug_fail(ptr, "free of a pointer into a free page", " (double free?)");
 	off = RTE_PTR_DIFF(ptr, slab);
-	if (off < slab->first_off)
+	if (off < pg->first_off)
 		debug_fail(ptr, "free of a pointer into a slab header", "");
-	if ((off - slab->first_off) % slab->obj_size != 0)
+	if ((off - pg->first_off) % pg->obj_size != 0)
 		debug_fail(ptr, "free of a pointer inside an object", "");
-	*idx = (off - slab->first_off) / slab->obj_size;
-	if (*idx >= slab->n_total)
+	*idx = (off - pg->first_off) / pg->obj_size;
+	if (*idx >= pg->n_total)
 		debug_fail(ptr, "free of a pointer into slab slack", "");
-	return slab;
+	return pg;
 }
 
 /* Check that ptr is a live object (of cache cache_idx, unless UINT32_MAX) with its canary. */
-static struct fastmem_slab *
+static struct fastmem_page *
 debug_check_live(void *ptr, uint32_t cache_idx, uint32_t *idx)
 {
-	struct fastmem_slab *slab;
+	struct fastmem_page *pg;
 	uint32_t meta;
 	size_t size, end, i;
 	char detail[96];
 
-	slab = debug_locate(ptr, idx);
-	meta = slab_meta(slab)[*idx];
+	pg = debug_locate(ptr, idx);
+	meta = page_meta(pg)[*idx];
 	if (!(meta & META_LIVE))
 		debug_fail(ptr, meta & META_FREED ? "double free" :
 				"free of an object fastmem never handed out", "");
@@ -115,16 +120,16 @@ debug_check_live(void *ptr, uint32_t cache_idx, uint32_t *idx)
 		if (fastmem_state == NULL || cache_idx >= fastmem_state->n_caches)
 			debug_fail(ptr, "hfree with a handle hlookup never returned", "");
 		/* Another socket is fine: an allocation may have fallen back to it. */
-		if (cache_idx % FASTMEM_N_CLASSES != slab->cls) {
+		if (cache_idx % FASTMEM_N_CLASSES != pg->cls) {
 			snprintf(detail, sizeof(detail), " (%u B; handle: %zu B)",
-					slab->obj_size,
+					pg->obj_size,
 					__rte_fastmem_class_size(cache_idx % FASTMEM_N_CLASSES));
 			debug_fail(ptr, "hfree of an object of another class", detail);
 		}
 	}
 	size = meta & META_SIZE_MASK;
-	end = RTE_MIN(size + CANARY_LEN, (size_t)slab->obj_size);
-	FASTMEM_ASAN_UNPOISON(ptr, slab->obj_size);
+	end = RTE_MIN(size + CANARY_LEN, (size_t)pg->obj_size);
+	FASTMEM_ASAN_UNPOISON(ptr, pg->obj_size);
 	for (i = size; i < end; i++) {
 		if (((uint8_t *)ptr)[i] != CANARY_BYTE) {
 			snprintf(detail, sizeof(detail), " (requested %zu B, byte %zu overwritten)",
@@ -132,34 +137,34 @@ debug_check_live(void *ptr, uint32_t cache_idx, uint32_t *idx)
 			debug_fail(ptr, "write past the requested size", detail);
 		}
 	}
-	return slab;
+	return pg;
 }
 
 /* Mark a checked object live with its requested size, canary bytes after it. */
 static void
-debug_set_live(struct fastmem_slab *slab, uint32_t idx, void *obj, size_t size)
+debug_set_live(struct fastmem_page *pg, uint32_t idx, void *obj, size_t size)
 {
-	FASTMEM_ASAN_UNPOISON(obj, slab->obj_size);
-	slab_meta(slab)[idx] = META_LIVE | (uint32_t)size;
+	FASTMEM_ASAN_UNPOISON(obj, pg->obj_size);
+	page_meta(pg)[idx] = META_LIVE | (uint32_t)size;
 	memset(RTE_PTR_ADD(obj, size), CANARY_BYTE,
-			RTE_MIN(size + CANARY_LEN, (size_t)slab->obj_size) - size);
+			RTE_MIN(size + CANARY_LEN, (size_t)pg->obj_size) - size);
 }
 
 static void
 debug_check_alloc(void *obj, size_t size)
 {
-	struct fastmem_slab *slab;
+	struct fastmem_page *pg;
 	uint32_t idx, meta;
 	size_t i;
 	char detail[64];
 
-	slab = debug_locate(obj, &idx);
-	meta = slab_meta(slab)[idx];
+	pg = debug_locate(obj, &idx);
+	meta = page_meta(pg)[idx];
 	if (meta & META_LIVE)
 		debug_fail(obj, "object handed out twice (cache or depot corrupted)", "");
-	FASTMEM_ASAN_UNPOISON(obj, slab->obj_size);
+	FASTMEM_ASAN_UNPOISON(obj, pg->obj_size);
 	if (meta & META_FREED) {
-		for (i = LINK_LEN; i < slab->obj_size; i++) {
+		for (i = LINK_LEN; i < pg->obj_size; i++) {
 			if (((uint8_t *)obj)[i] != POISON_BYTE) {
 				snprintf(detail, sizeof(detail), " (byte %zu changed after free)",
 						i);
@@ -167,7 +172,7 @@ debug_check_alloc(void *obj, size_t size)
 			}
 		}
 	}
-	debug_set_live(slab, idx, obj, size);
+	debug_set_live(pg, idx, obj, size);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_check_alloc, 26.11)
@@ -176,7 +181,7 @@ rte_fastmem_check_alloc(void *obj, size_t size)
 {
 	if (FASTMEM_DEBUG_META_SIZE != 0)
 		debug_check_alloc(obj, size);
-	FASTMEM_ASAN_POISON(obj, fastmem_slab_of(obj)->obj_size);
+	FASTMEM_ASAN_POISON(obj, fastmem_page_of(obj)->obj_size);
 	FASTMEM_ASAN_UNPOISON(obj, size);
 }
 
@@ -184,17 +189,17 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_check_free, 26.11)
 void
 rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 {
-	struct fastmem_slab *slab;
+	struct fastmem_page *pg;
 	uint32_t idx;
 
 	if (FASTMEM_DEBUG_META_SIZE != 0) {
-		slab = debug_check_live(obj, cache_idx, &idx);
-		slab_meta(slab)[idx] = META_FREED;
-		memset(obj, POISON_BYTE, slab->obj_size);
-	} else if (!fastmem_slab_valid(fastmem_slab_of(obj))) {
+		pg = debug_check_live(obj, cache_idx, &idx);
+		page_meta(pg)[idx] = META_FREED;
+		memset(obj, POISON_BYTE, pg->obj_size);
+	} else if (fastmem_page_valid(obj) == NULL) {
 		return; /* not fastmem memory: the free path reports and ignores it */
 	}
-	FASTMEM_ASAN_POISON(obj, fastmem_slab_of(obj)->obj_size);
+	FASTMEM_ASAN_POISON(obj, fastmem_page_of(obj)->obj_size);
 }
 
 /* A pointer that is no fastmem object, given to realloc or virt2iova: debug mode reports it. */
@@ -209,13 +214,13 @@ fastmem_check_foreign(const void *ptr, const char *what)
 void
 fastmem_check_resize(void *obj, size_t size)
 {
-	struct fastmem_slab *slab;
+	struct fastmem_page *pg;
 	uint32_t idx;
 
 	if (FASTMEM_DEBUG_META_SIZE != 0) {
-		slab = debug_check_live(obj, UINT32_MAX, &idx);
-		debug_set_live(slab, idx, obj, size);
+		pg = debug_check_live(obj, UINT32_MAX, &idx);
+		debug_set_live(pg, idx, obj, size);
 	}
-	FASTMEM_ASAN_POISON(obj, fastmem_slab_of(obj)->obj_size);
+	FASTMEM_ASAN_POISON(obj, fastmem_page_of(obj)->obj_size);
 	FASTMEM_ASAN_UNPOISON(obj, size);
 }

@@ -43,7 +43,7 @@ extern int fastmem_logtype;
 #define FASTMEM_ZONE_SIZE (UINT64_C(128) << 20)  /* default memzone size */
 #define FASTMEM_DEPOT_SLOTS 1024                 /* objects a bin's depot can hold */
 #define FASTMEM_MAX_BLOCKS 1024                  /* cache blocks of all processes */
-#define FASTMEM_CACHE_BYTES (UINT64_C(1) << 20)  /* bytes a cache holds above 4 KiB classes */
+#define FASTMEM_CACHE_BYTES (UINT64_C(256) << 10) /* bytes a cache holds above 1 KiB classes */
 
 #define FASTMEM_N_CLASSES RTE_FASTMEM_NUM_CLASSES
 #define FASTMEM_SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
@@ -90,10 +90,31 @@ extern int fastmem_logtype;
 #define FASTMEM_CHECK_RESIZE(obj, size) do { } while (0)
 #endif
 
+/* Slabs of classes up to FASTMEM_PAGED_MAX bytes are shared by classes, in pages. */
+#define FASTMEM_PAGE_SHIFT RTE_FASTMEM_PAGE_SHIFT
+#define FASTMEM_PAGE_SIZE (UINT32_C(1) << FASTMEM_PAGE_SHIFT)
+#define FASTMEM_SLAB_PAGES RTE_FASTMEM_SLAB_PAGES
+#define FASTMEM_PAGED_MAX 8192
+#define FASTMEM_ALL_PAGES UINT32_MAX
+
+static inline bool
+fastmem_class_paged(unsigned int cls)
+{
+	RTE_BUILD_BUG_ON(FASTMEM_SLAB_PAGES != 32); /* a slab's free pages: one uint32_t */
+	return __rte_fastmem_class_size(cls) <= FASTMEM_PAGED_MAX;
+}
+
 /*
  * Class table, with __rte_fastmem_size_class() and __rte_fastmem_class_size(): how many objects a
  * thread caches per class, how many move per miss, how many a bin's depot keeps.
  */
+/* Bytes of one span of a class: a page, or a whole slab. */
+static inline uint64_t
+fastmem_class_span_size(unsigned int cls)
+{
+	return fastmem_class_paged(cls) ? FASTMEM_PAGE_SIZE : FASTMEM_SLAB_SIZE;
+}
+
 static inline uint32_t
 fastmem_class_cache_cap(unsigned int cls)
 {
@@ -129,34 +150,56 @@ fastmem_counters_add(struct rte_fastmem_cache_stats *to,
 	to->alloc_nomem += add->alloc_nomem;
 }
 
-enum fastmem_slab_state {
+enum fastmem_slab_kind {
 	FASTMEM_SLAB_FREE,      /* in the socket's free-slab pool */
-	FASTMEM_SLAB_PARTIAL,   /* in a bin, with free objects */
-	FASTMEM_SLAB_FULL,      /* in a bin, every object out */
+	FASTMEM_SLAB_PAGED,     /* 64 KiB pages of any classes */
+	FASTMEM_SLAB_WHOLE,     /* one span of one class, described by pages[0] */
+};
+
+enum fastmem_page_state {
+	FASTMEM_PAGE_FREE,      /* no class */
+	FASTMEM_PAGE_PARTIAL,   /* in its bin's list, with free objects */
+	FASTMEM_PAGE_FULL,      /* every object out */
 };
 
 /*
- * Header at the start of every 2 MiB slab. The first line is read-mostly: written when the
- * slab is given to a class, read by every free. The second line is written by bin operations
- * under the bin lock. Objects start at first_off, aligned to the class size.
+ * A span of a slab that serves one class: one 64 KiB page (classes up to FASTMEM_PAGED_MAX) or
+ * the whole slab. Its descriptor sits in the slab header, one cache line, written under the
+ * bin lock. Objects are carved lazily: those never handed out are counted by a bump index,
+ * freed ones are linked through their first word, so there is no per-object metadata.
+ */
+struct fastmem_page {
+	struct fastmem_page *next;      /* bin's partial list */
+	struct fastmem_page *prev;
+	void *free_list;        /* freed objects, linked through their first word */
+	uint32_t n_used;        /* objects out of the span */
+	uint32_t bump;          /* objects from index bump on were never handed out */
+	uint32_t n_total;       /* objects the span holds in its class */
+	uint32_t obj_size;
+	uint32_t first_off;     /* offset of the first object from the slab start */
+	uint32_t meta_off;      /* debug mode: offset of the per-object words */
+	uint32_t cls;
+	uint32_t cache_idx;     /* cache its objects go to, UINT32_MAX when free */
+	uint16_t state;         /* enum fastmem_page_state */
+	uint8_t head;           /* index of the descriptor of the span the page is in */
+	uint8_t n_pages;        /* pages of the span: 1 or FASTMEM_SLAB_PAGES */
+};
+
+/*
+ * Header at the start of every 2 MiB slab. The keys are read by every free (the inline one
+ * reads the key of the object's page); pages[] describe the spans.
  */
 struct fastmem_slab {
-	uint64_t key;           /* must stay first: RTE_FASTMEM_SLAB_KEY + cache index, or 0 */
-	uint32_t cache_idx;     /* index of the cache its objects go to, UINT32_MAX when free */
-	uint32_t cls;
-	uint32_t socket_idx;
-	uint32_t obj_size;
-	uint32_t n_total;       /* objects the slab holds in its class */
-	uint32_t first_off;     /* offset of the first object */
+	uint64_t keys[FASTMEM_SLAB_PAGES]; /* must stay first: RTE_FASTMEM_SLAB_KEY + cache idx */
 	uint64_t magic;
 	rte_iova_t iova;        /* IO address of the slab's first byte */
-
-	alignas(RTE_CACHE_LINE_SIZE) struct fastmem_slab *next; /* bin or pool list */
+	uint32_t socket_idx;
+	uint32_t kind;          /* enum fastmem_slab_kind */
+	uint32_t free_pages;    /* paged slab: bit i set when page i is free */
+	uint32_t reserved;
+	struct fastmem_slab *next; /* pool list, or the socket's list of paged slabs */
 	struct fastmem_slab *prev;
-	void *free_list;        /* freed objects, linked through their first word */
-	uint32_t n_used;        /* objects out of the slab */
-	uint32_t bump;          /* objects from index bump on were never handed out */
-	uint32_t state;         /* enum fastmem_slab_state */
+	alignas(RTE_CACHE_LINE_SIZE) struct fastmem_page pages[FASTMEM_SLAB_PAGES];
 };
 
 /* One bin: the slabs of one class on one socket, and a depot of whole batches of objects. */
@@ -164,12 +207,12 @@ struct fastmem_bin {
 	alignas(RTE_CACHE_LINE_SIZE) rte_spinlock_t lock;
 	uint32_t cls;
 	uint32_t socket_idx;
-	struct fastmem_slab *partial;   /* doubly linked list of partial slabs */
+	struct fastmem_page *partial;   /* doubly linked list of partial spans */
 	uint32_t n_partial;
 	uint32_t n_full;
 	uint64_t n_out;                 /* objects out of slabs: live, cached or in the depot */
-	uint64_t slab_acquires;
-	uint64_t slab_releases;
+	uint64_t slab_acquires;         /* spans (pages or slabs) taken */
+	uint64_t slab_releases;         /* spans given back */
 	/*
 	 * Counters of objects that are counted by no cache in service: operations of uncached
 	 * threads, and the counters of retired cache blocks. Those of threads with an lcore id
@@ -188,6 +231,9 @@ struct fastmem_socket {
 	struct fastmem_slab *pool;      /* free slabs, linked through next */
 	RTE_ATOMIC(uint32_t) n_pool;    /* written under pool_lock */
 	int socket_id;
+	/* Paged slabs with free pages, doubly linked. Lock order: paged_lock, then pool_lock. */
+	rte_spinlock_t paged_lock;
+	struct fastmem_slab *paged;
 	/*
 	 * Serializes reservations. Held across EAL calls that can take long: never spun on, see
 	 * fastmem_zone_grow().
@@ -306,6 +352,16 @@ fastmem_slab_of(const void *ptr)
 	return (struct fastmem_slab *)((uintptr_t)ptr & ~(FASTMEM_SLAB_SIZE - 1));
 }
 
+/* The descriptor of the span ptr lies in; ptr must lie in a slab (check the slab first). */
+static inline struct fastmem_page *
+fastmem_page_of(const void *ptr)
+{
+	struct fastmem_slab *slab = fastmem_slab_of(ptr);
+	unsigned int p = ((uintptr_t)ptr >> FASTMEM_PAGE_SHIFT) & (FASTMEM_SLAB_PAGES - 1);
+
+	return &slab->pages[slab->pages[p].head & (FASTMEM_SLAB_PAGES - 1)];
+}
+
 static inline uint64_t
 fastmem_load64(RTE_ATOMIC(uint64_t) const *p)
 {
@@ -338,19 +394,20 @@ void fastmem_zone_free_all(struct fastmem_state *st, struct fastmem_socket *s);
 bool fastmem_zone_contains(const void *ptr);
 
 /* fastmem_debug.c */
-void fastmem_check_slab_assign(struct fastmem_slab *slab);
+void fastmem_check_page_assign(struct fastmem_page *pg);
 void fastmem_check_zone_free(void *addr, size_t len);
 void fastmem_check_resize(void *obj, size_t size);
 void fastmem_check_foreign(const void *ptr, const char *what);
 
 /* fastmem_slab.c */
 void fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova);
-void fastmem_slab_assign(struct fastmem_slab *slab, unsigned int sidx, unsigned int cls);
-unsigned int fastmem_slab_take(struct fastmem_slab *slab, void **objs, unsigned int n);
-void fastmem_slab_give(struct fastmem_slab *slab, void *obj);
+struct fastmem_page *fastmem_slab_page_get(struct fastmem_socket *s, unsigned int cls);
+void fastmem_slab_page_put(struct fastmem_socket *s, struct fastmem_page *pg);
+unsigned int fastmem_page_take(struct fastmem_page *pg, void **objs, unsigned int n);
+void fastmem_page_give(struct fastmem_page *pg, void *obj);
 struct fastmem_slab *fastmem_slab_pool_get(struct fastmem_socket *s);
 void fastmem_slab_pool_put(struct fastmem_socket *s, struct fastmem_slab *slab);
-bool fastmem_slab_valid(const struct fastmem_slab *slab);
+struct fastmem_page *fastmem_page_valid(const void *ptr);
 
 /* fastmem_bin.c */
 void fastmem_bin_init(struct fastmem_bin *bin, unsigned int sidx, unsigned int cls);
@@ -379,6 +436,7 @@ struct fastmem_socket_class_stats {
 	uint64_t slab_releases;
 	uint32_t slabs_partial;
 	uint32_t slabs_full;
+	uint64_t bytes_held;    /* bytes of the spans of the class */
 	struct rte_fastmem_cache_stats cnt;
 };
 void fastmem_stats_socket_class(unsigned int sidx, unsigned int cls,

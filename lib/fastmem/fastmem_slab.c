@@ -3,13 +3,23 @@
  */
 
 /*
- * Slabs: 2 MiB, 2 MiB-aligned pieces of a backing memzone. A slab belongs to one class of one
- * socket while it holds objects and goes back to its socket's free-slab pool when they are all
- * freed. Objects are carved lazily: those never handed out are counted by a bump index, freed
- * ones are linked through their first word, so a slab has no per-object metadata.
+ * Slabs: 2 MiB, 2 MiB-aligned pieces of a backing memzone, in the socket's free-slab pool while
+ * free. A slab in service is either paged, 32 pages of 64 KiB that serve classes up to
+ * FASTMEM_PAGED_MAX bytes, one class per page (so that a class needs 64 KiB, not 2 MiB, before
+ * it serves its first object), or whole, one span of one larger class. Either way the header
+ * holds one key per page, so the free path finds an object's cache from its address with one
+ * mask and one shift; the span descriptor (struct fastmem_page) is in the header as well.
+ * Objects are carved lazily: those never handed out are counted by a bump index, freed ones
+ * are linked through their first word, so a span has no per-object metadata.
+ *
+ * Paged slabs with free pages are listed per socket; a slab whose pages are all free again
+ * goes back to the pool, where any class (and trimming) can have it.
  */
 
 #include <stddef.h>
+#include <string.h>
+
+#include <rte_bitops.h>
 
 #include "fastmem_private.h"
 
@@ -19,73 +29,189 @@ fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova)
 	memset(slab, 0, sizeof(*slab));
 	slab->magic = FASTMEM_SLAB_MAGIC;
 	slab->iova = iova;
-	slab->state = FASTMEM_SLAB_FREE;
-	slab->cache_idx = UINT32_MAX;
+	slab->kind = FASTMEM_SLAB_FREE;
 }
 
-void
-fastmem_slab_assign(struct fastmem_slab *slab, unsigned int sidx, unsigned int cls)
+/* Lowest power of two dividing the class size: the alignment of the class's objects. */
+static inline uint32_t
+class_align(uint32_t size)
 {
-	size_t size = __rte_fastmem_class_size(cls);
+	return size & -size;
+}
 
-	slab->cls = cls;
-	slab->socket_idx = sidx;
-	slab->cache_idx = sidx * FASTMEM_N_CLASSES + cls;
-	slab->key = RTE_FASTMEM_SLAB_KEY + slab->cache_idx;
-	slab->obj_size = size;
-	uint32_t n_meta = (FASTMEM_SLAB_SIZE - FASTMEM_SLAB_HDR_SIZE) /
-			(size + FASTMEM_DEBUG_META_SIZE);
+/* Give pages [p, p + n_pages) of slab to class cls of socket index sidx, as one span. */
+static struct fastmem_page *
+span_assign(struct fastmem_slab *slab, unsigned int p, unsigned int n_pages, unsigned int sidx,
+		unsigned int cls)
+{
+	struct fastmem_page *pg = &slab->pages[p];
+	uint32_t size = __rte_fastmem_class_size(cls);
+	uint32_t start = p * FASTMEM_PAGE_SIZE;
+	uint32_t end = start + n_pages * FASTMEM_PAGE_SIZE;
+	uint32_t meta_off = p == 0 ? FASTMEM_SLAB_HDR_SIZE : start;
+	uint32_t n_meta = (end - meta_off) / (size + FASTMEM_DEBUG_META_SIZE);
+	unsigned int i;
 
+	pg->cls = cls;
+	pg->obj_size = size;
+	pg->cache_idx = sidx * FASTMEM_N_CLASSES + cls;
 	/*
-	 * Objects sit at multiples of their size from the slab start: aligned to the class.
-	 * In debug mode, n_meta per-object words sit between the header and the objects.
+	 * Objects sit at multiples of the class size from an offset aligned to the class's
+	 * alignment. In debug mode, n_meta per-object words sit before the objects.
 	 */
-	slab->first_off = RTE_ALIGN_CEIL(FASTMEM_SLAB_HDR_SIZE + FASTMEM_DEBUG_META_SIZE * n_meta,
-			size);
-	slab->n_total = RTE_MIN(n_meta, (uint32_t)((FASTMEM_SLAB_SIZE - slab->first_off) / size));
-	slab->free_list = NULL;
-	slab->n_used = 0;
-	slab->bump = 0;
+	pg->meta_off = meta_off;
+	pg->first_off = RTE_ALIGN_CEIL(meta_off + FASTMEM_DEBUG_META_SIZE * n_meta,
+			class_align(size));
+	pg->n_total = RTE_MIN(n_meta, (end - pg->first_off) / size);
+	pg->free_list = NULL;
+	pg->n_used = 0;
+	pg->bump = 0;
+	pg->next = NULL;
+	pg->prev = NULL;
+	pg->n_pages = n_pages;
+	for (i = p; i < p + n_pages; i++) {
+		slab->pages[i].head = p;
+		slab->keys[i] = RTE_FASTMEM_SLAB_KEY + pg->cache_idx;
+	}
+	fastmem_check_page_assign(pg);
+	return pg;
+}
+
+static void
+paged_list_add(struct fastmem_socket *s, struct fastmem_slab *slab)
+{
+	slab->prev = NULL;
+	slab->next = s->paged;
+	if (s->paged != NULL)
+		s->paged->prev = slab;
+	s->paged = slab;
+}
+
+static void
+paged_list_del(struct fastmem_socket *s, struct fastmem_slab *slab)
+{
+	if (slab->prev != NULL)
+		slab->prev->next = slab->next;
+	else
+		s->paged = slab->next;
+	if (slab->next != NULL)
+		slab->next->prev = slab->prev;
 	slab->next = NULL;
 	slab->prev = NULL;
-	fastmem_check_slab_assign(slab);
+}
+
+/*
+ * A span for class cls of socket s: a page of a paged slab for a small class, a whole slab
+ * otherwise. NULL when the pool is empty. Bin lock held.
+ */
+struct fastmem_page *
+fastmem_slab_page_get(struct fastmem_socket *s, unsigned int cls)
+{
+	struct fastmem_slab *slab;
+	unsigned int p;
+
+	if (!fastmem_class_paged(cls)) {
+		slab = fastmem_slab_pool_get(s);
+		if (slab == NULL)
+			return NULL;
+		slab->kind = FASTMEM_SLAB_WHOLE;
+		slab->socket_idx = s->idx;
+		return span_assign(slab, 0, FASTMEM_SLAB_PAGES, s->idx, cls);
+	}
+	rte_spinlock_lock(&s->paged_lock);
+	slab = s->paged;
+	if (slab == NULL) {
+		slab = fastmem_slab_pool_get(s);
+		if (slab == NULL) {
+			rte_spinlock_unlock(&s->paged_lock);
+			return NULL;
+		}
+		slab->kind = FASTMEM_SLAB_PAGED;
+		slab->socket_idx = s->idx;
+		slab->free_pages = FASTMEM_ALL_PAGES;
+		paged_list_add(s, slab);
+	}
+	p = rte_ctz32(slab->free_pages);
+	slab->free_pages &= ~(UINT32_C(1) << p);
+	if (slab->free_pages == 0)
+		paged_list_del(s, slab);
+	rte_spinlock_unlock(&s->paged_lock);
+	return span_assign(slab, p, 1, s->idx, cls);
+}
+
+/* Give back a span whose objects are all in it; a slab without a span goes to the pool. */
+void
+fastmem_slab_page_put(struct fastmem_socket *s, struct fastmem_page *pg)
+{
+	struct fastmem_slab *slab = fastmem_slab_of(pg);
+	unsigned int p = pg - slab->pages, i;
+
+	for (i = p; i < p + pg->n_pages; i++)
+		slab->keys[i] = 0;
+	pg->state = FASTMEM_PAGE_FREE;
+	pg->cache_idx = UINT32_MAX;
+	if (slab->kind == FASTMEM_SLAB_PAGED) {
+		rte_spinlock_lock(&s->paged_lock);
+		if (slab->free_pages == 0)
+			paged_list_add(s, slab);
+		slab->free_pages |= UINT32_C(1) << p;
+		if (slab->free_pages != FASTMEM_ALL_PAGES) {
+			rte_spinlock_unlock(&s->paged_lock);
+			return;
+		}
+		paged_list_del(s, slab);
+		rte_spinlock_unlock(&s->paged_lock);
+	}
+	fastmem_slab_pool_put(s, slab);
 }
 
 unsigned int
-fastmem_slab_take(struct fastmem_slab *slab, void **objs, unsigned int n)
+fastmem_page_take(struct fastmem_page *pg, void **objs, unsigned int n)
 {
 	unsigned int k = 0;
 	char *next;
 
-	while (k < n && slab->free_list != NULL) {
-		objs[k++] = slab->free_list;
-		slab->free_list = fastmem_link_get(slab->free_list);
+	while (k < n && pg->free_list != NULL) {
+		objs[k++] = pg->free_list;
+		pg->free_list = fastmem_link_get(pg->free_list);
 	}
-	next = (char *)slab + slab->first_off + (size_t)slab->bump * slab->obj_size;
-	while (k < n && slab->bump < slab->n_total) {
+	next = (char *)fastmem_slab_of(pg) + pg->first_off + (size_t)pg->bump * pg->obj_size;
+	while (k < n && pg->bump < pg->n_total) {
 		objs[k++] = next;
-		next += slab->obj_size;
-		slab->bump++;
+		next += pg->obj_size;
+		pg->bump++;
 	}
-	slab->n_used += k;
+	pg->n_used += k;
 	return k;
 }
 
 void
-fastmem_slab_give(struct fastmem_slab *slab, void *obj)
+fastmem_page_give(struct fastmem_page *pg, void *obj)
 {
-	fastmem_link_set(obj, slab->free_list);
-	slab->free_list = obj;
-	slab->n_used--;
+	fastmem_link_set(obj, pg->free_list);
+	pg->free_list = obj;
+	pg->n_used--;
 }
 
-bool
-fastmem_slab_valid(const struct fastmem_slab *slab)
+/*
+ * The span of a pointer into a slab in service whose page key names the span's cache, or NULL:
+ * what the miss paths accept as an object.
+ */
+struct fastmem_page *
+fastmem_page_valid(const void *ptr)
 {
-	return slab != NULL && slab->magic == FASTMEM_SLAB_MAGIC &&
-		slab->state != FASTMEM_SLAB_FREE && fastmem_state != NULL &&
-		slab->cache_idx < fastmem_state->n_caches &&
-		slab->key == RTE_FASTMEM_SLAB_KEY + slab->cache_idx;
+	const struct fastmem_slab *slab = fastmem_slab_of(ptr);
+	unsigned int p = ((uintptr_t)ptr >> FASTMEM_PAGE_SHIFT) & (FASTMEM_SLAB_PAGES - 1);
+	struct fastmem_page *pg;
+
+	if (ptr == NULL || fastmem_state == NULL || slab->magic != FASTMEM_SLAB_MAGIC ||
+			slab->kind == FASTMEM_SLAB_FREE)
+		return NULL;
+	pg = fastmem_page_of(ptr);
+	if (pg->state == FASTMEM_PAGE_FREE || pg->cache_idx >= fastmem_state->n_caches ||
+			slab->keys[p] != RTE_FASTMEM_SLAB_KEY + pg->cache_idx)
+		return NULL;
+	return pg;
 }
 
 struct fastmem_slab *
@@ -106,9 +232,7 @@ fastmem_slab_pool_get(struct fastmem_socket *s)
 void
 fastmem_slab_pool_put(struct fastmem_socket *s, struct fastmem_slab *slab)
 {
-	slab->state = FASTMEM_SLAB_FREE;
-	slab->key = 0;
-	slab->cache_idx = UINT32_MAX;
+	slab->kind = FASTMEM_SLAB_FREE;
 	slab->prev = NULL;
 	rte_spinlock_lock(&s->pool_lock);
 	slab->next = s->pool;

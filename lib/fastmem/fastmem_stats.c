@@ -67,6 +67,7 @@ fastmem_stats_socket_class(unsigned int sidx, unsigned int cls,
 	ss->slab_releases = bin->slab_releases;
 	ss->slabs_partial = bin->n_partial;
 	ss->slabs_full = bin->n_full;
+	ss->bytes_held = (uint64_t)(bin->n_partial + bin->n_full) * fastmem_class_span_size(cls);
 	ss->cnt = bin->direct;
 	fastmem_counters_add(&ss->cnt, &bin->shared);
 	rte_spinlock_unlock(&bin->lock);
@@ -100,6 +101,7 @@ class_read(unsigned int cls, struct rte_fastmem_class_stats *cs)
 		cs->slab_releases += ss.slab_releases;
 		cs->slabs_partial += ss.slabs_partial;
 		cs->slabs_full += ss.slabs_full;
+		cs->bytes_held += ss.bytes_held;
 		fastmem_counters_add(&cnt, &ss.cnt);
 	}
 	cs->alloc_cache_hits = cnt.alloc_hits;
@@ -113,10 +115,12 @@ class_read(unsigned int cls, struct rte_fastmem_class_stats *cs)
 static int
 class_of_size(size_t class_size)
 {
-	if (class_size < __rte_fastmem_class_size(0) || class_size > RTE_FASTMEM_MAX_OBJ_SIZE ||
-			!rte_is_power_of_2(class_size))
+	unsigned int cls;
+
+	if (class_size == 0 || class_size > RTE_FASTMEM_MAX_OBJ_SIZE)
 		return -1;
-	return __rte_fastmem_size_class(class_size);
+	cls = __rte_fastmem_size_class(class_size);
+	return __rte_fastmem_class_size(cls) == class_size ? (int)cls : -1;
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats, 26.11)

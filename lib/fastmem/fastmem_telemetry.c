@@ -59,6 +59,8 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 	rte_tel_data_add_dict_string(d, "process",
 			rte_eal_process_type() == RTE_PROC_PRIMARY ? "primary" : "secondary");
 	rte_tel_data_add_dict_uint(d, "slab_size", FASTMEM_SLAB_SIZE);
+	rte_tel_data_add_dict_uint(d, "page_size", FASTMEM_PAGE_SIZE);
+	rte_tel_data_add_dict_uint(d, "paged_max", FASTMEM_PAGED_MAX);
 	rte_tel_data_add_dict_uint(d, "max_size", RTE_FASTMEM_MAX_OBJ_SIZE);
 	rte_tel_data_add_dict_int(d, "n_classes", FASTMEM_N_CLASSES);
 	classes = rte_tel_data_alloc();
@@ -122,8 +124,7 @@ class_dict(struct rte_tel_data *d, const struct rte_fastmem_class_stats *cs)
 	rte_tel_data_add_dict_uint(d, "slab_releases", cs->slab_releases);
 	rte_tel_data_add_dict_uint(d, "slabs_partial", cs->slabs_partial);
 	rte_tel_data_add_dict_uint(d, "slabs_full", cs->slabs_full);
-	rte_tel_data_add_dict_uint(d, "bytes_held",
-			(uint64_t)(cs->slabs_partial + cs->slabs_full) * FASTMEM_SLAB_SIZE);
+	rte_tel_data_add_dict_uint(d, "bytes_held", cs->bytes_held);
 }
 
 static int
@@ -190,8 +191,7 @@ tel_class(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 		rte_tel_data_add_dict_uint(c, "slabs_full", ss.slabs_full);
 		rte_tel_data_add_dict_uint(c, "slab_acquires", ss.slab_acquires);
 		rte_tel_data_add_dict_uint(c, "slab_releases", ss.slab_releases);
-		rte_tel_data_add_dict_uint(c, "bytes_held",
-				(uint64_t)(ss.slabs_partial + ss.slabs_full) * FASTMEM_SLAB_SIZE);
+		rte_tel_data_add_dict_uint(c, "bytes_held", ss.bytes_held);
 		socket_key(key, &fastmem_state->sockets[sidx]);
 		rte_tel_data_add_dict_container(d, key, c, 0);
 	}

@@ -15,7 +15,8 @@
  * fastmem serves objects of 1 byte to rte_fastmem_max_size() bytes from IOVA-contiguous,
  * NUMA-local memory (usable for DMA), grows on demand and costs about what an rte_mempool
  * costs on the hot path. Backing memory comes from EAL memzones, carved into 2 MiB slabs that
- * move freely between power-of-two size classes. Each socket has one bin per class; each thread
+ * move freely between size classes (four per power of two, finer below 256 B); slabs of the
+ * classes up to 8 KiB are shared by classes in 64 KiB pages. Each socket has one bin per class; each thread
  * has a bounded LIFO cache per (socket, class) that serves allocations and frees without locks.
  *
  * There is one allocator per process group: the primary process calls rte_fastmem_init();
@@ -86,10 +87,16 @@ struct rte_fastmem_class_stats {
 	uint64_t alloc_nomem;        /**< Objects that could not be allocated. */
 	uint64_t free_cache_hits;    /**< Objects freed into a thread cache. */
 	uint64_t free_cache_misses;  /**< Objects freed through the cache miss path. */
-	uint64_t slab_acquires;      /**< Slabs taken by the class from the free-slab pools. */
-	uint64_t slab_releases;      /**< Empty slabs given back to the free-slab pools. */
-	uint32_t slabs_partial;      /**< Slabs of the class with free objects. */
-	uint32_t slabs_full;         /**< Slabs of the class without free objects. */
+	/**
+	 * Spans taken by the class: 64 KiB pages of shared slabs for classes up to 8 KiB,
+	 * whole 2 MiB slabs for larger classes.
+	 */
+	uint64_t slab_acquires;
+	uint64_t slab_releases;      /**< Empty spans given back. */
+	uint32_t slabs_partial;      /**< Spans of the class with free objects. */
+	uint32_t slabs_full;         /**< Spans of the class without free objects. */
+	/** Bytes of the spans of the class: its live, cached and free objects and slack. */
+	uint64_t bytes_held;
 };
 
 /** Statistics of one lcore, all classes. */
@@ -213,9 +220,9 @@ void rte_fastmem_free(void *ptr);
  *   Object size in bytes, 1 to rte_fastmem_max_size().
  * @param align
  *   Alignment: 0 for RTE_CACHE_LINE_SIZE, otherwise a power of two up to
- *   rte_fastmem_max_size(). Honoured by placement: the object is served from the class of
- *   max(size, align), whose objects are aligned to the class size; a larger alignment is
- *   served by no class (E2BIG).
+ *   rte_fastmem_max_size(). Honoured by placement: the object is served from the smallest
+ *   class that holds size rounded up to a multiple of align, whose objects are aligned to
+ *   align; a larger alignment is served by no class (E2BIG).
  * @param flags
  *   0 or RTE_FASTMEM_F_ZERO.
  * @return
@@ -572,7 +579,7 @@ __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 			(a & (a - 1)) != 0 || a > RTE_FASTMEM_MAX_OBJ_SIZE ||
 			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return NULL;
-	return &blk->local[__rte_fastmem_size_class(size > a ? size : a)];
+	return &blk->local[__rte_fastmem_size_class((size + a - 1) & ~(a - 1))];
 }
 
 /**
@@ -592,13 +599,16 @@ __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 
 /**
  * @internal
- * The first word of the header of the slab ptr lies in: RTE_FASTMEM_SLAB_KEY plus the index
- * of the cache its objects go to, for a slab in service.
+ * The key of the page ptr lies in, in the header of its slab: RTE_FASTMEM_SLAB_KEY plus the
+ * index of the cache its objects go to, for a page in service.
  */
 static inline uint64_t
 __rte_fastmem_slab_key(const void *ptr)
 {
-	return *(const uint64_t *)((uintptr_t)ptr & ~(RTE_FASTMEM_SLAB_SIZE - 1));
+	uintptr_t p = (uintptr_t)ptr;
+
+	return ((const uint64_t *)(p & ~(RTE_FASTMEM_SLAB_SIZE - 1)))
+		[(p >> RTE_FASTMEM_PAGE_SHIFT) & (RTE_FASTMEM_SLAB_PAGES - 1)];
 }
 
 /**

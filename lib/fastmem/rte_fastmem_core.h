@@ -32,13 +32,22 @@ extern "C" {
 #define RTE_FASTMEM_SLAB_SHIFT 21
 /** Slab size in bytes. */
 #define RTE_FASTMEM_SLAB_SIZE (UINT64_C(1) << RTE_FASTMEM_SLAB_SHIFT)
-/** log2 of the smallest size class (8 bytes). */
-#define RTE_FASTMEM_MIN_SHIFT 3
+/** log2 of the page size: slabs of small classes are shared by classes in 64 KiB pages. */
+#define RTE_FASTMEM_PAGE_SHIFT 16
+/** Pages in a slab. */
+#define RTE_FASTMEM_SLAB_PAGES (1u << (RTE_FASTMEM_SLAB_SHIFT - RTE_FASTMEM_PAGE_SHIFT))
+/** Smallest size class (8 bytes). */
+#define RTE_FASTMEM_MIN_OBJ_SIZE 8
+/** Size classes up to 256 B: 8 B steps to 64 B, then 16 B steps. */
+#define RTE_FASTMEM_NUM_FINE_CLASSES 20
+/** Size classes per power of two above 256 B. */
+#define RTE_FASTMEM_CLASSES_PER_POW2 4
 /** log2 of the largest size class (1 MiB). */
 #define RTE_FASTMEM_MAX_SHIFT 20
 /** Number of size classes. */
-#define RTE_FASTMEM_NUM_CLASSES (RTE_FASTMEM_MAX_SHIFT - RTE_FASTMEM_MIN_SHIFT + 1)
-/** Largest object size served. */
+#define RTE_FASTMEM_NUM_CLASSES (RTE_FASTMEM_NUM_FINE_CLASSES + \
+	RTE_FASTMEM_CLASSES_PER_POW2 * (RTE_FASTMEM_MAX_SHIFT - 8))
+/** Largest size served by a size class. */
 #define RTE_FASTMEM_MAX_OBJ_SIZE (UINT64_C(1) << RTE_FASTMEM_MAX_SHIFT)
 /** Object slots in one per-thread cache (the cache is exactly 2 KiB). */
 #define RTE_FASTMEM_CACHE_SLOTS 248
@@ -46,17 +55,31 @@ extern "C" {
 #define RTE_FASTMEM_HANDLE_MAGIC 0xFA57u
 /**
  * @internal
- * First word of the header of a slab in service: this key (high half) plus the index of the
- * cache its objects go to (low half). Free slabs and memory that is not a slab hold another
- * value in the first word (almost surely: the key is an arbitrary constant), so the inline
- * free rejects a foreign pointer with the same single comparison that bounds the cache index.
+ * The header of a slab in service starts with one 64-bit key per page: this key (high half)
+ * plus the index of the cache the page's objects go to (low half). Free pages, free slabs and
+ * memory that is not a slab hold another value there (almost surely: the key is an arbitrary
+ * constant), so the inline free rejects a foreign pointer with the same single comparison that
+ * bounds the cache index.
  */
 #define RTE_FASTMEM_SLAB_KEY UINT64_C(0x5fa57c4e00000000)
 
 /**
  * @internal
- * Map an object size (already raised to its alignment) to its size class, without a loop.
- * This and __rte_fastmem_class_size() are the one place that defines the size classes.
+ * Size classes up to 256 B, by (size + 7) / 8: every multiple of 8 B up to 64 B, every multiple
+ * of 16 B up to 256 B.
+ */
+static const uint8_t __rte_fastmem_fine_class[33] = {
+	0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 8, 9, 9, 10, 10, 11, 11,
+	12, 12, 13, 13, 14, 14, 15, 15, 16, 16, 17, 17, 18, 18, 19, 19,
+};
+
+/**
+ * @internal
+ * Map an object size, already rounded up to a multiple of its alignment, to its size class in
+ * O(1): a table up to 256 B, four classes per power of two above (320, 384, 448, 512, 640...),
+ * found with one clz. A class size is a multiple of every power of two the size is a multiple
+ * of, up to the class's own lowest set bit: the class of a size rounded up to its alignment is
+ * aligned. This and __rte_fastmem_class_size() are the one place that defines the size classes.
  *
  * @param n
  *   Size in bytes, 1 to RTE_FASTMEM_MAX_OBJ_SIZE.
@@ -66,8 +89,13 @@ extern "C" {
 static inline unsigned int
 __rte_fastmem_size_class(uint64_t n)
 {
-	return 64 - rte_clz64((n - 1) | ((UINT64_C(1) << RTE_FASTMEM_MIN_SHIFT) - 1)) -
-		RTE_FASTMEM_MIN_SHIFT;
+	unsigned int e;
+
+	if (n <= 256)
+		return __rte_fastmem_fine_class[(n + 7) >> 3];
+	e = 63 - rte_clz64(n - 1); /* 2^e < n <= 2^(e + 1), e >= 8 */
+	return RTE_FASTMEM_NUM_FINE_CLASSES - RTE_FASTMEM_CLASSES_PER_POW2 +
+		RTE_FASTMEM_CLASSES_PER_POW2 * (e - 8) + (unsigned int)((n - 1) >> (e - 2));
 }
 
 /**
@@ -77,7 +105,15 @@ __rte_fastmem_size_class(uint64_t n)
 static inline size_t
 __rte_fastmem_class_size(unsigned int cls)
 {
-	return (size_t)1 << (cls + RTE_FASTMEM_MIN_SHIFT);
+	unsigned int k;
+
+	if (cls < 8)
+		return 8 * (cls + 1);
+	if (cls < RTE_FASTMEM_NUM_FINE_CLASSES)
+		return 16 * (cls - 3);
+	k = cls - RTE_FASTMEM_NUM_FINE_CLASSES;
+	return (size_t)(5 + k % RTE_FASTMEM_CLASSES_PER_POW2) <<
+		(6 + k / RTE_FASTMEM_CLASSES_PER_POW2);
 }
 
 /**
