@@ -7,6 +7,7 @@
 
 /* Helpers shared by the fastmem tests: size classes, object patterns derived from an id. */
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +37,13 @@ class_size(unsigned int cls)
 	if (cls < 20)
 		return 64 + 16 * (cls - 7);
 	return ((size_t)256 << (k / 4)) + (k % 4 + 1) * ((size_t)64 << (k / 4));
+}
+
+/* The alignment of the objects of a class: the largest power of two its size is a multiple of. */
+static inline size_t
+class_alignment(unsigned int cls)
+{
+	return class_size(cls) & -class_size(cls);
 }
 
 /* The class fastmem serves (size, align) from: the smallest holding size rounded to align. */
@@ -153,6 +161,44 @@ pat_check(const void *p, size_t len, size_t full, uint64_t id)
 			return i;
 	}
 	return SIZE_MAX;
+}
+
+/*
+ * A pattern that depends on the seed and the offset only, so that any prefix of an object can
+ * be checked whatever size was written (test_fastmem.h's pat_fill() starts with the id).
+ */
+static inline void
+pat_write(void *p, size_t len, uint64_t seed)
+{
+	uint64_t base = (seed + 1) * PAT_STEP;
+	uint8_t *b = p;
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i < len; i += 8) {
+		w = mix64(base + i);
+		memcpy(b + i, &w, RTE_MIN((size_t)8, len - i));
+	}
+}
+
+/* Check the first len bytes pat_write() wrote; prints the first mismatch. */
+static inline bool
+pat_ok(const void *p, size_t len, uint64_t seed)
+{
+	uint64_t base = (seed + 1) * PAT_STEP;
+	const uint8_t *b = p;
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i < len; i += 8) {
+		w = mix64(base + i);
+		if (memcmp(b + i, &w, RTE_MIN((size_t)8, len - i)) != 0) {
+			printf("pattern mismatch: object %p (%zu bytes, seed %" PRIu64
+				") at offset %zu\n", p, len, seed, i);
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Whether the first len bytes at p are zero; prints the first that is not. */

@@ -44,7 +44,7 @@
 #define KIB(n) ((size_t)(n) << 10)
 #define MIB(n) ((size_t)(n) << 20)
 
-#define N_CLASSES 18
+#define N_CLASSES TEST_N_CLASSES
 #define MAX_SIZE MIB(1)
 #define SLAB_SIZE MIB(2)
 
@@ -395,7 +395,7 @@ req_run(const struct req *rq)
 		TEST_ASSERT_SUCCESS(ret, "hlookup(%zu, %zu, %d) failed: %d", rq->size, rq->align,
 			rq->socket, ret);
 		/* Handle allocations are aligned to the class and zero all of it. */
-		a = class_size(cls);
+		a = class_alignment(cls);
 		zero_len = rq->flags != 0 ? class_size(cls) : 0;
 	}
 	m.ops++;
@@ -500,7 +500,7 @@ free_one(unsigned int i, bool by_handle)
 	if (obj_check(o) != TEST_SUCCESS)
 		return TEST_FAILED;
 	if (by_handle && o->socket >= 0) {
-		ret = rte_fastmem_hlookup(class_size(o->cls), class_size(o->cls), o->socket, &h);
+		ret = rte_fastmem_hlookup(class_size(o->cls), class_alignment(o->cls), o->socket, &h);
 		TEST_ASSERT_SUCCESS(ret, "hlookup failed: %d", ret);
 		rte_fastmem_hfree(h, o->p);
 	} else {
@@ -538,7 +538,7 @@ free_many(unsigned int n, bool by_handle)
 		ptrs[k++] = m.live[j].p;
 	}
 	if (by_handle) {
-		ret = rte_fastmem_hlookup(class_size(o->cls), class_size(o->cls), o->socket, &h);
+		ret = rte_fastmem_hlookup(class_size(o->cls), class_alignment(o->cls), o->socket, &h);
 		TEST_ASSERT_SUCCESS(ret, "hlookup failed: %d", ret);
 		rte_fastmem_hfree_bulk(h, ptrs, k);
 	} else {
@@ -818,7 +818,7 @@ test_fault_below_backing(void)
 		TEST_ASSERT_SUCCESS(free_one(0, i % 2 == 1), "free failed");
 		rq.kind = i % 3 == 0 ? REQ_ALLOC : i % 3 == 1 ? REQ_HALLOC : REQ_ALLOC_SOCKET;
 		rq.size = o.size;
-		rq.align = class_size(o.cls);
+		rq.align = class_alignment(o.cls);
 		rq.flags = 0;
 		rq.n = 1;
 		rq.socket = rq.kind == REQ_ALLOC ? SOCKET_ID_ANY : o.socket;

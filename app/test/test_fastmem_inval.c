@@ -21,6 +21,8 @@
 
 #include <rte_fastmem.h>
 
+#include "test_fastmem.h"
+
 #include "test.h"
 
 /*
@@ -61,7 +63,6 @@
 #define KIB(n) ((size_t)(n) << 10)
 #define MIB(n) ((size_t)(n) << 20)
 
-#define TEST_N_CLASSES 18
 #define TEST_MAX_SIZE MIB(1)
 
 /* Entries of the small arrays handed to the calls. */
@@ -700,7 +701,7 @@ static const struct inval_row inval_rows[] = {
 	{ "stats_class: size 4", PH_INIT, EINVAL, call_stats_class, A(4), 0 },
 	{ "stats_class: size 7", PH_INIT, EINVAL, call_stats_class, A(7), 0 },
 	{ "stats_class: size 9", PH_INIT, EINVAL, call_stats_class, A(9), 0 },
-	{ "stats_class: size 24", PH_INIT, EINVAL, call_stats_class, A(24), 0 },
+	{ "stats_class: size 40000", PH_INIT, EINVAL, call_stats_class, A(40000), 0 },
 	{ "stats_class: size 100", PH_INIT, EINVAL, call_stats_class, A(100), 0 },
 	{ "stats_class: size 2 MiB", PH_INIT, EINVAL, call_stats_class, A(MIB(2)), 0 },
 	{ "stats_class: size 2^63", PH_INIT, EINVAL, call_stats_class, A(ALIGN_HUGE), 0 },
@@ -715,7 +716,7 @@ static const struct inval_row inval_rows[] = {
 		A(64, .n = RTE_MAX_LCORE), 0 },
 	{ "stats_lcore_class: lcore UINT_MAX", PH_INIT, EINVAL, call_stats_lcore_class,
 		A(64, .n = UINT_MAX), 0 },
-	{ "stats_lcore_class: size 24", PH_INIT, EINVAL, call_stats_lcore_class, A(24), 0 },
+	{ "stats_lcore_class: size 40000", PH_INIT, EINVAL, call_stats_lcore_class, A(40000), 0 },
 	{ "stats_lcore_class: size 0", PH_INIT, EINVAL, call_stats_lcore_class, A(0), 0 },
 	{ "stats_lcore_class: size 2 MiB", PH_INIT, EINVAL, call_stats_lcore_class,
 		A(MIB(2)), 0 },
@@ -729,7 +730,7 @@ static const struct inval_row inval_rows[] = {
 		A(64, .ptr = P_NULL), 0 },
 	{ "stats_shared_class: size 0", PH_INIT, EINVAL, call_stats_shared_class, A(0), 0 },
 	{ "stats_shared_class: size 4", PH_INIT, EINVAL, call_stats_shared_class, A(4), 0 },
-	{ "stats_shared_class: size 24", PH_INIT, EINVAL, call_stats_shared_class, A(24), 0 },
+	{ "stats_shared_class: size 40000", PH_INIT, EINVAL, call_stats_shared_class, A(40000), 0 },
 	{ "stats_shared_class: size 2 MiB", PH_INIT, EINVAL, call_stats_shared_class,
 		A(MIB(2)), 0 },
 	{ "stats_shared_class: size 2^63", PH_INIT, EINVAL, call_stats_shared_class,

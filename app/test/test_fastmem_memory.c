@@ -53,7 +53,7 @@
 #define MIB(n) ((size_t)(n) << 20)
 #define SLAB_SIZE MIB(2)
 
-#define IOVA_ROUNDS 8           /* slabs per class, allocated class after class, round by round */
+#define IOVA_ROUNDS 3           /* slabs per class, allocated class after class, round by round */
 #define IOVA_SAMPLES 64         /* objects checked per slab, beside the first and the last */
 
 #define WAIT_HOLD_MS 500        /* how long EAL's memzone lock is held */
@@ -174,7 +174,7 @@ test_iova(void)
 	for (r = 0; r < IOVA_ROUNDS; r++) {
 		for (cls = 0; cls < n_cls; cls++) {
 			for (k = 0; k < per_slab[cls]; k++) {
-				void *p = rte_fastmem_alloc(sizes[cls], sizes[cls] < 64 ? 8 : 0, 0);
+				void *p = rte_fastmem_alloc(sizes[cls], 8, 0);
 
 				if (p == NULL) {
 					printf("alloc of %zu B failed: %s\n", sizes[cls],

@@ -32,6 +32,8 @@
 
 #include <rte_fastmem.h>
 
+#include "test_fastmem.h"
+
 #include "test.h"
 
 /*
@@ -76,7 +78,6 @@
 #define MP_RESERVE MIB(4)
 
 #define TEST_MAX_SIZE MIB(1)
-#define TEST_MIN_CLASS ((size_t)8)
 
 /* Objects the primary allocates: N_PRIM_PLAIN plain ones and N_PRIM_H through the handle. */
 #define N_PRIM_PLAIN 48
@@ -128,54 +129,11 @@ struct mp_shared {
  * Helpers.
  */
 
-static inline uint64_t
-mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
-
-static void
-pat_fill(void *p, size_t len, uint64_t seed)
-{
-	uint64_t base = (seed + 1) * UINT64_C(0x9E3779B97F4A7C15);
-	uint8_t *b = p;
-	uint64_t w;
-	size_t i;
-
-	for (i = 0; i < len; i += 8) {
-		w = mix64(base + i);
-		memcpy(b + i, &w, RTE_MIN((size_t)8, len - i));
-	}
-}
-
-static bool
-pat_check(const void *p, size_t len, uint64_t seed)
-{
-	uint64_t base = (seed + 1) * UINT64_C(0x9E3779B97F4A7C15);
-	const uint8_t *b = p;
-	uint64_t w;
-	size_t i;
-
-	for (i = 0; i < len; i += 8) {
-		w = mix64(base + i);
-		if (memcmp(b + i, &w, RTE_MIN((size_t)8, len - i)) != 0) {
-			printf("pattern mismatch: object %p (%zu bytes, seed %" PRIu64
-				") at offset %zu\n", p, len, seed, i);
-			return false;
-		}
-	}
-	return true;
-}
-
 /* The class an allocation of @p size bytes with the default alignment is served from. */
-static size_t
-class_of(size_t size)
+static unsigned int
+class_default(size_t size)
 {
-	size_t n = RTE_MAX(size, (size_t)RTE_CACHE_LINE_SIZE);
-
-	return RTE_MAX((size_t)rte_align64pow2(n), TEST_MIN_CLASS);
+	return class_of(size, 0);
 }
 
 /* Record a new object: fill its pattern and note its IO address. */
@@ -193,7 +151,7 @@ obj_add(struct mp_obj *tab, uint32_t *n, void *p, size_t size, bool by_handle,
 	o->by_handle = by_handle;
 	o->seed = seed;
 	o->freed = 0;
-	pat_fill(p, size, seed);
+	pat_write(p, size, seed);
 	o->iova = rte_fastmem_virt2iova(p);
 	TEST_ASSERT(o->iova != RTE_BAD_IOVA, "no IO address for %p", p);
 	(*n)++;
@@ -210,7 +168,7 @@ objs_check(const struct mp_obj *tab, uint32_t n, const char *who)
 	for (i = 0; i < n; i++) {
 		if (tab[i].freed)
 			continue;
-		TEST_ASSERT(pat_check(tab[i].ptr, tab[i].size, tab[i].seed),
+		TEST_ASSERT(pat_ok(tab[i].ptr, tab[i].size, tab[i].seed),
 			"%s object %u (%p, %u bytes) corrupted", who, i, tab[i].ptr, tab[i].size);
 		iova = rte_fastmem_virt2iova(tab[i].ptr);
 		TEST_ASSERT(iova == tab[i].iova, "%s object %u: IO address 0x%" PRIx64
@@ -230,9 +188,9 @@ objs_live(const struct mp_obj *tab, uint32_t n, uint64_t *counts)
 	for (i = 0; i < n; i++) {
 		if (tab[i].freed)
 			continue;
-		cls = class_of(tab[i].size);
-		counts[rte_bsf64(cls) - 3]++;
-		bytes += cls;
+		cls = class_default(tab[i].size);
+		counts[cls]++;
+		bytes += class_size(cls);
 	}
 	return bytes;
 }
@@ -244,21 +202,23 @@ objs_live(const struct mp_obj *tab, uint32_t n, uint64_t *counts)
 static int
 check_model(const struct mp_shared *sh, const char *who)
 {
-	uint64_t counts[64] = { 0 };
+	uint64_t counts[TEST_N_CLASSES] = { 0 };
 	struct rte_fastmem_class_stats cs;
 	struct rte_fastmem_stats st;
+	unsigned int k;
 	uint64_t bytes;
 	size_t cls;
 	int ret;
 
 	bytes = objs_live(sh->prim, sh->n_prim, counts);
 	bytes += objs_live(sh->sec, sh->n_sec, counts);
-	for (cls = TEST_MIN_CLASS; cls <= TEST_MAX_SIZE; cls <<= 1) {
+	for (k = 0; k < TEST_N_CLASSES; k++) {
+		cls = class_size(k);
 		ret = rte_fastmem_stats_class(cls, &cs);
 		TEST_ASSERT_SUCCESS(ret, "%s: stats_class(%zu): %d", who, cls, ret);
-		TEST_ASSERT_EQUAL(cs.in_use, counts[rte_bsf64(cls) - 3],
+		TEST_ASSERT_EQUAL(cs.in_use, counts[k],
 			"%s: class %zu: in_use %" PRIu64 ", expected %" PRIu64, who, cls,
-			cs.in_use, counts[rte_bsf64(cls) - 3]);
+			cs.in_use, counts[k]);
 	}
 	ret = rte_fastmem_stats(&st);
 	TEST_ASSERT_SUCCESS(ret, "%s: stats: %d", who, ret);
@@ -655,6 +615,7 @@ prim_after(struct mp_shared *sh)
 	struct rte_fastmem_stats st;
 	uint64_t prim_frees = 0;
 	uint32_t i;
+	unsigned int k;
 	size_t cls;
 	int ret;
 
@@ -696,9 +657,10 @@ prim_after(struct mp_shared *sh)
 		"primary: alloc_total %" PRIu64, st.alloc_total);
 	TEST_ASSERT_EQUAL(st.free_total, sh->st_before.free_total + sh->sec_frees + prim_frees,
 		"primary: free_total %" PRIu64, st.free_total);
-	for (cls = TEST_MIN_CLASS; cls <= TEST_MAX_SIZE; cls <<= 1) {
+	for (k = 0; k < TEST_N_CLASSES; k++) {
 		struct rte_fastmem_class_stats cs;
 
+		cls = class_size(k);
 		ret = rte_fastmem_stats_class(cls, &cs);
 		TEST_ASSERT_SUCCESS(ret, "primary: stats_class(%zu): %d", cls, ret);
 		TEST_ASSERT_EQUAL(cs.in_use, 0u, "primary: class %zu: in_use %" PRIu64, cls,

@@ -70,7 +70,7 @@
 #define STRESS_RING_SIZE 4096
 #define STRESS_RING_BURST 16
 #define STRESS_MAX_THREADS (RTE_MAX_LCORE + 1)
-#define N_CLASSES 18
+#define N_CLASSES TEST_N_CLASSES
 #define MAX_SIZE MIB(1)
 #define SLAB_SIZE MIB(2)
 
@@ -550,7 +550,7 @@ op_halloc(struct thr *t, bool bulk)
 		if (ptrs[i] == NULL)
 			return stress_fail(t, "halloc_bulk returned NULL in ptrs[%u]", i);
 		/* A handle allocation is aligned to its class and zeroes the whole class. */
-		if (obj_new_check(t, ptrs[i], size, class_size(cls),
+		if (obj_new_check(t, ptrs[i], size, class_alignment(cls),
 				flags != 0 ? class_size(cls) : 0) < 0)
 			return -1;
 		obj_add(t, ptrs[i], size, cls, known_socket(socket));
@@ -889,7 +889,7 @@ test_stress_run(void)
 			g.socket_ids[s] <= INT8_MAX, "socket id %d", g.socket_ids[s]);
 		for (i = 0; i < N_CLASSES; i++) {
 			/* Handles are looked up here and used by every thread. */
-			ret = rte_fastmem_hlookup(class_size(i), class_size(i), g.socket_ids[s],
+			ret = rte_fastmem_hlookup(class_size(i), class_alignment(i), g.socket_ids[s],
 					&g.handles[g.socket_ids[s]][i]);
 			TEST_ASSERT_SUCCESS(ret, "hlookup(%zu) failed: %d", class_size(i), ret);
 		}

@@ -579,7 +579,8 @@ __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 			(a & (a - 1)) != 0 || a > RTE_FASTMEM_MAX_OBJ_SIZE ||
 			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return NULL;
-	return &blk->local[__rte_fastmem_size_class((size + a - 1) & ~(a - 1))];
+	/* The size rounded up to a multiple of the alignment maps to a class aligned to it. */
+	return &blk->local[__rte_fastmem_size_class(((size - 1) | (a - 1)) + 1)];
 }
 
 /**
