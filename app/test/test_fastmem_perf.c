@@ -65,7 +65,8 @@ static const size_t perf_sizes[PERF_N_SIZES] = { 8, 64, 256, 1024, 4096 };
 #define PERF_MIX_MIN_SHIFT 4    /* mixed sizes: 16 B ... */
 #define PERF_MIX_MAX_SHIFT 12   /* ... to 4 KiB */
 #define PERF_MIX_POOLS (PERF_MIX_MAX_SHIFT - PERF_MIX_MIN_SHIFT + 1)
-#define PERF_MIX_WS 8192        /* live objects in mixed_sizes */
+#define PERF_MIX_WS 8192        /* live objects in mixed_sizes (about 6 MiB) */
+#define PERF_MIX_WS_LARGE 360000 /* live objects of the large footprint set (about 260 MiB) */
 #define PERF_MIX_CHUNK 60000    /* replacements per timed chunk */
 #define PERF_MIX_OPS (PERF_REPS * PERF_MIX_CHUNK)
 #define PERF_MIX_SEED UINT64_C(0x9e3779b97f4a7c15)
@@ -169,9 +170,9 @@ fm_free_bulk(void **objs, unsigned int n, size_t size)
 }
 
 /*
- * Bytes in the 2 MiB slabs the size classes hold (partial and full), all sockets: what the
- * live objects keep reserved. Slabs in the free-slab pools and the rest of the memzones are
- * reported separately by the footprint scenario.
+ * Bytes in the pages and slabs the size classes hold (partial and full), all sockets: what the
+ * live objects keep reserved, with the objects in caches and depots. Free pages, free slabs
+ * and the rest of the memzones are reported separately by the footprint scenario.
  */
 static int
 fm_footprint(uint64_t *bytes)
@@ -179,17 +180,16 @@ fm_footprint(uint64_t *bytes)
 	size_t sizes[RTE_FASTMEM_NUM_CLASSES];
 	struct rte_fastmem_class_stats cs;
 	unsigned int i, n;
-	uint64_t slabs = 0;
 
 	n = rte_fastmem_classes(sizes);
 	if (n > RTE_DIM(sizes))
 		return -EINVAL;
+	*bytes = 0;
 	for (i = 0; i < n; i++) {
 		if (rte_fastmem_stats_class(sizes[i], &cs) != 0)
 			return -rte_errno;
-		slabs += cs.slabs_partial + cs.slabs_full;
+		*bytes += cs.bytes_held;
 	}
-	*bytes = slabs * RTE_FASTMEM_SLAB_SIZE;
 	return 1;
 }
 
@@ -580,6 +580,7 @@ struct perf_xl {
 
 /* mixed_sizes: a fixed sequence of replacements in a working set of live objects. */
 struct perf_mix {
+	unsigned int n_ws;       /* live objects */
 	uint32_t *slot;          /* per replacement: the slot to replace */
 	uint16_t *size;          /* per replacement: the new object's size */
 	uint16_t *init_size;     /* per slot: size of the object in the initial fill */
@@ -1415,7 +1416,7 @@ perf_mix_free(struct perf_mix *m)
 
 /* Generate the sequence, and the peak of live objects of each pool's sizes. */
 static int
-perf_mix_init(struct perf_mix *m)
+perf_mix_init(struct perf_mix *m, unsigned int n_ws)
 {
 	unsigned int live[PERF_MIX_POOLS] = { 0 };
 	uint64_t seed = PERF_MIX_SEED;
@@ -1423,13 +1424,14 @@ perf_mix_init(struct perf_mix *m)
 	uint16_t *cur;
 
 	memset(m, 0, sizeof(*m));
+	m->n_ws = n_ws;
 	m->slot = malloc(PERF_MIX_OPS * sizeof(*m->slot));
 	m->size = malloc(PERF_MIX_OPS * sizeof(*m->size));
-	m->init_size = malloc(PERF_MIX_WS * sizeof(*m->init_size));
-	m->ws = calloc(PERF_MIX_WS, sizeof(*m->ws));
-	m->ws_size = malloc(PERF_MIX_WS * sizeof(*m->ws_size));
-	m->ws_tag = malloc(PERF_MIX_WS * sizeof(*m->ws_tag));
-	cur = malloc(PERF_MIX_WS * sizeof(*cur));
+	m->init_size = malloc(n_ws * sizeof(*m->init_size));
+	m->ws = calloc(n_ws, sizeof(*m->ws));
+	m->ws_size = malloc(n_ws * sizeof(*m->ws_size));
+	m->ws_tag = malloc(n_ws * sizeof(*m->ws_tag));
+	cur = malloc(n_ws * sizeof(*cur));
 	if (m->slot == NULL || m->size == NULL || m->init_size == NULL || m->ws == NULL ||
 			m->ws_size == NULL || m->ws_tag == NULL || cur == NULL) {
 		free(cur);
@@ -1437,13 +1439,13 @@ perf_mix_init(struct perf_mix *m)
 		return -ENOMEM;
 	}
 	memset(perf_mix_peak, 0, sizeof(perf_mix_peak));
-	for (i = 0; i < PERF_MIX_WS; i++) {
+	for (i = 0; i < n_ws; i++) {
 		m->init_size[i] = cur[i] = perf_mix_size(&seed);
 		k = perf_pow2_idx(cur[i]);
 		perf_mix_peak[k] = RTE_MAX(perf_mix_peak[k], ++live[k]);
 	}
 	for (i = 0; i < PERF_MIX_OPS; i++) {
-		m->slot[i] = perf_xorshift(&seed) % PERF_MIX_WS;
+		m->slot[i] = perf_xorshift(&seed) % n_ws;
 		m->size[i] = perf_mix_size(&seed);
 		live[perf_pow2_idx(cur[m->slot[i]])]--;
 		cur[m->slot[i]] = m->size[i];
@@ -1460,103 +1462,137 @@ perf_mix_release(const struct perf_allocator *al, struct perf_mix *m)
 {
 	unsigned int s;
 
-	for (s = 0; s < PERF_MIX_WS; s++) {
+	for (s = 0; s < m->n_ws; s++) {
 		if (m->ws[s] != NULL)
 			al->ops->free(m->ws[s], m->ws_size[s]);
 		m->ws[s] = NULL;
 	}
 }
 
-/* 7, 8. mixed_sizes and footprint */
+/*
+ * Run allocator a on a working set: fill it, run reps timed chunks of replacements (the best
+ * chunk in *best), then read the bytes requested and held. Returns 0, -EFAULT when an object
+ * was corrupted, another negative errno on failure; *held is 0 when the allocator has no
+ * footprint reading.
+ */
+static int
+perf_mix_run(const struct perf_allocator *al, struct perf_mix *m, unsigned int reps,
+		uint64_t *best, uint64_t *req, uint64_t *held, uint64_t *held_before)
+{
+	const struct perf_ops *o = al->ops;
+	uint64_t c, before = 0, after;
+	unsigned int s, r;
+	int ret = 0, kind;
+
+	*best = UINT64_MAX;
+	*req = 0;
+	*held = 0;
+	kind = o->footprint(&before);
+	*held_before = before;
+	for (s = 0; s < m->n_ws; s++) {
+		m->ws[s] = o->alloc_mixed != NULL ? o->alloc_mixed(m->init_size[s]) :
+			o->alloc(m->init_size[s]);
+		if (m->ws[s] == NULL) {
+			printf("%s: mixed_sizes: allocation failed\n", o->name);
+			return -ENOMEM;
+		}
+		m->ws_size[s] = m->init_size[s];
+		m->ws_tag[s] = UINT32_MAX - s;
+		*(uint32_t *)m->ws[s] = m->ws_tag[s];
+	}
+	for (r = 0; r < reps && ret == 0; r++) {
+		ret = al->loops.mixed(m, r * PERF_MIX_CHUNK, (r + 1) * PERF_MIX_CHUNK, &c);
+		*best = RTE_MIN(*best, c);
+	}
+	if (ret != 0)
+		return ret;
+	for (s = 0; s < m->n_ws; s++)
+		*req += m->ws_size[s];
+	if (kind >= 0 && o->footprint(&after) >= 0)
+		*held = kind == 0 ? (after > before ? after - before : 0) : after;
+	return 0;
+}
+
+/*
+ * 7, 8. mixed_sizes and footprint: the small working set timed, then the large one for its
+ * footprint only (one chunk of replacements; mempool is left out: pools for each power of two
+ * sized to their peaks would not fit in the memory the benchmark runs with).
+ */
 static int
 perf_mixed(void)
 {
+	static const unsigned int n_ws[2] = { PERF_MIX_WS, PERF_MIX_WS_LARGE };
 	struct perf_table t, tfp;
 	struct perf_mix m;
 	struct rte_fastmem_stats fst;
-	double req[PERF_N_ALLOC], held[PERF_N_ALLOC];
-	uint64_t c, best, before = 0, after, requested, fm_before = 0, fm_backing = 0;
-	unsigned int a, s, r;
-	int ret, kind;
+	double req[2][PERF_N_ALLOC], held[2][PERF_N_ALLOC];
+	uint64_t best, rq, hd, before, fm_before = 0, fm_backing = 0;
+	unsigned int a, w;
+	int ret = 0;
 
 	perf_table_init(&t, "mixed_sizes", "working set of 8192 live objects of 16 B to 4 KiB "
 			"(fixed seed), replaced at random; TSC cycles per free + alloc",
 			"cycles_per_op");
 	perf_table_param(&t, "16-4096", 0);
 	perf_table_init(&tfp, "footprint", "bytes the allocator holds for the live working "
-			"set of mixed_sizes / bytes requested", "footprint_ratio");
-	perf_table_param(&tfp, "16-4096", 0);
-
-	ret = perf_mix_init(&m);
-	if (ret != 0) {
-		printf("mixed_sizes: out of memory for the sequence\n");
-		return ret;
-	}
+			"set of mixed_sizes / bytes requested, with 8192 and 360000 live objects",
+			"footprint_ratio");
+	perf_table_param(&tfp, "8192", 0);
+	perf_table_param(&tfp, "360000", 0);
 	memset(held, 0, sizeof(held));
 	memset(req, 0, sizeof(req));
-	for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
-		const struct perf_allocator *al = &perf_allocators[a];
-		const struct perf_ops *o = al->ops;
+	for (w = 0; w < RTE_DIM(n_ws) && ret == 0; w++) {
+		ret = perf_mix_init(&m, n_ws[w]);
+		if (ret != 0) {
+			printf("mixed_sizes: out of memory for the sequence\n");
+			return ret;
+		}
+		for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
+			const struct perf_allocator *al = &perf_allocators[a];
+			const struct perf_ops *o = al->ops;
 
-		perf_flush_all();
-		ret = perf_setup(al, PERF_MIXED);
-		if (ret != 0)
-			break;
-		kind = o->footprint(&before);
-		for (s = 0; s < PERF_MIX_WS; s++) {
-			m.ws[s] = o->alloc_mixed != NULL ? o->alloc_mixed(m.init_size[s]) :
-				o->alloc(m.init_size[s]);
-			if (m.ws[s] == NULL) {
-				printf("%s: mixed_sizes: allocation failed\n", o->name);
-				ret = -ENOMEM;
+			if (w == 1 && o == &mempool_ops)
+				continue;
+			perf_flush_all();
+			ret = perf_setup(al, PERF_MIXED);
+			if (ret != 0)
 				break;
+			ret = perf_mix_run(al, &m, w == 0 ? PERF_REPS : 1, &best, &rq, &hd,
+					&before);
+			if (ret == 0) {
+				if (w == 0)
+					perf_table_set(&t, a, 0, (double)best / PERF_MIX_CHUNK);
+				req[w][a] = rq;
+				held[w][a] = hd;
+				if (hd != 0)
+					perf_table_set(&tfp, a, w, (double)hd / rq);
+				if (o == &fastmem_ops && w == 0 && rte_fastmem_stats(&fst) == 0) {
+					fm_before = before;
+					fm_backing = fst.bytes_backing;
+				}
+			} else if (ret == -EFAULT) {
+				printf("%s: mixed_sizes: object contents corrupted\n", o->name);
+			} else {
+				printf("%s: mixed_sizes failed: %d\n", o->name, ret);
 			}
-			m.ws_size[s] = m.init_size[s];
-			m.ws_tag[s] = UINT32_MAX - s;
-			*(uint32_t *)m.ws[s] = m.ws_tag[s];
+			perf_mix_release(al, &m);
+			o->teardown();
 		}
-		best = UINT64_MAX;
-		for (r = 0; r < PERF_REPS && ret == 0; r++) {
-			ret = al->loops.mixed(&m, r * PERF_MIX_CHUNK, (r + 1) * PERF_MIX_CHUNK,
-					&c);
-			best = RTE_MIN(best, c);
-		}
-		if (ret == 0) {
-			perf_table_set(&t, a, 0, (double)best / PERF_MIX_CHUNK);
-			requested = 0;
-			for (s = 0; s < PERF_MIX_WS; s++)
-				requested += m.ws_size[s];
-			if (kind >= 0 && o->footprint(&after) >= 0) {
-				if (kind == 0)
-					after = after > before ? after - before : 0;
-				req[a] = requested;
-				held[a] = after;
-				perf_table_set(&tfp, a, 0, (double)after / requested);
-			}
-			if (o == &fastmem_ops && rte_fastmem_stats(&fst) == 0) {
-				fm_before = before;
-				fm_backing = fst.bytes_backing;
-			}
-		} else if (ret == -EFAULT) {
-			printf("%s: mixed_sizes: object contents corrupted\n", o->name);
-		} else {
-			printf("%s: mixed_sizes failed: %d\n", o->name, ret);
-		}
-		perf_mix_release(al, &m);
-		o->teardown();
+		perf_mix_free(&m);
 	}
-	perf_mix_free(&m);
 	if (ret != 0)
 		return ret;
 	perf_table_print(&t, NULL, NULL);
 	perf_table_print(&tfp, NULL, NULL);
-	printf("%-16s %16s %16s\n", "allocator", "requested MiB", "held MiB");
+	printf("%-16s %13s %13s %13s %13s\n", "allocator", "requested MiB", "held MiB",
+			"large: req.", "large: held");
 	for (a = 0; a < PERF_N_ALLOC; a++)
-		printf("%-16s %16.2f %16.2f\n", perf_allocators[a].ops->name,
-				req[a] / 1048576.0, held[a] / 1048576.0);
-	printf("(held: fastmem, the slabs of its size classes; mempool, the pools; rte_malloc, "
-			"heap bytes allocated; libc, mallinfo2 bytes in use)\n");
-	printf("(fastmem: %.1f MiB in slabs of size classes before the working set; "
+		printf("%-16s %13.2f %13.2f %13.2f %13.2f\n", perf_allocators[a].ops->name,
+				req[0][a] / 1048576.0, held[0][a] / 1048576.0,
+				req[1][a] / 1048576.0, held[1][a] / 1048576.0);
+	printf("(held: fastmem, the pages and slabs of its size classes; mempool, the pools; "
+			"rte_malloc, heap bytes allocated; libc, mallinfo2 bytes in use)\n");
+	printf("(fastmem: %.1f MiB in pages and slabs of size classes before the working set; "
 			"%.1f MiB of memzones reserved in all)\n", fm_before / 1048576.0,
 			fm_backing / 1048576.0);
 	return 0;
