@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include <rte_debug.h>
+
 #include "fastmem_private.h"
 
 void
@@ -88,15 +90,20 @@ fastmem_slab_valid(const struct fastmem_slab *slab)
 		slab->key == RTE_FASTMEM_SLAB_KEY + slab->cache_idx;
 }
 
+/* A free slab of the oldest memzone that has one (fastmem_zone.c), or NULL. */
 struct fastmem_slab *
 fastmem_slab_pool_get(struct fastmem_socket *s)
 {
-	struct fastmem_slab *slab;
+	struct fastmem_pool_zone *pz;
+	struct fastmem_slab *slab = NULL;
 
 	rte_spinlock_lock(&s->pool_lock);
-	slab = s->pool;
-	if (slab != NULL) {
-		s->pool = slab->next;
+	pz = fastmem_zone_pool_oldest(s);
+	if (pz != NULL) {
+		slab = pz->free;
+		pz->free = slab->next;
+		pz->n_free--;
+		fastmem_zone_pool_update(s, pz);
 		rte_atomic_fetch_sub_explicit(&s->n_pool, 1, rte_memory_order_relaxed);
 	}
 	rte_spinlock_unlock(&s->pool_lock);
@@ -106,13 +113,20 @@ fastmem_slab_pool_get(struct fastmem_socket *s)
 void
 fastmem_slab_pool_put(struct fastmem_socket *s, struct fastmem_slab *slab)
 {
+	struct fastmem_pool_zone *pz;
+
 	slab->state = FASTMEM_SLAB_FREE;
 	slab->key = 0;
 	slab->cache_idx = UINT32_MAX;
 	slab->prev = NULL;
 	rte_spinlock_lock(&s->pool_lock);
-	slab->next = s->pool;
-	s->pool = slab;
+	pz = fastmem_zone_pool_of(s, slab);
+	/* Every slab is carved from a memzone with a pool entry (fastmem_zone.c). */
+	RTE_VERIFY(pz != NULL);
+	slab->next = pz->free;
+	pz->free = slab;
+	pz->n_free++;
+	fastmem_zone_pool_update(s, pz);
 	rte_atomic_fetch_add_explicit(&s->n_pool, 1, rte_memory_order_relaxed);
 	rte_spinlock_unlock(&s->pool_lock);
 }
