@@ -69,7 +69,8 @@ RELEASE_NOTE = '''* **Added fastmem, a small-object allocator library.**
 
   Added the ``fastmem`` library, a general-purpose allocator for objects
   of 1 byte to 1 MiB: NUMA aware, growing on demand from IOVA-contiguous
-  memzones, with lock-free per-lcore caches on the hot path.
+  memzones and giving them back on request, with lock-free per-lcore caches
+  on the hot path.
   See the :doc:`../prog_guide/fastmem_lib` guide.
 '''
 

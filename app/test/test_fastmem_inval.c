@@ -275,6 +275,12 @@ call_get_limit(struct inval_ctx *c, const struct inval_args *a)
 }
 
 static int
+call_trim(struct inval_ctx *c, const struct inval_args *a)
+{
+	return rte_fastmem_trim(sock_of(c, a->sock));
+}
+
+static int
 call_max_size(struct inval_ctx *c __rte_unused, const struct inval_args *a __rte_unused)
 {
 	return rte_fastmem_max_size() == TEST_MAX_SIZE ? 0 : 1;
@@ -492,6 +498,15 @@ static const struct inval_row inval_rows[] = {
 	{ "get_limit: not initialized", PH_UNINIT, ENODEV, call_get_limit,
 		A(.sock = S_VALID), 0 },
 	{ "get_limit: not initialized, any", PH_UNINIT, ENODEV, call_get_limit, A(0), 0 },
+
+	/* rte_fastmem_trim */
+	{ "trim: socket -2", PH_INIT, EINVAL, call_trim, A(.sock = S_M2), 0 },
+	{ "trim: socket MAX_NUMA", PH_INIT, EINVAL, call_trim, A(.sock = S_MAXNUMA), 0 },
+	{ "trim: absent socket", PH_INIT, EINVAL, call_trim, A(.sock = S_ABSENT), 0 },
+	{ "trim: socket INT_MIN", PH_INIT, EINVAL, call_trim, A(.sock = S_INTMIN), 0 },
+	{ "trim: socket INT_MAX", PH_INIT, EINVAL, call_trim, A(.sock = S_INTMAX), 0 },
+	{ "trim: not initialized", PH_UNINIT, ENODEV, call_trim, A(.sock = S_VALID), 0 },
+	{ "trim: not initialized, any", PH_UNINIT, ENODEV, call_trim, A(0), 0 },
 
 	/* rte_fastmem_alloc */
 	{ "alloc: size 0", PH_INIT, EINVAL, call_alloc, A(.size = 0), 0 },

@@ -48,10 +48,20 @@
  *   rte_memzone_walk()).
  * - grow_refused: after EAL refused growth (every memzone slot taken), allocations within the
  *   next moments fail at once without asking EAL again, and ask again later.
+ * - trim_peak: objects of mixed sizes allocated on every lcore up to a peak of 1 GiB above a
+ *   reservation of 128 MiB (less when the run's EAL memory, -m, is smaller: the peak stops
+ *   TRIM_MARGIN short of it), freed on other lcores than their own, caches flushed:
+ *   rte_fastmem_trim() gives back exactly everything above the reservation, the statistics
+ *   count it, and rte_malloc() can have that much memory afterwards.
+ * - trim_policy: after a peak over several memzones, new slabs come from the oldest memzone,
+ *   so that the newer ones drain and trim gives them back; a memzone with a live object
+ *   stays, its objects intact; a trim with nothing to give back returns 0.
  */
 
+#define KIB(n) ((size_t)(n) << 10)
 #define MIB(n) ((size_t)(n) << 20)
 #define SLAB_SIZE MIB(2)
+#define ZONE_SIZE MIB(128)      /* the default memzone size */
 
 #define IOVA_ROUNDS 3           /* slabs per class, allocated class after class, round by round */
 #define IOVA_SAMPLES 64         /* objects checked per slab, beside the first and the last */
@@ -59,6 +69,11 @@
 #define WAIT_HOLD_MS 500        /* how long EAL's memzone lock is held */
 #define REFUSED_FAST_MS 100     /* an allocation that does not ask EAL returns within this */
 #define FILL_MZ_MAX 65536
+
+#define TRIM_RESERVE MIB(128)   /* reserved before the peak: trim keeps it */
+#define TRIM_PEAK MIB(1024)     /* backing memory grown above the reservation at the peak */
+#define TRIM_MARGIN MIB(64)     /* EAL memory the peak leaves free, at least */
+#define POLICY_ZONES 4          /* memzones of the policy test's peak */
 
 static int
 memory_setup(void)
@@ -716,6 +731,293 @@ out:
 	return ret;
 }
 
+/*
+ * Memory given back.
+ */
+
+struct trim_lcore {
+	void **objs;
+	unsigned int n;
+	unsigned int cap;
+	uint64_t requested;     /* bytes asked for */
+	int err;                /* rte_errno of the allocation that failed, 0 if none did */
+};
+
+static struct trim_lcore trim_lcores[RTE_MAX_LCORE];
+static RTE_ATOMIC(unsigned int) trim_bad;   /* objects found overwritten when freed */
+
+/* Mixed sizes: 16 B to 4 KiB, and one object in 32 of 8 KiB to 256 KiB. */
+static size_t
+trim_size(void)
+{
+	uint64_t r = rte_rand();
+
+	if ((r & 31) == 0)
+		return KIB(8) + (r >> 8) % (KIB(248) + 1);
+	return 16 + (r >> 8) % (KIB(4) - 16 + 1);
+}
+
+/* Allocate on this lcore until the limit is reached; each object holds its address. */
+static int
+trim_alloc_lcore(void *arg)
+{
+	struct trim_lcore *t = &trim_lcores[rte_lcore_id()];
+	size_t size;
+	void *p;
+
+	RTE_SET_USED(arg);
+	while (t->n < t->cap) {
+		size = trim_size();
+		p = rte_fastmem_alloc(size, 0, 0);
+		if (p == NULL) {
+			t->err = rte_errno;
+			break;
+		}
+		*(uintptr_t *)p = (uintptr_t)p;
+		t->objs[t->n++] = p;
+		t->requested += size;
+	}
+	return 0;
+}
+
+/* Free the objects of the next lcore (of this one's own with a single lcore), then flush. */
+static int
+trim_free_lcore(void *arg)
+{
+	unsigned int lcore = rte_get_next_lcore(rte_lcore_id(), 0, 1);
+	struct trim_lcore *t = &trim_lcores[lcore];
+	unsigned int i;
+
+	RTE_SET_USED(arg);
+	for (i = 0; i < t->n; i++) {
+		if (*(uintptr_t *)t->objs[i] != (uintptr_t)t->objs[i])
+			rte_atomic_fetch_add_explicit(&trim_bad, 1, rte_memory_order_relaxed);
+		rte_fastmem_free(t->objs[i]);
+	}
+	rte_fastmem_cache_flush();
+	return 0;
+}
+
+static uint64_t
+trimmed(void)
+{
+	struct rte_fastmem_stats st;
+
+	if (rte_fastmem_stats(&st) < 0)
+		return UINT64_MAX;
+	return st.bytes_trimmed;
+}
+
+/* The socket the main lcore allocates on, as an explicit socket id. */
+static int
+main_socket(void)
+{
+	int s = (int)rte_socket_id();
+
+	return s == SOCKET_ID_ANY ? rte_socket_id_by_idx(0) : s;
+}
+
+static int
+test_trim_peak(void)
+{
+	struct rte_malloc_socket_stats ms;
+	struct rte_fastmem_stats st;
+	uint64_t peak, requested = 0, trim0;
+	unsigned int lcore, n = 0, n_lcores = 0, bad;
+	int ret = TEST_FAILED, got;
+	void *m;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(TRIM_RESERVE, SOCKET_ID_ANY), "reserve");
+	TEST_ASSERT_EQUAL(backing(), TRIM_RESERVE, "backing %" PRIu64 " after the reservation",
+			backing());
+	/* The peak: 1 GiB above the reservation, or what the run's EAL memory allows. */
+	TEST_ASSERT_SUCCESS(rte_malloc_get_socket_stats(main_socket(), &ms), "malloc stats");
+	peak = TRIM_RESERVE + RTE_MIN((uint64_t)TRIM_PEAK, RTE_ALIGN_FLOOR(
+			ms.heap_freesz_bytes > TRIM_MARGIN ? ms.heap_freesz_bytes - TRIM_MARGIN : 0,
+			SLAB_SIZE));
+	if (peak < TRIM_RESERVE + 2 * ZONE_SIZE) {
+		printf("only %zu MiB of EAL memory free: too little for a peak\n",
+				ms.heap_freesz_bytes >> 20);
+		return TEST_SKIPPED;
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, peak), "set_limit");
+	memset(trim_lcores, 0, sizeof(trim_lcores));
+	RTE_LCORE_FOREACH(lcore) {
+		/* No object takes less than 64 bytes of backing memory. */
+		trim_lcores[lcore].cap = peak / 64;
+		trim_lcores[lcore].objs = malloc(trim_lcores[lcore].cap * sizeof(void *));
+		if (trim_lcores[lcore].objs == NULL)
+			goto out;
+		n_lcores++;
+	}
+	rte_eal_mp_remote_launch(trim_alloc_lcore, NULL, CALL_MAIN);
+	rte_eal_mp_wait_lcore();
+	RTE_LCORE_FOREACH(lcore) {
+		n += trim_lcores[lcore].n;
+		requested += trim_lcores[lcore].requested;
+		if (trim_lcores[lcore].err != ENOMEM) {
+			printf("lcore %u stopped after %u objects: %s\n", lcore,
+					trim_lcores[lcore].n, rte_strerror(trim_lcores[lcore].err));
+			goto out;
+		}
+	}
+	if (rte_fastmem_stats(&st) < 0)
+		goto out;
+	printf("trim_peak: %u objects on %u lcores, %" PRIu64 " MiB asked for, %" PRIu64
+			" MiB in use, backing %" PRIu64 " MiB (peak %" PRIu64
+			" MiB, EAL had %zu MiB free)\n", n, n_lcores, requested >> 20,
+			st.bytes_in_use >> 20, st.bytes_backing >> 20, peak >> 20,
+			ms.heap_freesz_bytes >> 20);
+	if (st.bytes_backing != peak) {
+		printf("the lcores stopped at %" PRIu64 " MiB of backing memory, not at %"
+				PRIu64 " MiB\n", st.bytes_backing >> 20, peak >> 20);
+		goto out;
+	}
+	/* Every object freed by another lcore than its own, every cache flushed. */
+	rte_atomic_store_explicit(&trim_bad, 0, rte_memory_order_relaxed);
+	rte_eal_mp_remote_launch(trim_free_lcore, NULL, CALL_MAIN);
+	rte_eal_mp_wait_lcore();
+	bad = rte_atomic_load_explicit(&trim_bad, rte_memory_order_relaxed);
+	if (bad != 0 || rte_fastmem_stats(&st) < 0 || st.bytes_in_use != 0) {
+		printf("%u objects overwritten, %" PRIu64 " bytes still in use\n", bad,
+				st.bytes_in_use);
+		goto out;
+	}
+	trim0 = trimmed();
+	got = rte_fastmem_trim(SOCKET_ID_ANY);
+	printf("trim_peak: trim gave back %d MiB, backing now %" PRIu64 " MiB\n", got >> 20,
+			backing() >> 20);
+	if (got < 0 || (uint64_t)got != peak - TRIM_RESERVE || backing() != TRIM_RESERVE ||
+			trimmed() - trim0 != peak - TRIM_RESERVE) {
+		printf("trim returned %d, bytes_trimmed grew by %" PRIu64 ": expected %" PRIu64
+				" and backing %zu\n", got, trimmed() - trim0, peak - TRIM_RESERVE,
+				TRIM_RESERVE);
+		goto out;
+	}
+	m = rte_malloc(NULL, peak - TRIM_RESERVE, 0);
+	if (m == NULL) {
+		printf("rte_malloc of the %" PRIu64 " MiB given back fails\n",
+				(peak - TRIM_RESERVE) >> 20);
+		goto out;
+	}
+	rte_free(m);
+	got = rte_fastmem_trim(SOCKET_ID_ANY);
+	if (got != 0) {
+		printf("a second trim gave back %d bytes\n", got);
+		goto out;
+	}
+	ret = TEST_SUCCESS;
+out:
+	RTE_LCORE_FOREACH(lcore)
+		free(trim_lcores[lcore].objs);
+	memset(trim_lcores, 0, sizeof(trim_lcores));
+	rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX);
+	return ret;
+}
+
+/* Sequence number of the memzone holding p (the n in fastmem_<socket>_<n>), or -1. */
+struct zone_find {
+	const void *p;
+	int seq;
+};
+
+static void
+zone_find_cb(const struct rte_memzone *mz, void *arg)
+{
+	struct zone_find *zf = arg;
+	int sock;
+	unsigned int seq;
+
+	if (sscanf(mz->name, "fastmem_%d_%u", &sock, &seq) == 2 &&
+			(uintptr_t)zf->p >= (uintptr_t)mz->addr &&
+			(uintptr_t)zf->p < (uintptr_t)mz->addr + mz->len)
+		zf->seq = seq;
+}
+
+static int
+zone_seq_of(const void *p)
+{
+	struct zone_find zf = { .p = p, .seq = -1 };
+
+	rte_memzone_walk(zone_find_cb, &zf);
+	return zf.seq;
+}
+
+#define POLICY_SMALL 8          /* 64 KiB objects allocated after the peak */
+
+static int
+test_trim_policy(void)
+{
+	void *big[POLICY_ZONES * (ZONE_SIZE / SLAB_SIZE)], *small[POLICY_SMALL];
+	uint64_t zone_bytes, keep, total;
+	unsigned int n = 0, i;
+	int got, last_seq;
+
+	TEST_ASSERT_EQUAL(rte_fastmem_trim(SOCKET_ID_ANY), 0, "trim of a fresh allocator");
+	/* A peak of 1 MiB objects (a slab each) over POLICY_ZONES memzones. */
+	while (n < RTE_DIM(big) && backing() < (POLICY_ZONES - 1) * ZONE_SIZE + SLAB_SIZE) {
+		big[n] = rte_fastmem_alloc(MIB(1), 0, 0);
+		TEST_ASSERT_NOT_NULL(big[n], "alloc 1 MiB #%u", n);
+		pat_fill(big[n], MIB(1), n);
+		n++;
+	}
+	while (n < RTE_DIM(big) && zone_seq_of(big[n - 1]) < POLICY_ZONES - 1) {
+		big[n] = rte_fastmem_alloc(MIB(1), 0, 0);
+		TEST_ASSERT_NOT_NULL(big[n], "alloc 1 MiB #%u", n);
+		pat_fill(big[n], MIB(1), n);
+		n++;
+	}
+	last_seq = zone_seq_of(big[n - 1]);
+	TEST_ASSERT_EQUAL(last_seq, POLICY_ZONES - 1, "the last object is in memzone %d",
+			last_seq);
+	TEST_ASSERT_EQUAL(rte_fastmem_trim(SOCKET_ID_ANY), 0, "trim with every slab in use");
+	/*
+	 * Free them oldest first, all but the last one: the slabs freed last, those a LIFO pool
+	 * would serve first, are the newest memzone's.
+	 */
+	for (i = 0; i < n - 1; i++)
+		rte_fastmem_free(big[i]);
+	rte_fastmem_cache_flush();
+	/* New slabs come from the oldest memzone. */
+	for (i = 0; i < POLICY_SMALL; i++) {
+		small[i] = rte_fastmem_alloc(KIB(64), 0, 0);
+		TEST_ASSERT_NOT_NULL(small[i], "alloc 64 KiB");
+		pat_fill(small[i], KIB(64), 1000 + i);
+		TEST_ASSERT_EQUAL(zone_seq_of(small[i]), 0,
+				"a new slab after the peak comes from memzone %d, not the oldest",
+				zone_seq_of(small[i]));
+	}
+	/* The memzones in between are idle: trim gives them back, the two in use stay. */
+	total = backing();
+	zone_bytes = total / POLICY_ZONES;
+	got = rte_fastmem_trim(SOCKET_ID_ANY);
+	keep = 2 * zone_bytes;
+	TEST_ASSERT(got > 0 && (uint64_t)got == total - keep && backing() == keep,
+			"trim gave back %d of %" PRIu64 " bytes, backing %" PRIu64 ", expected %"
+			PRIu64, got, total, backing(), keep);
+	TEST_ASSERT_EQUAL(pat_check(big[n - 1], MIB(1), MIB(1), n - 1), SIZE_MAX,
+			"the live 1 MiB object changed");
+	for (i = 0; i < POLICY_SMALL; i++)
+		TEST_ASSERT_EQUAL(pat_check(small[i], KIB(64), KIB(64), 1000 + i), SIZE_MAX,
+				"live 64 KiB object %u changed", i);
+	TEST_ASSERT_EQUAL(rte_fastmem_trim(SOCKET_ID_ANY), 0, "trim with nothing idle");
+	/* The newest memzone goes when its last object does, the oldest with its objects. */
+	rte_fastmem_free(big[n - 1]);
+	rte_fastmem_cache_flush();
+	got = rte_fastmem_trim(main_socket());
+	TEST_ASSERT(got > 0 && (uint64_t)got == zone_bytes && backing() == zone_bytes,
+			"trim after the last 1 MiB object: %d, backing %" PRIu64, got, backing());
+	for (i = 0; i < POLICY_SMALL; i++)
+		rte_fastmem_free(small[i]);
+	rte_fastmem_cache_flush();
+	got = rte_fastmem_trim(SOCKET_ID_ANY);
+	TEST_ASSERT(got > 0 && (uint64_t)got == zone_bytes && backing() == 0,
+			"trim after the last object: %d, backing %" PRIu64, got, backing());
+	TEST_ASSERT_EQUAL(trimmed(), total, "bytes_trimmed %" PRIu64 ", expected %" PRIu64,
+			trimmed(), total);
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite fastmem_memory_testsuite = {
 	.suite_name = "fastmem backing memory tests",
 	.setup = NULL,
@@ -727,6 +1029,8 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_bulk_failure),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_wait),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_refused),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_peak),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_policy),
 		TEST_CASES_END()
 	}
 };

@@ -492,7 +492,7 @@ test_fastmem_telemetry(void)
 	unsigned int i, cls, worker;
 	void *small[N_SMALL], *mid[N_MID], *big[N_BIG];
 	char key[32], cmd[64];
-	int ret = TEST_FAILED, local = local_socket(), s;
+	int ret = TEST_FAILED, local = local_socket(), s, trim;
 
 	if (tel_connect() < 0) {
 		printf("telemetry socket not available (--no-telemetry?): skipped\n");
@@ -573,7 +573,8 @@ test_fastmem_telemetry(void)
 			" bytes for %" PRIu64 " slabs", mz, backing, slabs);
 
 	QUERY("/fastmem/info");
-	CHECK_MEMBERS(NULL, 11);
+	CHECK_MEMBERS(NULL, 12);
+	CHECK_UINT(NULL, "bytes_trimmed", 0);
 	CHECK_UINT(NULL, "initialized", 1);
 	CHECK_RAW(NULL, "process", "\"primary\"");
 	CHECK_UINT(NULL, "slab_size", MIB(2));
@@ -593,8 +594,9 @@ test_fastmem_telemetry(void)
 	}
 
 	QUERY("/fastmem/stats");
-	CHECK_MEMBERS(NULL, 6);
+	CHECK_MEMBERS(NULL, 7);
 	CHECK_UINT(NULL, "bytes_backing", backing);
+	CHECK_UINT(NULL, "bytes_trimmed", 0);
 	CHECK_UINT(NULL, "bytes_in_use", ksmall->in_use * 64 + kmid->in_use * 4096 +
 			kbig->in_use * MIB(1) / 16);
 	CHECK_UINT(NULL, "alloc_total", N_SMALL + N_MID + N_BIG);
@@ -644,9 +646,11 @@ test_fastmem_telemetry(void)
 	for (i = 0; i < rte_socket_count(); i++) {
 		s = rte_socket_id_by_idx(i);
 		snprintf(key, sizeof(key), "socket_%d", s);
-		CHECK_MEMBERS(key, 5);
+		CHECK_MEMBERS(key, 7);
 		CHECK_UINT(key, "socket_id", s);
 		CHECK_UINT(key, "limit", s == local ? LIMIT_LOCAL : LIMIT_ALL);
+		CHECK_UINT(key, "reserved", 0);
+		CHECK_UINT(key, "bytes_trimmed", 0);
 		if (s != local) {
 			/* Nothing was ever allocated there. */
 			CHECK_UINT(key, "bytes_backing", 0);
@@ -704,6 +708,20 @@ test_fastmem_telemetry(void)
 		rte_fastmem_free(small[i]);
 	rte_fastmem_free_bulk(mid, N_MID);
 	rte_fastmem_free_bulk(big, N_BIG - N_BIG_FREE);
+	/* Everything freed and flushed: a trim gives every memzone back, as telemetry says. */
+	rte_fastmem_cache_flush();
+	trim = rte_fastmem_trim(SOCKET_ID_ANY);
+	TEST_ASSERT_EQUAL((uint64_t)trim, backing, "trim gave back %d of %" PRIu64 " bytes",
+			trim, backing);
+	QUERY("/fastmem/info");
+	CHECK_UINT(NULL, "bytes_trimmed", backing);
+	QUERY("/fastmem/stats");
+	CHECK_UINT(NULL, "bytes_backing", 0);
+	CHECK_UINT(NULL, "bytes_trimmed", backing);
+	QUERY("/fastmem/sockets");
+	CHECK_UINT(key, "bytes_backing", 0);
+	CHECK_UINT(key, "memzones", 0);
+	CHECK_UINT(key, "bytes_trimmed", backing);
 	rte_fastmem_deinit();
 	if (check_uninitialized() < 0)
 		goto out;

@@ -9,6 +9,7 @@
  */
 
 #include <inttypes.h>
+#include <limits.h>
 #include <string.h>
 
 #include <eal_export.h>
@@ -139,6 +140,7 @@ rte_fastmem_init(void)
 		rte_spinlock_init(&s->grow_lock);
 		s->socket_id = socket_id;
 		s->idx = i;
+		s->pool_oldest = FASTMEM_POOL_NONE;
 		rte_atomic_store_explicit(&s->limit, UINT64_MAX, rte_memory_order_relaxed);
 		if (socket_id >= 0 && socket_id < RTE_MAX_NUMA_NODES)
 			st->socket_idx[socket_id] = i;
@@ -568,4 +570,35 @@ rte_fastmem_classes(size_t *sizes)
 		for (cls = 0; cls < FASTMEM_N_CLASSES; cls++)
 			sizes[cls] = __rte_fastmem_class_size(cls);
 	return FASTMEM_N_CLASSES;
+}
+
+/* Drain the depots of socket index sidx and give its idle memzones back to EAL. */
+static uint64_t
+socket_trim(unsigned int sidx)
+{
+	fastmem_bin_reclaim(sidx);
+	return fastmem_zone_release(&fastmem_state->sockets[sidx], 0);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_trim, 26.11)
+int
+rte_fastmem_trim(int socket_id)
+{
+	uint64_t released = 0;
+	unsigned int i;
+	int sidx;
+
+	if (fastmem_attach() < 0)
+		return -rte_errno;
+	if (socket_id == SOCKET_ID_ANY) {
+		for (i = 0; i < fastmem_state->n_sockets; i++)
+			released += socket_trim(i);
+	} else {
+		sidx = fastmem_socket_index(socket_id, false);
+		if (sidx < 0)
+			return sidx;
+		released = socket_trim(sidx);
+	}
+	/* The exact total is in rte_fastmem_stats(). */
+	return released > INT_MAX ? INT_MAX : (int)released;
 }

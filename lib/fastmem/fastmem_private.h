@@ -225,11 +225,29 @@ struct fastmem_bin {
 	void *depot[FASTMEM_DEPOT_SLOTS];
 };
 
+/*
+ * The free slabs of one memzone in its socket's free-slab pool. The pool keeps one entry per
+ * memzone, sorted by address, so that the memzone of a slab is found by a binary search, and
+ * serves the slabs of the oldest memzone first: after a peak the newest memzones drain and can
+ * be given back to EAL (fastmem_zone.c). Guarded by the socket's pool lock.
+ */
+struct fastmem_pool_zone {
+	uintptr_t start;
+	uintptr_t end;
+	struct fastmem_slab *free;      /* free slabs, linked through next */
+	uint32_t seq;                   /* the memzone's sequence number: lower is older */
+	uint32_t n_slabs;               /* usable slabs of the memzone */
+	uint32_t n_free;                /* those in the pool: all of them when it is idle */
+};
+
+#define FASTMEM_POOL_NONE UINT32_MAX
+
 /* Per-socket state: backing memory, the free-slab pool, the bins. */
 struct fastmem_socket {
 	alignas(RTE_CACHE_LINE_SIZE) rte_spinlock_t pool_lock;
-	struct fastmem_slab *pool;      /* free slabs, linked through next */
-	RTE_ATOMIC(uint32_t) n_pool;    /* written under pool_lock */
+	RTE_ATOMIC(uint32_t) n_pool;    /* free slabs; written under pool_lock */
+	uint32_t n_pool_zones;          /* entries of pool_zones */
+	uint32_t pool_oldest;           /* oldest entry with free slabs, or FASTMEM_POOL_NONE */
 	int socket_id;
 	/* Paged slabs with free pages, doubly linked. Lock order: paged_lock, then pool_lock. */
 	rte_spinlock_t paged_lock;
@@ -245,8 +263,10 @@ struct fastmem_socket {
 	RTE_ATOMIC(uint64_t) bytes_backing; /* written under grow_lock */
 	RTE_ATOMIC(uint64_t) limit;
 	RTE_ATOMIC(uint64_t) grow_fail_tsc; /* when EAL last refused growth on demand, or 0 */
-	uint64_t bytes_released;        /* bytes given back to EAL before deinit */
+	RTE_ATOMIC(uint64_t) reserved;  /* rte_fastmem_reserve() target; written under grow_lock */
+	RTE_ATOMIC(uint64_t) bytes_released; /* given back to EAL before deinit; under grow_lock */
 	struct fastmem_bin bins[FASTMEM_N_CLASSES];
+	struct fastmem_pool_zone pool_zones[FASTMEM_MAX_ZONES]; /* under pool_lock */
 };
 
 /* A backing memzone: its address range, name sequence number, socket and usable slabs. */
@@ -390,6 +410,9 @@ int fastmem_local_socket_id(void);
 /* fastmem_zone.c */
 int fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact);
 uint64_t fastmem_zone_release(struct fastmem_socket *s, uint32_t since_seq);
+struct fastmem_pool_zone *fastmem_zone_pool_of(struct fastmem_socket *s, const void *slab);
+struct fastmem_pool_zone *fastmem_zone_pool_oldest(struct fastmem_socket *s);
+void fastmem_zone_pool_update(struct fastmem_socket *s, struct fastmem_pool_zone *pz);
 void fastmem_zone_free_all(struct fastmem_state *st, struct fastmem_socket *s);
 bool fastmem_zone_contains(const void *ptr);
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <rte_bitops.h>
+#include <rte_debug.h>
 
 #include "fastmem_private.h"
 
@@ -214,15 +215,20 @@ fastmem_page_valid(const void *ptr)
 	return pg;
 }
 
+/* A free slab of the oldest memzone that has one (fastmem_zone.c), or NULL. */
 struct fastmem_slab *
 fastmem_slab_pool_get(struct fastmem_socket *s)
 {
-	struct fastmem_slab *slab;
+	struct fastmem_pool_zone *pz;
+	struct fastmem_slab *slab = NULL;
 
 	rte_spinlock_lock(&s->pool_lock);
-	slab = s->pool;
-	if (slab != NULL) {
-		s->pool = slab->next;
+	pz = fastmem_zone_pool_oldest(s);
+	if (pz != NULL) {
+		slab = pz->free;
+		pz->free = slab->next;
+		pz->n_free--;
+		fastmem_zone_pool_update(s, pz);
 		rte_atomic_fetch_sub_explicit(&s->n_pool, 1, rte_memory_order_relaxed);
 	}
 	rte_spinlock_unlock(&s->pool_lock);
@@ -232,11 +238,18 @@ fastmem_slab_pool_get(struct fastmem_socket *s)
 void
 fastmem_slab_pool_put(struct fastmem_socket *s, struct fastmem_slab *slab)
 {
+	struct fastmem_pool_zone *pz;
+
 	slab->kind = FASTMEM_SLAB_FREE;
 	slab->prev = NULL;
 	rte_spinlock_lock(&s->pool_lock);
-	slab->next = s->pool;
-	s->pool = slab;
+	pz = fastmem_zone_pool_of(s, slab);
+	/* Every slab is carved from a memzone with a pool entry (fastmem_zone.c). */
+	RTE_VERIFY(pz != NULL);
+	slab->next = pz->free;
+	pz->free = slab;
+	pz->n_free++;
+	fastmem_zone_pool_update(s, pz);
 	rte_atomic_fetch_add_explicit(&s->n_pool, 1, rte_memory_order_relaxed);
 	rte_spinlock_unlock(&s->pool_lock);
 }

@@ -135,8 +135,12 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 	if (fastmem_attach() < 0)
 		return -rte_errno;
 	memset(stats, 0, sizeof(*stats));
-	for (sidx = 0; sidx < fastmem_state->n_sockets; sidx++)
-		stats->bytes_backing += fastmem_load64(&fastmem_state->sockets[sidx].bytes_backing);
+	for (sidx = 0; sidx < fastmem_state->n_sockets; sidx++) {
+		const struct fastmem_socket *s = &fastmem_state->sockets[sidx];
+
+		stats->bytes_backing += fastmem_load64(&s->bytes_backing);
+		stats->bytes_trimmed += fastmem_load64(&s->bytes_released);
+	}
 	for (cls = 0; cls < FASTMEM_N_CLASSES; cls++) {
 		class_read(cls, &cs);
 		stats->bytes_in_use += cs.in_use * cs.class_size;

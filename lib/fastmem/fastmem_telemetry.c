@@ -71,8 +71,13 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 		rte_tel_data_add_dict_container(d, "classes", classes, 0);
 	}
 	if (st != NULL) {
+		uint64_t trimmed = 0;
+
 		rte_tel_data_add_dict_int(d, "n_sockets", st->n_sockets);
 		rte_tel_data_add_dict_uint(d, "memzone_size", st->zone_size);
+		for (sidx = 0; sidx < st->n_sockets; sidx++)
+			trimmed += fastmem_load64(&st->sockets[sidx].bytes_released);
+		rte_tel_data_add_dict_uint(d, "bytes_trimmed", trimmed);
 		limits = rte_tel_data_alloc();
 		if (limits != NULL) {
 			rte_tel_data_start_dict(limits);
@@ -101,6 +106,7 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		return ret;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_uint(d, "bytes_backing", stats.bytes_backing);
+	rte_tel_data_add_dict_uint(d, "bytes_trimmed", stats.bytes_trimmed);
 	rte_tel_data_add_dict_uint(d, "bytes_in_use", stats.bytes_in_use);
 	rte_tel_data_add_dict_uint(d, "alloc_total", stats.alloc_total);
 	rte_tel_data_add_dict_uint(d, "free_total", stats.free_total);
@@ -299,6 +305,8 @@ tel_sockets(const char *cmd __rte_unused, const char *params __rte_unused,
 		rte_tel_data_add_dict_uint(c, "limit", fastmem_load64(&s->limit));
 		rte_tel_data_add_dict_uint(c, "memzones", s->n_zones);
 		rte_tel_data_add_dict_uint(c, "free_slabs", fastmem_load32(&s->n_pool));
+		rte_tel_data_add_dict_uint(c, "reserved", fastmem_load64(&s->reserved));
+		rte_tel_data_add_dict_uint(c, "bytes_trimmed", fastmem_load64(&s->bytes_released));
 		socket_key(key, s);
 		rte_tel_data_add_dict_container(d, key, c, 0);
 	}
@@ -311,7 +319,7 @@ RTE_INIT(fastmem_telemetry_init)
 {
 	rte_telemetry_register_cmd("/fastmem/info", tel_info,
 			"fastmem configuration: initialized, sockets, memzone and slab size, "
-			"classes, max object size, limits. No parameters");
+			"classes, max size, limits, bytes trimmed. No parameters");
 	rte_telemetry_register_cmd("/fastmem/stats", tel_stats,
 			"fastmem allocator-wide statistics. No parameters");
 	rte_telemetry_register_cmd("/fastmem/classes", tel_classes,
@@ -325,6 +333,6 @@ RTE_INIT(fastmem_telemetry_init)
 			"fastmem counters of the threads without an lcore id, of every process, "
 			"per class where non-zero. No parameters");
 	rte_telemetry_register_cmd("/fastmem/sockets", tel_sockets,
-			"fastmem backing memory per socket: bytes, limit, memzones, free slabs. "
-			"No parameters");
+			"fastmem backing memory per socket: bytes, limit, memzones, free slabs, "
+			"reserve, bytes trimmed. No parameters");
 }

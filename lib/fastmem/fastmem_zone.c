@@ -22,12 +22,19 @@
  * until the reservation is done or the pool has slabs again. When EAL refuses growth on demand,
  * the socket does not ask again for FASTMEM_GROW_RETRY_MS, so that an exhausted socket costs
  * allocations (and the fallback to other sockets) no repeated EAL calls.
+ *
+ * Memory goes back to EAL a memzone at a time, when all its slabs are in the pool: on
+ * rte_fastmem_trim(), and when a bulk allocation that could not be met undoes its growth. The
+ * socket always keeps what rte_fastmem_reserve() asked for. The pool serves the slabs of the
+ * oldest memzone first, so that after a peak the newest memzones are the ones that drain.
  */
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_debug.h>
 #include <rte_errno.h>
 #include <rte_memzone.h>
 
@@ -119,39 +126,112 @@ zone_slab_iova(void *addr)
 	return first;
 }
 
-/* Take the slabs of [addr, addr + len) out of socket s's pool; returns how many. */
-static uint32_t
-zone_pool_remove(struct fastmem_socket *s, uintptr_t addr, uint64_t len)
-{
-	struct fastmem_slab **pp, *slab;
-	uint32_t n = 0;
+/*
+ * The free-slab pool of a socket: one entry per memzone (struct fastmem_pool_zone), sorted by
+ * address, each with its own list of free slabs. Slabs are served from the oldest memzone
+ * (lowest sequence number) that has free ones, so that after a peak the newest memzones drain
+ * and can be given back to EAL. All of it under the socket's pool lock.
+ */
 
-	rte_spinlock_lock(&s->pool_lock);
-	for (pp = &s->pool; *pp != NULL; ) {
-		slab = *pp;
-		if ((uintptr_t)slab >= addr && (uintptr_t)slab < addr + len) {
-			*pp = slab->next;
-			slab->magic = 0;
-			n++;
-		} else {
-			pp = &slab->next;
-		}
+/* Index of the first pool entry of socket s that starts above addr. */
+static uint32_t
+pool_zone_upper(const struct fastmem_socket *s, uintptr_t addr)
+{
+	uint32_t lo = 0, hi = s->n_pool_zones, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->pool_zones[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	rte_atomic_fetch_sub_explicit(&s->n_pool, n, rte_memory_order_relaxed);
-	rte_spinlock_unlock(&s->pool_lock);
-	return n;
+	return lo;
 }
 
-/* Count the slabs of [addr, addr + len) in socket s's pool. pool_lock held. */
-static uint32_t
-zone_pool_count(struct fastmem_socket *s, uintptr_t addr, uint64_t len)
+/* The pool entry of the memzone holding slab, or NULL. O(log(memzones)). */
+struct fastmem_pool_zone *
+fastmem_zone_pool_of(struct fastmem_socket *s, const void *slab)
+{
+	uint32_t i = pool_zone_upper(s, (uintptr_t)slab);
+	struct fastmem_pool_zone *pz;
+
+	if (i == 0)
+		return NULL;
+	pz = &s->pool_zones[i - 1];
+	return (uintptr_t)slab < pz->end ? pz : NULL;
+}
+
+/* Look for the oldest pool entry with free slabs. O(memzones): when that entry runs dry. */
+static void
+pool_oldest_scan(struct fastmem_socket *s)
+{
+	uint32_t i, best = FASTMEM_POOL_NONE;
+
+	for (i = 0; i < s->n_pool_zones; i++)
+		if (s->pool_zones[i].n_free > 0 && (best == FASTMEM_POOL_NONE ||
+				s->pool_zones[i].seq < s->pool_zones[best].seq))
+			best = i;
+	s->pool_oldest = best;
+}
+
+/* The oldest memzone with free slabs, or NULL when the pool is empty. */
+struct fastmem_pool_zone *
+fastmem_zone_pool_oldest(struct fastmem_socket *s)
+{
+	return s->pool_oldest == FASTMEM_POOL_NONE ? NULL : &s->pool_zones[s->pool_oldest];
+}
+
+/* After a slab went into or out of entry pz: which entry is the oldest with free slabs. */
+void
+fastmem_zone_pool_update(struct fastmem_socket *s, struct fastmem_pool_zone *pz)
+{
+	uint32_t i = pz - s->pool_zones;
+
+	if (pz->n_free == 0) {
+		if (s->pool_oldest == i)
+			pool_oldest_scan(s);
+	} else if (s->pool_oldest == FASTMEM_POOL_NONE ||
+			pz->seq < s->pool_zones[s->pool_oldest].seq) {
+		s->pool_oldest = i;
+	}
+}
+
+/* A pool entry for a new memzone, without slabs yet. grow_lock held. */
+static void
+pool_zone_add(struct fastmem_socket *s, uintptr_t start, uint64_t len, uint32_t seq)
+{
+	struct fastmem_pool_zone *pz;
+	uint32_t i;
+
+	rte_spinlock_lock(&s->pool_lock);
+	/* zone_track() admits at most FASTMEM_MAX_ZONES memzones of all sockets. */
+	RTE_VERIFY(s->n_pool_zones < FASTMEM_MAX_ZONES);
+	i = pool_zone_upper(s, start);
+	pz = &s->pool_zones[i];
+	memmove(pz + 1, pz, (s->n_pool_zones - i) * sizeof(*pz));
+	s->n_pool_zones++;
+	memset(pz, 0, sizeof(*pz));
+	pz->start = start;
+	pz->end = start + len;
+	pz->seq = seq;
+	pool_oldest_scan(s);
+	rte_spinlock_unlock(&s->pool_lock);
+}
+
+/* Take a memzone's entry, and its free slabs, out of the pool. pool_lock held. */
+static void
+pool_zone_remove(struct fastmem_socket *s, struct fastmem_pool_zone *pz)
 {
 	struct fastmem_slab *slab;
-	uint32_t n = 0;
+	uint32_t i = pz - s->pool_zones;
 
-	for (slab = s->pool; slab != NULL; slab = slab->next)
-		n += (uintptr_t)slab >= addr && (uintptr_t)slab < addr + len;
-	return n;
+	for (slab = pz->free; slab != NULL; slab = slab->next)
+		slab->magic = 0;
+	rte_atomic_fetch_sub_explicit(&s->n_pool, pz->n_free, rte_memory_order_relaxed);
+	memmove(pz, pz + 1, (s->n_pool_zones - i - 1) * sizeof(*pz));
+	s->n_pool_zones--;
+	pool_oldest_scan(s);
 }
 
 /*
@@ -159,13 +239,15 @@ zone_pool_count(struct fastmem_socket *s, uintptr_t addr, uint64_t len)
  * number of slabs pooled.
  */
 static uint32_t
-zone_carve(struct fastmem_socket *s, const struct rte_memzone *mz, uint64_t size)
+zone_carve(struct fastmem_socket *s, const struct rte_memzone *mz, uint64_t size, uint32_t seq)
 {
+	struct fastmem_pool_zone *pz;
 	struct fastmem_slab *slab;
 	uint32_t n = 0;
 	uint64_t off;
 	rte_iova_t iova;
 
+	pool_zone_add(s, (uintptr_t)mz->addr, size, seq);
 	for (off = 0; off < size; off += FASTMEM_SLAB_SIZE) {
 		slab = RTE_PTR_ADD(mz->addr, off);
 		iova = zone_slab_iova(slab);
@@ -175,6 +257,12 @@ zone_carve(struct fastmem_socket *s, const struct rte_memzone *mz, uint64_t size
 		fastmem_slab_pool_put(s, slab);
 		n++;
 	}
+	rte_spinlock_lock(&s->pool_lock);
+	pz = fastmem_zone_pool_of(s, mz->addr);
+	pz->n_slabs = n;
+	if (n == 0)
+		pool_zone_remove(s, pz);
+	rte_spinlock_unlock(&s->pool_lock);
 	return n;
 }
 
@@ -197,7 +285,7 @@ zone_reserve_one(struct fastmem_socket *s, uint64_t max_bytes)
 		if (mz == NULL)
 			continue;
 		idx = zone_track(s, mz->addr, size, seq);
-		n_slabs = idx < 0 ? 0 : zone_carve(s, mz, size);
+		n_slabs = idx < 0 ? 0 : zone_carve(s, mz, size, seq);
 		if (n_slabs == 0) {
 			if (idx >= 0) {
 				rte_spinlock_lock(&st->zone_lock);
@@ -267,7 +355,7 @@ zone_grow_refused_recently(struct fastmem_socket *s)
 int
 fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 {
-	uint64_t added = 0, room, want, need, got, held;
+	uint64_t added = 0, target = 0, room, want, need, got, held;
 	int ret = 0;
 
 	if (min_bytes > UINT64_MAX - FASTMEM_SLAB_SIZE)
@@ -282,6 +370,7 @@ fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 	}
 	if (exact) {
 		/* The backing memory changes only under grow_lock: what is missing is known. */
+		target = min_bytes;
 		held = fastmem_load64(&s->bytes_backing);
 		min_bytes = min_bytes > held ? min_bytes - held : 0;
 	}
@@ -315,6 +404,9 @@ fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 		rte_atomic_store_explicit(&s->grow_fail_tsc, 0, rte_memory_order_relaxed);
 		added += got;
 	}
+	/* What rte_fastmem_reserve() asked for stays: trimming keeps it. */
+	if (ret == 0 && target > fastmem_load64(&s->reserved))
+		rte_atomic_store_explicit(&s->reserved, target, rte_memory_order_relaxed);
 	rte_spinlock_unlock(&s->grow_lock);
 	if (ret < 0)
 		FASTMEM_LOG(DEBUG, "socket %d: cannot add %" PRIu64 " bytes (backing %" PRIu64
@@ -324,57 +416,94 @@ fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 }
 
 /*
- * Give back to EAL every memzone of socket s reserved as number since_seq or later whose slabs
- * are all in the pool. Returns the bytes released.
+ * Take out of the pool the idle memzone of socket s to give back next: the newest one
+ * reserved as number since_seq or later whose slabs are all free, whose release leaves the
+ * socket at least its reserve (rte_fastmem_reserve()) and at least keep_free bytes of free
+ * slabs. Returns false when there is none. grow_lock and zone_lock held.
  */
-uint64_t
-fastmem_zone_release(struct fastmem_socket *s, uint32_t since_seq)
+static bool
+zone_pick_idle(struct fastmem_socket *s, uint32_t since_seq, uint64_t keep_free,
+		struct fastmem_pool_zone *out)
+{
+	uint64_t backing = fastmem_load64(&s->bytes_backing);
+	uint64_t reserved = fastmem_load64(&s->reserved);
+	struct fastmem_pool_zone *pz, *best = NULL;
+	uint64_t len, free_bytes;
+	uint32_t i;
+
+	rte_spinlock_lock(&s->pool_lock);
+	free_bytes = (uint64_t)fastmem_load32(&s->n_pool) * FASTMEM_SLAB_SIZE;
+	for (i = 0; i < s->n_pool_zones; i++) {
+		pz = &s->pool_zones[i];
+		len = pz->end - pz->start;
+		if (pz->seq < since_seq || pz->n_free != pz->n_slabs || backing < reserved + len ||
+				free_bytes < keep_free + (uint64_t)pz->n_free * FASTMEM_SLAB_SIZE)
+			continue;
+		if (best == NULL || pz->seq > best->seq)
+			best = pz;
+	}
+	if (best != NULL) {
+		*out = *best;
+		pool_zone_remove(s, best);
+	}
+	rte_spinlock_unlock(&s->pool_lock);
+	return best != NULL;
+}
+
+/* Give idle memzones of socket s back to EAL, as zone_pick_idle() picks them. grow_lock held. */
+static uint64_t
+zone_release_locked(struct fastmem_socket *s, uint32_t since_seq, uint64_t keep_free)
 {
 	struct fastmem_state *st = fastmem_state;
 	char name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
-	struct fastmem_zone z;
+	struct fastmem_pool_zone pz;
 	uint64_t released = 0;
 	uint32_t i;
-	bool idle;
 
-	zone_grow_lock(s, true);
-	rte_spinlock_lock(&st->zone_lock);
-	for (i = 0; i < st->n_zones; ) {
-		z = st->zones[i];
-		if (z.sidx != s->idx || z.seq < since_seq) {
-			i++;
-			continue;
+	for (;;) {
+		rte_spinlock_lock(&st->zone_lock);
+		if (!zone_pick_idle(s, since_seq, keep_free, &pz)) {
+			rte_spinlock_unlock(&st->zone_lock);
+			break;
 		}
-		rte_spinlock_lock(&s->pool_lock);
-		idle = zone_pool_count(s, z.start, z.end - z.start) == z.n_slabs;
-		rte_spinlock_unlock(&s->pool_lock);
-		if (!idle) {
-			i++;
-			continue;
-		}
-		zone_pool_remove(s, z.start, z.end - z.start);
-		zone_untrack(st, s, i);
+		for (i = 0; i < st->n_zones; i++)
+			if (st->zones[i].sidx == s->idx && st->zones[i].seq == pz.seq)
+				break;
+		if (i < st->n_zones)
+			zone_untrack(st, s, i);
 		rte_spinlock_unlock(&st->zone_lock);
-		zone_name(name, sizeof(name), s->socket_id, z.seq);
+		zone_name(name, sizeof(name), s->socket_id, pz.seq);
 		mz = rte_memzone_lookup(name);
 		if (mz != NULL) {
 			fastmem_check_zone_free(mz->addr, mz->len);
 			rte_memzone_free(mz);
 		}
-		rte_atomic_fetch_sub_explicit(&s->bytes_backing, z.end - z.start,
+		rte_atomic_fetch_sub_explicit(&s->bytes_backing, pz.end - pz.start,
 				rte_memory_order_relaxed);
-		released += z.end - z.start;
-		rte_spinlock_lock(&st->zone_lock);
-		i = 0; /* the table changed: look again from the start */
+		released += pz.end - pz.start;
 	}
-	rte_spinlock_unlock(&st->zone_lock);
 	if (released != 0) {
-		s->bytes_released += released;
+		rte_atomic_fetch_add_explicit(&s->bytes_released, released,
+				rte_memory_order_relaxed);
 		rte_atomic_store_explicit(&s->grow_fail_tsc, 0, rte_memory_order_relaxed);
 		FASTMEM_LOG(DEBUG, "socket %d: %" PRIu64 " MiB given back to EAL", s->socket_id,
 				released >> 20);
 	}
+	return released;
+}
+
+/*
+ * Give back to EAL every memzone of socket s reserved as number since_seq or later whose slabs
+ * are all in the pool, newest first, keeping the socket's reserve. Returns the bytes released.
+ */
+uint64_t
+fastmem_zone_release(struct fastmem_socket *s, uint32_t since_seq)
+{
+	uint64_t released;
+
+	zone_grow_lock(s, true);
+	released = zone_release_locked(s, since_seq, 0);
 	rte_spinlock_unlock(&s->grow_lock);
 	return released;
 }
@@ -401,6 +530,7 @@ fastmem_zone_free_all(struct fastmem_state *st, struct fastmem_socket *s)
 		zone_untrack(st, s, i);
 	}
 	rte_atomic_store_explicit(&s->bytes_backing, 0, rte_memory_order_relaxed);
-	s->pool = NULL;
+	s->n_pool_zones = 0;
+	s->pool_oldest = FASTMEM_POOL_NONE;
 	rte_atomic_store_explicit(&s->n_pool, 0, rte_memory_order_relaxed);
 }

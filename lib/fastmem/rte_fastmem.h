@@ -71,6 +71,11 @@ typedef uint32_t rte_fastmem_handle_t;
 /** Allocator-wide statistics. */
 struct rte_fastmem_stats {
 	uint64_t bytes_backing; /**< Bytes of memzones reserved, all sockets. */
+	/**
+	 * Bytes of memzones given back to EAL since init, all sockets: by rte_fastmem_trim()
+	 * and by bulk allocations that could not be met.
+	 */
+	uint64_t bytes_trimmed;
 	uint64_t bytes_in_use;  /**< Bytes of live objects, counted at their class size. */
 	uint64_t alloc_total;   /**< Objects allocated. */
 	uint64_t free_total;    /**< Objects freed. */
@@ -191,6 +196,28 @@ int rte_fastmem_set_limit(int socket_id, size_t max_bytes);
  */
 __rte_experimental
 size_t rte_fastmem_get_limit(int socket_id);
+
+/**
+ * Give backing memory back to EAL: drain the bins' depots into their slabs, then free every
+ * memzone whose slabs are all free, newest first, as long as the socket keeps what
+ * rte_fastmem_reserve() asked for. The memory is then available to rte_malloc(), mempools
+ * and memzones, in this and other processes.
+ *
+ * Objects in thread caches keep their slabs in use: trim never touches a cache. To give back
+ * everything that is free, call rte_fastmem_cache_flush() on every thread that used the
+ * allocator first (the calling thread's cache is not flushed either). Memzones with a live
+ * object stay. Thread-safe; it takes the bin locks in turn and waits for a reservation in
+ * progress, so it belongs on a control thread, not on the data path.
+ *
+ * @param socket_id
+ *   NUMA socket, or SOCKET_ID_ANY for every socket.
+ * @return
+ *   The number of bytes given back (0 when there was nothing to give back), saturated at
+ *   INT_MAX (the exact total is in rte_fastmem_stats::bytes_trimmed), or a negative errno
+ *   value (rte_errno is set): -EINVAL (bad socket) or -ENODEV (not initialized).
+ */
+__rte_experimental
+int rte_fastmem_trim(int socket_id);
 
 /**
  * @return
