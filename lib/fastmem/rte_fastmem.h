@@ -67,14 +67,24 @@ extern "C" {
  */
 typedef uint32_t rte_fastmem_handle_t;
 
-/** Allocator-wide statistics. */
+/**
+ * Allocator-wide statistics. Large objects (above the largest size class, see
+ * rte_fastmem_max_size()) count in the object totals and in bytes_in_use, and apart in
+ * large_in_use and bytes_large; their memzones are not backing memory.
+ */
 struct rte_fastmem_stats {
-	uint64_t bytes_backing; /**< Bytes of memzones reserved, all sockets. */
-	uint64_t bytes_in_use;  /**< Bytes of live objects, counted at their class size. */
-	uint64_t alloc_total;   /**< Objects allocated. */
-	uint64_t free_total;    /**< Objects freed. */
+	uint64_t bytes_backing; /**< Bytes of the slab memzones reserved, all sockets. */
+	/**
+	 * Bytes of live objects, counted at their class size, large objects at the length of
+	 * their memzone (header and alignment included).
+	 */
+	uint64_t bytes_in_use;
+	uint64_t alloc_total;   /**< Objects allocated, large ones included. */
+	uint64_t free_total;    /**< Objects freed, large ones included. */
 	uint64_t alloc_nomem;   /**< Objects that could not be allocated for lack of memory. */
 	unsigned int n_classes; /**< Number of size classes. */
+	uint64_t large_in_use;  /**< Live large objects (one memzone each). */
+	uint64_t bytes_large;   /**< Bytes of the memzones of live large objects. */
 };
 
 /** Statistics of one size class, all sockets. */
