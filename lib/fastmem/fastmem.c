@@ -366,7 +366,7 @@ large_alloc_in_order(void **ptrs, unsigned int n, size_t size, size_t align,
 		while (chain != NULL) {
 			obj = chain;
 			chain = *(void **)chain;
-			fastmem_large_free(fastmem_large_of(obj));
+			fastmem_large_free(fastmem_large_of(obj), true);
 		}
 	}
 	fastmem_large_count_nomem(n);
@@ -428,7 +428,7 @@ free_slow(void *ptr)
 	if (!fastmem_slab_valid(slab)) {
 		l = fastmem_large_of(ptr);
 		if (l != NULL) {
-			fastmem_large_free(l);
+			fastmem_large_free(l, false);
 			return;
 		}
 		FASTMEM_LOG(ERR, "free(%p): not a fastmem object", ptr);

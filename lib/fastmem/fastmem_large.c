@@ -184,9 +184,12 @@ fail:
 	return NULL;
 }
 
-/* Unlink a large object and give its memzone back to EAL. */
+/*
+ * Unlink a large object and give its memzone back to EAL. undo: the object was never handed
+ * out (a bulk call that could not get all its objects): its allocation is not counted.
+ */
 void
-fastmem_large_free(struct fastmem_large *l)
+fastmem_large_free(struct fastmem_large *l, bool undo)
 {
 	struct fastmem_state *st = fastmem_state;
 	const struct rte_memzone *mz = l->mz;
@@ -201,7 +204,10 @@ fastmem_large_free(struct fastmem_large *l)
 		l->next->prev = l->prev;
 	st->large_stats.in_use--;
 	st->large_stats.bytes -= mz->len;
-	st->large_stats.free++;
+	if (undo)
+		st->large_stats.alloc--;
+	else
+		st->large_stats.free++;
 	rte_spinlock_unlock(&st->large_lock);
 	l->magic = 0;
 	l->key = 0;

@@ -391,7 +391,7 @@ rte_iova_t fastmem_zone_iova(void *addr, uint64_t len);
 
 /* fastmem_large.c */
 void *fastmem_large_alloc(size_t size, size_t align, unsigned int sidx);
-void fastmem_large_free(struct fastmem_large *l);
+void fastmem_large_free(struct fastmem_large *l, bool undo);
 struct fastmem_large *fastmem_large_of(const void *ptr);
 rte_iova_t fastmem_large_iova(const void *ptr);
 size_t fastmem_large_usable(const struct fastmem_large *l);
