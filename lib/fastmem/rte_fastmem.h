@@ -14,7 +14,9 @@
  *
  * fastmem serves objects of 1 byte to rte_fastmem_max_size() bytes from IOVA-contiguous,
  * NUMA-local memory (usable for DMA), grows on demand and costs about what an rte_mempool
- * costs on the hot path. Backing memory comes from EAL memzones, carved into 2 MiB slabs that
+ * costs on the hot path. Objects above the largest size class (RTE_FASTMEM_MAX_OBJ_SIZE,
+ * 1 MiB) are large objects: each is a memzone of its own, given back to EAL when freed, and
+ * IOVA-contiguous within each 2 MiB-aligned 2 MiB chunk. Backing memory comes from EAL memzones, carved into 2 MiB slabs that
  * move freely between power-of-two size classes. Each socket has one bin per class; each thread
  * has a bounded LIFO cache per (socket, class) that serves allocations and frees without locks.
  *
@@ -197,7 +199,10 @@ size_t rte_fastmem_get_limit(int socket_id);
 
 /**
  * @return
- *   The largest object size fastmem serves (1 MiB).
+ *   The largest size the allocation functions accept: 2^63 with a 64-bit size_t (larger sizes
+ *   fail with E2BIG, as no memzone could ever hold them). Sizes above RTE_FASTMEM_MAX_OBJ_SIZE
+ *   (the largest size class, 1 MiB) are large objects, one memzone each, as far as EAL has
+ *   the memory (ENOMEM otherwise).
  */
 __rte_experimental
 size_t rte_fastmem_max_size(void);
@@ -220,20 +225,24 @@ void rte_fastmem_free(void *ptr);
  * a cache hit.
  *
  * @param size
- *   Object size in bytes, 1 to rte_fastmem_max_size().
+ *   Object size in bytes, 1 to rte_fastmem_max_size(). Above RTE_FASTMEM_MAX_OBJ_SIZE (the
+ *   largest size class) the object is a large object, a memzone of its own.
  * @param align
  *   Alignment: 0 for RTE_CACHE_LINE_SIZE, otherwise a power of two up to
- *   rte_fastmem_max_size(). Honoured by placement: the object is served from the class of
- *   max(size, align), whose objects are aligned to the class size; a larger alignment is
- *   served by no class (E2BIG).
+ *   RTE_FASTMEM_MAX_OBJ_SIZE (1 MiB), for any size. Honoured by placement: a small object is
+ *   served from the class of its size rounded up to the alignment, whose objects are aligned
+ *   to the class size; a large object starts max(RTE_CACHE_LINE_SIZE, align) bytes into its
+ *   2 MiB-aligned memzone.
  * @param flags
  *   0 or RTE_FASTMEM_F_ZERO.
  * @return
  *   The object, or NULL with rte_errno set:
  *   - EINVAL: size 0, alignment not a power of two, unknown flag.
- *   - E2BIG: size or alignment larger than rte_fastmem_max_size(): no class serves the
- *     object.
- *   - ENOMEM: out of memory or over the limit on every socket.
+ *   - E2BIG: size larger than rte_fastmem_max_size() (no memzone could hold it), or
+ *     alignment larger than RTE_FASTMEM_MAX_OBJ_SIZE.
+ *   - ENOMEM: out of memory or over the limit on every socket; for a large object, EAL
+ *     could not reserve its memzone (or, with IOVA as PA, a 2 MiB chunk of it was not
+ *     IOVA-contiguous) on any socket it may use.
  *   - ENODEV: the allocator is not initialized.
  */
 __rte_experimental
@@ -264,8 +273,10 @@ void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, in
 /**
  * Resize an object. realloc(NULL, size) is rte_fastmem_alloc(size, align, 0); a size of 0
  * frees @p ptr and returns NULL. When the new size and alignment map to the object's class,
- * the same pointer is returned; otherwise a new object is allocated on the old object's socket,
- * the contents are copied (up to the smaller size) and the old object is freed.
+ * the same pointer is returned; so it is for a large object whose memzone holds the new size
+ * and needs more than half for it. Otherwise a new object (small or large) is allocated on the
+ * old object's socket, the contents are copied (up to the smaller size) and the old object is
+ * freed.
  *
  * @param ptr
  *   Object or NULL.
@@ -354,7 +365,8 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n);
  * @return
  *   0 on success, or a negative errno value (rte_errno is set): -EINVAL (bad argument,
  *   alignment not a power of two, NULL @p handle), -E2BIG (size or alignment larger than
- *   rte_fastmem_max_size()), -ENODEV (not initialized).
+ *   RTE_FASTMEM_MAX_OBJ_SIZE: handles serve the size classes only, not large objects),
+ *   -ENODEV (not initialized).
  */
 __rte_experimental
 int rte_fastmem_hlookup(size_t size, size_t align, int socket_id,
@@ -425,7 +437,9 @@ static inline void
 rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n);
 
 /**
- * Translate the address of any byte inside a live object to its IO address, in O(1).
+ * Translate the address of any byte inside a live object to its IO address, in O(1). A large
+ * object is IOVA-contiguous within each 2 MiB-aligned 2 MiB chunk only: with IOVA as PA, a
+ * device needs the IO address of every chunk.
  *
  * @param ptr
  *   Address inside a live fastmem object.
