@@ -48,7 +48,8 @@
 #define KIB(n) ((size_t)(n) << 10)
 #define MIB(n) ((size_t)(n) << 20)
 
-#define TEST_MAX_SIZE MIB(1)
+#define TEST_MAX_SIZE MIB(1)              /* the largest class */
+#define TEST_API_MAX ((SIZE_MAX >> 1) + 1) /* rte_fastmem_max_size(): larger is E2BIG */
 #define TEST_SLAB MIB(2)
 
 /* A value no valid pointer array entry has: lets the tests see whether an array was touched. */
@@ -376,7 +377,7 @@ check_uninit(const rte_fastmem_handle_t *h)
 	rte_fastmem_stats_reset();
 
 	/* Constants of the API. */
-	TEST_ASSERT_EQUAL(rte_fastmem_max_size(), TEST_MAX_SIZE, "max_size before init");
+	TEST_ASSERT_EQUAL(rte_fastmem_max_size(), TEST_API_MAX, "max_size before init");
 	TEST_ASSERT_EQUAL(rte_fastmem_classes(NULL), TEST_N_CLASSES, "classes before init");
 	return TEST_SUCCESS;
 }
@@ -908,6 +909,9 @@ check_alloc_fails(size_t size, size_t align, unsigned int flags, int socket, int
 	for (i = 0; i < RTE_DIM(ptrs); i++)
 		TEST_ASSERT_EQUAL(ptrs[i], SENTINEL(i), "failed bulk wrote ptrs[%u]", i);
 	if (flags == 0) {
+		/* No handle for a large size (no class serves it), whatever EAL would say. */
+		if (err == ENOMEM && size > TEST_MAX_SIZE)
+			err = E2BIG;
 		ret = rte_fastmem_hlookup(size, align, socket, &h);
 		TEST_ASSERT_EQUAL(ret, -err, "hlookup(%zu, %zu, %d): %d", size, align, socket,
 			ret);
@@ -925,8 +929,11 @@ test_alloc_errors(void)
 	/* Powers of two above the largest class: no class serves them. */
 	static const size_t big_aligns[] = { MIB(2), MIB(4), (size_t)1 << 40,
 		SIZE_MAX / 2 + 1 };
-	static const size_t big_sizes[] = { TEST_MAX_SIZE + 1, MIB(2), (size_t)1 << 40,
-		SIZE_MAX / 2, SIZE_MAX - 63, SIZE_MAX - 1, SIZE_MAX };
+	/* Above rte_fastmem_max_size(): no memzone could ever hold them. */
+	static const size_t big_sizes[] = { TEST_API_MAX + 1, SIZE_MAX - 63, SIZE_MAX - 1,
+		SIZE_MAX };
+	/* Large objects (above the largest class) more than EAL has. */
+	static const size_t nomem_sizes[] = { (size_t)1 << 40, SIZE_MAX / 4, TEST_API_MAX };
 	static const unsigned int bad_flags[] = { 2, 4, 0x100, 0x80000000u,
 		RTE_FASTMEM_F_ZERO | 2, UINT_MAX };
 	const int bad_sockets[] = { -2, -100, RTE_MAX_NUMA_NODES, RTE_MAX_NUMA_NODES + 1,
@@ -949,6 +956,22 @@ test_alloc_errors(void)
 		TEST_ASSERT_SUCCESS(check_alloc_fails(big_sizes[i], 8, 0, local_socket(),
 			E2BIG), "size %zu", big_sizes[i]);
 	}
+	for (i = 0; i < RTE_DIM(nomem_sizes); i++) {
+		TEST_ASSERT_SUCCESS(check_alloc_fails(nomem_sizes[i], 0, 0, SOCKET_ID_ANY, ENOMEM),
+			"size %zu", nomem_sizes[i]);
+		TEST_ASSERT_SUCCESS(check_alloc_fails(nomem_sizes[i], 8, 0, local_socket(),
+			ENOMEM), "size %zu", nomem_sizes[i]);
+	}
+	/*
+	 * Out of memory, not bad arguments: counted per object (9 + 4 objects per size: 1 + 3 + 1
+	 * + 1 + 3 with SOCKET_ID_ANY, 1 + 3 on the local socket), nothing allocated.
+	 */
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.alloc_nomem, RTE_DIM(nomem_sizes) * 13, "alloc_nomem %" PRIu64
+		" after the large sizes", st.alloc_nomem);
+	TEST_ASSERT(st.alloc_total == 0 && st.large_in_use == 0 && st.bytes_large == 0,
+		"failed large allocations counted as allocations");
+	rte_fastmem_stats_reset();
 	/* Bad alignments. */
 	for (i = 0; i < RTE_DIM(bad_aligns); i++) {
 		TEST_ASSERT_SUCCESS(check_alloc_fails(64, bad_aligns[i], 0, SOCKET_ID_ANY,
@@ -1059,7 +1082,7 @@ test_classes(void)
 	struct rte_fastmem_class_stats cs;
 	unsigned int i, n;
 
-	TEST_ASSERT_EQUAL(rte_fastmem_max_size(), TEST_MAX_SIZE, "max_size %zu",
+	TEST_ASSERT_EQUAL(rte_fastmem_max_size(), TEST_API_MAX, "max_size %zu",
 		rte_fastmem_max_size());
 	n = rte_fastmem_classes(NULL);
 	TEST_ASSERT_EQUAL(n, TEST_N_CLASSES, "%u classes", n);
@@ -1075,7 +1098,7 @@ test_classes(void)
 			sizes[i]);
 		TEST_ASSERT_EQUAL(cs.class_size, sizes[i], "class_size %zu", cs.class_size);
 	}
-	TEST_ASSERT_EQUAL(sizes[n - 1], rte_fastmem_max_size(), "largest class");
+	TEST_ASSERT_EQUAL(sizes[n - 1], TEST_MAX_SIZE, "largest class");
 	return TEST_SUCCESS;
 }
 
@@ -1146,7 +1169,7 @@ test_class_boundaries(void)
 		"the cache-line class");
 	rte_fastmem_free(p);
 	TEST_ASSERT_SUCCESS(check_size(8, 0), "size 8, align 0");
-	TEST_ASSERT_SUCCESS(check_alloc_fails(TEST_MAX_SIZE + 1, 1, 0, SOCKET_ID_ANY, E2BIG),
+	TEST_ASSERT_SUCCESS(check_alloc_fails(TEST_API_MAX + 1, 1, 0, SOCKET_ID_ANY, E2BIG),
 		"max_size + 1");
 	return TEST_SUCCESS;
 }
@@ -1653,7 +1676,7 @@ test_realloc(void)
 
 	/* Failures leave the object untouched. */
 	rte_errno = 0;
-	TEST_ASSERT_NULL(rte_fastmem_realloc(p, TEST_MAX_SIZE + 1, 0), "realloc too big");
+	TEST_ASSERT_NULL(rte_fastmem_realloc(p, TEST_API_MAX + 1, 0), "realloc too big");
 	TEST_ASSERT_EQUAL(rte_errno, E2BIG, "realloc too big: rte_errno %d", rte_errno);
 	rte_errno = 0;
 	TEST_ASSERT_NULL(rte_fastmem_realloc(p, SIZE_MAX, 0), "realloc(SIZE_MAX)");

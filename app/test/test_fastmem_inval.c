@@ -63,7 +63,9 @@
 #define KIB(n) ((size_t)(n) << 10)
 #define MIB(n) ((size_t)(n) << 20)
 
-#define TEST_MAX_SIZE MIB(1)
+#define TEST_MAX_SIZE MIB(1)              /* the largest class */
+#define TEST_API_MAX ((SIZE_MAX >> 1) + 1) /* rte_fastmem_max_size(): larger is E2BIG */
+#define TEST_EAL_NO ((SIZE_MAX >> 2) + 1)  /* accepted, but no memzone that large exists */
 
 /* Entries of the small arrays handed to the calls. */
 #define N_ARRAY 8
@@ -283,7 +285,7 @@ call_trim(struct inval_ctx *c, const struct inval_args *a)
 static int
 call_max_size(struct inval_ctx *c __rte_unused, const struct inval_args *a __rte_unused)
 {
-	return rte_fastmem_max_size() == TEST_MAX_SIZE ? 0 : 1;
+	return rte_fastmem_max_size() == TEST_API_MAX ? 0 : 1;
 }
 
 static int
@@ -510,7 +512,13 @@ static const struct inval_row inval_rows[] = {
 
 	/* rte_fastmem_alloc */
 	{ "alloc: size 0", PH_INIT, EINVAL, call_alloc, A(.size = 0), 0 },
-	{ "alloc: size max+1", PH_INIT, E2BIG, call_alloc, A(.size = TEST_MAX_SIZE + 1), 0 },
+	{ "alloc: size max+1", PH_INIT, E2BIG, call_alloc, A(.size = TEST_API_MAX + 1), 0 },
+	{ "alloc: size 2^62 (large, EAL says no)", PH_INIT, ENOMEM, call_alloc,
+		A(.size = TEST_EAL_NO), 0 },
+	{ "alloc: large, align 2 MiB", PH_INIT, E2BIG, call_alloc,
+		A(TEST_MAX_SIZE + 1, MIB(2)), 0 },
+	{ "alloc: large, align 3", PH_INIT, EINVAL, call_alloc, A(TEST_MAX_SIZE + 1, 3), 0 },
+	{ "alloc: large, flag 2", PH_INIT, EINVAL, call_alloc, A(MIB(3), 0, 2), 0 },
 	{ "alloc: size SIZE_MAX", PH_INIT, E2BIG, call_alloc, A(.size = SIZE_MAX), 0 },
 	{ "alloc: align 3", PH_INIT, EINVAL, call_alloc, A(64, 3), 0 },
 	{ "alloc: align 96", PH_INIT, EINVAL, call_alloc, A(64, 96), 0 },
@@ -534,7 +542,13 @@ static const struct inval_row inval_rows[] = {
 	{ "alloc_socket: size SIZE_MAX", PH_INIT, E2BIG, call_alloc_socket,
 		A(SIZE_MAX, .sock = S_VALID), 0 },
 	{ "alloc_socket: size max+1", PH_INIT, E2BIG, call_alloc_socket,
-		A(TEST_MAX_SIZE + 1, .sock = S_VALID), 0 },
+		A(TEST_API_MAX + 1, .sock = S_VALID), 0 },
+	{ "alloc_socket: size 2^62", PH_INIT, ENOMEM, call_alloc_socket,
+		A(TEST_EAL_NO, .sock = S_VALID), 0 },
+	{ "alloc_socket: large, absent socket", PH_INIT, EINVAL, call_alloc_socket,
+		A(MIB(3), .sock = S_ABSENT), 0 },
+	{ "alloc_socket: large, align 2 MiB", PH_INIT, E2BIG, call_alloc_socket,
+		A(MIB(3), MIB(2), .sock = S_VALID), 0 },
 	{ "alloc_socket: align 3", PH_INIT, EINVAL, call_alloc_socket,
 		A(64, 3, .sock = S_VALID), 0 },
 	{ "alloc_socket: align 2 MiB", PH_INIT, E2BIG, call_alloc_socket,
@@ -562,7 +576,11 @@ static const struct inval_row inval_rows[] = {
 	{ "realloc: size SIZE_MAX", PH_INIT, E2BIG, call_realloc,
 		A(SIZE_MAX, .ptr = P_OBJ), 0 },
 	{ "realloc: size max+1", PH_INIT, E2BIG, call_realloc,
-		A(TEST_MAX_SIZE + 1, .ptr = P_OBJ), 0 },
+		A(TEST_API_MAX + 1, .ptr = P_OBJ), 0 },
+	{ "realloc: size 2^62", PH_INIT, ENOMEM, call_realloc,
+		A(TEST_EAL_NO, .ptr = P_OBJ), 0 },
+	{ "realloc: large, align 2 MiB", PH_INIT, E2BIG, call_realloc,
+		A(MIB(3), MIB(2), .ptr = P_OBJ), 0 },
 	{ "realloc: align 3", PH_INIT, EINVAL, call_realloc, A(64, 3, .ptr = P_OBJ), 0 },
 	{ "realloc: align 2 MiB", PH_INIT, E2BIG, call_realloc,
 		A(KIB(4), MIB(2), .ptr = P_OBJ), 0 },
@@ -585,6 +603,9 @@ static const struct inval_row inval_rows[] = {
 	{ "alloc_bulk: n 0, size 0", PH_ALL, 0, call_alloc_bulk, A(0, .ptr = P_NULL), 0 },
 	{ "alloc_bulk: size 0", PH_INIT, EINVAL, call_alloc_bulk, A(0, .n = 4), 0 },
 	{ "alloc_bulk: size SIZE_MAX", PH_INIT, E2BIG, call_alloc_bulk, A(SIZE_MAX, .n = 4), 0 },
+	{ "alloc_bulk: size 2^62", PH_INIT, ENOMEM, call_alloc_bulk, A(TEST_EAL_NO, .n = 4), 0 },
+	{ "alloc_bulk: large, align 2 MiB", PH_INIT, E2BIG, call_alloc_bulk,
+		A(MIB(3), MIB(2), .n = 4), 0 },
 	{ "alloc_bulk: align 3", PH_INIT, EINVAL, call_alloc_bulk, A(64, 3, .n = 4), 0 },
 	{ "alloc_bulk: align 2 MiB", PH_INIT, E2BIG, call_alloc_bulk, A(64, MIB(2), .n = 4), 0 },
 	{ "alloc_bulk: align 2^63", PH_INIT, E2BIG, call_alloc_bulk,
@@ -613,6 +634,10 @@ static const struct inval_row inval_rows[] = {
 		A(0, .n = 4, .sock = S_VALID), 0 },
 	{ "alloc_bulk_socket: size SIZE_MAX", PH_INIT, E2BIG, call_alloc_bulk_socket,
 		A(SIZE_MAX, .n = 4, .sock = S_VALID), 0 },
+	{ "alloc_bulk_socket: size 2^62", PH_INIT, ENOMEM, call_alloc_bulk_socket,
+		A(TEST_EAL_NO, .n = 4, .sock = S_VALID), 0 },
+	{ "alloc_bulk_socket: large, absent socket", PH_INIT, EINVAL, call_alloc_bulk_socket,
+		A(MIB(3), .n = 4, .sock = S_ABSENT), 0 },
 	{ "alloc_bulk_socket: align 3", PH_INIT, EINVAL, call_alloc_bulk_socket,
 		A(64, 3, .n = 4, .sock = S_VALID), 0 },
 	{ "alloc_bulk_socket: align 2 MiB", PH_INIT, E2BIG, call_alloc_bulk_socket,
@@ -643,7 +668,10 @@ static const struct inval_row inval_rows[] = {
 	/* rte_fastmem_hlookup: on failure the handle is untouched (checked by the harness) */
 	{ "hlookup: NULL handle", PH_INIT, EINVAL, call_hlookup, A(64, .ptr = P_NULL), 0 },
 	{ "hlookup: size 0", PH_INIT, EINVAL, call_hlookup, A(0), 0 },
-	{ "hlookup: size max+1", PH_INIT, E2BIG, call_hlookup, A(TEST_MAX_SIZE + 1), 0 },
+	{ "hlookup: size of the largest class + 1 (large)", PH_INIT, E2BIG, call_hlookup,
+		A(TEST_MAX_SIZE + 1), 0 },
+	{ "hlookup: size 64 MiB (large)", PH_INIT, E2BIG, call_hlookup, A(MIB(64)), 0 },
+	{ "hlookup: size max+1", PH_INIT, E2BIG, call_hlookup, A(TEST_API_MAX + 1), 0 },
 	{ "hlookup: size SIZE_MAX", PH_INIT, E2BIG, call_hlookup, A(SIZE_MAX), 0 },
 	{ "hlookup: align 3", PH_INIT, EINVAL, call_hlookup, A(64, 3), 0 },
 	{ "hlookup: align 2 MiB", PH_INIT, E2BIG, call_hlookup, A(64, MIB(2)), 0 },

@@ -16,6 +16,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
@@ -56,6 +57,10 @@
  * - trim_policy: after a peak over several memzones, new slabs come from the oldest memzone,
  *   so that the newer ones drain and trim gives them back; a memzone with a live object
  *   stays, its objects intact; a trim with nothing to give back returns 0.
+ * - large, large_realloc, large_bulk, large_lcore: objects above the largest class, one memzone
+ *   each: contents, alignment, IO addresses in every 2 MiB chunk, statistics, memory given
+ *   back to EAL at free, realloc across the largest class, all-or-nothing bulk calls, a free
+ *   on another lcore.
  */
 
 #define KIB(n) ((size_t)(n) << 10)
@@ -74,6 +79,10 @@
 #define TRIM_PEAK MIB(1024)     /* backing memory grown above the reservation at the peak */
 #define TRIM_MARGIN MIB(64)     /* EAL memory the peak leaves free, at least */
 #define POLICY_ZONES 4          /* memzones of the policy test's peak */
+#define LARGE_MAX_ALIGN MIB(1)  /* alignment is served up to the largest class */
+
+/* Sizes of the large-object tests: just above the largest class, around a chunk, several. */
+static const size_t large_sizes[] = { MIB(1) + 1, MIB(2), MIB(2) + 1, MIB(5), MIB(64) };
 
 static int
 memory_setup(void)
@@ -1018,6 +1027,266 @@ test_trim_policy(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Large objects.
+ */
+
+/* Bytes EAL's heaps have handed out, all sockets: memzones included. */
+static uint64_t
+heap_alloc_bytes(void)
+{
+	struct rte_malloc_socket_stats ms;
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &ms) == 0)
+			sum += ms.heap_allocsz_bytes;
+	return sum;
+}
+
+/*
+ * Whether EAL's heaps hold no more than before (heap0) but for leaves of fastmem's page map
+ * (128 KiB each, kept until deinit): a large object kept would be more than 1 MiB.
+ */
+static bool
+heap_given_back(uint64_t heap0)
+{
+	return heap_alloc_bytes() < heap0 + MIB(1);
+}
+
+static void
+mz_count_cb(const struct rte_memzone *mz __rte_unused, void *arg)
+{
+	(*(unsigned int *)arg)++;
+}
+
+static unsigned int
+mz_count(void)
+{
+	unsigned int n = 0;
+
+	rte_memzone_walk(mz_count_cb, &n);
+	return n;
+}
+
+/* virt2iova of a large object: EAL's at the first and last byte and in every 2 MiB chunk. */
+static int
+large_iova_check(const void *obj, size_t size)
+{
+	size_t off;
+
+	if (iova_check(obj, size) != 0)
+		return -1;
+	for (off = MIB(2) - ((uintptr_t)obj & (MIB(2) - 1)) + 4321; off < size; off += MIB(2)) {
+		const char *p = (const char *)obj + off;
+
+		TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(p), rte_mem_virt2iova(p),
+				"object %p (%zu B): byte %zu at IOVA 0x%" PRIx64 ", EAL says 0x%"
+				PRIx64, obj, size, off, rte_fastmem_virt2iova(p),
+				rte_mem_virt2iova(p));
+	}
+	return 0;
+}
+
+/* The live large objects and their bytes are as expected, and all objects are counted. */
+static int
+large_stats_check(uint64_t n, uint64_t min_bytes, uint64_t alloc, uint64_t freed)
+{
+	struct rte_fastmem_stats st;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.large_in_use, n, "large_in_use %" PRIu64 ", expected %" PRIu64,
+			st.large_in_use, n);
+	TEST_ASSERT(st.bytes_large >= min_bytes && st.bytes_large <= min_bytes + n * MIB(1) +
+			n * 64, "bytes_large %" PRIu64 " for %" PRIu64 " bytes requested",
+			st.bytes_large, min_bytes);
+	TEST_ASSERT(n != 0 || st.bytes_large == 0, "bytes_large %" PRIu64 " without objects",
+			st.bytes_large);
+	TEST_ASSERT_EQUAL(st.bytes_in_use, st.bytes_large, "bytes_in_use %" PRIu64
+			" with large objects only (%" PRIu64 ")", st.bytes_in_use, st.bytes_large);
+	TEST_ASSERT_EQUAL(st.alloc_total, alloc, "alloc_total %" PRIu64 ", expected %" PRIu64,
+			st.alloc_total, alloc);
+	TEST_ASSERT_EQUAL(st.free_total, freed, "free_total %" PRIu64 ", expected %" PRIu64,
+			st.free_total, freed);
+	return 0;
+}
+
+static int
+test_large(void)
+{
+	uint64_t heap0 = heap_alloc_bytes(), n_alloc = 0;
+	unsigned int mz0 = mz_count(), i;
+	size_t size, align;
+	void *p;
+
+	for (i = 0; i < RTE_DIM(large_sizes); i++) {
+		size = large_sizes[i];
+		for (align = 0; align <= LARGE_MAX_ALIGN; align = align == 0 ? 64 : align * 16) {
+			p = rte_fastmem_alloc(size, align, 0);
+			if (p == NULL && size == MIB(64) && rte_errno == ENOMEM) {
+				printf("no memory for a %zu MiB object: not tested\n", size >> 20);
+				break;
+			}
+			TEST_ASSERT_NOT_NULL(p, "alloc(%zu, %zu): %d", size, align, rte_errno);
+			n_alloc++;
+			TEST_ASSERT_EQUAL((uintptr_t)p % RTE_MAX(align, (size_t)64), 0u,
+					"alloc(%zu, %zu) at %p", size, align, p);
+			TEST_ASSERT_EQUAL(mz_count(), mz0 + 1, "a large object is not one memzone");
+			pat_fill(p, size, i * 100 + align);
+			TEST_ASSERT_SUCCESS(large_iova_check(p, size), "IO addresses");
+			TEST_ASSERT_SUCCESS(large_stats_check(1, size, n_alloc, n_alloc - 1),
+					"stats of one %zu B object", size);
+			TEST_ASSERT_EQUAL(backing(), 0u, "large object counted as backing");
+			TEST_ASSERT_EQUAL(pat_check(p, size, size, i * 100 + align), SIZE_MAX,
+					"content of a %zu B object", size);
+			rte_fastmem_free(p);
+			/* Given back at once. */
+			TEST_ASSERT_EQUAL(mz_count(), mz0, "memzone of a freed large object kept");
+			TEST_ASSERT(heap_given_back(heap0), "heap bytes %" PRIu64
+					" after the free of a %zu B object, %" PRIu64 " before",
+					heap_alloc_bytes(), size, heap0);
+			TEST_ASSERT_SUCCESS(large_stats_check(0, 0, n_alloc, n_alloc),
+					"stats after the free of a %zu B object", size);
+		}
+	}
+	/* Zeroed on request, over memory just filled with a pattern. */
+	p = rte_fastmem_alloc(MIB(3), 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc 3 MiB");
+	memset(p, 0xa5, MIB(3));
+	rte_fastmem_free(p);
+	p = rte_fastmem_alloc_socket(MIB(3), 0, RTE_FASTMEM_F_ZERO, SOCKET_ID_ANY);
+	TEST_ASSERT_NOT_NULL(p, "alloc 3 MiB zeroed");
+	TEST_ASSERT(is_zero(p, MIB(3)), "F_ZERO large object not zeroed");
+	rte_fastmem_free(p);
+	return TEST_SUCCESS;
+}
+
+static int
+test_large_realloc(void)
+{
+	struct rte_fastmem_stats st;
+	void *p, *q;
+
+	p = rte_fastmem_alloc(100, 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc 100");
+	pat_fill(p, 100, 1);
+	/* small -> large */
+	q = rte_fastmem_realloc(p, MIB(3), 0);
+	TEST_ASSERT_NOT_NULL(q, "realloc to 3 MiB: %d", rte_errno);
+	TEST_ASSERT_EQUAL(pat_check(q, 100, 100, 1), SIZE_MAX, "content after small -> large");
+	TEST_ASSERT_SUCCESS(large_stats_check(1, MIB(3), 2, 1), "small -> large");
+	TEST_ASSERT_EQUAL(class_in_use(128), 0u, "small object not freed");
+	pat_fill(q, MIB(3), 2);
+	/* large -> larger: moves, contents kept */
+	p = rte_fastmem_realloc(q, MIB(7), 0);
+	TEST_ASSERT_NOT_NULL(p, "realloc to 7 MiB: %d", rte_errno);
+	TEST_ASSERT_EQUAL(pat_check(p, MIB(3), MIB(3), 2), SIZE_MAX, "content after 3 -> 7 MiB");
+	TEST_ASSERT_SUCCESS(large_iova_check(p, MIB(7)), "IO addresses after 3 -> 7 MiB");
+	TEST_ASSERT_SUCCESS(large_stats_check(1, MIB(7), 3, 2), "3 -> 7 MiB");
+	pat_fill(p, MIB(7), 3);
+	/* large -> a little smaller: stays in place */
+	q = rte_fastmem_realloc(p, MIB(6), 0);
+	TEST_ASSERT(q == p, "realloc 7 -> 6 MiB moved the object");
+	TEST_ASSERT_EQUAL(pat_check(q, MIB(6), MIB(6), 3), SIZE_MAX, "content after 7 -> 6 MiB");
+	/* large -> much smaller large: moves to a memzone of its size */
+	p = rte_fastmem_realloc(q, MIB(2), KIB(64));
+	TEST_ASSERT_NOT_NULL(p, "realloc to 2 MiB: %d", rte_errno);
+	TEST_ASSERT_EQUAL((uintptr_t)p % KIB(64), 0u, "realloc alignment");
+	TEST_ASSERT_EQUAL(pat_check(p, MIB(2), MIB(6), 3), SIZE_MAX, "content after 6 -> 2 MiB");
+	TEST_ASSERT_SUCCESS(large_stats_check(1, MIB(2), 4, 3), "6 -> 2 MiB");
+	/* large -> small */
+	q = rte_fastmem_realloc(p, 3000, 0);
+	TEST_ASSERT_NOT_NULL(q, "realloc to 3000: %d", rte_errno);
+	TEST_ASSERT_EQUAL(pat_check(q, 3000, MIB(6), 3), SIZE_MAX, "content after large -> small");
+	TEST_ASSERT_EQUAL(class_in_use(4096), 1u, "large -> small class");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.large_in_use == 0 && st.bytes_large == 0, "large object left by realloc");
+	/* A failed realloc leaves the object as it was. */
+	TEST_ASSERT_NULL(rte_fastmem_realloc(q, (SIZE_MAX >> 2) + 1, 0), "realloc to 2^62");
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "realloc to 2^62: %d", rte_errno);
+	TEST_ASSERT_EQUAL(pat_check(q, 3000, MIB(6), 3), SIZE_MAX, "failed realloc changed it");
+	TEST_ASSERT_NULL(rte_fastmem_realloc(q, 0, 0), "realloc(q, 0)");
+	return TEST_SUCCESS;
+}
+
+static int
+test_large_bulk(void)
+{
+	uint64_t heap0 = heap_alloc_bytes();
+	unsigned int i, j, n;
+	void *ptrs[64];
+	struct rte_fastmem_stats st;
+	int ret;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, 4, MIB(3), 0, RTE_FASTMEM_F_ZERO),
+			"alloc_bulk of 4 x 3 MiB");
+	for (i = 0; i < 4; i++) {
+		TEST_ASSERT(is_zero(ptrs[i], MIB(3)), "object %u not zeroed", i);
+		for (j = 0; j < i; j++)
+			TEST_ASSERT(RTE_PTR_DIFF(ptrs[i], ptrs[j]) >= MIB(3) ||
+					RTE_PTR_DIFF(ptrs[j], ptrs[i]) >= MIB(3),
+					"objects %u and %u overlap", i, j);
+		pat_fill(ptrs[i], MIB(3), i);
+	}
+	for (i = 0; i < 4; i++)
+		TEST_ASSERT_EQUAL(pat_check(ptrs[i], MIB(3), MIB(3), i), SIZE_MAX, "object %u", i);
+	TEST_ASSERT_SUCCESS(large_stats_check(4, 4 * MIB(3), 4, 0), "bulk of 4");
+	rte_fastmem_free_bulk(ptrs, 4);
+	TEST_ASSERT_SUCCESS(large_stats_check(0, 0, 4, 4), "after free_bulk");
+	TEST_ASSERT(heap_given_back(heap0), "free_bulk kept memory");
+
+	/* All or nothing: more 64 MiB objects than the memory the tests run with. */
+	n = RTE_DIM(ptrs);
+	for (i = 0; i < n; i++)
+		ptrs[i] = (void *)(uintptr_t)(0x5e0 + i);
+	ret = rte_fastmem_alloc_bulk_socket(ptrs, n, MIB(64), 0, 0, SOCKET_ID_ANY);
+	if (ret == 0) {
+		rte_fastmem_free_bulk(ptrs, n);
+		printf("%u x 64 MiB fit: all-or-nothing not tested\n", n);
+		return TEST_SUCCESS;
+	}
+	TEST_ASSERT_EQUAL(ret, -ENOMEM, "alloc_bulk of %u x 64 MiB: %d", n, ret);
+	for (i = 0; i < n; i++)
+		TEST_ASSERT_EQUAL(ptrs[i], (void *)(uintptr_t)(0x5e0 + i), "failed bulk wrote %u", i);
+	TEST_ASSERT(heap_given_back(heap0), "failed bulk kept memory");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.large_in_use == 0 && st.alloc_nomem == n && st.alloc_total == 4,
+			"failed bulk: %" PRIu64 " live, %" PRIu64 " nomem, %" PRIu64 " allocated",
+			st.large_in_use, st.alloc_nomem, st.alloc_total);
+	return TEST_SUCCESS;
+}
+
+static int
+large_free_worker(void *arg)
+{
+	rte_fastmem_free(arg);
+	return 0;
+}
+
+static int
+test_large_lcore(void)
+{
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
+	uintptr_t addr;
+	void *p;
+
+	if (worker >= RTE_MAX_LCORE) {
+		printf("no worker lcore\n");
+		return TEST_SKIPPED;
+	}
+	p = rte_fastmem_alloc(MIB(5), 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc 5 MiB");
+	pat_fill(p, MIB(5), 7);
+	addr = (uintptr_t)p;
+	TEST_ASSERT_SUCCESS(rte_eal_remote_launch(large_free_worker, p, worker), "launch");
+	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker");
+	TEST_ASSERT_SUCCESS(large_stats_check(0, 0, 1, 1), "after the free on lcore %u", worker);
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova((void *)addr), RTE_BAD_IOVA,
+			"freed object still mapped");
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite fastmem_memory_testsuite = {
 	.suite_name = "fastmem backing memory tests",
 	.setup = NULL,
@@ -1031,6 +1300,10 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_refused),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_peak),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_policy),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_realloc),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_bulk),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_lcore),
 		TEST_CASES_END()
 	}
 };

@@ -18,7 +18,9 @@
  * only on real errors (allocation failure, corrupted data), never on timings.
  *
  * With FASTMEM_PERF_CSV=FILE the results are also written to FILE as CSV with the header
- * scenario,param,allocator,metric,value (see scripts/plot-perf.sh).
+ * scenario,param,allocator,metric,value (see scripts/plot-perf.sh). With
+ * FASTMEM_PERF_SCENARIOS=a,b only the scenarios named are run (hot, batch, mlcore,
+ * mlcore_bulk, cross_lcore, mixed_sizes, large).
  */
 
 #include <errno.h>
@@ -73,6 +75,10 @@ static const size_t perf_sizes[PERF_N_SIZES] = { 8, 64, 256, 1024, 4096 };
 #define PERF_MP_CACHE 512       /* per-lcore cache of the reference mempools */
 #define PERF_MP_OBJS 8192       /* objects per mempool, plus headroom for the caches */
 #define PERF_MIXED 0            /* setup() size meaning "sizes of mixed_sizes" */
+#define PERF_LARGE_N_SIZES 3    /* large: objects above the largest class, one memzone each */
+static const size_t perf_large_sizes[PERF_LARGE_N_SIZES] = { 2u << 20, 8u << 20, 64u << 20 };
+#define PERF_LARGE_BYTES (256u << 20) /* bytes allocated and freed per large repetition */
+#define PERF_LARGE_REPS 5
 
 /* Keep the compiler from eliding an allocation or caching allocator state across calls. */
 static inline void
@@ -857,15 +863,24 @@ struct perf_table {
 static FILE *perf_csv;
 static uint64_t perf_hz;
 
+/* Index of an allocator by name, PERF_N_ALLOC when there is none. */
 static unsigned int
-perf_ref_idx(void)
+perf_alloc_idx(const char *name)
 {
 	unsigned int a;
 
 	for (a = 0; a < PERF_N_ALLOC; a++)
-		if (strcmp(perf_allocators[a].ops->name, "mempool") == 0)
+		if (strcmp(perf_allocators[a].ops->name, name) == 0)
 			return a;
-	return 0;
+	return PERF_N_ALLOC;
+}
+
+static unsigned int
+perf_ref_idx(void)
+{
+	unsigned int a = perf_alloc_idx("mempool");
+
+	return a < PERF_N_ALLOC ? a : 0;
 }
 
 static void
@@ -1598,6 +1613,133 @@ perf_mixed(void)
 	return 0;
 }
 
+/*
+ * large: alloc + free of one object above the largest class, fastmem (a memzone per object)
+ * against rte_malloc and libc malloc (mempool cannot hold such objects). One byte per 4 KiB
+ * page is written, so that libc's fresh mmap() pays its page faults as an application's would;
+ * EAL's memory is faulted in already. rte_free() zeroes what it frees (so does the memzone
+ * free under fastmem): the (memset) row is what zeroing the size costs alone.
+ */
+static void *
+perf_large_alloc(unsigned int which, size_t size)
+{
+	switch (which) {
+	case 0:
+		return rte_fastmem_alloc(size, 0, 0);
+	case 1:
+		return rte_malloc(NULL, size, 0);
+	default:
+		return malloc(size);
+	}
+}
+
+static void
+perf_large_free(unsigned int which, void *p)
+{
+	switch (which) {
+	case 0:
+		rte_fastmem_free(p);
+		break;
+	case 1:
+		rte_free(p);
+		break;
+	default:
+		free(p);
+	}
+}
+
+/* Cycles per alloc + touch + free pair (which < 3), or per memset of size (which 3). */
+static int
+perf_large_measure(unsigned int which, size_t size, double *cycles)
+{
+	unsigned int n = RTE_MAX(PERF_LARGE_BYTES / size, 4u), i, r;
+	uint64_t t0, best = UINT64_MAX;
+	size_t off;
+	void *p, *buf = NULL;
+
+	if (which == 3) {
+		buf = rte_malloc(NULL, size, 0);
+		if (buf == NULL)
+			return -ENOMEM;
+	}
+	for (r = 0; r < PERF_LARGE_REPS; r++) {
+		t0 = rte_rdtsc();
+		for (i = 0; i < n; i++) {
+			if (which == 3) {
+				memset(buf, 0, size);
+				perf_use(buf);
+				continue;
+			}
+			p = perf_large_alloc(which, size);
+			if (p == NULL) {
+				printf("large: allocation of %zu B failed\n", size);
+				return -ENOMEM;
+			}
+			for (off = 0; off < size; off += 4096)
+				((volatile uint8_t *)p)[off] = 1;
+			perf_large_free(which, p);
+		}
+		best = RTE_MIN(best, rte_rdtsc() - t0);
+	}
+	rte_free(buf);
+	*cycles = (double)best / n;
+	return 0;
+}
+
+static int
+perf_large(void)
+{
+	static const char * const names[] = { "fastmem", "rte_malloc", "libc" };
+	double v, zero[PERF_LARGE_N_SIZES];
+	struct perf_table t;
+	unsigned int a, k, s;
+	int ret = 0;
+
+	perf_table_init(&t, "large", "alloc + free of one large object (one byte written per "
+			"4 KiB), TSC cycles per pair", "cycles_per_op");
+	for (s = 0; s < PERF_LARGE_N_SIZES; s++)
+		perf_table_param(&t, NULL, perf_large_sizes[s]);
+	for (k = 0; k < RTE_DIM(names) && ret == 0; k++) {
+		a = perf_alloc_idx(names[k]);
+		for (s = 0; s < PERF_LARGE_N_SIZES && ret == 0 && a < PERF_N_ALLOC; s++) {
+			ret = perf_large_measure(k, perf_large_sizes[s], &v);
+			if (ret == 0)
+				perf_table_set(&t, a, s, v);
+		}
+	}
+	for (s = 0; s < PERF_LARGE_N_SIZES && ret == 0; s++)
+		ret = perf_large_measure(3, perf_large_sizes[s], &zero[s]);
+	if (ret != 0)
+		return ret;
+	perf_table_print(&t, "(memset)", zero);
+	a = perf_alloc_idx("fastmem");
+	k = perf_alloc_idx("rte_malloc");
+	for (s = 0; s < PERF_LARGE_N_SIZES && a < PERF_N_ALLOC && k < PERF_N_ALLOC; s++)
+		printf("large %zu MiB: fastmem / rte_malloc %.2f, zeroing / rte_malloc %.2f\n",
+				perf_large_sizes[s] >> 20, t.val[a][s] / t.val[k][s],
+				zero[s] / t.val[k][s]);
+	return 0;
+}
+
+/* Whether FASTMEM_PERF_SCENARIOS (a comma-separated list) is unset or names the scenario. */
+static bool
+perf_want(const char *name)
+{
+	const char *list = getenv("FASTMEM_PERF_SCENARIOS");
+	size_t len = strlen(name);
+	const char *p;
+
+	if (list == NULL || list[0] == '\0')
+		return true;
+	for (p = list; p != NULL; p = strchr(p, ',')) {
+		if (*p == ',')
+			p++;
+		if (strncmp(p, name, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+			return true;
+	}
+	return false;
+}
+
 static int
 test_fastmem_perf(void)
 {
@@ -1631,19 +1773,22 @@ test_fastmem_perf(void)
 	while (rte_get_timer_cycles() - t0 < rte_get_timer_hz() / 5)
 		perf_use(NULL);
 
-	ret = perf_hot();
-	if (ret == 0)
+	if (perf_want("hot"))
+		ret = perf_hot();
+	if (ret == 0 && perf_want("batch"))
 		ret = perf_batch(false);
-	if (ret == 0)
+	if (ret == 0 && perf_want("batch"))
 		ret = perf_batch(true);
-	if (ret == 0)
+	if (ret == 0 && perf_want("mlcore"))
 		ret = perf_mlcore(false);
-	if (ret == 0)
+	if (ret == 0 && perf_want("mlcore_bulk"))
 		ret = perf_mlcore(true);
-	if (ret == 0)
+	if (ret == 0 && perf_want("cross_lcore"))
 		ret = perf_cross_lcore();
-	if (ret == 0)
+	if (ret == 0 && perf_want("mixed_sizes"))
 		ret = perf_mixed();
+	if (ret == 0 && perf_want("large"))
+		ret = perf_large();
 out:
 	if (perf_csv != NULL) {
 		if (fclose(perf_csv) != 0 && ret == 0) {

@@ -265,9 +265,10 @@ check_uninitialized(void)
 	CHECK_UINT(NULL, "page_size", TEST_PAGE_SIZE);
 	CHECK_UINT(NULL, "paged_max", TEST_PAGED_MAX);
 	CHECK_UINT(NULL, "max_size", rte_fastmem_max_size());
+	CHECK_UINT(NULL, "max_class_size", MIB(1));
 	CHECK_UINT(NULL, "n_classes", N_TEL_CLASSES);
 	CHECK_RAW(NULL, "classes", class_list());
-	CHECK_MEMBERS(NULL, 8);
+	CHECK_MEMBERS(NULL, 9);
 	QUERY("/fastmem/stats");
 	TEST_ASSERT(reply_is_null("/fastmem/stats"), "stats before init: %s", reply);
 	QUERY("/fastmem/classes");
@@ -573,14 +574,15 @@ test_fastmem_telemetry(void)
 			" bytes for %" PRIu64 " slabs", mz, backing, slabs);
 
 	QUERY("/fastmem/info");
-	CHECK_MEMBERS(NULL, 12);
+	CHECK_MEMBERS(NULL, 13);
 	CHECK_UINT(NULL, "bytes_trimmed", 0);
 	CHECK_UINT(NULL, "initialized", 1);
 	CHECK_RAW(NULL, "process", "\"primary\"");
 	CHECK_UINT(NULL, "slab_size", MIB(2));
 	CHECK_UINT(NULL, "page_size", TEST_PAGE_SIZE);
 	CHECK_UINT(NULL, "paged_max", TEST_PAGED_MAX);
-	CHECK_UINT(NULL, "max_size", MIB(1));
+	CHECK_UINT(NULL, "max_size", rte_fastmem_max_size());
+	CHECK_UINT(NULL, "max_class_size", MIB(1));
 	CHECK_UINT(NULL, "n_classes", N_TEL_CLASSES);
 	CHECK_RAW(NULL, "classes", class_list());
 	CHECK_UINT(NULL, "n_sockets", rte_socket_count());
@@ -594,7 +596,7 @@ test_fastmem_telemetry(void)
 	}
 
 	QUERY("/fastmem/stats");
-	CHECK_MEMBERS(NULL, 7);
+	CHECK_MEMBERS(NULL, 9);
 	CHECK_UINT(NULL, "bytes_backing", backing);
 	CHECK_UINT(NULL, "bytes_trimmed", 0);
 	CHECK_UINT(NULL, "bytes_in_use", ksmall->in_use * 64 + kmid->in_use * 4096 +
@@ -603,6 +605,8 @@ test_fastmem_telemetry(void)
 	CHECK_UINT(NULL, "free_total", N_SMALL_FREE + N_BIG_FREE);
 	CHECK_UINT(NULL, "alloc_nomem", 1);
 	CHECK_UINT(NULL, "n_classes", N_TEL_CLASSES);
+	CHECK_UINT(NULL, "large_in_use", 0);
+	CHECK_UINT(NULL, "bytes_large", 0);
 
 	QUERY("/fastmem/classes");
 	CHECK_MEMBERS(NULL, N_TEL_CLASSES);

@@ -129,6 +129,7 @@ rte_fastmem_init(void)
 	st->zone_size = FASTMEM_ZONE_SIZE;
 	rte_spinlock_init(&st->reg_lock);
 	rte_spinlock_init(&st->zone_lock);
+	rte_spinlock_init(&st->large_lock);
 	memset(st->socket_idx, -1, sizeof(st->socket_idx));
 	for (i = 0; i < n_sockets; i++) {
 		struct fastmem_socket *s = &st->sockets[i];
@@ -190,6 +191,7 @@ rte_fastmem_deinit(void)
 	fastmem_state = NULL;
 	rte_rwlock_write_unlock(&config_lock);
 	rte_atomic_store_explicit(&st->magic, 0, rte_memory_order_relaxed);
+	fastmem_large_free_all(st);
 	for (sidx = 0; sidx < st->n_sockets; sidx++)
 		fastmem_zone_free_all(st, &st->sockets[sidx]);
 	mz = rte_memzone_lookup(FASTMEM_STATE_MZ);
@@ -266,13 +268,21 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_max_size, 26.11)
 size_t
 rte_fastmem_max_size(void)
 {
-	return RTE_FASTMEM_MAX_OBJ_SIZE;
+	return FASTMEM_LARGE_MAX_SIZE;
 }
 
-/* Check allocation arguments; on success *cls is the class to serve them from. */
+/* check_args(): the arguments are those of a large object. */
+#define ARGS_LARGE 1
+
+/*
+ * Check allocation arguments. Returns 0 with *cls the class to serve them from, ARGS_LARGE
+ * when they ask for more than the largest class (a large object), or a negative errno.
+ */
 static int
 check_args(size_t size, size_t align, unsigned int flags, unsigned int *cls)
 {
+	size_t n;
+
 	*cls = 0;
 	if (fastmem_attach() < 0)
 		return -rte_errno;
@@ -281,11 +291,14 @@ check_args(size_t size, size_t align, unsigned int flags, unsigned int *cls)
 	/* (rte_is_power_of_2() takes 32 bits: 2^40 would pass as 0) */
 	if (size == 0 || (align & (align - 1)) != 0 || (flags & ~RTE_FASTMEM_F_ZERO) != 0)
 		return fail(EINVAL);
-	/* Too large for every class, be it by its size or by its alignment. */
-	if (size > RTE_FASTMEM_MAX_OBJ_SIZE || align > RTE_FASTMEM_MAX_OBJ_SIZE)
+	/* Alignment up to the largest class; sizes up to what a memzone could ever hold. */
+	if (size > FASTMEM_LARGE_MAX_SIZE || align > RTE_FASTMEM_MAX_OBJ_SIZE)
 		return fail(E2BIG);
 	/* A size rounded up to its alignment maps to a class of that alignment. */
-	*cls = __rte_fastmem_size_class(RTE_ALIGN_CEIL(size, align));
+	n = RTE_ALIGN_CEIL(size, align);
+	if (n > RTE_FASTMEM_MAX_OBJ_SIZE)
+		return ARGS_LARGE;
+	*cls = __rte_fastmem_size_class(n);
 	return 0;
 }
 
@@ -316,19 +329,70 @@ socket_order(int socket_id, int first, unsigned int *order)
 	return n;
 }
 
+/* A large object handed out: checked builds see it, F_ZERO zeroes it. */
+static void
+large_hand_out(void *obj, size_t size, unsigned int flags)
+{
+	FASTMEM_CHECK_ALLOC(obj, size);
+	if (flags & RTE_FASTMEM_F_ZERO)
+		memset(obj, 0, size);
+}
+
+/*
+ * n large objects, all on the first socket of order[] that has them, or none (ENOMEM, ptrs
+ * untouched). Until all are there, they are chained through their first word.
+ */
+static int
+large_alloc_in_order(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags, const unsigned int *order, int n_order)
+{
+	void *chain, *obj;
+	unsigned int i;
+	int k;
+
+	for (k = 0; k < n_order; k++) {
+		chain = NULL;
+		for (i = 0; i < n; i++) {
+			obj = fastmem_large_alloc(size, align, order[k]);
+			if (obj == NULL)
+				break;
+			*(void **)obj = chain;
+			chain = obj;
+		}
+		if (i == n) {
+			while (n-- > 0) {
+				ptrs[n] = chain;
+				chain = *(void **)chain;
+				large_hand_out(ptrs[n], size, flags);
+			}
+			return 0;
+		}
+		while (chain != NULL) {
+			obj = chain;
+			chain = *(void **)chain;
+			fastmem_large_free(fastmem_large_of(obj), true);
+		}
+	}
+	fastmem_large_count_nomem(n);
+	return fail(ENOMEM);
+}
+
 static void *
 alloc_in_order(size_t size, size_t align, unsigned int flags, int socket_id, int first)
 {
 	unsigned int order[RTE_MAX_NUMA_NODES];
 	unsigned int cls;
-	int i, n;
+	int i, n, ret;
 	void *obj;
 
-	if (check_args(size, align, flags, &cls) < 0)
+	ret = check_args(size, align, flags, &cls);
+	if (ret < 0)
 		return NULL;
 	n = socket_order(socket_id, first, order);
 	if (n < 0)
 		return NULL;
+	if (ret == ARGS_LARGE)
+		return large_alloc_in_order(&obj, 1, size, align, flags, order, n) == 0 ? obj : NULL;
 	for (i = 0; i < n; i++) {
 		obj = fastmem_cache_get(order[i], cls);
 		if (obj != NULL) {
@@ -351,10 +415,14 @@ rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int sock
 	return alloc_in_order(size, align, flags, socket_id, -1);
 }
 
-/* Free through the object's span, when the calling thread's cache cannot take it. */
+/*
+ * Free through the object's span, when the calling thread's cache cannot take it; a large
+ * object goes back to EAL.
+ */
 static void
 free_slow(void *ptr)
 {
+	struct fastmem_large *l;
 	struct fastmem_page *pg;
 
 	if (fastmem_attach() < 0) {
@@ -363,6 +431,11 @@ free_slow(void *ptr)
 	}
 	pg = fastmem_page_valid(ptr);
 	if (pg == NULL) {
+		l = fastmem_large_of(ptr);
+		if (l != NULL) {
+			fastmem_large_free(l, false);
+			return;
+		}
 		FASTMEM_LOG(ERR, "free(%p): not a fastmem object", ptr);
 		return;
 	}
@@ -380,12 +453,29 @@ rte_fastmem_free(void *ptr)
 		free_slow(ptr);
 }
 
+/*
+ * Whether a large object can stay where it is for a new size and alignment: the new size fits
+ * in its memzone and needs more than half of it (a memzone twice too large is worth a move).
+ */
+static bool
+large_fits(const struct fastmem_large *l, const void *ptr, size_t size, size_t align)
+{
+	size_t usable = fastmem_large_usable(l);
+
+	if (align == 0)
+		align = RTE_CACHE_LINE_SIZE;
+	return ((uintptr_t)ptr & (align - 1)) == 0 && size <= usable && size > usable / 2;
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.11)
 void *
 rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 {
 	struct fastmem_page *pg;
+	struct fastmem_large *l = NULL;
+	size_t old_size;
 	unsigned int cls;
+	int ret, sidx;
 	void *obj;
 
 	if (ptr == NULL)
@@ -394,27 +484,38 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 		return NULL;
 	pg = fastmem_page_valid(ptr);
 	if (pg == NULL) {
-		fastmem_check_foreign(ptr, "realloc of memory fastmem never returned");
-		FASTMEM_LOG(ERR, "realloc(%p): not a fastmem object", ptr);
-		rte_errno = EINVAL;
-		return NULL;
+		l = fastmem_large_of(ptr);
+		if (l == NULL) {
+			fastmem_check_foreign(ptr, "realloc of memory fastmem never returned");
+			FASTMEM_LOG(ERR, "realloc(%p): not a fastmem object", ptr);
+			rte_errno = EINVAL;
+			return NULL;
+		}
 	}
 	if (size == 0) {
 		rte_fastmem_free(ptr);
 		return NULL;
 	}
-	if (check_args(size, align, 0, &cls) < 0)
+	ret = check_args(size, align, 0, &cls);
+	if (ret < 0)
 		return NULL;
-	if (cls == pg->cls) {
+	if (l == NULL && ret == 0 && cls == pg->cls) {
 		FASTMEM_CHECK_RESIZE(ptr, size);
 		return ptr;
 	}
-	obj = alloc_in_order(size, align, 0, SOCKET_ID_ANY, fastmem_slab_of(ptr)->socket_idx);
+	if (l != NULL && ret == ARGS_LARGE && large_fits(l, ptr, size, align)) {
+		FASTMEM_CHECK_RESIZE(ptr, size);
+		l->size = size;
+		return ptr;
+	}
+	/* A small object's requested size is not kept: copy what its class holds. */
+	old_size = l != NULL ? l->size : pg->obj_size;
+	sidx = l != NULL ? (int)l->socket_idx : (int)fastmem_slab_of(ptr)->socket_idx;
+	obj = alloc_in_order(size, align, 0, SOCKET_ID_ANY, sidx);
 	if (obj == NULL)
 		return NULL;
-	/* The old object's requested size is not kept: copy what the class holds. */
-	FASTMEM_ASAN_UNPOISON(ptr, pg->obj_size);
-	memcpy(obj, ptr, RTE_MIN(size, (size_t)pg->obj_size));
+	FASTMEM_ASAN_UNPOISON(ptr, old_size);
+	memcpy(obj, ptr, RTE_MIN(size, old_size));
 	rte_fastmem_free(ptr);
 	return obj;
 }
@@ -426,17 +527,20 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 {
 	unsigned int order[RTE_MAX_NUMA_NODES];
 	unsigned int cls, i;
-	int k, n_order;
+	int k, n_order, ret;
 
 	if (n == 0)
 		return 0;
 	if (ptrs == NULL)
 		return fail(EINVAL);
-	if (check_args(size, align, flags, &cls) < 0)
-		return -rte_errno;
+	ret = check_args(size, align, flags, &cls);
+	if (ret < 0)
+		return ret;
 	n_order = socket_order(socket_id, -1, order);
 	if (n_order < 0)
 		return n_order;
+	if (ret == ARGS_LARGE)
+		return large_alloc_in_order(ptrs, n, size, align, flags, order, n_order);
 	for (k = 0; k < n_order; k++) {
 		if (fastmem_cache_get_bulk(order[k], cls, ptrs, n) == 0) {
 			for (i = 0; i < n; i++) {
@@ -456,12 +560,16 @@ int
 rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle_t *handle)
 {
 	unsigned int cls;
-	int sidx;
+	int sidx, ret;
 
 	if (handle == NULL)
 		return fail(EINVAL);
-	if (check_args(size, align, 0, &cls) < 0)
-		return -rte_errno;
+	ret = check_args(size, align, 0, &cls);
+	if (ret < 0)
+		return ret;
+	/* Handles name a class: large objects have none. */
+	if (ret == ARGS_LARGE)
+		return fail(E2BIG);
 	sidx = fastmem_socket_index(socket_id, true);
 	if (sidx < 0)
 		return sidx;
@@ -550,9 +658,17 @@ rte_iova_t
 rte_fastmem_virt2iova(const void *ptr)
 {
 	const struct fastmem_slab *slab = fastmem_slab_of(ptr);
+	rte_iova_t iova;
 
 	if (ptr == NULL || fastmem_attach() < 0)
 		return RTE_BAD_IOVA;
+	/*
+	 * The page map first: in a large object's later chunks, the slab header place holds
+	 * object data, which must not be taken for a header.
+	 */
+	iova = fastmem_large_iova(ptr);
+	if (iova != RTE_BAD_IOVA)
+		return iova;
 	if (fastmem_page_valid(ptr) == NULL) {
 		fastmem_check_foreign(ptr, "virt2iova of memory fastmem never returned");
 		return RTE_BAD_IOVA;

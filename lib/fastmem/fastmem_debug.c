@@ -18,6 +18,11 @@
  * AddressSanitizer: free objects and slab slack are poisoned, an object is unpoisoned for
  * exactly its requested size when handed out, so ASan reports overflows and use after free.
  *
+ * Large objects (fastmem_large.c) keep their state in their header: live or not, the requested
+ * size, canary bytes after it where the memzone has room; ASan poisons the memzone's slack.
+ * A large object freed is given back to EAL at once: a second free finds no large object
+ * there and is reported as foreign memory.
+ *
  * In production builds both functions compile to nothing and are never called.
  */
 
@@ -175,10 +180,56 @@ debug_check_alloc(void *obj, size_t size)
 	debug_set_live(pg, idx, obj, size);
 }
 
+/* Check that a large object is live (and not freed through a handle) with its canary. */
+static void
+large_check_live(struct fastmem_large *l, void *obj, uint32_t cache_idx)
+{
+	size_t usable = fastmem_large_usable(l), end, i;
+	char detail[96];
+
+	if (FASTMEM_DEBUG_META_SIZE == 0)
+		return;
+	if (!l->live)
+		debug_fail(obj, "free of a large object fastmem never handed out", "");
+	if (cache_idx != UINT32_MAX)
+		debug_fail(obj, "hfree of a large object", " (handles serve size classes only)");
+	end = RTE_MIN(l->size + CANARY_LEN, usable);
+	FASTMEM_ASAN_UNPOISON(obj, end);
+	for (i = l->size; i < end; i++) {
+		if (((uint8_t *)obj)[i] != CANARY_BYTE) {
+			snprintf(detail, sizeof(detail), " (requested %" PRIu64
+					" B, byte %zu overwritten)", l->size, i);
+			debug_fail(obj, "write past the requested size", detail);
+		}
+	}
+}
+
+/* A large object handed out with size bytes: live, canary after them, the rest poisoned. */
+static void
+large_set_live(struct fastmem_large *l, void *obj, size_t size)
+{
+	size_t usable = fastmem_large_usable(l);
+
+	FASTMEM_ASAN_UNPOISON(obj, usable);
+	if (FASTMEM_DEBUG_META_SIZE != 0) {
+		l->live = 1;
+		memset(RTE_PTR_ADD(obj, size), CANARY_BYTE, RTE_MIN(size + CANARY_LEN, usable) - size);
+	}
+	FASTMEM_ASAN_POISON(RTE_PTR_ADD(obj, size), usable - size);
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_check_alloc, 26.11)
 void
 rte_fastmem_check_alloc(void *obj, size_t size)
 {
+	struct fastmem_large *l = fastmem_large_of(obj);
+
+	if (l != NULL) {
+		if (FASTMEM_DEBUG_META_SIZE != 0 && l->live)
+			debug_fail(obj, "large object handed out twice", "");
+		large_set_live(l, obj, size);
+		return;
+	}
 	if (FASTMEM_DEBUG_META_SIZE != 0)
 		debug_check_alloc(obj, size);
 	FASTMEM_ASAN_POISON(obj, fastmem_page_of(obj)->obj_size);
@@ -189,9 +240,16 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_check_free, 26.11)
 void
 rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 {
+	struct fastmem_large *l = fastmem_large_of(obj);
 	struct fastmem_page *pg;
 	uint32_t idx;
 
+	if (l != NULL) {
+		large_check_live(l, obj, cache_idx);
+		l->live = 0;
+		FASTMEM_ASAN_POISON(obj, fastmem_large_usable(l));
+		return;
+	}
 	if (FASTMEM_DEBUG_META_SIZE != 0) {
 		pg = debug_check_live(obj, cache_idx, &idx);
 		page_meta(pg)[idx] = META_FREED;
@@ -214,9 +272,15 @@ fastmem_check_foreign(const void *ptr, const char *what)
 void
 fastmem_check_resize(void *obj, size_t size)
 {
+	struct fastmem_large *l = fastmem_large_of(obj);
 	struct fastmem_page *pg;
 	uint32_t idx;
 
+	if (l != NULL) {
+		large_check_live(l, obj, UINT32_MAX);
+		large_set_live(l, obj, size);
+		return;
+	}
 	if (FASTMEM_DEBUG_META_SIZE != 0) {
 		pg = debug_check_live(obj, UINT32_MAX, &idx);
 		debug_set_live(pg, idx, obj, size);

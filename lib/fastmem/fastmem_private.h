@@ -12,6 +12,7 @@
  *   fastmem_slab.c   slabs: headers, objects in and out, the per-socket free-slab pool
  *   fastmem_bin.c    per-socket bins, one per class: partial/full slabs and a depot
  *   fastmem_cache.c  per-thread cache blocks and the miss paths of the inline fast path
+ *   fastmem_large.c  objects above the largest class: one memzone each, and their page map
  *   fastmem_stats.c  statistics
  *   fastmem.c        init/deinit/attach and the public functions built on the layers
  *
@@ -51,6 +52,20 @@ extern int fastmem_logtype;
 #define FASTMEM_GROW_RETRY_MS 250                /* no growth on demand after EAL said no */
 #define FASTMEM_GROW_WAIT_US 20                  /* first sleep while another thread reserves */
 #define FASTMEM_GROW_WAIT_MAX_US 1000            /* longest sleep between two looks */
+
+/*
+ * Large objects (fastmem_large.c): sizes above the largest class, each in its own memzone,
+ * up to FASTMEM_LARGE_MAX_SIZE (rte_fastmem_max_size()). Larger sizes than that could never
+ * be reserved (with the header, they would not even fit in a size_t): E2BIG. The page map
+ * gives the IO address of every 2 MiB chunk of a large object: FASTMEM_MAP_TOP_BITS +
+ * FASTMEM_MAP_LEAF_BITS + RTE_FASTMEM_SLAB_SHIFT bits cover a 48-bit address space.
+ */
+#define FASTMEM_LARGE_KEY UINT64_C(0x666173746c617267)    /* "fastlarg" */
+#define FASTMEM_LARGE_MAGIC UINT64_C(0x6c617267656f626a)  /* "largeobj" */
+#define FASTMEM_LARGE_MAX_SIZE ((SIZE_MAX >> 1) + 1)
+#define FASTMEM_MAP_TOP_BITS 13
+#define FASTMEM_MAP_LEAF_BITS 14
+#define FASTMEM_MAP_BITS (FASTMEM_MAP_TOP_BITS + FASTMEM_MAP_LEAF_BITS + RTE_FASTMEM_SLAB_SHIFT)
 
 /* Debug mode keeps one 32-bit word per object in its slab, after the header. */
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
@@ -269,6 +284,32 @@ struct fastmem_socket {
 	struct fastmem_pool_zone pool_zones[FASTMEM_MAX_ZONES]; /* under pool_lock */
 };
 
+/*
+ * Header at the start of the memzone of a large object, one cache line. The first word is not
+ * a slab key, so the inline free sends the object to the miss path; the object starts at
+ * obj_off, within the first 2 MiB, so that masking the object's address finds the header.
+ */
+struct fastmem_large {
+	uint64_t key;           /* must stay first: FASTMEM_LARGE_KEY */
+	uint64_t magic;         /* FASTMEM_LARGE_MAGIC */
+	const struct rte_memzone *mz;
+	struct fastmem_large *next;     /* list of live large objects, under large_lock */
+	struct fastmem_large *prev;
+	uint64_t size;          /* requested size */
+	uint32_t obj_off;       /* offset of the object: max(cache line, alignment) */
+	uint32_t socket_idx;
+	uint32_t live;          /* debug mode: handed out and not freed */
+};
+
+/* Counters of large objects, under large_lock. */
+struct fastmem_large_stats {
+	uint64_t in_use;        /* live large objects */
+	uint64_t bytes;         /* bytes of their memzones */
+	uint64_t alloc;         /* large objects allocated */
+	uint64_t free;          /* large objects freed */
+	uint64_t nomem;         /* large objects that could not be allocated */
+};
+
 /* A backing memzone: its address range, name sequence number, socket and usable slabs. */
 struct fastmem_zone {
 	uintptr_t start;
@@ -337,6 +378,16 @@ struct fastmem_state {
 	rte_spinlock_t zone_lock;
 	uint32_t n_zones;
 	struct fastmem_zone zones[FASTMEM_MAX_ZONES]; /* memzones held, all sockets */
+	/*
+	 * Large objects: the lock guards their list, their counters and the page map's writes.
+	 * The page map is read without the lock: a leaf is published with a release store and
+	 * never freed before deinit; an entry is a chunk's IO address plus 1, 0 for none.
+	 */
+	rte_spinlock_t large_lock;
+	RTE_ATOMIC(uint64_t) large_seq; /* large memzones ever reserved; names fastmem_L<seq> */
+	struct fastmem_large *large;    /* live large objects */
+	struct fastmem_large_stats large_stats;
+	RTE_ATOMIC(uint64_t *) large_map[1u << FASTMEM_MAP_TOP_BITS];
 	struct fastmem_socket sockets[];
 };
 
@@ -415,6 +466,18 @@ struct fastmem_pool_zone *fastmem_zone_pool_oldest(struct fastmem_socket *s);
 void fastmem_zone_pool_update(struct fastmem_socket *s, struct fastmem_pool_zone *pz);
 void fastmem_zone_free_all(struct fastmem_state *st, struct fastmem_socket *s);
 bool fastmem_zone_contains(const void *ptr);
+rte_iova_t fastmem_zone_iova(void *addr, uint64_t len);
+
+/* fastmem_large.c */
+void *fastmem_large_alloc(size_t size, size_t align, unsigned int sidx);
+void fastmem_large_free(struct fastmem_large *l, bool undo);
+struct fastmem_large *fastmem_large_of(const void *ptr);
+rte_iova_t fastmem_large_iova(const void *ptr);
+size_t fastmem_large_usable(const struct fastmem_large *l);
+void fastmem_large_count_nomem(unsigned int n);
+void fastmem_large_stats_read(struct fastmem_large_stats *ls);
+void fastmem_large_stats_reset(void);
+void fastmem_large_free_all(struct fastmem_state *st);
 
 /* fastmem_debug.c */
 void fastmem_check_page_assign(struct fastmem_page *pg);

@@ -6,7 +6,8 @@
  * Statistics. Nothing here runs on the hot path: the caches count hits and misses on their own
  * cache line, the bins count slabs and objects under their locks, and this file sums them when
  * asked. Objects in use are those out of the slabs, less those waiting in depots and caches;
- * every number is exact when no other thread is allocating.
+ * every number is exact when no other thread is allocating. Large objects are counted apart,
+ * under their own lock (fastmem_large.c), in the allocator-wide statistics only.
  */
 
 #include <string.h>
@@ -128,6 +129,7 @@ int
 rte_fastmem_stats(struct rte_fastmem_stats *stats)
 {
 	struct rte_fastmem_class_stats cs;
+	struct fastmem_large_stats ls;
 	unsigned int cls, sidx;
 
 	if (stats == NULL)
@@ -149,6 +151,13 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 		stats->alloc_nomem += cs.alloc_nomem;
 	}
 	stats->n_classes = FASTMEM_N_CLASSES;
+	fastmem_large_stats_read(&ls);
+	stats->large_in_use = ls.in_use;
+	stats->bytes_large = ls.bytes;
+	stats->bytes_in_use += ls.bytes;
+	stats->alloc_total += ls.alloc;
+	stats->free_total += ls.free;
+	stats->alloc_nomem += ls.nomem;
 	return 0;
 }
 
@@ -339,4 +348,5 @@ rte_fastmem_stats_reset(void)
 			rte_spinlock_unlock(&bin->lock);
 		}
 	}
+	fastmem_large_stats_reset();
 }

@@ -61,7 +61,8 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 	rte_tel_data_add_dict_uint(d, "slab_size", FASTMEM_SLAB_SIZE);
 	rte_tel_data_add_dict_uint(d, "page_size", FASTMEM_PAGE_SIZE);
 	rte_tel_data_add_dict_uint(d, "paged_max", FASTMEM_PAGED_MAX);
-	rte_tel_data_add_dict_uint(d, "max_size", RTE_FASTMEM_MAX_OBJ_SIZE);
+	rte_tel_data_add_dict_uint(d, "max_size", rte_fastmem_max_size());
+	rte_tel_data_add_dict_uint(d, "max_class_size", RTE_FASTMEM_MAX_OBJ_SIZE);
 	rte_tel_data_add_dict_int(d, "n_classes", FASTMEM_N_CLASSES);
 	classes = rte_tel_data_alloc();
 	if (classes != NULL) {
@@ -112,6 +113,8 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	rte_tel_data_add_dict_uint(d, "free_total", stats.free_total);
 	rte_tel_data_add_dict_uint(d, "alloc_nomem", stats.alloc_nomem);
 	rte_tel_data_add_dict_uint(d, "n_classes", stats.n_classes);
+	rte_tel_data_add_dict_uint(d, "large_in_use", stats.large_in_use);
+	rte_tel_data_add_dict_uint(d, "bytes_large", stats.bytes_large);
 	return 0;
 }
 

@@ -35,6 +35,7 @@
 
 #include <rte_cycles.h>
 #include <rte_debug.h>
+#include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_memzone.h>
 
@@ -100,18 +101,25 @@ fastmem_zone_contains(const void *ptr)
 }
 
 /*
- * IO address of the slab at addr if its 2 MiB are IOVA-contiguous, else RTE_BAD_IOVA. Walks
- * the memsegs (pages) under the slab: one for 2 MiB and 1 GiB pages, 512 for 4 KiB pages.
+ * IO address of [addr, addr + len) if it is IOVA-contiguous, else RTE_BAD_IOVA. Walks the
+ * memsegs (pages) under it: one for a 2 MiB slab on 2 MiB or 1 GiB pages, 512 on 4 KiB pages.
+ * Slabs (len 2 MiB) and the 2 MiB chunks of large objects (fastmem_large.c, len up to 2 MiB:
+ * the last chunk may end early, and the pages after a memzone's end need not be allocated)
+ * are checked with it. With IOVA as VA there is nothing to walk (512 lookups per chunk
+ * on 4 KiB pages otherwise).
  */
-static rte_iova_t
-zone_slab_iova(void *addr)
+rte_iova_t
+fastmem_zone_iova(void *addr, uint64_t len)
 {
 	const struct rte_memseg *ms;
 	rte_iova_t first = RTE_BAD_IOVA, iova;
 	uint64_t off = 0;
 	void *p;
 
-	while (off < FASTMEM_SLAB_SIZE) {
+	/* With IOVA as VA, every byte of DPDK memory is its own IO address: no walk. */
+	if (rte_eal_iova_mode() == RTE_IOVA_VA)
+		return (rte_iova_t)(uintptr_t)addr;
+	while (off < len) {
 		p = RTE_PTR_ADD(addr, off);
 		ms = rte_mem_virt2memseg(p, NULL);
 		if (ms == NULL || ms->iova == RTE_BAD_IOVA)
@@ -250,7 +258,7 @@ zone_carve(struct fastmem_socket *s, const struct rte_memzone *mz, uint64_t size
 	pool_zone_add(s, (uintptr_t)mz->addr, size, seq);
 	for (off = 0; off < size; off += FASTMEM_SLAB_SIZE) {
 		slab = RTE_PTR_ADD(mz->addr, off);
-		iova = zone_slab_iova(slab);
+		iova = fastmem_zone_iova(slab, FASTMEM_SLAB_SIZE);
 		if (iova == RTE_BAD_IOVA)
 			continue;
 		fastmem_slab_format(slab, iova);

@@ -14,9 +14,12 @@
  *
  * fastmem serves objects of 1 byte to rte_fastmem_max_size() bytes from IOVA-contiguous,
  * NUMA-local memory (usable for DMA), grows on demand and costs about what an rte_mempool
- * costs on the hot path. Backing memory comes from EAL memzones, carved into 2 MiB slabs that
- * move freely between size classes (four per power of two, finer below 256 B); slabs of the
- * classes up to 8 KiB are shared by classes in 64 KiB pages. Each socket has one bin per class; each thread
+ * costs on the hot path. Objects above the largest size class (RTE_FASTMEM_MAX_OBJ_SIZE,
+ * 1 MiB) are large objects: each is a memzone of its own, given back to EAL when freed, and
+ * IOVA-contiguous within each 2 MiB-aligned 2 MiB chunk. Backing memory comes from EAL
+ * memzones, carved into 2 MiB slabs that move freely between size classes (four per power of
+ * two, finer below 256 B); slabs of the classes up to 8 KiB are shared by classes in 64 KiB
+ * pages. Each socket has one bin per class; each thread
  * has a bounded LIFO cache per (socket, class) that serves allocations and frees without locks.
  *
  * There is one allocator per process group: the primary process calls rte_fastmem_init();
@@ -68,19 +71,29 @@ extern "C" {
  */
 typedef uint32_t rte_fastmem_handle_t;
 
-/** Allocator-wide statistics. */
+/**
+ * Allocator-wide statistics. Large objects (above the largest size class, see
+ * rte_fastmem_max_size()) count in the object totals and in bytes_in_use, and apart in
+ * large_in_use and bytes_large; their memzones are not backing memory.
+ */
 struct rte_fastmem_stats {
-	uint64_t bytes_backing; /**< Bytes of memzones reserved, all sockets. */
+	uint64_t bytes_backing; /**< Bytes of the slab memzones reserved, all sockets. */
 	/**
 	 * Bytes of memzones given back to EAL since init, all sockets: by rte_fastmem_trim()
 	 * and by bulk allocations that could not be met.
 	 */
 	uint64_t bytes_trimmed;
-	uint64_t bytes_in_use;  /**< Bytes of live objects, counted at their class size. */
-	uint64_t alloc_total;   /**< Objects allocated. */
-	uint64_t free_total;    /**< Objects freed. */
+	/**
+	 * Bytes of live objects, counted at their class size, large objects at the length of
+	 * their memzone (header and alignment included).
+	 */
+	uint64_t bytes_in_use;
+	uint64_t alloc_total;   /**< Objects allocated, large ones included. */
+	uint64_t free_total;    /**< Objects freed, large ones included. */
 	uint64_t alloc_nomem;   /**< Objects that could not be allocated for lack of memory. */
 	unsigned int n_classes; /**< Number of size classes. */
+	uint64_t large_in_use;  /**< Live large objects (one memzone each). */
+	uint64_t bytes_large;   /**< Bytes of the memzones of live large objects. */
 };
 
 /** Statistics of one size class, all sockets. */
@@ -221,7 +234,10 @@ int rte_fastmem_trim(int socket_id);
 
 /**
  * @return
- *   The largest object size fastmem serves (1 MiB).
+ *   The largest size the allocation functions accept: 2^63 with a 64-bit size_t (larger sizes
+ *   fail with E2BIG, as no memzone could ever hold them). Sizes above RTE_FASTMEM_MAX_OBJ_SIZE
+ *   (the largest size class, 1 MiB) are large objects, one memzone each, as far as EAL has
+ *   the memory (ENOMEM otherwise).
  */
 __rte_experimental
 size_t rte_fastmem_max_size(void);
@@ -244,20 +260,24 @@ void rte_fastmem_free(void *ptr);
  * a cache hit.
  *
  * @param size
- *   Object size in bytes, 1 to rte_fastmem_max_size().
+ *   Object size in bytes, 1 to rte_fastmem_max_size(). Above RTE_FASTMEM_MAX_OBJ_SIZE (the
+ *   largest size class) the object is a large object, a memzone of its own.
  * @param align
  *   Alignment: 0 for RTE_CACHE_LINE_SIZE, otherwise a power of two up to
- *   rte_fastmem_max_size(). Honoured by placement: the object is served from the smallest
- *   class that holds size rounded up to a multiple of align, whose objects are aligned to
- *   align; a larger alignment is served by no class (E2BIG).
+ *   RTE_FASTMEM_MAX_OBJ_SIZE (1 MiB), for any size. Honoured by placement: a small object is
+ *   served from the smallest class that holds its size rounded up to the alignment, whose
+ *   objects are aligned to it; a large object starts max(RTE_CACHE_LINE_SIZE, align) bytes
+ *   into its 2 MiB-aligned memzone.
  * @param flags
  *   0 or RTE_FASTMEM_F_ZERO.
  * @return
  *   The object, or NULL with rte_errno set:
  *   - EINVAL: size 0, alignment not a power of two, unknown flag.
- *   - E2BIG: size or alignment larger than rte_fastmem_max_size(): no class serves the
- *     object.
- *   - ENOMEM: out of memory or over the limit on every socket.
+ *   - E2BIG: size larger than rte_fastmem_max_size() (no memzone could hold it), or
+ *     alignment larger than RTE_FASTMEM_MAX_OBJ_SIZE.
+ *   - ENOMEM: out of memory or over the limit on every socket; for a large object, EAL
+ *     could not reserve its memzone (or, with IOVA as PA, a 2 MiB chunk of it was not
+ *     IOVA-contiguous) on any socket it may use.
  *   - ENODEV: the allocator is not initialized.
  */
 __rte_experimental
@@ -288,8 +308,10 @@ void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, in
 /**
  * Resize an object. realloc(NULL, size) is rte_fastmem_alloc(size, align, 0); a size of 0
  * frees @p ptr and returns NULL. When the new size and alignment map to the object's class,
- * the same pointer is returned; otherwise a new object is allocated on the old object's socket,
- * the contents are copied (up to the smaller size) and the old object is freed.
+ * the same pointer is returned; so it is for a large object whose memzone holds the new size
+ * and needs more than half for it. Otherwise a new object (small or large) is allocated on the
+ * old object's socket, the contents are copied (up to the smaller size) and the old object is
+ * freed.
  *
  * @param ptr
  *   Object or NULL.
@@ -378,7 +400,8 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n);
  * @return
  *   0 on success, or a negative errno value (rte_errno is set): -EINVAL (bad argument,
  *   alignment not a power of two, NULL @p handle), -E2BIG (size or alignment larger than
- *   rte_fastmem_max_size()), -ENODEV (not initialized).
+ *   RTE_FASTMEM_MAX_OBJ_SIZE: handles serve the size classes only, not large objects),
+ *   -ENODEV (not initialized).
  */
 __rte_experimental
 int rte_fastmem_hlookup(size_t size, size_t align, int socket_id,
@@ -449,7 +472,9 @@ static inline void
 rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n);
 
 /**
- * Translate the address of any byte inside a live object to its IO address, in O(1).
+ * Translate the address of any byte inside a live object to its IO address, in O(1). A large
+ * object is IOVA-contiguous within each 2 MiB-aligned 2 MiB chunk only: with IOVA as PA, a
+ * device needs the IO address of every chunk.
  *
  * @param ptr
  *   Address inside a live fastmem object.
