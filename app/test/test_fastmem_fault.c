@@ -500,7 +500,8 @@ free_one(unsigned int i, bool by_handle)
 	if (obj_check(o) != TEST_SUCCESS)
 		return TEST_FAILED;
 	if (by_handle && o->socket >= 0) {
-		ret = rte_fastmem_hlookup(class_size(o->cls), class_alignment(o->cls), o->socket, &h);
+		ret = rte_fastmem_hlookup(class_size(o->cls), class_alignment(o->cls), o->socket,
+			&h);
 		TEST_ASSERT_SUCCESS(ret, "hlookup failed: %d", ret);
 		rte_fastmem_hfree(h, o->p);
 	} else {
@@ -538,7 +539,8 @@ free_many(unsigned int n, bool by_handle)
 		ptrs[k++] = m.live[j].p;
 	}
 	if (by_handle) {
-		ret = rte_fastmem_hlookup(class_size(o->cls), class_alignment(o->cls), o->socket, &h);
+		ret = rte_fastmem_hlookup(class_size(o->cls), class_alignment(o->cls), o->socket,
+			&h);
 		TEST_ASSERT_SUCCESS(ret, "hlookup failed: %d", ret);
 		rte_fastmem_hfree_bulk(h, ptrs, k);
 	} else {

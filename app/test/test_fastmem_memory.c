@@ -1248,7 +1248,8 @@ test_large_bulk(void)
 	}
 	TEST_ASSERT_EQUAL(ret, -ENOMEM, "alloc_bulk of %u x 64 MiB: %d", n, ret);
 	for (i = 0; i < n; i++)
-		TEST_ASSERT_EQUAL(ptrs[i], (void *)(uintptr_t)(0x5e0 + i), "failed bulk wrote %u", i);
+		TEST_ASSERT_EQUAL(ptrs[i], (void *)(uintptr_t)(0x5e0 + i), "failed bulk wrote %u",
+				i);
 	TEST_ASSERT(heap_given_back(heap0), "failed bulk kept memory");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	TEST_ASSERT(st.large_in_use == 0 && st.alloc_nomem == n && st.alloc_total == 4,

@@ -889,7 +889,8 @@ test_stress_run(void)
 			g.socket_ids[s] <= INT8_MAX, "socket id %d", g.socket_ids[s]);
 		for (i = 0; i < N_CLASSES; i++) {
 			/* Handles are looked up here and used by every thread. */
-			ret = rte_fastmem_hlookup(class_size(i), class_alignment(i), g.socket_ids[s],
+			ret = rte_fastmem_hlookup(class_size(i), class_alignment(i),
+					g.socket_ids[s],
 					&g.handles[g.socket_ids[s]][i]);
 			TEST_ASSERT_SUCCESS(ret, "hlookup(%zu) failed: %d", class_size(i), ret);
 		}

@@ -35,7 +35,7 @@
 #define BURST 32
 #define DEFAULT_SECONDS 5
 #define DEFAULT_FLOWS 4096
-#define MAX_CLASSES 64
+#define MAX_CLASSES 128
 
 /* The key of a flow: an IPv4 5-tuple. */
 struct flow_key {

@@ -392,7 +392,8 @@ alloc_in_order(size_t size, size_t align, unsigned int flags, int socket_id, int
 	if (n < 0)
 		return NULL;
 	if (ret == ARGS_LARGE)
-		return large_alloc_in_order(&obj, 1, size, align, flags, order, n) == 0 ? obj : NULL;
+		return large_alloc_in_order(&obj, 1, size, align, flags, order, n) == 0 ? obj :
+			NULL;
 	for (i = 0; i < n; i++) {
 		obj = fastmem_cache_get(order[i], cls);
 		if (obj != NULL) {

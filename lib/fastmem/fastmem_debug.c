@@ -213,7 +213,8 @@ large_set_live(struct fastmem_large *l, void *obj, size_t size)
 	FASTMEM_ASAN_UNPOISON(obj, usable);
 	if (FASTMEM_DEBUG_META_SIZE != 0) {
 		l->live = 1;
-		memset(RTE_PTR_ADD(obj, size), CANARY_BYTE, RTE_MIN(size + CANARY_LEN, usable) - size);
+		memset(RTE_PTR_ADD(obj, size), CANARY_BYTE,
+				RTE_MIN(size + CANARY_LEN, usable) - size);
 	}
 	FASTMEM_ASAN_POISON(RTE_PTR_ADD(obj, size), usable - size);
 }

@@ -40,8 +40,11 @@ static_assert(FASTMEM_LARGE_KEY - RTE_FASTMEM_SLAB_KEY >=
 		(uint64_t)RTE_MAX_NUMA_NODES * FASTMEM_N_CLASSES, "large key in the slab key range");
 static_assert(sizeof(struct fastmem_large) <= RTE_CACHE_LINE_SIZE, "large header too big");
 
+/* A page map entry: the IO address of a large object's chunk plus one, 0 for none. */
+typedef RTE_ATOMIC(uint64_t) map_entry_t;
+
 /* The page map entry of the chunk at addr, or NULL when its leaf does not exist yet. */
-static RTE_ATOMIC(uint64_t) *
+static map_entry_t *
 map_entry(struct fastmem_state *st, uintptr_t addr)
 {
 	uint64_t chunk = (uint64_t)addr >> RTE_FASTMEM_SLAB_SHIFT;
@@ -53,7 +56,7 @@ map_entry(struct fastmem_state *st, uintptr_t addr)
 			rte_memory_order_acquire);
 	if (leaf == NULL)
 		return NULL;
-	return (RTE_ATOMIC(uint64_t) *)&leaf[chunk & (MAP_LEAF_ENTRIES - 1)];
+	return (map_entry_t *)&leaf[chunk & (MAP_LEAF_ENTRIES - 1)];
 }
 
 /*
@@ -222,7 +225,7 @@ fastmem_large_free(struct fastmem_large *l, bool undo)
 struct fastmem_large *
 fastmem_large_of(const void *ptr)
 {
-	RTE_ATOMIC(uint64_t) *e;
+	map_entry_t *e;
 	struct fastmem_large *l;
 
 	if (fastmem_state == NULL)
@@ -241,7 +244,7 @@ fastmem_large_of(const void *ptr)
 rte_iova_t
 fastmem_large_iova(const void *ptr)
 {
-	RTE_ATOMIC(uint64_t) *e = map_entry(fastmem_state, (uintptr_t)ptr);
+	map_entry_t *e = map_entry(fastmem_state, (uintptr_t)ptr);
 	uint64_t v;
 
 	if (e == NULL)
