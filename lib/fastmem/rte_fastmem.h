@@ -19,8 +19,8 @@
  * IOVA-contiguous within each 2 MiB-aligned 2 MiB chunk. Backing memory comes from EAL
  * memzones, carved into 2 MiB slabs that move freely between size classes (four per power of
  * two, finer below 256 B); slabs of the classes up to 8 KiB are shared by classes in 64 KiB
- * pages. Each socket has one bin per class; each thread
- * has a bounded LIFO cache per (socket, class) that serves allocations and frees without locks.
+ * pages. Each socket has one bin per class; each thread has a LIFO cache per (socket, class),
+ * bounded by count and bytes, that serves allocations and frees without locks.
  *
  * There is one allocator per process group: the primary process calls rte_fastmem_init();
  * secondary processes attach to it on their first call. Any object may be freed from any
@@ -493,13 +493,14 @@ __rte_experimental
 void rte_fastmem_cache_flush(void);
 
 /**
- * List the size classes.
+ * List the size classes: every multiple of 8 B up to 64 B, of 16 B up to 256 B, then four per
+ * power of two up to 1 MiB (320, 384, 448, 512, 640, ...).
  *
  * @param sizes
  *   NULL, or an array of at least the returned number of entries, receiving the class sizes
  *   in increasing order.
  * @return
- *   Number of size classes.
+ *   Number of size classes (68).
  */
 __rte_experimental
 unsigned int rte_fastmem_classes(size_t *sizes);
