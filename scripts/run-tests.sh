@@ -9,7 +9,9 @@
 # adjacent, as on a machine that has been up for months. va and nohuge run unfragmented.
 # Hugepages are reserved (and hugetlbfs mounted) only for the run, as root, and given back.
 # Environment: FASTMEM_LCORES (default 0-1, or all cores up to 4), FASTMEM_TEST_TIMEOUT (s),
-# FASTMEM_TEST_BIN (default build/dpdk-test), FASTMEM_HUGEPAGES (2 MiB pages needed, 768),
+# FASTMEM_TEST_BIN (default build/dpdk-test), FASTMEM_TEST_MEM (EAL memory in MiB, -m, 1792:
+# the trim test grows to more than 1 GiB of live objects), FASTMEM_HUGEPAGES (2 MiB pages
+# needed, 1024),
 # FASTMEM_HUGEPAGES_1G (1 GiB pages to reserve for pa1g, 3).
 set -u
 
@@ -22,7 +24,8 @@ ncpu=$(nproc)
 LCORES=${FASTMEM_LCORES:-0-$((ncpu > 1 ? ncpu - 1 : 0))}
 TMO=${FASTMEM_TEST_TIMEOUT:-600}
 HUGE_DIR=$REPO/build/hugepages
-NR_PAGES=${FASTMEM_HUGEPAGES:-768}
+MEM=${FASTMEM_TEST_MEM:-1792}
+NR_PAGES=${FASTMEM_HUGEPAGES:-1024}
 HUGE_DIR_1G=$REPO/build/hugepages-1G
 NR_PAGES_1G=${FASTMEM_HUGEPAGES_1G:-3}
 POOL_2M=/sys/kernel/mm/hugepages/hugepages-2048kB
@@ -213,21 +216,21 @@ pass=0
 skip=0
 for mode in ${modes//,/ }; do
 	case $mode in
-	nohuge) eal="--no-huge -m 1024" ;;
+	nohuge) eal="--no-huge -m $MEM" ;;
 	va|pa)
 		if ! huge_setup; then
 			echo "run-tests: SKIP $mode: hugepages cannot be reserved here (need root)"
 			skip=$((skip + $#))
 			continue
 		fi
-		eal="--huge-dir $HUGE_DIR -m 1024 --iova-mode=$mode" ;;
+		eal="--huge-dir $HUGE_DIR -m $MEM --iova-mode=$mode" ;;
 	pa1g)
 		if ! huge1g_setup; then
 			echo "run-tests: SKIP $mode: $why1g"
 			skip=$((skip + $#))
 			continue
 		fi
-		eal="--huge-dir $HUGE_DIR_1G -m 1024 --iova-mode=pa" ;;
+		eal="--huge-dir $HUGE_DIR_1G -m $MEM --iova-mode=pa" ;;
 	*) echo "run-tests: unknown mode $mode" >&2; exit 2 ;;
 	esac
 	case $mode in
