@@ -1033,6 +1033,58 @@ test_trim_policy(void)
 }
 
 /*
+ * The same for pages: after a peak of 4 KiB objects (64 KiB pages of paged slabs) over
+ * POLICY_ZONES memzones and the free of all but the last, the pages of another small class
+ * come from the oldest memzone, not from the half-used paged slab of the newest one.
+ */
+static int
+test_trim_policy_pages(void)
+{
+	const unsigned int max = POLICY_ZONES * (ZONE_SIZE / KIB(4));
+	void **objs = calloc(max, sizeof(void *)), *small[POLICY_SMALL];
+	unsigned int n = 0, i;
+	int ret = TEST_FAILED;
+
+	TEST_ASSERT_NOT_NULL(objs, "no memory");
+	while (n < max && (n == 0 || zone_seq_of(objs[n - 1]) < POLICY_ZONES - 1)) {
+		objs[n] = rte_fastmem_alloc(KIB(4), 0, 0);
+		if (objs[n] == NULL) {
+			printf("alloc 4 KiB #%u: %d\n", n, rte_errno);
+			goto out;
+		}
+		n++;
+	}
+	if (zone_seq_of(objs[n - 1]) != POLICY_ZONES - 1) {
+		printf("the last object is in memzone %d\n", zone_seq_of(objs[n - 1]));
+		goto out;
+	}
+	/* Oldest first, straight to the pages (no object left in the depot): flushes. */
+	for (i = 0; i < n - 1; i++) {
+		rte_fastmem_free(objs[i]);
+		if (i % 16 == 15)
+			rte_fastmem_cache_flush();
+	}
+	rte_fastmem_cache_flush();
+	for (i = 0; i < POLICY_SMALL; i++) {
+		small[i] = rte_fastmem_alloc(64, 0, 0);
+		if (small[i] == NULL || zone_seq_of(small[i]) != 0) {
+			printf("a new page after the peak comes from memzone %d, not the oldest\n",
+					small[i] == NULL ? -1 : zone_seq_of(small[i]));
+			rte_fastmem_free_bulk(small, i + 1);
+			goto out;
+		}
+	}
+	printf("trim_policy_pages: %u objects of 4 KiB up to memzone %d, then 64 B objects from "
+			"memzone %d\n", n, zone_seq_of(objs[n - 1]), zone_seq_of(small[0]));
+	rte_fastmem_free_bulk(small, POLICY_SMALL);
+	ret = TEST_SUCCESS;
+out:
+	rte_fastmem_free_bulk(objs, n);
+	free(objs);
+	return ret;
+}
+
+/*
  * Large objects.
  */
 
@@ -1306,6 +1358,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_refused),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_peak),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_policy),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_policy_pages),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_realloc),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_bulk),

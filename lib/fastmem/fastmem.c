@@ -137,11 +137,11 @@ rte_fastmem_init(void)
 
 		memset(s, 0, offsetof(struct fastmem_socket, bins));
 		rte_spinlock_init(&s->pool_lock);
-		rte_spinlock_init(&s->paged_lock);
 		rte_spinlock_init(&s->grow_lock);
 		s->socket_id = socket_id;
 		s->idx = i;
 		s->pool_oldest = FASTMEM_POOL_NONE;
+		s->page_oldest = FASTMEM_POOL_NONE;
 		rte_atomic_store_explicit(&s->limit, UINT64_MAX, rte_memory_order_relaxed);
 		if (socket_id >= 0 && socket_id < RTE_MAX_NUMA_NODES)
 			st->socket_idx[socket_id] = i;

@@ -11,8 +11,8 @@
  * allocate on one lcore and free on another, cheap. Objects reach the slabs only when the depot
  * is full, on an explicit flush, or when the socket runs out of free slabs (reclaim).
  *
- * Lock order: a bin lock, then the socket's paged-slab lock, then its pool lock. Never two bin
- * locks at once; no bin lock while a memzone is reserved.
+ * Lock order: a bin lock, then the socket's pool lock. Never two bin locks at once; no bin lock
+ * while a memzone is reserved.
  */
 
 #include <string.h>

@@ -241,18 +241,21 @@ struct fastmem_bin {
 };
 
 /*
- * The free slabs of one memzone in its socket's free-slab pool. The pool keeps one entry per
- * memzone, sorted by address, so that the memzone of a slab is found by a binary search, and
- * serves the slabs of the oldest memzone first: after a peak the newest memzones drain and can
- * be given back to EAL (fastmem_zone.c). Guarded by the socket's pool lock.
+ * The free slabs and the paged slabs with free pages of one memzone, in its socket's pool. The
+ * pool keeps one entry per memzone, sorted by address, so that the memzone of a slab is found
+ * by a binary search, and serves slabs and pages of the oldest memzone first: after a peak the
+ * newest memzones drain and can be given back to EAL (fastmem_zone.c). Guarded by the socket's
+ * pool lock.
  */
 struct fastmem_pool_zone {
 	uintptr_t start;
 	uintptr_t end;
 	struct fastmem_slab *free;      /* free slabs, linked through next */
+	struct fastmem_slab *paged;     /* paged slabs with free pages, doubly linked */
 	uint32_t seq;                   /* the memzone's sequence number: lower is older */
 	uint32_t n_slabs;               /* usable slabs of the memzone */
 	uint32_t n_free;                /* those in the pool: all of them when it is idle */
+	uint32_t n_paged;               /* paged slabs with free pages */
 };
 
 #define FASTMEM_POOL_NONE UINT32_MAX
@@ -263,10 +266,8 @@ struct fastmem_socket {
 	RTE_ATOMIC(uint32_t) n_pool;    /* free slabs; written under pool_lock */
 	uint32_t n_pool_zones;          /* entries of pool_zones */
 	uint32_t pool_oldest;           /* oldest entry with free slabs, or FASTMEM_POOL_NONE */
+	uint32_t page_oldest;           /* oldest entry with free slabs or pages, or NONE */
 	int socket_id;
-	/* Paged slabs with free pages, doubly linked. Lock order: paged_lock, then pool_lock. */
-	rte_spinlock_t paged_lock;
-	struct fastmem_slab *paged;
 	/*
 	 * Serializes reservations. Held across EAL calls that can take long: never spun on, see
 	 * fastmem_zone_grow().
@@ -463,6 +464,7 @@ int fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact);
 uint64_t fastmem_zone_release(struct fastmem_socket *s, uint32_t since_seq);
 struct fastmem_pool_zone *fastmem_zone_pool_of(struct fastmem_socket *s, const void *slab);
 struct fastmem_pool_zone *fastmem_zone_pool_oldest(struct fastmem_socket *s);
+struct fastmem_pool_zone *fastmem_zone_pool_oldest_page(struct fastmem_socket *s);
 void fastmem_zone_pool_update(struct fastmem_socket *s, struct fastmem_pool_zone *pz);
 void fastmem_zone_free_all(struct fastmem_state *st, struct fastmem_socket *s);
 bool fastmem_zone_contains(const void *ptr);

@@ -12,8 +12,10 @@
  * Objects are carved lazily: those never handed out are counted by a bump index, freed ones
  * are linked through their first word, so a span has no per-object metadata.
  *
- * Paged slabs with free pages are listed per socket; a slab whose pages are all free again
- * goes back to the pool, where any class (and trimming) can have it.
+ * Paged slabs with free pages are listed per memzone in the socket's pool, and pages and slabs
+ * come from the oldest memzone that has one, so that the newest memzones drain after a peak;
+ * a slab whose pages are all free again goes back to the pool, where any class (and trimming)
+ * can have it.
  */
 
 #include <stddef.h>
@@ -78,36 +80,65 @@ span_assign(struct fastmem_slab *slab, unsigned int p, unsigned int n_pages, uns
 	return pg;
 }
 
+/* Paged slabs with free pages: a doubly linked list per memzone. pool_lock held. */
 static void
-paged_list_add(struct fastmem_socket *s, struct fastmem_slab *slab)
+paged_list_add(struct fastmem_pool_zone *pz, struct fastmem_slab *slab)
 {
 	slab->prev = NULL;
-	slab->next = s->paged;
-	if (s->paged != NULL)
-		s->paged->prev = slab;
-	s->paged = slab;
+	slab->next = pz->paged;
+	if (pz->paged != NULL)
+		pz->paged->prev = slab;
+	pz->paged = slab;
+	pz->n_paged++;
 }
 
 static void
-paged_list_del(struct fastmem_socket *s, struct fastmem_slab *slab)
+paged_list_del(struct fastmem_pool_zone *pz, struct fastmem_slab *slab)
 {
 	if (slab->prev != NULL)
 		slab->prev->next = slab->next;
 	else
-		s->paged = slab->next;
+		pz->paged = slab->next;
 	if (slab->next != NULL)
 		slab->next->prev = slab->prev;
 	slab->next = NULL;
 	slab->prev = NULL;
+	pz->n_paged--;
+}
+
+/* Take a free slab of memzone entry pz out of the pool. pool_lock held. */
+static struct fastmem_slab *
+pool_take(struct fastmem_socket *s, struct fastmem_pool_zone *pz)
+{
+	struct fastmem_slab *slab = pz->free;
+
+	pz->free = slab->next;
+	pz->n_free--;
+	rte_atomic_fetch_sub_explicit(&s->n_pool, 1, rte_memory_order_relaxed);
+	return slab;
+}
+
+/* Put a free slab into the pool, in its memzone's entry. pool_lock held. */
+static void
+pool_give(struct fastmem_socket *s, struct fastmem_pool_zone *pz, struct fastmem_slab *slab)
+{
+	slab->kind = FASTMEM_SLAB_FREE;
+	slab->prev = NULL;
+	slab->next = pz->free;
+	pz->free = slab;
+	pz->n_free++;
+	rte_atomic_fetch_add_explicit(&s->n_pool, 1, rte_memory_order_relaxed);
 }
 
 /*
- * A span for class cls of socket s: a page of a paged slab for a small class, a whole slab
- * otherwise. NULL when the pool is empty. Bin lock held.
+ * A span for class cls of socket s: a page for a small class, from a paged slab of the oldest
+ * memzone that has a free page (a free slab of that memzone becomes paged when none of its
+ * paged slabs has one), a whole slab otherwise. NULL when the pool has none. Bin lock held.
  */
 struct fastmem_page *
 fastmem_slab_page_get(struct fastmem_socket *s, unsigned int cls)
 {
+	struct fastmem_pool_zone *pz;
 	struct fastmem_slab *slab;
 	unsigned int p;
 
@@ -119,24 +150,26 @@ fastmem_slab_page_get(struct fastmem_socket *s, unsigned int cls)
 		slab->socket_idx = s->idx;
 		return span_assign(slab, 0, FASTMEM_SLAB_PAGES, s->idx, cls);
 	}
-	rte_spinlock_lock(&s->paged_lock);
-	slab = s->paged;
+	rte_spinlock_lock(&s->pool_lock);
+	pz = fastmem_zone_pool_oldest_page(s);
+	if (pz == NULL) {
+		rte_spinlock_unlock(&s->pool_lock);
+		return NULL;
+	}
+	slab = pz->paged;
 	if (slab == NULL) {
-		slab = fastmem_slab_pool_get(s);
-		if (slab == NULL) {
-			rte_spinlock_unlock(&s->paged_lock);
-			return NULL;
-		}
+		slab = pool_take(s, pz);
 		slab->kind = FASTMEM_SLAB_PAGED;
 		slab->socket_idx = s->idx;
 		slab->free_pages = FASTMEM_ALL_PAGES;
-		paged_list_add(s, slab);
+		paged_list_add(pz, slab);
 	}
 	p = rte_ctz32(slab->free_pages);
 	slab->free_pages &= ~(UINT32_C(1) << p);
 	if (slab->free_pages == 0)
-		paged_list_del(s, slab);
-	rte_spinlock_unlock(&s->paged_lock);
+		paged_list_del(pz, slab);
+	fastmem_zone_pool_update(s, pz);
+	rte_spinlock_unlock(&s->pool_lock);
 	return span_assign(slab, p, 1, s->idx, cls);
 }
 
@@ -146,24 +179,29 @@ fastmem_slab_page_put(struct fastmem_socket *s, struct fastmem_page *pg)
 {
 	struct fastmem_slab *slab = fastmem_slab_of(pg);
 	unsigned int p = pg - slab->pages, i;
+	struct fastmem_pool_zone *pz;
 
 	for (i = p; i < p + pg->n_pages; i++)
 		slab->keys[i] = 0;
 	pg->state = FASTMEM_PAGE_FREE;
 	pg->cache_idx = UINT32_MAX;
-	if (slab->kind == FASTMEM_SLAB_PAGED) {
-		rte_spinlock_lock(&s->paged_lock);
-		if (slab->free_pages == 0)
-			paged_list_add(s, slab);
-		slab->free_pages |= UINT32_C(1) << p;
-		if (slab->free_pages != FASTMEM_ALL_PAGES) {
-			rte_spinlock_unlock(&s->paged_lock);
-			return;
-		}
-		paged_list_del(s, slab);
-		rte_spinlock_unlock(&s->paged_lock);
+	if (slab->kind != FASTMEM_SLAB_PAGED) {
+		fastmem_slab_pool_put(s, slab);
+		return;
 	}
-	fastmem_slab_pool_put(s, slab);
+	rte_spinlock_lock(&s->pool_lock);
+	pz = fastmem_zone_pool_of(s, slab);
+	/* Every slab is carved from a memzone with a pool entry (fastmem_zone.c). */
+	RTE_VERIFY(pz != NULL);
+	if (slab->free_pages == 0)
+		paged_list_add(pz, slab);
+	slab->free_pages |= UINT32_C(1) << p;
+	if (slab->free_pages == FASTMEM_ALL_PAGES) {
+		paged_list_del(pz, slab);
+		pool_give(s, pz, slab);
+	}
+	fastmem_zone_pool_update(s, pz);
+	rte_spinlock_unlock(&s->pool_lock);
 }
 
 unsigned int
@@ -225,11 +263,8 @@ fastmem_slab_pool_get(struct fastmem_socket *s)
 	rte_spinlock_lock(&s->pool_lock);
 	pz = fastmem_zone_pool_oldest(s);
 	if (pz != NULL) {
-		slab = pz->free;
-		pz->free = slab->next;
-		pz->n_free--;
+		slab = pool_take(s, pz);
 		fastmem_zone_pool_update(s, pz);
-		rte_atomic_fetch_sub_explicit(&s->n_pool, 1, rte_memory_order_relaxed);
 	}
 	rte_spinlock_unlock(&s->pool_lock);
 	return slab;
@@ -240,16 +275,11 @@ fastmem_slab_pool_put(struct fastmem_socket *s, struct fastmem_slab *slab)
 {
 	struct fastmem_pool_zone *pz;
 
-	slab->kind = FASTMEM_SLAB_FREE;
-	slab->prev = NULL;
 	rte_spinlock_lock(&s->pool_lock);
 	pz = fastmem_zone_pool_of(s, slab);
 	/* Every slab is carved from a memzone with a pool entry (fastmem_zone.c). */
 	RTE_VERIFY(pz != NULL);
-	slab->next = pz->free;
-	pz->free = slab;
-	pz->n_free++;
+	pool_give(s, pz, slab);
 	fastmem_zone_pool_update(s, pz);
-	rte_atomic_fetch_add_explicit(&s->n_pool, 1, rte_memory_order_relaxed);
 	rte_spinlock_unlock(&s->pool_lock);
 }

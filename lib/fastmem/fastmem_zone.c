@@ -170,17 +170,27 @@ fastmem_zone_pool_of(struct fastmem_socket *s, const void *slab)
 	return (uintptr_t)slab < pz->end ? pz : NULL;
 }
 
-/* Look for the oldest pool entry with free slabs. O(memzones): when that entry runs dry. */
+/*
+ * Look for the oldest pool entries with free slabs, and with free slabs or pages. O(memzones):
+ * when one of them runs dry.
+ */
 static void
 pool_oldest_scan(struct fastmem_socket *s)
 {
-	uint32_t i, best = FASTMEM_POOL_NONE;
+	uint32_t i, slabs = FASTMEM_POOL_NONE, pages = FASTMEM_POOL_NONE;
+	const struct fastmem_pool_zone *pz;
 
-	for (i = 0; i < s->n_pool_zones; i++)
-		if (s->pool_zones[i].n_free > 0 && (best == FASTMEM_POOL_NONE ||
-				s->pool_zones[i].seq < s->pool_zones[best].seq))
-			best = i;
-	s->pool_oldest = best;
+	for (i = 0; i < s->n_pool_zones; i++) {
+		pz = &s->pool_zones[i];
+		if (pz->n_free > 0 && (slabs == FASTMEM_POOL_NONE ||
+				pz->seq < s->pool_zones[slabs].seq))
+			slabs = i;
+		if (pz->n_free + pz->n_paged > 0 && (pages == FASTMEM_POOL_NONE ||
+				pz->seq < s->pool_zones[pages].seq))
+			pages = i;
+	}
+	s->pool_oldest = slabs;
+	s->page_oldest = pages;
 }
 
 /* The oldest memzone with free slabs, or NULL when the pool is empty. */
@@ -190,19 +200,35 @@ fastmem_zone_pool_oldest(struct fastmem_socket *s)
 	return s->pool_oldest == FASTMEM_POOL_NONE ? NULL : &s->pool_zones[s->pool_oldest];
 }
 
-/* After a slab went into or out of entry pz: which entry is the oldest with free slabs. */
+/* The oldest memzone with a free page (of a paged slab, or in a free slab), or NULL. */
+struct fastmem_pool_zone *
+fastmem_zone_pool_oldest_page(struct fastmem_socket *s)
+{
+	return s->page_oldest == FASTMEM_POOL_NONE ? NULL : &s->pool_zones[s->page_oldest];
+}
+
+/* Whether entry i with n things to offer becomes or stops being the oldest in *oldest. */
+static bool
+pool_oldest_stale(struct fastmem_socket *s, uint32_t *oldest, uint32_t i, uint32_t n)
+{
+	if (n == 0)
+		return *oldest == i;
+	if (*oldest == FASTMEM_POOL_NONE || s->pool_zones[i].seq < s->pool_zones[*oldest].seq)
+		*oldest = i;
+	return false;
+}
+
+/* After a slab or page went into or out of entry pz: which entries are the oldest. */
 void
 fastmem_zone_pool_update(struct fastmem_socket *s, struct fastmem_pool_zone *pz)
 {
 	uint32_t i = pz - s->pool_zones;
+	bool scan;
 
-	if (pz->n_free == 0) {
-		if (s->pool_oldest == i)
-			pool_oldest_scan(s);
-	} else if (s->pool_oldest == FASTMEM_POOL_NONE ||
-			pz->seq < s->pool_zones[s->pool_oldest].seq) {
-		s->pool_oldest = i;
-	}
+	scan = pool_oldest_stale(s, &s->pool_oldest, i, pz->n_free);
+	scan |= pool_oldest_stale(s, &s->page_oldest, i, pz->n_free + pz->n_paged);
+	if (scan)
+		pool_oldest_scan(s);
 }
 
 /* A pool entry for a new memzone, without slabs yet. grow_lock held. */
@@ -540,5 +566,6 @@ fastmem_zone_free_all(struct fastmem_state *st, struct fastmem_socket *s)
 	rte_atomic_store_explicit(&s->bytes_backing, 0, rte_memory_order_relaxed);
 	s->n_pool_zones = 0;
 	s->pool_oldest = FASTMEM_POOL_NONE;
+	s->page_oldest = FASTMEM_POOL_NONE;
 	rte_atomic_store_explicit(&s->n_pool, 0, rte_memory_order_relaxed);
 }
