@@ -430,13 +430,18 @@ free_slow(void *ptr)
 		FASTMEM_LOG(ERR, "free(%p): allocator not initialized", ptr);
 		return;
 	}
+	/*
+	 * A large object first, by the page map: fastmem_page_valid() would read the slab header
+	 * fields at the 2 MiB boundary below ptr, which in a large object's memzone are object
+	 * bytes, poisoned for ASan once the object is freed.
+	 */
+	l = fastmem_large_of(ptr);
+	if (l != NULL) {
+		fastmem_large_free(l, false);
+		return;
+	}
 	pg = fastmem_page_valid(ptr);
 	if (pg == NULL) {
-		l = fastmem_large_of(ptr);
-		if (l != NULL) {
-			fastmem_large_free(l, false);
-			return;
-		}
 		FASTMEM_LOG(ERR, "free(%p): not a fastmem object", ptr);
 		return;
 	}
