@@ -15,12 +15,15 @@
 
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_fastmem.h>
 #include <rte_log.h>
 #include <rte_thread.h>
@@ -93,6 +96,113 @@ prepare_child(void)
 	p = rte_fastmem_alloc(8, 8, 0);
 	TEST_ASSERT_NOT_NULL(p, "alloc");
 	rte_fastmem_free(p);
+	return 0;
+}
+
+/*
+ * Large objects (above the largest class, a memzone each). LARGE_SIZE leaves slack in its
+ * memzone (the memzone is the object's offset, a cache line, plus the size rounded up to a
+ * cache line): debug mode puts 8 canary bytes there. LARGE_EXACT fills its memzone to the
+ * last byte: no canary, and ASan sees EAL's redzone right after it.
+ *
+ * A child must not reserve or free a memzone: with hugepages, EAL would map or unmap pages
+ * in the child only, while the memzone and memseg tables it changes are shared with the
+ * parent. The large objects a child misuses are therefore allocated (and freed) before the
+ * fork, and a child reallocates one only in place, within its memzone.
+ */
+#define LARGE_SIZE (((size_t)1 << 20) + 100)
+#define LARGE_SHRUNK (((size_t)1 << 20) + 40)   /* realloc in place, down */
+#define LARGE_GROWN (((size_t)1 << 20) + 120)   /* realloc in place, up, within the slack */
+#define LARGE_EXACT (((size_t)2 << 20) - 64)
+
+static void *large_live;        /* allocated before the fork */
+static void *large_exact;       /* allocated before the fork, no slack */
+static void *large_freed;       /* allocated and freed before the fork */
+
+/* Allocate the large objects of the children (after prepare_child()). */
+static int __rte_unused
+prepare_large(void)
+{
+	large_live = rte_fastmem_alloc(LARGE_SIZE, 0, 0);
+	large_exact = rte_fastmem_alloc(LARGE_EXACT, 0, 0);
+	large_freed = rte_fastmem_alloc(LARGE_SIZE, 0, 0);
+	TEST_ASSERT(large_live != NULL && large_exact != NULL && large_freed != NULL,
+			"large alloc: %d", rte_errno);
+	/* Freed last: no allocation may reuse its memory before the child frees it again. */
+	rte_fastmem_free(large_freed);
+	return 0;
+}
+
+static int __rte_unused
+bytes_are(const void *p, int c, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] != (unsigned char)c)
+			return 0;
+	return 1;
+}
+
+/*
+ * Correct use of large objects, in this process (it reserves and frees memzones, which a
+ * child must not): written to their full requested size, reallocated in place (down, then up
+ * within the memzone's slack) and moved (to a larger large object, to a size class), bulk
+ * allocated zeroed, aligned to 1 MiB, freed. A debug check failing panics, an ASan report
+ * aborts: either fails the test.
+ */
+static int __rte_unused
+large_correct_use(void)
+{
+	struct rte_fastmem_stats st;
+	void *bulk[3];
+	char *p, *q;
+	unsigned int i;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	p = rte_fastmem_alloc(LARGE_SIZE, 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "large alloc: %d", rte_errno);
+	memset(p, 1, LARGE_SIZE);
+	q = rte_fastmem_realloc(p, LARGE_SHRUNK, 0);
+	TEST_ASSERT(q == p, "realloc down did not stay in place (%p -> %p)", p, q);
+	TEST_ASSERT(bytes_are(q, 1, LARGE_SHRUNK), "content after realloc down");
+	memset(q, 2, LARGE_SHRUNK);
+	q = rte_fastmem_realloc(q, LARGE_GROWN, 0);
+	TEST_ASSERT(q == p, "realloc up within the memzone moved (%p -> %p)", p, q);
+	TEST_ASSERT(bytes_are(q, 2, LARGE_SHRUNK), "content after realloc up");
+	memset(q, 3, LARGE_GROWN);
+	q = rte_fastmem_realloc(q, (size_t)3 << 20, 0);
+	TEST_ASSERT_NOT_NULL(q, "realloc to 3 MiB: %d", rte_errno);
+	TEST_ASSERT(bytes_are(q, 3, LARGE_GROWN), "content after realloc to 3 MiB");
+	memset(q, 4, (size_t)3 << 20);
+	TEST_ASSERT(rte_fastmem_virt2iova(q + ((size_t)3 << 20) - 1) != RTE_BAD_IOVA,
+			"virt2iova of the last byte");
+	q = rte_fastmem_realloc(q, 100, 0);
+	TEST_ASSERT_NOT_NULL(q, "realloc to 100 B: %d", rte_errno);
+	TEST_ASSERT(bytes_are(q, 4, 100), "content after realloc to a class");
+	rte_fastmem_free(q);
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(bulk, RTE_DIM(bulk), LARGE_SIZE, 0,
+			RTE_FASTMEM_F_ZERO), "large bulk alloc: %d", rte_errno);
+	for (i = 0; i < RTE_DIM(bulk); i++) {
+		TEST_ASSERT(bytes_are(bulk[i], 0, LARGE_SIZE), "bulk object %u not zeroed", i);
+		memset(bulk[i], 5, LARGE_SIZE);
+	}
+	rte_fastmem_free_bulk(bulk, RTE_DIM(bulk));
+
+	p = rte_fastmem_alloc(LARGE_EXACT, (size_t)1 << 20, 0);
+	TEST_ASSERT_NOT_NULL(p, "large alloc aligned to 1 MiB: %d", rte_errno);
+	TEST_ASSERT(((uintptr_t)p & (((size_t)1 << 20) - 1)) == 0, "%p not aligned", p);
+	memset(p, 6, LARGE_EXACT);
+	rte_fastmem_free(p);
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.large_in_use == 0 && st.bytes_large == 0,
+			"%" PRIu64 " large objects of %" PRIu64 " bytes left", st.large_in_use,
+			st.bytes_large);
+	rte_fastmem_deinit();
+	printf("%-32s no report, as it should be\n", "large objects, correct use");
 	return 0;
 }
 
@@ -234,10 +344,77 @@ use_after_free(void)
 	printf("got %p again as %p\n", (void *)p, (void *)q);
 }
 
+/* Large objects: allocated (large_freed also freed) before the fork, see prepare_large(). */
+static void
+large_overflow(void)
+{
+	char *p = large_live;
+
+	p[LARGE_SIZE] = 1;
+	rte_fastmem_free(p);
+}
+
+static void
+large_double_free(void)
+{
+	rte_fastmem_free(large_freed);  /* its memzone is gone: no large object there */
+}
+
+static void
+large_hfree(void)
+{
+	rte_fastmem_handle_t h;
+
+	if (rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h) != 0)
+		_exit(2);
+	rte_fastmem_hfree(h, large_live);
+}
+
+/* The resize checks the canary of the old size before it moves it. */
+static void
+large_overflow_realloc(void)
+{
+	char *p = large_live;
+
+	p[LARGE_SIZE + 3] = 1;
+	if (rte_fastmem_realloc(p, LARGE_GROWN, 0) != p)
+		printf("realloc moved the object\n");
+}
+
+/* Down in place: the canary follows the new size. */
+static void
+large_overflow_shrunk(void)
+{
+	char *p = rte_fastmem_realloc(large_live, LARGE_SHRUNK, 0);
+
+	if (p != large_live) {
+		printf("realloc moved the object\n");
+		_exit(2);
+	}
+	p[LARGE_SHRUNK] = 1;
+	rte_fastmem_free(p);
+}
+
+/* Up in place: the canary follows the new size too. */
+static void
+large_overflow_grown(void)
+{
+	char *p = rte_fastmem_realloc(large_live, LARGE_GROWN, 0);
+
+	if (p != large_live) {
+		printf("realloc moved the object\n");
+		_exit(2);
+	}
+	memset(p, 1, LARGE_GROWN);
+	p[LARGE_GROWN + 7] = 1;         /* the last canary byte: the memzone ends at +8 */
+	rte_fastmem_free(p);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
 	const char *report;     /* expected in the child's output */
+	const char *detail;     /* also expected, unless NULL */
 } cases[] = {
 	{ "double free", double_free, "double free" },
 	{ "double free across threads", double_free_threads, "double free" },
@@ -254,6 +431,19 @@ static const struct {
 		"hfree with a handle hlookup never returned" },
 	{ "write past the requested size", overflow, "write past the requested size" },
 	{ "write to a freed object", use_after_free, "write to a freed object" },
+	{ "large: write past the size", large_overflow, "write past the requested size",
+		"(requested 1048676 B, byte 1048676 overwritten)" },
+	/* A freed large object's memzone is back with EAL: the pointer is foreign memory. */
+	{ "large: double free", large_double_free, "free of memory fastmem never returned",
+		"(foreign memory)" },
+	{ "large: hfree", large_hfree, "hfree of a large object",
+		"(handles serve size classes only)" },
+	{ "large: realloc after overflow", large_overflow_realloc, "write past the requested size",
+		"(requested 1048676 B, byte 1048679 overwritten)" },
+	{ "large: realloc down, overflow", large_overflow_shrunk, "write past the requested size",
+		"(requested 1048616 B, byte 1048616 overwritten)" },
+	{ "large: realloc up, overflow", large_overflow_grown, "write past the requested size",
+		"(requested 1048696 B, byte 1048703 overwritten)" },
 };
 
 static int
@@ -261,7 +451,7 @@ prepare(void)
 {
 	rte_thread_t t;
 
-	if (prepare_child() < 0)
+	if (prepare_child() < 0 || prepare_large() < 0)
 		return -1;
 	victim = rte_fastmem_alloc(256, 0, 0);
 	TEST_ASSERT_NOT_NULL(victim, "alloc");
@@ -307,6 +497,8 @@ test_fastmem_debug(void)
 	unsigned int i;
 	int status;
 
+	if (large_correct_use() < 0)
+		return TEST_FAILED;
 	for (i = 0; i < RTE_DIM(cases); i++) {
 		if (prepare() < 0)
 			return TEST_FAILED;
@@ -318,6 +510,9 @@ test_fastmem_debug(void)
 				out);
 		TEST_ASSERT(strstr(out, cases[i].report) != NULL,
 				"%s: no \"%s\" in the report:\n%s", cases[i].name, cases[i].report,
+				out);
+		TEST_ASSERT(cases[i].detail == NULL || strstr(out, cases[i].detail) != NULL,
+				"%s: no \"%s\" in the report:\n%s", cases[i].name, cases[i].detail,
 				out);
 		printf("%-32s caught: %s\n", cases[i].name, cases[i].report);
 	}
@@ -428,16 +623,62 @@ slab_recarve(void)
 		rte_fastmem_free(small[i]);
 }
 
+/* Large objects, allocated (large_freed also freed) before the fork: see prepare_large(). */
+static void
+asan_large_overflow(void)
+{
+	const char *p = large_live;
+
+	sink = p[LARGE_SIZE];   /* in the memzone's slack, poisoned by fastmem */
+}
+
+static void
+asan_large_overflow_exact(void)
+{
+	const char *p = large_exact;
+
+	sink = p[LARGE_EXACT];  /* past the memzone: EAL's redzone after its heap element */
+}
+
+static void
+asan_large_shrunk(void)
+{
+	char *p = rte_fastmem_realloc(large_live, LARGE_SHRUNK, 0);
+
+	if (p != large_live)
+		_exit(2);
+	sink = p[LARGE_SHRUNK]; /* within the old size: poisoned by the realloc */
+}
+
+static void
+asan_large_use_after_free(void)
+{
+	const char *p = large_freed;
+
+	sink = p[10];           /* the memzone is back in EAL's heap, which poisons free memory */
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
 	const char *report;     /* NULL: no report expected */
+	bool no_huge;           /* checked without hugepages only */
 } asan_cases[] = {
 	{ "use after free", asan_use_after_free, "use-after-poison" },
 	{ "overflow", asan_overflow, "use-after-poison" },
 	{ "use after hfree", handle_use_after_free, "use-after-poison" },
 	{ "correct use", correct_use, NULL },
 	{ "slab carved again", slab_recarve, NULL },
+	{ "large: overflow", asan_large_overflow, "use-after-poison" },
+	{ "large: overflow, no slack", asan_large_overflow_exact, "heap-buffer-overflow" },
+	{ "large: realloc down", asan_large_shrunk, "use-after-poison" },
+	/*
+	 * EAL (RTE_MALLOC_ASAN) marks the memory of a freed heap element as freed. Without
+	 * hugepages (legacy memory) it stays mapped: ASan sees a use after free. With hugepages
+	 * EAL may give the pages of the freed memzone back to the kernel: the access would fault
+	 * or land in pages mapped again for something else, which is not checked.
+	 */
+	{ "large: use after free", asan_large_use_after_free, "heap-use-after-free", true },
 };
 
 static int
@@ -447,8 +688,14 @@ test_fastmem_asan(void)
 	unsigned int i;
 	int status;
 
+	if (large_correct_use() < 0)
+		return TEST_FAILED;
 	for (i = 0; i < RTE_DIM(asan_cases); i++) {
-		if (prepare_child() < 0)
+		if (asan_cases[i].no_huge && rte_eal_has_hugepages()) {
+			printf("%-26s not checked with hugepages\n", asan_cases[i].name);
+			continue;
+		}
+		if (prepare_child() < 0 || prepare_large() < 0)
 			return TEST_FAILED;
 		status = run_child(asan_cases[i].fn, out, sizeof(out));
 		TEST_ASSERT(status != -1, "%s: could not run the child", asan_cases[i].name);
@@ -462,7 +709,7 @@ test_fastmem_asan(void)
 					"%s: reported (status %#x):\n%s", asan_cases[i].name,
 					status, out);
 			rte_fastmem_deinit();
-			printf("%-20s not reported, as it should be\n", asan_cases[i].name);
+			printf("%-26s not reported, as it should be\n", asan_cases[i].name);
 			continue;
 		}
 		rte_fastmem_deinit();
@@ -472,7 +719,7 @@ test_fastmem_asan(void)
 				strstr(out, asan_cases[i].report) != NULL,
 				"%s: no \"%s\" report:\n%s", asan_cases[i].name,
 				asan_cases[i].report, out);
-		printf("%-20s reported by ASan: %s\n", asan_cases[i].name,
+		printf("%-26s reported by ASan: %s\n", asan_cases[i].name,
 				asan_cases[i].report);
 	}
 	return TEST_SUCCESS;
