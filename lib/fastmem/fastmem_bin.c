@@ -7,9 +7,10 @@
  * whole slabs, fastmem_slab.c) in a list and counts its full ones; spans come from the socket's
  * slabs and go back as soon as they are empty. In front of the slabs sits a depot: a stack of
  * object pointers that takes the batches caches flush and serves the batches caches refill
- * with, without touching the objects (the idea of Bonwick's magazine depot). It is what makes the pipeline pattern,
- * allocate on one lcore and free on another, cheap. Objects reach the slabs only when the depot
- * is full, on an explicit flush, or when the socket runs out of free slabs (reclaim).
+ * with, without touching the objects (the idea of Bonwick's magazine depot). It is what makes
+ * the pipeline pattern, allocate on one lcore and free on another, cheap. Objects reach the
+ * slabs only when the depot is full, on an explicit flush, or when the socket runs out of free
+ * slabs (reclaim).
  *
  * Lock order: a bin lock, then the socket's pool lock. Never two bin locks at once; no bin lock
  * while a memzone is reserved.
