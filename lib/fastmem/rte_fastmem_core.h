@@ -65,27 +65,25 @@ extern "C" {
 
 /**
  * @internal
- * The size classes, by e = floor(log2(size - 1)) (at least 2): the class sizes in
- * (2^e, 2^(e + 1)] are the multiples of 1 << shift[e] there, and the class of a size is
- * base[e] + ((size - 1) >> shift[e]). Steps of 8 B up to 64 B, of 16 B up to 256 B, then four
- * classes per power of two.
+ * Size classes up to 256 B, by (size + 7) / 8: every multiple of 8 B up to 64 B, every multiple
+ * of 16 B up to 256 B.
  */
-static const uint8_t __rte_fastmem_class_shift[RTE_FASTMEM_MAX_SHIFT] = {
-	3, 3, 3, 3, 3, 3, 4, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-};
-/** @internal See __rte_fastmem_class_shift. */
-static const uint8_t __rte_fastmem_class_base[RTE_FASTMEM_MAX_SHIFT] = {
-	0, 0, 0, 0, 0, 0, 4, 4, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60,
+static const uint8_t __rte_fastmem_fine_class[33] = {
+	0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 8, 9, 9, 10, 10, 11, 11,
+	12, 12, 13, 13, 14, 14, 15, 15, 16, 16, 17, 17, 18, 18, 19, 19,
 };
 
 /**
  * @internal
  * Map an object size, already rounded up to a multiple of its alignment, to its size class in
- * O(1) and without a branch (sizes of a mixed workload would mispredict one): one clz, two
- * loads from small tables, a shift. A class size is a multiple of every power of two the size
- * is a multiple of, up to the class's own lowest set bit: the class of a size rounded up to its
- * alignment is aligned. This and __rte_fastmem_class_size() are the one place that defines
- * the size classes.
+ * O(1): a table up to 256 B, four classes per power of two above (320, 384, 448, 512, 640...),
+ * found with one clz. A class size is a multiple of every power of two the size is a multiple
+ * of, up to the class's own lowest set bit: the class of a size rounded up to its alignment is
+ * aligned. This and __rte_fastmem_class_size() are the one place that defines the size classes.
+ *
+ * (A branch-free form, both lookups and a select, makes a workload of sizes spread on both sides
+ * of 256 B about 2 cycles an operation faster and the hit path of one size 0.7 cycles slower:
+ * measured, the hit path wins.)
  *
  * @param n
  *   Size in bytes, 1 to RTE_FASTMEM_MAX_OBJ_SIZE.
@@ -95,10 +93,13 @@ static const uint8_t __rte_fastmem_class_base[RTE_FASTMEM_MAX_SHIFT] = {
 static inline unsigned int
 __rte_fastmem_size_class(uint64_t n)
 {
-	uint64_t m = n - 1;
-	unsigned int e = 63 - rte_clz64(m | 7);
+	unsigned int e;
 
-	return __rte_fastmem_class_base[e] + (unsigned int)(m >> __rte_fastmem_class_shift[e]);
+	if (n <= 256)
+		return __rte_fastmem_fine_class[(n + 7) >> 3];
+	e = 63 - rte_clz64(n - 1); /* 2^e < n <= 2^(e + 1), e >= 8 */
+	return RTE_FASTMEM_NUM_FINE_CLASSES - RTE_FASTMEM_CLASSES_PER_POW2 +
+		RTE_FASTMEM_CLASSES_PER_POW2 * (e - 8) + (unsigned int)((n - 1) >> (e - 2));
 }
 
 /**
