@@ -3,7 +3,8 @@
 # fastmem build glue: assemble a DPDK tree (Debian's 22.11 source, or DPDK_SRC=/path) with the
 # fastmem patch set, build it, run the tests and the benchmark.
 #
-#   make          build, then run the benchmark and show its results
+#   make          build, then run the benchmark on every CPU (and again with tcmalloc, mimalloc
+#                 and jemalloc preloaded) and show its results
 #   make test     build, then run every test (all memory modes), the patch check, make check
 #   make check    DPDK's contribution checks on the series (checkpatches.sh, check-git-log.sh,
 #                 werror + check_includes build, doxygen...); DPDK_SRC=/path for another tree
@@ -27,6 +28,8 @@ BUILD_PKGS := meson ninja-build python3-pyelftools libnuma-dev pkg-config ccache
 	xz-utils coreutils
 DOC_PKGS := python3-sphinx python3-sphinx-rtd-theme
 PLOT_PKGS := gnuplot-nox
+# the allocators the benchmark compares with, LD_PRELOADed into a second run each (scripts/bench.sh)
+PEER_PKGS := libtcmalloc-minimal4 libmimalloc2.0 libjemalloc2
 CHECK_PKGS := codespell doxygen gawk g++ perl dpkg xz-utils
 
 .PHONY: all bench build test test-unit test-asan test-ubsan stress check-patches check patches \
@@ -81,7 +84,7 @@ stress: build
 	@FASTMEM_TEST_TAIL=30 scripts/run-tests.sh best fastmem_stress_autotest
 
 bench: build
-	@scripts/deps.sh $(PLOT_PKGS)
+	@scripts/deps.sh $(PLOT_PKGS) $(PEER_PKGS)
 	@scripts/bench.sh
 
 clean:

@@ -8,11 +8,13 @@
 # pa and pa1g run under scripts/fragment-hugepages: no two free hugepages are physically
 # adjacent, as on a machine that has been up for months. va and nohuge run unfragmented.
 # Hugepages are reserved (and hugetlbfs mounted) only for the run, as root, and given back.
-# Environment: FASTMEM_LCORES (default 0-1, or all cores up to 4), FASTMEM_TEST_TIMEOUT (s),
+# Environment: FASTMEM_LCORES (default 0-1, or all cores up to 4; "all": every CPU this
+# process may run on, lcore i on the i-th of them), FASTMEM_TEST_TIMEOUT (s),
 # FASTMEM_TEST_BIN (default build/dpdk-test), FASTMEM_TEST_MEM (EAL memory in MiB, -m, 1792:
 # the trim test grows to more than 1 GiB of live objects), FASTMEM_HUGEPAGES (2 MiB pages
 # needed, 1024),
-# FASTMEM_HUGEPAGES_1G (1 GiB pages to reserve for pa1g, 3).
+# FASTMEM_HUGEPAGES_1G (1 GiB pages to reserve for pa1g, 3), FASTMEM_TEST_PRELOAD (LD_PRELOAD
+# of the test binary), FASTMEM_TEST_LOG_TAG (appended to the log names: build/test-T-MODE-TAG.log).
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +24,19 @@ shift
 ncpu=$(nproc)
 [ "$ncpu" -gt 4 ] && ncpu=4
 LCORES=${FASTMEM_LCORES:-0-$((ncpu > 1 ? ncpu - 1 : 0))}
+lcore_opt=-l
+if [ "$LCORES" = all ]; then
+	# the allowed CPUs (nproc of them, at most 128: DPDK's default RTE_MAX_LCORE) as EAL's
+	# lcores 0..n-1: -l 0-N when they are CPUs 0..N, else --lcores 0@c0,1@c1,...
+	LCORES=$(/usr/bin/python3 -c 'import os
+c = sorted(os.sched_getaffinity(0))[:128]
+if c == list(range(len(c))):
+    print("-l", "0-%d" % (len(c) - 1))
+else:
+    print("--lcores", ",".join("%d@%d" % (i, x) for i, x in enumerate(c)))')
+	lcore_opt=${LCORES%% *}
+	LCORES=${LCORES#* }
+fi
 TMO=${FASTMEM_TEST_TIMEOUT:-600}
 HUGE_DIR=$REPO/build/hugepages
 MEM=${FASTMEM_TEST_MEM:-1792}
@@ -256,9 +271,10 @@ for mode in ${modes//,/ }; do
 	*) echo "run-tests: mode $mode runs unfragmented" ;;
 	esac
 	for t in "$@"; do
-		echo "=== $t [$mode] lcores $LCORES"
-		log=$REPO/build/test-$t-$mode.log
-		DPDK_TEST=$t timeout "$TMO" stdbuf -oL "$BIN" -l "$LCORES" $eal \
+		echo "=== $t [$mode] lcores $LCORES${FASTMEM_TEST_PRELOAD:+ LD_PRELOAD=$FASTMEM_TEST_PRELOAD}"
+		log=$REPO/build/test-$t-$mode${FASTMEM_TEST_LOG_TAG:+-$FASTMEM_TEST_LOG_TAG}.log
+		DPDK_TEST=$t LD_PRELOAD=${FASTMEM_TEST_PRELOAD:-${LD_PRELOAD:-}} timeout "$TMO" \
+			stdbuf -oL "$BIN" $lcore_opt "$LCORES" $eal \
 			--file-prefix "fastmem_${mode}_$$" --log-level=lib.fastmem:info \
 			< /dev/null > "$log" 2>&1
 		rc=$?

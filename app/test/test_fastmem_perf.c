@@ -17,12 +17,23 @@
  * milliseconds, which filters out interference from other work on the machine. The test fails
  * only on real errors (allocation failure, corrupted data), never on timings.
  *
+ * The multi-lcore scenarios run on every lcore the test is given: mlcore and mlcore_bulk on 1,
+ * 2, 4, ... lcores and on all of them, cross_lcore on 1, 2, 4, ... pairs of lcores and on all
+ * the pairs there are.
+ *
  * With FASTMEM_PERF_CSV=FILE the results are also written to FILE as CSV with the header
- * scenario,param,allocator,metric,value (see scripts/plot-perf.sh). With
+ * scenario,param,allocator,metric,value,ratio, the ratio being to the table's reference
+ * allocator of the same run (see scripts/plot-perf.sh). With
  * FASTMEM_PERF_SCENARIOS=a,b only the scenarios named are run (hot, batch, mlcore,
- * mlcore_bulk, cross_lcore, mixed_sizes, large).
+ * mlcore_bulk, cross_lcore, mixed_sizes, large). With FASTMEM_PERF_ALLOCATORS=a,b only the
+ * allocators named are measured, and the reference of each table (mempool; rte_malloc for
+ * large), so that every ratio is within one run. FASTMEM_PERF_LIBC_NAME=name labels the libc
+ * row, for runs with another malloc preloaded (scripts/bench.sh runs tcmalloc, mimalloc and
+ * jemalloc so); when malloc() is not glibc's, the libc row's footprint is the growth of the
+ * process's resident memory instead of mallinfo2().
  */
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <malloc.h>
@@ -32,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_cycles.h>
@@ -505,12 +517,43 @@ lc_free_bulk(void **objs, unsigned int n, size_t size)
 		free(objs[i]);
 }
 
-/* glibc's bytes in use (chunks with their headers, and mmapped chunks), a running counter. */
+/* Label of the libc row, and whether its footprint is read from the process's RSS. */
+static const char *perf_libc_name = "libc";
+static bool perf_libc_rss;
+static char perf_libc_from[256];
+
+/* Resident bytes of the process, from /proc/self/statm; 0 when unreadable. */
+static uint64_t
+perf_rss(void)
+{
+	unsigned long long size, resident;
+	uint64_t bytes = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%llu %llu", &size, &resident) == 2)
+		bytes = (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+	fclose(f);
+	return bytes;
+}
+
+/*
+ * glibc's bytes in use (chunks with their headers, and mmapped chunks), a running counter.
+ * Another malloc (preloaded) does not feed mallinfo2(): then the growth of the process's
+ * resident memory, also a running counter, which counts what the allocator touches (objects,
+ * headers, metadata) but not what it reuses of memory it kept from before.
+ */
 static int
 lc_footprint(uint64_t *bytes)
 {
-	struct mallinfo2 mi = mallinfo2();
+	struct mallinfo2 mi;
 
+	if (perf_libc_rss) {
+		*bytes = perf_rss();
+		return *bytes != 0 ? 0 : -ENOTSUP;
+	}
+	mi = mallinfo2();
 	*bytes = mi.uordblks + mi.hblkhd;
 	return 0;
 }
@@ -854,6 +897,7 @@ struct perf_table {
 	const char *scenario;
 	const char *title;
 	const char *metric;
+	unsigned int ref;        /* allocator the ratios are to */
 	unsigned int n_params;
 	char params[PERF_MAX_PARAMS][16];
 	double val[PERF_N_ALLOC][PERF_MAX_PARAMS];
@@ -883,6 +927,56 @@ perf_ref_idx(void)
 	return a < PERF_N_ALLOC ? a : 0;
 }
 
+/* Name of allocator a in the tables and the CSV. */
+static const char *
+perf_name(unsigned int a)
+{
+	const struct perf_ops *o = perf_allocators[a].ops;
+
+	return o == &libc_ops ? perf_libc_name : o->name;
+}
+
+/* The allocators FASTMEM_PERF_ALLOCATORS names (all when it is unset). */
+static bool perf_on[PERF_N_ALLOC];
+
+static void
+perf_select(void)
+{
+	const char *list = getenv("FASTMEM_PERF_ALLOCATORS");
+	const char *name = getenv("FASTMEM_PERF_LIBC_NAME");
+	unsigned int a;
+	size_t len;
+	const char *p;
+	Dl_info dli;
+
+	if (name != NULL && name[0] != '\0')
+		perf_libc_name = name;
+	/* Where malloc() comes from: glibc, or a preloaded allocator. */
+	snprintf(perf_libc_from, sizeof(perf_libc_from), "unknown object");
+	if (dladdr((void *)(uintptr_t)&malloc, &dli) != 0 && dli.dli_fname != NULL)
+		snprintf(perf_libc_from, sizeof(perf_libc_from), "%s", dli.dli_fname);
+	perf_libc_rss = strstr(perf_libc_from, "/libc.so") == NULL;
+	for (a = 0; a < PERF_N_ALLOC; a++) {
+		const char *n = perf_allocators[a].ops->name;
+
+		perf_on[a] = list == NULL || list[0] == '\0';
+		len = strlen(n);
+		for (p = list; p != NULL && !perf_on[a]; p = strchr(p, ',')) {
+			if (*p == ',')
+				p++;
+			if (strncmp(p, n, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+				perf_on[a] = true;
+		}
+	}
+}
+
+/* Whether allocator a is measured in a table whose ratios are to allocator ref. */
+static bool
+perf_run(unsigned int a, unsigned int ref)
+{
+	return perf_on[a] || a == ref;
+}
+
 static void
 perf_table_init(struct perf_table *t, const char *scenario, const char *title,
 		const char *metric)
@@ -891,6 +985,7 @@ perf_table_init(struct perf_table *t, const char *scenario, const char *title,
 	t->scenario = scenario;
 	t->title = title;
 	t->metric = metric;
+	t->ref = perf_ref_idx();
 }
 
 static void
@@ -910,11 +1005,15 @@ perf_table_set(struct perf_table *t, unsigned int a, unsigned int p, double v)
 	t->have[a][p] = true;
 }
 
-/* Print the table (allocators down, parameters across, each with its ratio) and CSV rows. */
+/*
+ * Print the table (allocators down, parameters across, each with its ratio to the table's
+ * reference) and CSV rows; allocators without any value are left out.
+ */
 static void
 perf_table_print(const struct perf_table *t, const char *extra_name, const double *extra)
 {
-	unsigned int a, p, ref = perf_ref_idx();
+	unsigned int a, p, ref = t->ref;
+	bool any;
 	char buf[32];
 
 	printf("\n%s: %s\n", t->scenario, t->title);
@@ -923,24 +1022,33 @@ perf_table_print(const struct perf_table *t, const char *extra_name, const doubl
 		printf(" %16s", t->params[p]);
 	printf("\n%-16s", "allocator");
 	for (p = 0; p < t->n_params; p++)
-		printf(" %9s %6s", "value", "/mp");
+		printf(" %9s %6s", "value", ref == perf_ref_idx() ? "/mp" : "/ref");
 	printf("\n");
 	for (a = 0; a < PERF_N_ALLOC; a++) {
-		printf("%-16s", perf_allocators[a].ops->name);
+		any = false;
+		for (p = 0; p < t->n_params; p++)
+			any |= t->have[a][p];
+		if (!any)
+			continue;
+		printf("%-16s", perf_name(a));
 		for (p = 0; p < t->n_params; p++) {
 			if (!t->have[a][p]) {
 				printf(" %9s %6s", "-", "-");
 				continue;
 			}
 			if (t->have[ref][p] && t->val[ref][p] > 0)
+				snprintf(buf, sizeof(buf), "%.3f", t->val[a][p] / t->val[ref][p]);
+			else
+				buf[0] = '\0';
+			if (perf_csv != NULL)
+				fprintf(perf_csv, "%s,%s,%s,%s,%.3f,%s\n", t->scenario,
+						t->params[p], perf_name(a), t->metric,
+						t->val[a][p], buf);
+			if (buf[0] != '\0')
 				snprintf(buf, sizeof(buf), "%.2f", t->val[a][p] / t->val[ref][p]);
 			else
 				snprintf(buf, sizeof(buf), "-");
 			printf(" %9.1f %6s", t->val[a][p], buf);
-			if (perf_csv != NULL)
-				fprintf(perf_csv, "%s,%s,%s,%s,%.3f\n", t->scenario, t->params[p],
-						perf_allocators[a].ops->name, t->metric,
-						t->val[a][p]);
 		}
 		printf("\n");
 	}
@@ -1131,6 +1239,9 @@ perf_hot(void)
 	for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
 		const struct perf_allocator *al = &perf_allocators[a];
 
+		if (!perf_run(a, t.ref))
+			continue;
+
 		for (s = 0; s < PERF_N_SIZES && ret == 0; s++) {
 			size_t size = perf_sizes[s];
 
@@ -1149,7 +1260,7 @@ perf_hot(void)
 			if (ret == 0)
 				perf_table_set(&t, a, s, (double)best / iters);
 			else
-				printf("%s: hot %zu B failed: %d\n", al->ops->name, size, ret);
+				printf("%s: hot %zu B failed: %d\n", perf_name(a), size, ret);
 			al->ops->teardown();
 		}
 	}
@@ -1180,6 +1291,9 @@ perf_batch(bool lifo)
 	for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
 		const struct perf_allocator *al = &perf_allocators[a];
 
+		if (!perf_run(a, ta.ref))
+			continue;
+
 		for (s = 0; s < PERF_N_SIZES && ret == 0; s++) {
 			size_t size = perf_sizes[s];
 
@@ -1199,7 +1313,7 @@ perf_batch(bool lifo)
 				perf_table_set(&ta, a, s, (double)best_a / (nb * PERF_BATCH));
 				perf_table_set(&tf, a, s, (double)best_f / (nb * PERF_BATCH));
 			} else {
-				printf("%s: batch %zu B failed: %d\n", al->ops->name, size, ret);
+				printf("%s: batch %zu B failed: %d\n", perf_name(a), size, ret);
 			}
 			al->ops->teardown();
 		}
@@ -1224,8 +1338,9 @@ static int
 perf_ml_measure(struct perf_mt *mt, const struct perf_allocator *al, unsigned int n_lcores,
 		bool bulk, double *per_obj)
 {
-	unsigned int r, i;
-	uint64_t sum;
+	uint64_t target = perf_hz / PERF_MT_TARGET_DIV;
+	uint64_t sum, t0, elapsed;
+	unsigned int r, i, n;
 	double best = 1e30;
 	int ret;
 
@@ -1234,13 +1349,23 @@ perf_ml_measure(struct perf_mt *mt, const struct perf_allocator *al, unsigned in
 	mt->al = al;
 	mt->bulk = bulk;
 	for (r = 0; r < PERF_MT_REPS; r++) {
+		t0 = rte_rdtsc();
 		ret = perf_mt_run(mt);
+		elapsed = rte_rdtsc() - t0;
 		if (ret != 0)
 			return ret;
 		sum = 0;
 		for (i = 0; i < n_lcores; i++)
 			sum += mt->cycles[i];
 		best = RTE_MIN(best, (double)sum / n_lcores / mt->iters);
+		/*
+		 * The iterations come from a single-lcore calibration: where many lcores
+		 * contend (a lock), shorten the next repetitions back to about the target.
+		 */
+		if (elapsed > 4 * target && mt->iters > 1024) {
+			n = (unsigned int)(mt->iters * target / elapsed);
+			mt->iters = RTE_ALIGN_CEIL(RTE_MAX(1024u, n), PERF_ML_BULK);
+		}
 	}
 	*per_obj = best;
 	return 0;
@@ -1285,6 +1410,8 @@ perf_mlcore(bool bulk)
 		const struct perf_allocator *al = &perf_allocators[a];
 		unsigned int iters;
 
+		if (!perf_run(a, t.ref))
+			continue;
 		ret = perf_setup(al, PERF_ML_SIZE);
 		if (ret != 0)
 			break;
@@ -1294,20 +1421,21 @@ perf_mlcore(bool bulk)
 		for (p = 0; p < n_counts && ret == 0; p++) {
 			mt.iters = base_iters;
 			ret = perf_ml_measure(&mt, &perf_baseline, counts[p], bulk, &v);
+			if (ret != 0)
+				break;
 			base[p] = RTE_MIN(base[p], v);
 			mt.iters = iters;
-			if (ret == 0)
-				ret = perf_ml_measure(&mt, al, counts[p], bulk, &raw[a][p]);
+			ret = perf_ml_measure(&mt, al, counts[p], bulk, &raw[a][p]);
 		}
 		if (ret != 0)
-			printf("%s: %s failed: %d\n", al->ops->name, t.scenario, ret);
+			printf("%s: %s failed: %d\n", perf_name(a), t.scenario, ret);
 		al->ops->teardown();
 		perf_flush_all();
 	}
 	if (ret != 0)
 		return ret;
 	for (a = 0; a < PERF_N_ALLOC; a++)
-		for (p = 0; p < n_counts; p++)
+		for (p = 0; p < n_counts && perf_run(a, t.ref); p++)
 			perf_table_set(&t, a, p, raw[a][p] - base[p]);
 	perf_table_print(&t, "(baseline)", base);
 	return 0;
@@ -1317,77 +1445,117 @@ static int
 perf_xl_side(struct perf_mt *mt, unsigned int idx)
 {
 	const struct perf_loops *l = &mt->al->loops;
+	struct perf_xl *x = &mt->xl[idx / 2];
 
-	return idx == 0 ? l->xl_alloc(mt->xl) : l->xl_free(mt->xl);
+	return idx % 2 == 0 ? l->xl_alloc(x) : l->xl_free(x);
 }
 
-/* 6. cross_lcore */
+/*
+ * 6. cross_lcore, by pairs of lcores: lcores 2k and 2k + 1 (in the order of perf_mt_run) are
+ * a pair with a ring of their own. Per side, the mean over the pairs of the cycles per object;
+ * the best of PERF_MT_REPS runs after a warm-up that sizes them to about 10 ms.
+ */
 static int
 perf_cross_lcore(void)
 {
 	static struct perf_mt mt;
-	struct perf_xl xl;
-	struct perf_table t;
-	uint64_t best[2], t0;
-	unsigned int a, r, i, n = PERF_XL_OBJS_MIN;
+	static struct perf_xl xl[RTE_MAX_LCORE / 2];
+	unsigned int counts[PERF_MAX_PARAMS], n_counts = 0, pairs = rte_lcore_count() / 2;
+	struct perf_table ta, tf;
+	double best[2], sum[2];
+	unsigned int a, p, k, r, n;
+	uint64_t t0, tsc_overhead;
+	char name[RTE_RING_NAMESIZE];
 	int ret = 0;
 
-	perf_table_init(&t, "cross_lcore",
-			"lcore A allocates 256 B objects and passes them through a ring to "
-			"lcore B, which frees them; TSC cycles per object on each side",
+	perf_table_init(&ta, "cross_lcore_alloc",
+			"in each pair of lcores, A allocates 256 B objects and passes them "
+			"through a ring to B, which frees them; TSC cycles per object on "
+			"the allocating side, by pairs of lcores", "cycles_per_op");
+	perf_table_init(&tf, "cross_lcore_free",
+			"the same, TSC cycles per object on the freeing side, by pairs of lcores",
 			"cycles_per_op");
-	if (rte_lcore_count() < 2) {
+	if (pairs < 1) {
 		printf("\ncross_lcore: skipped, needs 2 lcores\n");
 		return 0;
 	}
-	perf_table_param(&t, "alloc", 0);
-	perf_table_param(&t, "free", 0);
-
-	memset(&xl, 0, sizeof(xl));
-	xl.ring = rte_ring_create("fmperf_xl", PERF_XL_RING, SOCKET_ID_ANY,
-			RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (xl.ring == NULL) {
-		printf("cross_lcore: cannot create the ring: %s\n", rte_strerror(rte_errno));
-		return -ENOMEM;
+	for (k = 1; k < pairs && n_counts < PERF_MAX_PARAMS - 1; k *= 2)
+		counts[n_counts++] = k;
+	counts[n_counts++] = pairs;
+	for (p = 0; p < n_counts; p++) {
+		perf_table_param(&ta, NULL, counts[p]);
+		perf_table_param(&tf, NULL, counts[p]);
 	}
-	xl.size = PERF_ML_SIZE;
-	xl.tsc_overhead = perf_tsc_overhead();
+
+	memset(xl, 0, sizeof(xl));
+	tsc_overhead = perf_tsc_overhead();
+	for (k = 0; k < pairs; k++) {
+		snprintf(name, sizeof(name), "fmperf_xl%u", k);
+		xl[k].ring = rte_ring_create(name, PERF_XL_RING, SOCKET_ID_ANY,
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (xl[k].ring == NULL) {
+			printf("cross_lcore: cannot create a ring: %s\n",
+					rte_strerror(rte_errno));
+			ret = -ENOMEM;
+			goto out;
+		}
+		xl[k].size = PERF_ML_SIZE;
+		xl[k].tsc_overhead = tsc_overhead;
+	}
 	memset(&mt, 0, sizeof(mt));
-	mt.n = 2;
 	mt.fn = perf_xl_side;
-	mt.xl = &xl;
+	mt.xl = xl;
 	for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
 		const struct perf_allocator *al = &perf_allocators[a];
 
+		if (!perf_run(a, ta.ref))
+			continue;
 		ret = perf_setup(al, PERF_ML_SIZE);
 		if (ret != 0)
 			break;
 		mt.al = al;
-		best[0] = best[1] = UINT64_MAX;
-		/* The first run is the warm-up and sizes the others to about 10 ms each. */
-		for (r = 0; r <= PERF_MT_REPS && ret == 0; r++) {
-			xl.n = r == 0 ? PERF_XL_OBJS_MIN : n;
-			rte_atomic_store_explicit(&xl.abort, 0, rte_memory_order_relaxed);
-			t0 = rte_rdtsc();
-			ret = perf_mt_run(&mt);
-			if (r == 0)
-				n = perf_iters(rte_rdtsc() - t0, PERF_XL_OBJS_MIN, 100,
-						PERF_XL_OBJS_MIN, PERF_XL_OBJS_MAX);
-			for (i = 0; i < 2 && r > 0; i++)
-				best[i] = RTE_MIN(best[i], xl.cycles[i]);
+		for (p = 0; p < n_counts && ret == 0; p++) {
+			mt.n = 2 * counts[p];
+			n = PERF_XL_OBJS_MIN;
+			best[0] = best[1] = 1e30;
+			for (r = 0; r <= PERF_MT_REPS && ret == 0; r++) {
+				for (k = 0; k < counts[p]; k++) {
+					xl[k].n = n;
+					rte_atomic_store_explicit(&xl[k].abort, 0,
+							rte_memory_order_relaxed);
+				}
+				t0 = rte_rdtsc();
+				ret = perf_mt_run(&mt);
+				if (r == 0) {
+					n = perf_iters(rte_rdtsc() - t0, PERF_XL_OBJS_MIN, 100,
+							PERF_XL_OBJS_MIN, PERF_XL_OBJS_MAX);
+					continue;
+				}
+				sum[0] = sum[1] = 0;
+				for (k = 0; k < counts[p]; k++) {
+					sum[0] += (double)xl[k].cycles[0] / n;
+					sum[1] += (double)xl[k].cycles[1] / n;
+				}
+				best[0] = RTE_MIN(best[0], sum[0] / counts[p]);
+				best[1] = RTE_MIN(best[1], sum[1] / counts[p]);
+			}
+			if (ret == 0) {
+				perf_table_set(&ta, a, p, best[0]);
+				perf_table_set(&tf, a, p, best[1]);
+			}
 		}
-		if (ret == 0) {
-			perf_table_set(&t, a, 0, (double)best[0] / n);
-			perf_table_set(&t, a, 1, (double)best[1] / n);
-		} else {
-			printf("%s: cross_lcore failed: %d\n", al->ops->name, ret);
-		}
+		if (ret != 0)
+			printf("%s: cross_lcore failed: %d\n", perf_name(a), ret);
 		al->ops->teardown();
 		perf_flush_all();
 	}
-	rte_ring_free(xl.ring);
-	if (ret == 0)
-		perf_table_print(&t, NULL, NULL);
+	if (ret == 0) {
+		perf_table_print(&ta, NULL, NULL);
+		perf_table_print(&tf, NULL, NULL);
+	}
+out:
+	for (k = 0; k < pairs; k++)
+		rte_ring_free(xl[k].ring);
 	return ret;
 }
 
@@ -1453,6 +1621,10 @@ perf_mix_init(struct perf_mix *m, unsigned int n_ws)
 		perf_mix_free(m);
 		return -ENOMEM;
 	}
+	/* Resident now, not while a footprint measured from the RSS runs. */
+	memset(m->ws, 0, n_ws * sizeof(*m->ws));
+	memset(m->ws_size, 0, n_ws * sizeof(*m->ws_size));
+	memset(m->ws_tag, 0, n_ws * sizeof(*m->ws_tag));
 	memset(perf_mix_peak, 0, sizeof(perf_mix_peak));
 	for (i = 0; i < n_ws; i++) {
 		m->init_size[i] = cur[i] = perf_mix_size(&seed);
@@ -1566,6 +1738,8 @@ perf_mixed(void)
 			const struct perf_allocator *al = &perf_allocators[a];
 			const struct perf_ops *o = al->ops;
 
+			if (!perf_run(a, t.ref))
+				continue;
 			if (w == 1 && o == &mempool_ops)
 				continue;
 			perf_flush_all();
@@ -1602,14 +1776,20 @@ perf_mixed(void)
 	printf("%-16s %13s %13s %13s %13s\n", "allocator", "requested MiB", "held MiB",
 			"large: req.", "large: held");
 	for (a = 0; a < PERF_N_ALLOC; a++)
-		printf("%-16s %13.2f %13.2f %13.2f %13.2f\n", perf_allocators[a].ops->name,
-				req[0][a] / 1048576.0, held[0][a] / 1048576.0,
-				req[1][a] / 1048576.0, held[1][a] / 1048576.0);
+		if (perf_run(a, t.ref))
+			printf("%-16s %13.2f %13.2f %13.2f %13.2f\n", perf_name(a),
+					req[0][a] / 1048576.0, held[0][a] / 1048576.0,
+					req[1][a] / 1048576.0, held[1][a] / 1048576.0);
 	printf("(held: fastmem, the pages and slabs of its size classes; mempool, the pools; "
-			"rte_malloc, heap bytes allocated; libc, mallinfo2 bytes in use)\n");
-	printf("(fastmem: %.1f MiB in pages and slabs of size classes before the working set; "
-			"%.1f MiB of memzones reserved in all)\n", fm_before / 1048576.0,
-			fm_backing / 1048576.0);
+			"rte_malloc, heap bytes allocated; %s, %s)\n", perf_libc_name,
+			perf_libc_rss ? "growth of the process's resident memory (RSS, "
+			"/proc/self/statm) while the working set is built: what the allocator "
+			"touches, not what it reuses of memory kept from before" :
+			"mallinfo2 bytes in use");
+	if (perf_run(perf_alloc_idx("fastmem"), t.ref))
+		printf("(fastmem: %.1f MiB in pages and slabs of size classes before the "
+				"working set; %.1f MiB of memzones reserved in all)\n",
+				fm_before / 1048576.0, fm_backing / 1048576.0);
 	return 0;
 }
 
@@ -1696,12 +1876,18 @@ perf_large(void)
 	int ret = 0;
 
 	perf_table_init(&t, "large", "alloc + free of one large object (one byte written per "
-			"4 KiB), TSC cycles per pair", "cycles_per_op");
+			"4 KiB), TSC cycles per pair; \"/ref\" is the ratio to rte_malloc "
+			"(mempool cannot hold such objects)", "cycles_per_op");
+	t.ref = perf_alloc_idx("rte_malloc");
+	if (t.ref >= PERF_N_ALLOC)
+		t.ref = perf_ref_idx();
 	for (s = 0; s < PERF_LARGE_N_SIZES; s++)
 		perf_table_param(&t, NULL, perf_large_sizes[s]);
 	for (k = 0; k < RTE_DIM(names) && ret == 0; k++) {
 		a = perf_alloc_idx(names[k]);
-		for (s = 0; s < PERF_LARGE_N_SIZES && ret == 0 && a < PERF_N_ALLOC; s++) {
+		if (a >= PERF_N_ALLOC || !perf_run(a, t.ref))
+			continue;
+		for (s = 0; s < PERF_LARGE_N_SIZES && ret == 0; s++) {
 			ret = perf_large_measure(k, perf_large_sizes[s], &v);
 			if (ret == 0)
 				perf_table_set(&t, a, s, v);
@@ -1714,7 +1900,8 @@ perf_large(void)
 	perf_table_print(&t, "(memset)", zero);
 	a = perf_alloc_idx("fastmem");
 	k = perf_alloc_idx("rte_malloc");
-	for (s = 0; s < PERF_LARGE_N_SIZES && a < PERF_N_ALLOC && k < PERF_N_ALLOC; s++)
+	for (s = 0; a < PERF_N_ALLOC && k < PERF_N_ALLOC && s < PERF_LARGE_N_SIZES &&
+			t.have[a][s] && t.have[k][s]; s++)
 		printf("large %zu MiB: fastmem / rte_malloc %.2f, zeroing / rte_malloc %.2f\n",
 				perf_large_sizes[s] >> 20, t.val[a][s] / t.val[k][s],
 				zero[s] / t.val[k][s]);
@@ -1756,6 +1943,7 @@ test_fastmem_perf(void)
 		return TEST_FAILED;
 	}
 	perf_hz = rte_get_tsc_hz();
+	perf_select();
 	if (csv != NULL && csv[0] != '\0') {
 		perf_csv = fopen(csv, "w");
 		if (perf_csv == NULL) {
@@ -1763,10 +1951,11 @@ test_fastmem_perf(void)
 			ret = -EIO;
 			goto out;
 		}
-		fprintf(perf_csv, "scenario,param,allocator,metric,value\n");
+		fprintf(perf_csv, "scenario,param,allocator,metric,value,ratio\n");
 	}
 	printf("fastmem_perf: TSC %.3f GHz, %u lcores, %u sockets\n", perf_hz / 1e9,
 			rte_lcore_count(), rte_socket_count());
+	printf("Row %s: malloc() from %s\n", perf_libc_name, perf_libc_from);
 	printf("Values are TSC cycles per operation (minimum of %d repetitions); "
 			"\"/mp\" is the ratio to mempool.\n", PERF_REPS);
 	/* Bring the core to its working frequency before the first measurement. */
