@@ -25,7 +25,7 @@
 #define TEST_N_CLASSES 68
 #define TEST_PAGE_SIZE ((size_t)64 << 10)      /* spans of the classes up to 8 KiB */
 #define TEST_PAGED_MAX ((size_t)8 << 10)
-#define TEST_CACHE_BYTES ((size_t)256 << 10)   /* bytes a thread's cache of a class holds */
+#define TEST_CACHE_BYTES ((size_t)1 << 20)     /* bytes a thread's cache of a class holds */
 
 static inline size_t
 class_size(unsigned int cls)
@@ -61,7 +61,7 @@ class_of(size_t size, size_t align)
 
 /*
  * Cache geometry, as the programming guide documents it: a thread's cache holds 248 objects of
- * a class, or 256 KiB worth of the larger ones (at least 2); a refill takes half a cache from
+ * a class, or 1 MiB worth of the larger ones (at least 2); a refill takes half a cache from
  * the bin, and a full cache flushes its oldest half to the bin's depot.
  */
 static inline unsigned int

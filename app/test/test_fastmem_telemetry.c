@@ -541,7 +541,7 @@ test_fastmem_telemetry(void)
 
 	/*
 	 * 64 KiB objects: in use, in the cache and in the depot, in full and partial slabs, all
-	 * different numbers (for 70 and 15, with a cache of 4: 55 in use, 3 cached, 12 in the
+	 * different numbers (for 70 and 15, with a cache of 16: 55 in use, 9 cached, 8 in the
 	 * depot, 2 full slabs and 1 partial one).
 	 */
 	for (i = 0; i < N_BIG; i++) {

@@ -44,7 +44,7 @@ extern int fastmem_logtype;
 #define FASTMEM_ZONE_SIZE (UINT64_C(128) << 20)  /* default memzone size */
 #define FASTMEM_DEPOT_SLOTS 1024                 /* objects a bin's depot can hold */
 #define FASTMEM_MAX_BLOCKS 1024                  /* cache blocks of all processes */
-#define FASTMEM_CACHE_BYTES (UINT64_C(256) << 10) /* bytes a cache holds above 1 KiB classes */
+#define FASTMEM_CACHE_BYTES (UINT64_C(1) << 20)   /* bytes a cache holds above 4 KiB classes */
 
 #define FASTMEM_N_CLASSES RTE_FASTMEM_NUM_CLASSES
 #define FASTMEM_SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
