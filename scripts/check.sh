@@ -16,6 +16,9 @@
 #   werror        the build with -Dwerror=true -Dcheck_includes=true (scripts/build.sh check)
 #   doxygen       the API documentation (doc/api/doxy-api.conf.in, as meson configures it):
 #                 every warning about fastmem
+#   dealloc       ours: GCC's -Wmismatched-dealloc on free() of a fastmem object, and the
+#                 inline hit path of rte_fastmem_free() (scripts/check-dealloc.sh; its files
+#                 in build/check-dealloc/)
 # Prints every finding as "check: STEP: finding", then a summary; fails if there is any.
 # The full output of each step is in build/check-STEP.log (the build's in build/ninja-check.log,
 # with the context of each error).
@@ -185,5 +188,6 @@ step symbol-maps symbol_maps
 step symbol-version symbol_version
 step werror werror
 step doxygen doxygen_api
+step dealloc "$REPO/scripts/check-dealloc.sh"
 echo "check: DPDK $(cat VERSION): $total finding(s):${summary%,}; $(($(date +%s) - start)) s"
 [ $total = 0 ]

@@ -448,9 +448,14 @@ free_slow(void *ptr)
 	fastmem_cache_put(fastmem_slab_of(ptr)->socket_idx, pg->cls, ptr);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_free, 26.11)
+/*
+ * The whole free, out of line: the deallocator the allocation functions name, and the miss
+ * path of the inline rte_fastmem_free() (whose cache push it tries again: the miss is rare and
+ * a direct call needs it), which in checked builds sends every object here.
+ */
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_dealloc, 26.11)
 void
-rte_fastmem_free(void *ptr)
+rte_fastmem_dealloc(void *ptr)
 {
 	if (unlikely(ptr == NULL))
 		return;

@@ -27,8 +27,11 @@
  * lcore, non-EAL thread or process.
  *
  * The allocation functions are marked __rte_malloc, and those that are not inline also
- * __rte_dealloc(rte_fastmem_free, 1): GCC's malloc attribute with a deallocator turns inline
- * functions into noinline ones, which would defeat the inline fast path.
+ * __rte_dealloc(rte_fastmem_dealloc, 1), so that GCC warns when free() is called on their
+ * objects. GCC's malloc attribute with a deallocator turns inline allocation functions into
+ * noinline ones, and it ignores a deallocator that is inline: the deallocator is
+ * rte_fastmem_dealloc(), the out-of-line free that the inline rte_fastmem_free() calls on a
+ * miss.
  *
  * Errors are reported as in the rest of DPDK: functions returning a pointer return NULL and set
  * rte_errno; functions returning int return a negative errno value and set rte_errno.
@@ -53,11 +56,11 @@ extern "C" {
 /**
  * @internal
  * The deallocator attribute of the allocation functions that are not inline. It names the
- * experimental rte_fastmem_free(), which an application that does not allow experimental APIs
- * must not name: there it is empty (the inline functions' bodies are compiled out as well).
+ * experimental rte_fastmem_dealloc(), which an application that does not allow experimental
+ * APIs must not name: there it is empty (the inline functions' bodies are compiled out as well).
  */
 #ifdef ALLOW_EXPERIMENTAL_API
-#define __rte_fastmem_dealloc __rte_dealloc(rte_fastmem_free, 1)
+#define __rte_fastmem_dealloc __rte_dealloc(rte_fastmem_dealloc, 1)
 #else
 #define __rte_fastmem_dealloc
 #endif
@@ -243,16 +246,33 @@ __rte_experimental
 size_t rte_fastmem_max_size(void);
 
 /**
- * Free an object. Any object may be freed from any lcore, non-EAL thread or process.
- * Freeing a pointer that fastmem did not return, or freeing twice, is undefined behaviour.
- * Thread-safe, lock-free on a cache hit. (It is not inline because GCC ignores a deallocator
- * declared inline in the malloc attribute that ties allocation functions to it.)
+ * Free an object: rte_fastmem_free() as a library function, never inline. It is the
+ * deallocator that the allocation functions name in their __rte_dealloc attribute (GCC ignores
+ * an inline one), so that the compiler warns when free() is called on a fastmem object, and
+ * the miss path of rte_fastmem_free() and rte_fastmem_free_bulk(). Applications call
+ * rte_fastmem_free(), whose hit path is inline; this function is for where a function is
+ * needed rather than a call, e.g. a free callback of type void (*)(void *). It accepts what
+ * rte_fastmem_free() accepts and does the same. Thread-safe, lock-free on a cache hit.
  *
  * @param ptr
  *   Object from any fastmem allocation function, or NULL (no-op).
  */
 __rte_experimental
-void rte_fastmem_free(void *ptr);
+void rte_fastmem_dealloc(void *ptr);
+
+/**
+ * Free an object. Any object may be freed from any lcore, non-EAL thread or process.
+ * Freeing a pointer that fastmem did not return, or freeing twice, is undefined behaviour.
+ * Thread-safe, lock-free on a cache hit: the hit puts the object into the calling thread's
+ * cache inline; everything else (and, in checked builds, every object) goes to
+ * rte_fastmem_dealloc().
+ *
+ * @param ptr
+ *   Object from any fastmem allocation function, or NULL (no-op).
+ */
+__rte_experimental
+static inline void
+rte_fastmem_free(void *ptr);
 
 /**
  * Allocate an object on the calling thread's socket, falling back to the other sockets
@@ -739,6 +759,22 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 #endif
 }
 
+static inline void
+rte_fastmem_free(void *ptr)
+{
+#ifdef ALLOW_EXPERIMENTAL_API
+#ifdef RTE_FASTMEM_CHECKED
+	rte_fastmem_dealloc(ptr); /* every object through the library's checks */
+#else
+	if (ptr != NULL && unlikely(__rte_fastmem_cache_push(ptr) < 0))
+		rte_fastmem_dealloc(ptr);
+#endif
+#else
+	RTE_SET_USED(ptr);
+	RTE_VERIFY(false);
+#endif
+}
+
 static inline int
 rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags)
@@ -768,14 +804,8 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 
 	if (unlikely(ptrs == NULL))
 		return;
-	for (i = 0; i < n; i++) {
-#ifdef RTE_FASTMEM_CHECKED
+	for (i = 0; i < n; i++)
 		rte_fastmem_free(ptrs[i]);
-#else
-		if (ptrs[i] != NULL && unlikely(__rte_fastmem_cache_push(ptrs[i]) < 0))
-			rte_fastmem_free(ptrs[i]);
-#endif
-	}
 #else
 	RTE_SET_USED(ptrs);
 	RTE_SET_USED(n);
