@@ -695,6 +695,41 @@ __rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **__rte_restrict ptrs,
 
 /**
  * @internal
+ * Put ptrs[0], ptrs[1], ... into cache c (room for the n >= 1 objects checked by the caller)
+ * as long as they are objects of pages with the key (RTE_FASTMEM_SLAB_KEY plus the index of
+ * c). Returns how many went in: n, or the index of the first NULL entry or object of another
+ * cache.
+ *
+ * The usual bulk is objects of one page: a straight copy that also ORs together how each
+ * pointer differs from the first (a loop the compiler vectorizes, as mempool's copy), then one
+ * key for all. A NULL entry differs from any object above the page bits. Objects of several
+ * pages take a second pass that reads the key of each.
+ */
+static inline unsigned int
+__rte_fastmem_cache_put_run(struct rte_fastmem_cache *c, void * const *__rte_restrict ptrs,
+		unsigned int n, uint64_t key)
+{
+	void **__rte_restrict top = &c->objs[c->len];
+	uintptr_t p0 = (uintptr_t)ptrs[0], diff = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		top[i] = ptrs[i];
+		diff |= (uintptr_t)ptrs[i] ^ p0;
+	}
+	if (unlikely(p0 == 0 || diff >> RTE_FASTMEM_PAGE_SHIFT != 0 ||
+			__rte_fastmem_slab_key(ptrs[0]) != key)) {
+		for (i = 0; i < n; i++)
+			if (ptrs[i] == NULL || __rte_fastmem_slab_key(ptrs[i]) != key)
+				break;
+	}
+	c->len += i;
+	c->stats.free_hits += i;
+	return i;
+}
+
+/**
+ * @internal
  * Put one object into the calling thread's cache for its slab's class and socket. Returns 0,
  * or -1 when the miss path must take it. The free functions share this.
  */
@@ -862,32 +897,23 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 	uint64_t key = RTE_FASTMEM_SLAB_KEY +
 		(uint32_t)(handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
-	unsigned int i, len;
+	unsigned int i = 0;
 
 #ifdef RTE_FASTMEM_CHECKED
 	c = NULL; /* every object through rte_fastmem_hfree() and its checks */
 #endif
-	if (unlikely(c == NULL || ptrs == NULL || n > c->cap - c->len)) {
-		for (i = 0; ptrs != NULL && i < n; i++)
-			rte_fastmem_hfree(handle, ptrs[i]);
+	if (unlikely(ptrs == NULL))
 		return;
+	/* The handle's class and socket, room for all: one run straight into the cache. */
+	if (likely(c != NULL && n - 1 < c->cap - c->len)) {
+		i = __rte_fastmem_cache_put_run(c, ptrs, n, key);
+		if (likely(i == n))
+			return;
 	}
-	len = c->len;
-	for (i = 0; i < n; i++) {
-		if (ptrs[i] == NULL)
-			continue;
-		/* The handle's class and socket: straight in; any other object by its slab. */
-		if (likely(__rte_fastmem_slab_key(ptrs[i]) == key)) {
-			c->objs[len++] = ptrs[i];
-			continue;
-		}
-		c->stats.free_hits += len - c->len;
-		c->len = len;
-		rte_fastmem_hfree(handle, ptrs[i]);
-		len = c->len;
-	}
-	c->stats.free_hits += len - c->len;
-	c->len = len;
+	/* From a NULL entry or an object of another cache on, one by one. */
+	for (; i < n; i++)
+		if (ptrs[i] != NULL)
+			rte_fastmem_hfree(handle, ptrs[i]);
 #else
 	RTE_SET_USED(handle);
 	RTE_SET_USED(ptrs);
