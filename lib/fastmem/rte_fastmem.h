@@ -759,6 +759,37 @@ __rte_fastmem_cache_push(void *ptr)
 	return 0;
 }
 
+/**
+ * @internal
+ * The start of rte_fastmem_free_bulk(): ptrs[0], ptrs[1], ... into the calling thread's cache
+ * of the first object's class and socket, as long as they are objects of that cache. Returns
+ * how many went in (0 when the first is NULL, not in the cache's hit path or when there is no
+ * room for all n).
+ */
+static inline unsigned int
+__rte_fastmem_cache_push_run(void **ptrs, unsigned int n)
+{
+#ifdef RTE_FASTMEM_CHECKED
+	RTE_SET_USED(ptrs);
+	RTE_SET_USED(n);
+	return 0; /* every object through rte_fastmem_free() and its checks */
+#else
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	struct rte_fastmem_cache *c;
+	uint64_t key;
+
+	if (unlikely(blk == NULL || n == 0 || ptrs[0] == NULL))
+		return 0;
+	key = __rte_fastmem_slab_key(ptrs[0]);
+	if (unlikely(key - RTE_FASTMEM_SLAB_KEY >= blk->n_caches))
+		return 0;
+	c = &blk->caches[(uint32_t)key];
+	if (unlikely(n > c->cap - c->len))
+		return 0;
+	return __rte_fastmem_cache_put_run(c, ptrs, n, key);
+#endif
+}
+
 static inline void *
 rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 {
@@ -808,7 +839,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 
 	if (unlikely(ptrs == NULL))
 		return;
-	for (i = 0; i < n; i++) {
+	for (i = __rte_fastmem_cache_push_run(ptrs, n); i < n; i++) {
 #ifdef RTE_FASTMEM_CHECKED
 		rte_fastmem_free(ptrs[i]);
 #else
