@@ -3103,9 +3103,17 @@ test_cache_flush(void)
 #define FLUSH_N_SIZES 5
 #define FLUSH_MAX_OBJS 200
 
-/* Sizes and counts: at most what a cache holds (248 up to 4 KiB, 16 of 64 KiB, 2 of 1 MiB). */
 static const size_t flush_sizes[FLUSH_N_SIZES] = { 64, 4000, KIB(64), KIB(512), TEST_MAX_SIZE };
-static const unsigned int flush_counts[FLUSH_N_SIZES] = { 200, 60, 4, 2, 2 }; /* <= cache caps */
+
+/*
+ * Objects of each size: one refill's worth (from an empty cache), so that freeing them leaves
+ * the cache at most full, and nothing in the depot.
+ */
+static unsigned int
+flush_count(unsigned int k)
+{
+	return RTE_MIN(cache_batch(class_of(flush_sizes[k], 0)), (unsigned int)FLUSH_MAX_OBJS);
+}
 
 /* Every class of flush_sizes holds no slab, and gave back every slab it took. */
 static int
@@ -3145,7 +3153,7 @@ worker_flush_slabs(void *arg)
 		return 0;
 	}
 	for (k = 0; k < FLUSH_N_SIZES; k++)
-		rte_fastmem_free_bulk(fa->objs[k], flush_counts[k]);
+		rte_fastmem_free_bulk(fa->objs[k], flush_count(k));
 	return 0;
 }
 
@@ -3166,16 +3174,16 @@ test_cache_flush_slabs(void)
 			break;
 		}
 		for (k = 0; k < FLUSH_N_SIZES; k++) {
-			for (i = 0; i < flush_counts[k]; i++) {
+			for (i = 0; i < flush_count(k); i++) {
 				fa->objs[k][i] = rte_fastmem_alloc(flush_sizes[k], 0, 0);
 				if (fa->objs[k][i] == NULL)
 					break;
 			}
-			if (i < flush_counts[k]) {
+			if (i < flush_count(k)) {
 				printf("alloc(%zu): %d\n", flush_sizes[k], rte_errno);
 				rte_fastmem_free_bulk(fa->objs[k], i);
 				while (k-- > 0)
-					rte_fastmem_free_bulk(fa->objs[k], flush_counts[k]);
+					rte_fastmem_free_bulk(fa->objs[k], flush_count(k));
 				return TEST_FAILED;
 			}
 			slabs[k] = class_slabs(class_bytes(flush_sizes[k], 0));
@@ -3183,7 +3191,7 @@ test_cache_flush_slabs(void)
 		b = backing();
 		if (round == 0) {
 			for (k = 0; k < FLUSH_N_SIZES; k++)
-				rte_fastmem_free_bulk(fa->objs[k], flush_counts[k]);
+				rte_fastmem_free_bulk(fa->objs[k], flush_count(k));
 		} else {
 			fa->flush = false;
 			rte_eal_remote_launch(worker_flush_slabs, fa, worker);
