@@ -1833,6 +1833,91 @@ out:
 	return ret;
 }
 
+/* Objects of a class the calling lcore freed into its cache. */
+static uint64_t
+lcore_free_hits(size_t cls)
+{
+	struct rte_fastmem_lcore_class_stats lcs;
+
+	if (rte_fastmem_stats_lcore_class(rte_lcore_id(), cls, &lcs) != 0)
+		return UINT64_MAX;
+	return lcs.free_cache_hits;
+}
+
+/*
+ * The bulk frees put a run of objects of one cache in at once, with one key when they share a
+ * page: runs over two pages, runs cut by an object of another class or a NULL entry; each
+ * object goes into the cache of its own class.
+ */
+static int
+test_bulk_free_runs(void)
+{
+	const unsigned int n = 1100; /* more 64 B objects than a 64 KiB page holds */
+	void **ptrs = calloc(n, sizeof(void *));
+	void *run[8], *small;
+	rte_fastmem_handle_t h;
+	uint64_t hits64, hits8, want64, want8;
+	unsigned int i, j, k;
+
+	TEST_ASSERT_NOT_NULL(ptrs, "no memory");
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h), "hlookup");
+	for (i = 0; i < n; i++) {
+		ptrs[i] = rte_fastmem_alloc(64, 0, 0);
+		TEST_ASSERT_NOT_NULL(ptrs[i], "alloc %u: %d", i, rte_errno);
+	}
+	small = rte_fastmem_alloc(8, 8, 0);
+	TEST_ASSERT_NOT_NULL(small, "alloc 8: %d", rte_errno);
+	for (k = 0; k < 4; k++) {
+		for (i = 0; i < RTE_DIM(run); i++)
+			run[i] = ptrs[k * RTE_DIM(run) + i];
+		/* An object of another page than the first of the run, in the middle. */
+		for (j = n - 1; j >= 4 * RTE_DIM(run); j--)
+			if (ptrs[j] != NULL && (uintptr_t)ptrs[j] >> 16 != (uintptr_t)run[0] >> 16)
+				break;
+		TEST_ASSERT(j >= 4 * RTE_DIM(run), "all objects in one page");
+		run[4] = ptrs[j];
+		if (k == 2)
+			run[5] = small;         /* another class (not through a handle) */
+		if (k == 3)
+			run[1] = NULL;
+		want64 = 0;
+		for (i = 0; i < RTE_DIM(run); i++)
+			want64 += run[i] != NULL && run[i] != small;
+		want8 = k == 2;
+		/* Empty caches: room for every run. */
+		rte_fastmem_cache_flush();
+		hits64 = lcore_free_hits(64);
+		hits8 = lcore_free_hits(8);
+		if (k % 2 == 0)
+			rte_fastmem_free_bulk(run, RTE_DIM(run));
+		else
+			rte_fastmem_hfree_bulk(h, run, RTE_DIM(run));
+		TEST_ASSERT_EQUAL(lcore_free_hits(64) - hits64, want64, "run %u: 64 B hits", k);
+		TEST_ASSERT_EQUAL(lcore_free_hits(8) - hits8, want8, "run %u: 8 B hits", k);
+		for (i = 0; i < RTE_DIM(run); i++)
+			for (j = 0; j < n && run[i] != NULL; j++)
+				if (ptrs[j] == run[i])
+					ptrs[j] = NULL;
+		if (want8 != 0) {
+			small = rte_fastmem_alloc(8, 8, 0);
+			TEST_ASSERT_NOT_NULL(small, "alloc 8: %d", rte_errno);
+		}
+		/* What the caches hold goes back to the slabs of its own class. */
+		rte_fastmem_cache_flush();
+		rte_fastmem_free(small);
+		for (want64 = 0, j = 0; j < n; j++)
+			want64 += ptrs[j] != NULL;
+		TEST_ASSERT_SUCCESS(check_live(64, want64), "run %u: live objects", k);
+		small = rte_fastmem_alloc(8, 8, 0);
+		TEST_ASSERT_NOT_NULL(small, "alloc 8: %d", rte_errno);
+	}
+	rte_fastmem_free(small);
+	rte_fastmem_free_bulk(ptrs, n);
+	free(ptrs);
+	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
+	return TEST_SUCCESS;
+}
+
 /* Bulk allocations are all or nothing: a failure leaves ptrs and the counts unchanged. */
 static int
 test_bulk_all_or_nothing(void)
@@ -3018,12 +3103,17 @@ test_cache_flush(void)
 #define FLUSH_N_SIZES 5
 #define FLUSH_MAX_OBJS 200
 
-/*
- * Sizes and counts: at most what a cache holds (248 up to 4 KiB, 16 of 64 KiB, 2 of 1 MiB);
- * 4 KiB: one whole refill, none left in the allocating lcore's cache.
- */
 static const size_t flush_sizes[FLUSH_N_SIZES] = { 64, 4000, KIB(64), KIB(512), TEST_MAX_SIZE };
-static const unsigned int flush_counts[FLUSH_N_SIZES] = { 200, 124, 4, 2, 2 };
+
+/*
+ * Objects of each size: one refill's worth (from an empty cache), so that freeing them leaves
+ * the cache at most full, and nothing in the depot.
+ */
+static unsigned int
+flush_count(unsigned int k)
+{
+	return RTE_MIN(cache_batch(class_of(flush_sizes[k], 0)), (unsigned int)FLUSH_MAX_OBJS);
+}
 
 /* Every class of flush_sizes holds no slab, and gave back every slab it took. */
 static int
@@ -3063,7 +3153,7 @@ worker_flush_slabs(void *arg)
 		return 0;
 	}
 	for (k = 0; k < FLUSH_N_SIZES; k++)
-		rte_fastmem_free_bulk(fa->objs[k], flush_counts[k]);
+		rte_fastmem_free_bulk(fa->objs[k], flush_count(k));
 	return 0;
 }
 
@@ -3084,16 +3174,16 @@ test_cache_flush_slabs(void)
 			break;
 		}
 		for (k = 0; k < FLUSH_N_SIZES; k++) {
-			for (i = 0; i < flush_counts[k]; i++) {
+			for (i = 0; i < flush_count(k); i++) {
 				fa->objs[k][i] = rte_fastmem_alloc(flush_sizes[k], 0, 0);
 				if (fa->objs[k][i] == NULL)
 					break;
 			}
-			if (i < flush_counts[k]) {
+			if (i < flush_count(k)) {
 				printf("alloc(%zu): %d\n", flush_sizes[k], rte_errno);
 				rte_fastmem_free_bulk(fa->objs[k], i);
 				while (k-- > 0)
-					rte_fastmem_free_bulk(fa->objs[k], flush_counts[k]);
+					rte_fastmem_free_bulk(fa->objs[k], flush_count(k));
 				return TEST_FAILED;
 			}
 			slabs[k] = class_slabs(class_bytes(flush_sizes[k], 0));
@@ -3101,7 +3191,7 @@ test_cache_flush_slabs(void)
 		b = backing();
 		if (round == 0) {
 			for (k = 0; k < FLUSH_N_SIZES; k++)
-				rte_fastmem_free_bulk(fa->objs[k], flush_counts[k]);
+				rte_fastmem_free_bulk(fa->objs[k], flush_count(k));
 		} else {
 			fa->flush = false;
 			rte_eal_remote_launch(worker_flush_slabs, fa, worker);
@@ -3977,6 +4067,7 @@ static struct unit_test_suite fastmem_testsuite = {
 		FASTMEM_CASE(test_slab_reuse),
 		FASTMEM_CASE(test_realloc),
 		FASTMEM_CASE(test_bulk),
+		FASTMEM_CASE(test_bulk_free_runs),
 		FASTMEM_CASE(test_bulk_all_or_nothing),
 		FASTMEM_CASE(test_handles),
 		FASTMEM_CASE(test_stats),

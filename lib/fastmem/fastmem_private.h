@@ -138,10 +138,15 @@ fastmem_class_cache_cap(unsigned int cls)
 	return RTE_MAX(RTE_MIN(n, (uint64_t)RTE_FASTMEM_CACHE_SLOTS), UINT64_C(2));
 }
 
+/*
+ * Objects a refill takes and a flush gives: three quarters of a cache, so that the pipeline
+ * pattern (one lcore allocates, another frees) meets at the bin lock every 186 objects of the
+ * classes up to 1 KiB rather than every 124, leaving a quarter of the cache as hysteresis.
+ */
 static inline uint32_t
 fastmem_class_batch(unsigned int cls)
 {
-	return fastmem_class_cache_cap(cls) / 2;
+	return fastmem_class_cache_cap(cls) * 3 / 4;
 }
 
 static inline uint32_t

@@ -647,13 +647,14 @@ __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	size_t a = align != 0 ? align : RTE_CACHE_LINE_SIZE;
+	/* size - 1 and a - 1 are both below the largest class (a power of 2) iff this is. */
+	size_t m = (size - 1) | (a - 1);
 
-	if (unlikely(blk == NULL || size - 1 >= RTE_FASTMEM_MAX_OBJ_SIZE ||
-			(a & (a - 1)) != 0 || a > RTE_FASTMEM_MAX_OBJ_SIZE ||
-			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
+	if (unlikely(blk == NULL || m >= RTE_FASTMEM_MAX_OBJ_SIZE ||
+			((a & (a - 1)) | (flags & ~RTE_FASTMEM_F_ZERO)) != 0))
 		return NULL;
 	/* The size rounded up to a multiple of the alignment maps to a class aligned to it. */
-	return &blk->local[__rte_fastmem_size_class(((size - 1) | (a - 1)) + 1)];
+	return &blk->local[__rte_fastmem_size_class(m + 1)];
 }
 
 /**
@@ -688,17 +689,20 @@ __rte_fastmem_slab_key(const void *ptr)
 /**
  * @internal
  * Pop n objects (n <= c->len) from a cache into ptrs; size is the requested object size,
- * zeroed when flags has RTE_FASTMEM_F_ZERO.
+ * zeroed when flags has RTE_FASTMEM_F_ZERO. The top n go out in stack order (the most recently
+ * cached last): a forward copy, which the compiler turns into wide moves, and which reads the
+ * cache in the order a bulk free wrote it.
  */
 static inline void
-__rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **ptrs, unsigned int n, size_t size,
-		unsigned int flags)
+__rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **__rte_restrict ptrs, unsigned int n,
+		size_t size, unsigned int flags)
 {
-	unsigned int i, len = c->len;
+	void **__rte_restrict top = &c->objs[c->len - n];
+	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		ptrs[i] = c->objs[--len];
-	c->len = len;
+		ptrs[i] = top[i];
+	c->len -= n;
 	c->stats.alloc_hits += n;
 #ifdef RTE_FASTMEM_CHECKED
 	for (i = 0; i < n; i++)
@@ -707,6 +711,41 @@ __rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **ptrs, unsigned int n
 	if (flags & RTE_FASTMEM_F_ZERO)
 		for (i = 0; i < n; i++)
 			memset(ptrs[i], 0, size);
+}
+
+/**
+ * @internal
+ * Put ptrs[0], ptrs[1], ... into cache c (room for the n >= 1 objects checked by the caller)
+ * as long as they are objects of pages with the key (RTE_FASTMEM_SLAB_KEY plus the index of
+ * c). Returns how many went in: n, or the index of the first NULL entry or object of another
+ * cache.
+ *
+ * The usual bulk is objects of one page: a straight copy that also ORs together how each
+ * pointer differs from the first (a loop the compiler vectorizes, as mempool's copy), then one
+ * key for all. A NULL entry differs from any object above the page bits. Objects of several
+ * pages take a second pass that reads the key of each.
+ */
+static inline unsigned int
+__rte_fastmem_cache_put_run(struct rte_fastmem_cache *c, void * const *__rte_restrict ptrs,
+		unsigned int n, uint64_t key)
+{
+	void **__rte_restrict top = &c->objs[c->len];
+	uintptr_t p0 = (uintptr_t)ptrs[0], diff = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		top[i] = ptrs[i];
+		diff |= (uintptr_t)ptrs[i] ^ p0;
+	}
+	if (unlikely(p0 == 0 || diff >> RTE_FASTMEM_PAGE_SHIFT != 0 ||
+			__rte_fastmem_slab_key(ptrs[0]) != key)) {
+		for (i = 0; i < n; i++)
+			if (ptrs[i] == NULL || __rte_fastmem_slab_key(ptrs[i]) != key)
+				break;
+	}
+	c->len += i;
+	c->stats.free_hits += i;
+	return i;
 }
 
 /**
@@ -738,6 +777,37 @@ __rte_fastmem_cache_push(void *ptr)
 	c->objs[c->len++] = ptr;
 	c->stats.free_hits++;
 	return 0;
+}
+
+/**
+ * @internal
+ * The start of rte_fastmem_free_bulk(): ptrs[0], ptrs[1], ... into the calling thread's cache
+ * of the first object's class and socket, as long as they are objects of that cache. Returns
+ * how many went in (0 when the first is NULL, not in the cache's hit path or when there is no
+ * room for all n).
+ */
+static inline unsigned int
+__rte_fastmem_cache_push_run(void **ptrs, unsigned int n)
+{
+#ifdef RTE_FASTMEM_CHECKED
+	RTE_SET_USED(ptrs);
+	RTE_SET_USED(n);
+	return 0; /* every object through rte_fastmem_free() and its checks */
+#else
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	struct rte_fastmem_cache *c;
+	uint64_t key;
+
+	if (unlikely(blk == NULL || n == 0 || ptrs[0] == NULL))
+		return 0;
+	key = __rte_fastmem_slab_key(ptrs[0]);
+	if (unlikely(key - RTE_FASTMEM_SLAB_KEY >= blk->n_caches))
+		return 0;
+	c = &blk->caches[(uint32_t)key];
+	if (unlikely(n > c->cap - c->len))
+		return 0;
+	return __rte_fastmem_cache_put_run(c, ptrs, n, key);
+#endif
 }
 
 static inline void *
@@ -782,7 +852,8 @@ rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 #ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_local_cache(size, align, flags);
 
-	if (unlikely(c == NULL || n > RTE_FASTMEM_CACHE_SLOTS || c->len < n || ptrs == NULL))
+	/* c->len < n also stands for n > RTE_FASTMEM_CACHE_SLOTS: a cache holds no more. */
+	if (unlikely(c == NULL || c->len < n || ptrs == NULL))
 		return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
 	__rte_fastmem_cache_pop(c, ptrs, n, size, flags);
 	return 0;
@@ -804,7 +875,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 
 	if (unlikely(ptrs == NULL))
 		return;
-	for (i = 0; i < n; i++)
+	for (i = __rte_fastmem_cache_push_run(ptrs, n); i < n; i++)
 		rte_fastmem_free(ptrs[i]);
 #else
 	RTE_SET_USED(ptrs);
@@ -838,8 +909,7 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 #ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 
-	if (unlikely(c == NULL || n > RTE_FASTMEM_CACHE_SLOTS || c->len < n || ptrs == NULL ||
-			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
+	if (unlikely(c == NULL || c->len < n || ptrs == NULL || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return rte_fastmem_halloc_bulk_slow(handle, ptrs, n, flags);
 	__rte_fastmem_cache_pop(c, ptrs, n, c->obj_size, flags);
 	return 0;
@@ -888,32 +958,23 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 	uint64_t key = RTE_FASTMEM_SLAB_KEY +
 		(uint32_t)(handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
-	unsigned int i, len;
+	unsigned int i = 0;
 
 #ifdef RTE_FASTMEM_CHECKED
 	c = NULL; /* every object through rte_fastmem_hfree() and its checks */
 #endif
-	if (unlikely(c == NULL || ptrs == NULL || n > c->cap - c->len)) {
-		for (i = 0; ptrs != NULL && i < n; i++)
-			rte_fastmem_hfree(handle, ptrs[i]);
+	if (unlikely(ptrs == NULL))
 		return;
+	/* The handle's class and socket, room for all: one run straight into the cache. */
+	if (likely(c != NULL && n - 1 < c->cap - c->len)) {
+		i = __rte_fastmem_cache_put_run(c, ptrs, n, key);
+		if (likely(i == n))
+			return;
 	}
-	len = c->len;
-	for (i = 0; i < n; i++) {
-		if (ptrs[i] == NULL)
-			continue;
-		/* The handle's class and socket: straight in; any other object by its slab. */
-		if (likely(__rte_fastmem_slab_key(ptrs[i]) == key)) {
-			c->objs[len++] = ptrs[i];
-			continue;
-		}
-		c->stats.free_hits += len - c->len;
-		c->len = len;
-		rte_fastmem_hfree(handle, ptrs[i]);
-		len = c->len;
-	}
-	c->stats.free_hits += len - c->len;
-	c->len = len;
+	/* From a NULL entry or an object of another cache on, one by one. */
+	for (; i < n; i++)
+		if (ptrs[i] != NULL)
+			rte_fastmem_hfree(handle, ptrs[i]);
 #else
 	RTE_SET_USED(handle);
 	RTE_SET_USED(ptrs);
