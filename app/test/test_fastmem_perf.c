@@ -526,14 +526,13 @@ static char perf_libc_from[256];
 static uint64_t
 perf_rss(void)
 {
-	unsigned long long size, resident;
-	uint64_t bytes = 0;
+	uint64_t size, resident, bytes = 0;
 	FILE *f = fopen("/proc/self/statm", "r");
 
 	if (f == NULL)
 		return 0;
-	if (fscanf(f, "%llu %llu", &size, &resident) == 2)
-		bytes = (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+	if (fscanf(f, "%" SCNu64 " %" SCNu64, &size, &resident) == 2)
+		bytes = resident * (uint64_t)sysconf(_SC_PAGESIZE);
 	fclose(f);
 	return bytes;
 }

@@ -647,7 +647,7 @@ __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	size_t a = align != 0 ? align : RTE_CACHE_LINE_SIZE;
-	/* size - 1 and a - 1 are both below the largest class (a power of 2) iff this is. */
+	/* size - 1 and a - 1 are below the largest class (a power of 2) exactly when m is. */
 	size_t m = (size - 1) | (a - 1);
 
 	if (unlikely(blk == NULL || m >= RTE_FASTMEM_MAX_OBJ_SIZE ||
