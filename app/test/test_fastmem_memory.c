@@ -106,14 +106,21 @@ now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static uint64_t
-backing(void)
+/* The allocator-wide statistics now, every field UINT64_MAX when they cannot be read. */
+static struct rte_fastmem_stats
+stats_now(void)
 {
 	struct rte_fastmem_stats st;
 
 	if (rte_fastmem_stats(&st) < 0)
-		return UINT64_MAX;
-	return st.bytes_backing;
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
+static uint64_t
+backing(void)
+{
+	return stats_now().bytes_backing;
 }
 
 static uint64_t
@@ -810,11 +817,7 @@ trim_free_lcore(void *arg)
 static uint64_t
 trimmed(void)
 {
-	struct rte_fastmem_stats st;
-
-	if (rte_fastmem_stats(&st) < 0)
-		return UINT64_MAX;
-	return st.bytes_trimmed;
+	return stats_now().bytes_trimmed;
 }
 
 /* The socket the main lcore allocates on, as an explicit socket id. */

@@ -227,24 +227,42 @@ limit_set(struct fastmem_socket *s, size_t max_bytes)
 	rte_atomic_store_explicit(&s->grow_fail_tsc, 0, rte_memory_order_relaxed);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_limit, 26.11)
-int
-rte_fastmem_set_limit(int socket_id, size_t max_bytes)
+/*
+ * The socket indexes [*first, *end) a call for socket_id applies to: every socket for
+ * SOCKET_ID_ANY, else that one. 0, or a negative errno (rte_errno set).
+ */
+static int
+socket_range(int socket_id, unsigned int *first, unsigned int *end)
 {
-	unsigned int i;
 	int sidx;
 
 	if (fastmem_attach() < 0)
 		return -rte_errno;
 	if (socket_id == SOCKET_ID_ANY) {
-		for (i = 0; i < fastmem_state->n_sockets; i++)
-			limit_set(&fastmem_state->sockets[i], max_bytes);
+		*first = 0;
+		*end = fastmem_state->n_sockets;
 		return 0;
 	}
 	sidx = fastmem_socket_index(socket_id, false);
 	if (sidx < 0)
 		return sidx;
-	limit_set(&fastmem_state->sockets[sidx], max_bytes);
+	*first = sidx;
+	*end = sidx + 1;
+	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_limit, 26.11)
+int
+rte_fastmem_set_limit(int socket_id, size_t max_bytes)
+{
+	unsigned int i, end;
+	int ret;
+
+	ret = socket_range(socket_id, &i, &end);
+	if (ret < 0)
+		return ret;
+	for (; i < end; i++)
+		limit_set(&fastmem_state->sockets[i], max_bytes);
 	return 0;
 }
 
@@ -712,20 +730,14 @@ int
 rte_fastmem_trim(int socket_id)
 {
 	uint64_t released = 0;
-	unsigned int i;
-	int sidx;
+	unsigned int i, end;
+	int ret;
 
-	if (fastmem_attach() < 0)
-		return -rte_errno;
-	if (socket_id == SOCKET_ID_ANY) {
-		for (i = 0; i < fastmem_state->n_sockets; i++)
-			released += socket_trim(i);
-	} else {
-		sidx = fastmem_socket_index(socket_id, false);
-		if (sidx < 0)
-			return sidx;
-		released = socket_trim(sidx);
-	}
+	ret = socket_range(socket_id, &i, &end);
+	if (ret < 0)
+		return ret;
+	for (; i < end; i++)
+		released += socket_trim(i);
 	/* The exact total is in rte_fastmem_stats(). */
 	return released > INT_MAX ? INT_MAX : (int)released;
 }

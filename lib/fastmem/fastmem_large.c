@@ -37,7 +37,8 @@
 
 /* The first word of a large object's header must never pass for a slab key plus an index. */
 static_assert(FASTMEM_LARGE_KEY - RTE_FASTMEM_SLAB_KEY >=
-		(uint64_t)RTE_MAX_NUMA_NODES * FASTMEM_N_CLASSES, "large key in the slab key range");
+		(uint64_t)RTE_MAX_NUMA_NODES * FASTMEM_N_CLASSES,
+		"large key in the slab key range");
 static_assert(sizeof(struct fastmem_large) <= RTE_CACHE_LINE_SIZE, "large header too big");
 
 /* A page map entry: the IO address of a large object's chunk plus one, 0 for none. */
