@@ -236,10 +236,11 @@ socket_range(int socket_id, unsigned int *first, unsigned int *end)
 {
 	int sidx;
 
+	*first = 0;
+	*end = 0;
 	if (fastmem_attach() < 0)
 		return -rte_errno;
 	if (socket_id == SOCKET_ID_ANY) {
-		*first = 0;
 		*end = fastmem_state->n_sockets;
 		return 0;
 	}
