@@ -1847,8 +1847,9 @@ lcore_free_hits(size_t cls)
 
 /*
  * The bulk frees put a run of objects of one cache in at once, with one key when they share a
- * page: runs over two pages, runs cut by an object of another class or a NULL entry; each
- * object goes into the cache of its own class.
+ * page: runs over two pages, runs cut by an object of another class or a NULL entry, a run led
+ * by an object of another class than the run before (the cache the last bulk free used is
+ * tried first); each object goes into the cache of its own class.
  */
 static int
 test_bulk_free_runs(void)
@@ -1868,7 +1869,7 @@ test_bulk_free_runs(void)
 	}
 	small = rte_fastmem_alloc(8, 8, 0);
 	TEST_ASSERT_NOT_NULL(small, "alloc 8: %d", rte_errno);
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 5; k++) {
 		for (i = 0; i < RTE_DIM(run); i++)
 			run[i] = ptrs[k * RTE_DIM(run) + i];
 		/* An object of another page than the first of the run, in the middle. */
@@ -1881,10 +1882,12 @@ test_bulk_free_runs(void)
 			run[5] = small;         /* another class (not through a handle) */
 		if (k == 3)
 			run[1] = NULL;
+		if (k == 4)
+			run[0] = small;         /* a run led by another class than the last one */
 		want64 = 0;
 		for (i = 0; i < RTE_DIM(run); i++)
 			want64 += run[i] != NULL && run[i] != small;
-		want8 = k == 2;
+		want8 = k == 2 || k == 4;
 		/* Empty caches: room for every run. */
 		rte_fastmem_cache_flush();
 		hits64 = lcore_free_hits(64);

@@ -451,7 +451,9 @@ block_new(unsigned int sidx, int socket_id)
 	blk->local = &blk->caches[sidx * FASTMEM_N_CLASSES];
 	hdr->socket_idx = sidx;
 	hdr->reg_idx = UINT32_MAX;
+	blk->hint = blk->local;
 	for (i = 0; i < blk->n_caches; i++) {
+		blk->caches[i].key = RTE_FASTMEM_SLAB_KEY + i;
 		blk->caches[i].obj_size = __rte_fastmem_class_size(i % FASTMEM_N_CLASSES);
 		blk->caches[i].batch = fastmem_class_batch(i % FASTMEM_N_CLASSES);
 	}

@@ -45,7 +45,9 @@
 #include <rte_common.h>
 #include <rte_compat.h>
 #include <rte_debug.h>
+#include <rte_memcpy.h>
 #include <rte_memory.h>
+#include <rte_vect.h>
 
 #include "rte_fastmem_core.h"
 
@@ -690,18 +692,16 @@ __rte_fastmem_slab_key(const void *ptr)
  * @internal
  * Pop n objects (n <= c->len) from a cache into ptrs; size is the requested object size,
  * zeroed when flags has RTE_FASTMEM_F_ZERO. The top n go out in stack order (the most recently
- * cached last): a forward copy, which the compiler turns into wide moves, and which reads the
- * cache in the order a bulk free wrote it.
+ * cached last): a forward copy with wide moves (rte_memcpy(), one move for one object), which
+ * reads the cache in the order and width a bulk free wrote it.
  */
 static inline void
 __rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **__rte_restrict ptrs, unsigned int n,
 		size_t size, unsigned int flags)
 {
-	void **__rte_restrict top = &c->objs[c->len - n];
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		ptrs[i] = top[i];
+	rte_memcpy(ptrs, &c->objs[c->len - n], n * sizeof(*ptrs));
 	c->len -= n;
 	c->stats.alloc_hits += n;
 #ifdef RTE_FASTMEM_CHECKED
@@ -717,13 +717,15 @@ __rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **__rte_restrict ptrs,
  * @internal
  * Put ptrs[0], ptrs[1], ... into cache c (room for the n >= 1 objects checked by the caller)
  * as long as they are objects of pages with the key (RTE_FASTMEM_SLAB_KEY plus the index of
- * c). Returns how many went in: n, or the index of the first NULL entry or object of another
- * cache.
+ * c); ptrs[0] is such an object (checked by the caller). Returns how many went in: n, or the
+ * index of the first NULL entry or object of another cache.
  *
- * The usual bulk is objects of one page: a straight copy that also ORs together how each
- * pointer differs from the first (a loop the compiler vectorizes, as mempool's copy), then one
- * key for all. A NULL entry differs from any object above the page bits. Objects of several
- * pages take a second pass that reads the key of each.
+ * The usual bulk is objects of one page: one pass ORs together how each pointer differs from
+ * the first, two pointers at a time (a 128-bit vector: written as a plain loop, the compiler
+ * kept the pointers in scalar registers and spilled them), then a straight copy with
+ * rte_memcpy() as mempool's (a plain copy loop became a call to memmove()). A NULL entry
+ * differs from any object above the page bits. Objects of several pages take a second pass
+ * that reads the key of each.
  */
 static inline unsigned int
 __rte_fastmem_cache_put_run(struct rte_fastmem_cache *c, void * const *__rte_restrict ptrs,
@@ -731,17 +733,25 @@ __rte_fastmem_cache_put_run(struct rte_fastmem_cache *c, void * const *__rte_res
 {
 	void **__rte_restrict top = &c->objs[c->len];
 	uintptr_t p0 = (uintptr_t)ptrs[0], diff = 0;
+	rte_v128u64_t v0 = { p0, p0 }, acc = { 0, 0 }, x;
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		top[i] = ptrs[i];
-		diff |= (uintptr_t)ptrs[i] ^ p0;
+	for (i = 0; i + 2 <= n; i += 2) {
+		memcpy(&x, &ptrs[i], sizeof(x));
+		acc |= x ^ v0;
 	}
-	if (unlikely(p0 == 0 || diff >> RTE_FASTMEM_PAGE_SHIFT != 0 ||
-			__rte_fastmem_slab_key(ptrs[0]) != key)) {
-		for (i = 0; i < n; i++)
+	if (i < n)
+		diff = (uintptr_t)ptrs[i] ^ p0;
+	diff |= acc[0] | acc[1];
+	if (likely(diff >> RTE_FASTMEM_PAGE_SHIFT == 0)) {
+		rte_memcpy(top, ptrs, n * sizeof(*ptrs));
+		i = n;
+	} else {
+		for (i = 0; i < n; i++) {
 			if (ptrs[i] == NULL || __rte_fastmem_slab_key(ptrs[i]) != key)
 				break;
+			top[i] = ptrs[i];
+		}
 	}
 	c->len += i;
 	c->stats.free_hits += i;
@@ -785,6 +795,10 @@ __rte_fastmem_cache_push(void *ptr)
  * of the first object's class and socket, as long as they are objects of that cache. Returns
  * how many went in (0 when the first is NULL, not in the cache's hit path or when there is no
  * room for all n).
+ *
+ * The cache the last bulk free used is tried first: its address does not depend on the key
+ * of the first object, which the cache's own key then confirms (a predicted branch), so the
+ * copy into the cache does not wait for the key.
  */
 static inline unsigned int
 __rte_fastmem_cache_push_run(void **ptrs, unsigned int n)
@@ -801,9 +815,13 @@ __rte_fastmem_cache_push_run(void **ptrs, unsigned int n)
 	if (unlikely(blk == NULL || n == 0 || ptrs[0] == NULL))
 		return 0;
 	key = __rte_fastmem_slab_key(ptrs[0]);
-	if (unlikely(key - RTE_FASTMEM_SLAB_KEY >= blk->n_caches))
-		return 0;
-	c = &blk->caches[(uint32_t)key];
+	c = blk->hint;
+	if (unlikely(key != c->key)) {
+		if (unlikely(key - RTE_FASTMEM_SLAB_KEY >= blk->n_caches))
+			return 0;
+		c = &blk->caches[(uint32_t)key];
+		blk->hint = c;
+	}
 	if (unlikely(n > c->cap - c->len))
 		return 0;
 	return __rte_fastmem_cache_put_run(c, ptrs, n, key);
@@ -966,7 +984,8 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 	if (unlikely(ptrs == NULL))
 		return;
 	/* The handle's class and socket, room for all: one run straight into the cache. */
-	if (likely(c != NULL && n - 1 < c->cap - c->len)) {
+	if (likely(c != NULL && n - 1 < c->cap - c->len && ptrs[0] != NULL &&
+			__rte_fastmem_slab_key(ptrs[0]) == key)) {
 		i = __rte_fastmem_cache_put_run(c, ptrs, n, key);
 		if (likely(i == n))
 			return;

@@ -175,6 +175,8 @@ struct rte_fastmem_cache {
 	uint32_t obj_size;       /**< Class size in bytes. */
 	uint32_t batch;          /**< Objects moved per refill or flush. */
 	struct rte_fastmem_cache_stats stats; /**< Object counters. */
+	/** RTE_FASTMEM_SLAB_KEY plus the cache's index: the key of its pages. */
+	uint64_t key;
 	/** Cached objects, top at len - 1. */
 	alignas(RTE_CACHE_LINE_SIZE) void *objs[RTE_FASTMEM_CACHE_SLOTS];
 };
@@ -189,6 +191,12 @@ struct rte_fastmem_cache {
 struct rte_fastmem_block {
 	struct rte_fastmem_cache *local; /**< Caches of the thread's own socket. */
 	uint32_t n_caches;               /**< Number of caches: sockets x classes. */
+	/**
+	 * The cache the last rte_fastmem_free_bulk() went to, tried first by the next one: a
+	 * cache address that does not wait for the object's key, so that the copy into it and
+	 * the key check overlap. Always one of caches[].
+	 */
+	struct rte_fastmem_cache *hint;
 	struct rte_fastmem_cache caches[]; /**< n_caches caches, from the next cache line. */
 };
 
