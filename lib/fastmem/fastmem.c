@@ -484,17 +484,17 @@ rte_fastmem_dealloc(void *ptr)
 }
 
 /*
- * Whether a large object can stay where it is for a new size and alignment: the new size fits
- * in its memzone and needs more than half of it (a memzone twice too large is worth a move).
+ * Whether a large object can stay where it is for a new size and alignment: it is aligned, and
+ * the new size fits in its memzone and needs more than half of it (fastmem_large_fits(): a
+ * memzone twice too large is worth a move).
  */
 static bool
 large_fits(const struct fastmem_large *l, const void *ptr, size_t size, size_t align)
 {
-	size_t usable = fastmem_large_usable(l);
-
 	if (align == 0)
 		align = RTE_CACHE_LINE_SIZE;
-	return ((uintptr_t)ptr & (align - 1)) == 0 && size <= usable && size > usable / 2;
+	return ((uintptr_t)ptr & (align - 1)) == 0 &&
+		fastmem_large_fits(l->mz->len, l->obj_off, size);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.11)

@@ -114,6 +114,19 @@ fastmem_large_usable(const struct fastmem_large *l)
 }
 
 /*
+ * Whether an object of size bytes at offset obj_off belongs in a memzone of mz_len bytes: it
+ * fits, and needs more than half of what the memzone holds from that offset (a memzone twice
+ * too large is not worth keeping busy).
+ */
+bool
+fastmem_large_fits(uint64_t mz_len, uint32_t obj_off, size_t size)
+{
+	uint64_t usable = mz_len > obj_off ? mz_len - obj_off : 0;
+
+	return size <= usable && size > usable / 2;
+}
+
+/*
  * Allocate a large object of size bytes on socket index sidx, aligned to align (a power of two
  * of at most RTE_FASTMEM_MAX_OBJ_SIZE, checked by the caller). NULL with rte_errno ENOMEM when
  * EAL has no such memzone, or no IOVA-contiguous 2 MiB chunks. Not counted as a failure here:

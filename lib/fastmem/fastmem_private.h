@@ -485,6 +485,7 @@ void fastmem_large_free(struct fastmem_large *l, bool undo);
 struct fastmem_large *fastmem_large_of(const void *ptr);
 rte_iova_t fastmem_large_iova(const void *ptr);
 size_t fastmem_large_usable(const struct fastmem_large *l);
+bool fastmem_large_fits(uint64_t mz_len, uint32_t obj_off, size_t size);
 void fastmem_large_count_nomem(unsigned int n);
 void fastmem_large_stats_read(struct fastmem_large_stats *ls);
 void fastmem_large_stats_reset(void);
