@@ -117,7 +117,7 @@ prepare_child(void)
 
 static void *large_live;        /* allocated before the fork */
 static void *large_exact;       /* allocated before the fork, no slack */
-static void *large_freed;       /* allocated and freed before the fork */
+static void *large_freed;       /* allocated and freed before the fork: its memzone idle */
 
 /* Allocate the large objects of the children (after prepare_child()). */
 static int __rte_unused
@@ -357,7 +357,7 @@ large_overflow(void)
 static void
 large_double_free(void)
 {
-	rte_fastmem_free(large_freed);  /* its memzone is gone: no large object there */
+	rte_fastmem_free(large_freed);  /* its memzone is idle, kept for reuse */
 }
 
 static void
@@ -433,9 +433,7 @@ static const struct {
 	{ "write to a freed object", use_after_free, "write to a freed object" },
 	{ "large: write past the size", large_overflow, "write past the requested size",
 		"(requested 1048676 B, byte 1048676 overwritten)" },
-	/* A freed large object's memzone is back with EAL: the pointer is foreign memory. */
-	{ "large: double free", large_double_free, "free of memory fastmem never returned",
-		"(foreign memory)" },
+	{ "large: double free", large_double_free, "double free", "(large object)" },
 	{ "large: hfree", large_hfree, "hfree of a large object",
 		"(handles serve size classes only)" },
 	{ "large: realloc after overflow", large_overflow_realloc, "write past the requested size",
@@ -655,7 +653,7 @@ asan_large_use_after_free(void)
 {
 	const char *p = large_freed;
 
-	sink = p[10];           /* the memzone is back in EAL's heap, which poisons free memory */
+	sink = p[10];           /* the memzone is idle, its object poisoned by fastmem */
 }
 
 static const struct {
@@ -672,13 +670,7 @@ static const struct {
 	{ "large: overflow", asan_large_overflow, "use-after-poison" },
 	{ "large: overflow, no slack", asan_large_overflow_exact, "heap-buffer-overflow" },
 	{ "large: realloc down", asan_large_shrunk, "use-after-poison" },
-	/*
-	 * EAL (RTE_MALLOC_ASAN) marks the memory of a freed heap element as freed. Without
-	 * hugepages (legacy memory) it stays mapped: ASan sees a use after free. With hugepages
-	 * EAL may give the pages of the freed memzone back to the kernel: the access would fault
-	 * or land in pages mapped again for something else, which is not checked.
-	 */
-	{ "large: use after free", asan_large_use_after_free, "heap-use-after-free", true },
+	{ "large: use after free", asan_large_use_after_free, "use-after-poison" },
 };
 
 static int

@@ -58,9 +58,9 @@
  *   so that the newer ones drain and trim gives them back; a memzone with a live object
  *   stays, its objects intact; a trim with nothing to give back returns 0.
  * - large, large_realloc, large_bulk, large_lcore: objects above the largest class, one memzone
- *   each: contents, alignment, IO addresses in every 2 MiB chunk, statistics, memory given
- *   back to EAL at free, realloc across the largest class, all-or-nothing bulk calls, a free
- *   on another lcore.
+ *   each: contents, alignment, IO addresses in every 2 MiB chunk, statistics, the memzone of a
+ *   freed object kept idle and given back to EAL by a trim, realloc across the largest class,
+ *   all-or-nothing bulk calls (a failed one keeps nothing), a free on another lcore.
  */
 
 #define KIB(n) ((size_t)(n) << 10)
@@ -1130,6 +1130,32 @@ mz_count(void)
 	return n;
 }
 
+/* The idle memzones of large objects are n, of bytes in all (not checked if UINT64_MAX). */
+static int
+large_idle_check(uint64_t n, uint64_t bytes)
+{
+	struct rte_fastmem_stats st = stats_now();
+
+	TEST_ASSERT_EQUAL(st.large_idle, n, "large_idle %" PRIu64 ", expected %" PRIu64,
+			st.large_idle, n);
+	TEST_ASSERT(bytes == UINT64_MAX || st.bytes_large_idle == bytes,
+			"bytes_large_idle %" PRIu64 ", expected %" PRIu64, st.bytes_large_idle,
+			bytes);
+	TEST_ASSERT(n != 0 || st.bytes_large_idle == 0, "bytes_large_idle %" PRIu64
+			" without idle memzones", st.bytes_large_idle);
+	TEST_ASSERT(st.bytes_large_idle <= MIB(128) * rte_socket_count(),
+			"bytes_large_idle %" PRIu64 " above 128 MiB per socket",
+			st.bytes_large_idle);
+	return 0;
+}
+
+/* Bytes of the memzones of live large objects: of the one just allocated, when alone. */
+static uint64_t
+large_bytes(void)
+{
+	return stats_now().bytes_large;
+}
+
 /* virt2iova of a large object: EAL's at the first and last byte and in every 2 MiB chunk. */
 static int
 large_iova_check(const void *obj, size_t size)
@@ -1172,12 +1198,29 @@ large_stats_check(uint64_t n, uint64_t min_bytes, uint64_t alloc, uint64_t freed
 	return 0;
 }
 
+/*
+ * The misuse in the tests below is on purpose (a freed object translated): the addresses pass
+ * through this volatile variable so that the compiler, which tracks allocations and frees,
+ * does not warn about it.
+ */
+static volatile uintptr_t misuse_addr;
+
+/* The address of a freed object, as a pointer the compiler does not track. */
+static void *
+freed_at(uintptr_t addr)
+{
+	misuse_addr = addr;
+	return (void *)misuse_addr;
+}
+
 static int
 test_large(void)
 {
-	uint64_t heap0 = heap_alloc_bytes(), n_alloc = 0;
+	uint64_t heap0 = heap_alloc_bytes(), n_alloc = 0, len;
 	unsigned int mz0 = mz_count(), i;
 	size_t size, align;
+	uintptr_t addr;
+	int trimmed;
 	void *p;
 
 	for (i = 0; i < RTE_DIM(large_sizes); i++) {
@@ -1200,25 +1243,33 @@ test_large(void)
 			TEST_ASSERT_EQUAL(backing(), 0u, "large object counted as backing");
 			TEST_ASSERT_EQUAL(pat_check(p, size, size, i * 100 + align), SIZE_MAX,
 					"content of a %zu B object", size);
+			len = large_bytes();
+			addr = (uintptr_t)p;
 			rte_fastmem_free(p);
-			/* Given back at once. */
-			TEST_ASSERT_EQUAL(mz_count(), mz0, "memzone of a freed large object kept");
-			TEST_ASSERT(heap_given_back(heap0), "heap bytes %" PRIu64
-					" after the free of a %zu B object, %" PRIu64 " before",
-					heap_alloc_bytes(), size, heap0);
+			/* Kept idle for reuse, without an IO address, until a trim. */
+			TEST_ASSERT_EQUAL(mz_count(), mz0 + 1, "memzone of a freed large object "
+					"not kept");
 			TEST_ASSERT_SUCCESS(large_stats_check(0, 0, n_alloc, n_alloc),
 					"stats after the free of a %zu B object", size);
+			TEST_ASSERT_SUCCESS(large_idle_check(1, len),
+					"idle after the free of a %zu B object", size);
+			TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(freed_at(addr)), RTE_BAD_IOVA,
+					"IO address of a freed %zu B object", size);
+			TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(freed_at(addr + size - 1)),
+					RTE_BAD_IOVA,
+					"IO address of the last byte of a freed %zu B object",
+					size);
+			trimmed = rte_fastmem_trim(SOCKET_ID_ANY);
+			TEST_ASSERT_EQUAL((uint64_t)trimmed, len, "trim gave back %d bytes of a "
+					"%" PRIu64 " B idle memzone", trimmed, len);
+			TEST_ASSERT_EQUAL(mz_count(), mz0, "memzone of a freed large object kept "
+					"after a trim");
+			TEST_ASSERT(heap_given_back(heap0), "heap bytes %" PRIu64
+					" after the free and trim of a %zu B object, %" PRIu64
+					" before", heap_alloc_bytes(), size, heap0);
+			TEST_ASSERT_SUCCESS(large_idle_check(0, 0), "idle after a trim");
 		}
 	}
-	/* Zeroed on request, over memory just filled with a pattern. */
-	p = rte_fastmem_alloc(MIB(3), 0, 0);
-	TEST_ASSERT_NOT_NULL(p, "alloc 3 MiB");
-	memset(p, 0xa5, MIB(3));
-	rte_fastmem_free(p);
-	p = rte_fastmem_alloc_socket(MIB(3), 0, RTE_FASTMEM_F_ZERO, SOCKET_ID_ANY);
-	TEST_ASSERT_NOT_NULL(p, "alloc 3 MiB zeroed");
-	TEST_ASSERT(is_zero(p, MIB(3)), "F_ZERO large object not zeroed");
-	rte_fastmem_free(p);
 	return TEST_SUCCESS;
 }
 
@@ -1294,7 +1345,9 @@ test_large_bulk(void)
 	TEST_ASSERT_SUCCESS(large_stats_check(4, 4 * MIB(3), 4, 0), "bulk of 4");
 	rte_fastmem_free_bulk(ptrs, 4);
 	TEST_ASSERT_SUCCESS(large_stats_check(0, 0, 4, 4), "after free_bulk");
-	TEST_ASSERT(heap_given_back(heap0), "free_bulk kept memory");
+	TEST_ASSERT_SUCCESS(large_idle_check(4, UINT64_MAX), "idle after free_bulk");
+	TEST_ASSERT(rte_fastmem_trim(SOCKET_ID_ANY) > 4 * (int)MIB(3), "trim after free_bulk");
+	TEST_ASSERT(heap_given_back(heap0), "free_bulk and trim kept memory");
 
 	/* All or nothing: more 64 MiB objects than the memory the tests run with. */
 	n = RTE_DIM(ptrs);
@@ -1310,7 +1363,9 @@ test_large_bulk(void)
 	for (i = 0; i < n; i++)
 		TEST_ASSERT_EQUAL(ptrs[i], (void *)(uintptr_t)(0x5e0 + i), "failed bulk wrote %u",
 				i);
+	/* The memzones reserved for it are given back, not kept idle. */
 	TEST_ASSERT(heap_given_back(heap0), "failed bulk kept memory");
+	TEST_ASSERT_SUCCESS(large_idle_check(0, 0), "idle after a failed bulk");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	TEST_ASSERT(st.large_in_use == 0 && st.alloc_nomem == n && st.alloc_total == 4,
 			"failed bulk: %" PRIu64 " live, %" PRIu64 " nomem, %" PRIu64 " allocated",
@@ -1345,6 +1400,13 @@ test_large_lcore(void)
 	TEST_ASSERT_SUCCESS(large_stats_check(0, 0, 1, 1), "after the free on lcore %u", worker);
 	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova((void *)addr), RTE_BAD_IOVA,
 			"freed object still mapped");
+	TEST_ASSERT_SUCCESS(large_idle_check(1, UINT64_MAX), "idle after the free on lcore %u",
+			worker);
+	/* The memzone the worker kept serves this lcore. */
+	p = rte_fastmem_alloc(MIB(5), 0, 0);
+	TEST_ASSERT_EQUAL((uintptr_t)p, addr, "5 MiB at %p, not in the memzone freed on lcore "
+			"%u (%p)", p, worker, (void *)addr);
+	rte_fastmem_free(p);
 	return TEST_SUCCESS;
 }
 
