@@ -522,6 +522,18 @@ fastmem_large_stats_read(struct fastmem_large_stats *ls)
 	rte_spinlock_unlock(&st->large_lock);
 }
 
+/* The idle memzones of socket index sidx: their number and bytes. */
+void
+fastmem_large_idle_read(unsigned int sidx, uint64_t *n, uint64_t *bytes)
+{
+	struct fastmem_state *st = fastmem_state;
+
+	rte_spinlock_lock(&st->large_lock);
+	*n = st->sockets[sidx].large_idle_n;
+	*bytes = st->sockets[sidx].large_idle_bytes;
+	rte_spinlock_unlock(&st->large_lock);
+}
+
 /* Zero the counters, not the live objects and their bytes (state). */
 void
 fastmem_large_stats_reset(void)

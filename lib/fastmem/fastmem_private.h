@@ -514,6 +514,7 @@ bool fastmem_large_fits(uint64_t mz_len, uint32_t obj_off, size_t size);
 uint64_t fastmem_large_trim(unsigned int sidx);
 void fastmem_large_count_nomem(unsigned int n);
 void fastmem_large_stats_read(struct fastmem_large_stats *ls);
+void fastmem_large_idle_read(unsigned int sidx, uint64_t *n, uint64_t *bytes);
 void fastmem_large_stats_reset(void);
 void fastmem_large_free_all(struct fastmem_state *st);
 
