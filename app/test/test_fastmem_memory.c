@@ -68,6 +68,7 @@
  *   no IO address, and a second free of it is ignored (not listed twice); at most 128 MiB
  *   stay idle per socket, the oldest going back to EAL first, a larger memzone at once; trim
  *   gives them back and counts them; deinit leaves no memzone behind.
+ * - large_mlcore: large objects allocated, written and freed on every lcore at once.
  */
 
 #define KIB(n) ((size_t)(n) << 10)
@@ -1737,6 +1738,85 @@ test_large_deinit(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Large objects on every lcore at once: sizes that fit each other's idle memzones or not,
+ * a word written per 2 MiB chunk (and the IO address of the chunk checked) and read back
+ * before the free. Idle memzones taken, kept and evicted concurrently must never hand one
+ * memzone to two objects.
+ */
+#define MLCORE_LARGE_OPS 300
+#define MLCORE_LARGE_LIVE 3
+
+static const size_t mlcore_large_sizes[] = {
+	MIB(1) + KIB(512), MIB(2), MIB(3), MIB(5), MIB(9), MIB(40),
+};
+static RTE_ATOMIC(unsigned int) mlcore_large_bad;
+
+static int
+mlcore_large_lcore(void *arg __rte_unused)
+{
+	uint64_t seed = rte_lcore_id() + 1, tag;
+	void *live[MLCORE_LARGE_LIVE] = { NULL };
+	size_t size[MLCORE_LARGE_LIVE] = { 0 }, off;
+	unsigned int i, k;
+	char *p;
+
+	for (i = 0; i < MLCORE_LARGE_OPS; i++) {
+		k = i % MLCORE_LARGE_LIVE;
+		if (live[k] != NULL) {
+			p = live[k];
+			tag = ((uint64_t)rte_lcore_id() << 32) | k;
+			for (off = 0; off < size[k]; off += MIB(2))
+				if (*(uint64_t *)(p + off) != (tag ^ off))
+					rte_atomic_fetch_add_explicit(&mlcore_large_bad, 1,
+							rte_memory_order_relaxed);
+			rte_fastmem_free(p);
+		}
+		seed = mix64(seed);
+		size[k] = mlcore_large_sizes[seed % RTE_DIM(mlcore_large_sizes)];
+		p = rte_fastmem_alloc(size[k], (seed >> 8) & 1 ? KIB(64) : 0,
+				(seed >> 9) & 1 ? RTE_FASTMEM_F_ZERO : 0);
+		live[k] = p;
+		if (p == NULL) {
+			rte_atomic_fetch_add_explicit(&mlcore_large_bad, 1,
+					rte_memory_order_relaxed);
+			continue;
+		}
+		tag = ((uint64_t)rte_lcore_id() << 32) | k;
+		for (off = 0; off < size[k]; off += MIB(2)) {
+			*(uint64_t *)(p + off) = tag ^ off;
+			if (rte_fastmem_virt2iova(p + off) != rte_mem_virt2iova(p + off))
+				rte_atomic_fetch_add_explicit(&mlcore_large_bad, 1,
+						rte_memory_order_relaxed);
+		}
+	}
+	for (k = 0; k < MLCORE_LARGE_LIVE; k++)
+		rte_fastmem_free(live[k]);
+	return 0;
+}
+
+static int
+test_large_mlcore(void)
+{
+	struct rte_fastmem_stats st;
+	uint64_t ops = (uint64_t)MLCORE_LARGE_OPS * rte_lcore_count();
+
+	rte_atomic_store_explicit(&mlcore_large_bad, 0, rte_memory_order_relaxed);
+	rte_eal_mp_remote_launch(mlcore_large_lcore, NULL, CALL_MAIN);
+	rte_eal_mp_wait_lcore();
+	TEST_ASSERT_EQUAL(rte_atomic_load_explicit(&mlcore_large_bad, rte_memory_order_relaxed),
+			0u, "objects overwritten, failed or with wrong IO addresses");
+	st = stats_now();
+	TEST_ASSERT(st.large_in_use == 0 && st.alloc_total == ops && st.free_total == ops,
+			"%" PRIu64 " live, %" PRIu64 " allocated, %" PRIu64 " freed of %" PRIu64,
+			st.large_in_use, st.alloc_total, st.free_total, ops);
+	TEST_ASSERT_SUCCESS(large_idle_check(st.large_idle, st.bytes_large_idle),
+			"idle memzones");
+	TEST_ASSERT_EQUAL(large_mz().n, st.large_idle, "%u large memzones, %" PRIu64 " idle",
+			large_mz().n, st.large_idle);
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite fastmem_memory_testsuite = {
 	.suite_name = "fastmem backing memory tests",
 	.setup = NULL,
@@ -1760,6 +1840,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_double_free),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_keep_bound),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_deinit),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_mlcore),
 		TEST_CASES_END()
 	}
 };
