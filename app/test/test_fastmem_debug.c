@@ -117,19 +117,30 @@ prepare_child(void)
 
 static void *large_live;        /* allocated before the fork */
 static void *large_exact;       /* allocated before the fork, no slack */
-static void *large_freed;       /* allocated and freed before the fork */
+static void *large_freed;       /* allocated and freed before the fork: its memzone idle */
+static void *large_gone;        /* allocated and freed, its memzone trimmed (back with EAL) */
 
-/* Allocate the large objects of the children (after prepare_child()). */
+/*
+ * Allocate the large objects of the children (after prepare_child()). A child may reuse the
+ * idle memzone of large_freed: that changes no EAL structure.
+ */
 static int __rte_unused
 prepare_large(void)
 {
 	large_live = rte_fastmem_alloc(LARGE_SIZE, 0, 0);
 	large_exact = rte_fastmem_alloc(LARGE_EXACT, 0, 0);
 	large_freed = rte_fastmem_alloc(LARGE_SIZE, 0, 0);
-	TEST_ASSERT(large_live != NULL && large_exact != NULL && large_freed != NULL,
-			"large alloc: %d", rte_errno);
-	/* Freed last: no allocation may reuse its memory before the child frees it again. */
+	large_gone = rte_fastmem_alloc(LARGE_SIZE, 0, 0);
+	TEST_ASSERT(large_live != NULL && large_exact != NULL && large_freed != NULL &&
+			large_gone != NULL, "large alloc: %d", rte_errno);
+	stash = large_gone;
+	rte_fastmem_free(large_gone);
+	TEST_ASSERT(rte_fastmem_trim(SOCKET_ID_ANY) > 0, "trim of an idle large memzone");
+	large_gone = stash;
+	/* Freed last: no allocation may reuse its memory before the child uses it. */
+	stash = large_freed;
 	rte_fastmem_free(large_freed);
+	large_freed = stash;
 	return 0;
 }
 
@@ -149,8 +160,9 @@ bytes_are(const void *p, int c, size_t n)
  * Correct use of large objects, in this process (it reserves and frees memzones, which a
  * child must not): written to their full requested size, reallocated in place (down, then up
  * within the memzone's slack) and moved (to a larger large object, to a size class), bulk
- * allocated zeroed, aligned to 1 MiB, freed. A debug check failing panics, an ASan report
- * aborts: either fails the test.
+ * allocated zeroed, aligned to 1 MiB, freed, and the idle memzones of the freed ones reused
+ * (zeroed on request). A debug check failing panics, an ASan report aborts: either fails the
+ * test.
  */
 static int __rte_unused
 large_correct_use(void)
@@ -195,12 +207,22 @@ large_correct_use(void)
 	TEST_ASSERT_NOT_NULL(p, "large alloc aligned to 1 MiB: %d", rte_errno);
 	TEST_ASSERT(((uintptr_t)p & (((size_t)1 << 20) - 1)) == 0, "%p not aligned", p);
 	memset(p, 6, LARGE_EXACT);
+	stash = p - ((size_t)1 << 20) + 64;
+	rte_fastmem_free(p);
+
+	/* The idle memzone reused (its poison intact), zeroed, at another offset, freed again. */
+	q = stash;
+	p = rte_fastmem_alloc(LARGE_EXACT - 64, 0, RTE_FASTMEM_F_ZERO);
+	TEST_ASSERT(p == q, "idle memzone not reused (%p, expected %p)", p, q);
+	TEST_ASSERT(bytes_are(p, 0, LARGE_EXACT - 64), "reused memzone not zeroed");
+	memset(p, 7, LARGE_EXACT - 64);
 	rte_fastmem_free(p);
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	TEST_ASSERT(st.large_in_use == 0 && st.bytes_large == 0,
 			"%" PRIu64 " large objects of %" PRIu64 " bytes left", st.large_in_use,
 			st.bytes_large);
+	TEST_ASSERT(st.large_idle != 0, "no idle large memzone kept");
 	rte_fastmem_deinit();
 	printf("%-32s no report, as it should be\n", "large objects, correct use");
 	return 0;
@@ -357,7 +379,24 @@ large_overflow(void)
 static void
 large_double_free(void)
 {
-	rte_fastmem_free(large_freed);  /* its memzone is gone: no large object there */
+	rte_fastmem_free(large_freed);  /* its memzone is idle, kept for reuse */
+}
+
+static void
+large_double_free_gone(void)
+{
+	rte_fastmem_free(large_gone);   /* its memzone is gone: no large object there */
+}
+
+/* Written after its free, then its idle memzone reused: the poison check finds the write. */
+static void
+large_use_after_free(void)
+{
+	char *p = large_freed;
+
+	p[10] = 1;
+	p = rte_fastmem_alloc(LARGE_SIZE, 0, 0);
+	printf("got %p, freed %p\n", (void *)p, large_freed);
 }
 
 static void
@@ -433,9 +472,12 @@ static const struct {
 	{ "write to a freed object", use_after_free, "write to a freed object" },
 	{ "large: write past the size", large_overflow, "write past the requested size",
 		"(requested 1048676 B, byte 1048676 overwritten)" },
-	/* A freed large object's memzone is back with EAL: the pointer is foreign memory. */
-	{ "large: double free", large_double_free, "free of memory fastmem never returned",
-		"(foreign memory)" },
+	{ "large: double free", large_double_free, "double free", "(large object)" },
+	/* A trimmed large object's memzone is back with EAL: the pointer is foreign memory. */
+	{ "large: double free, trimmed", large_double_free_gone,
+		"free of memory fastmem never returned", "(foreign memory)" },
+	{ "large: write to a freed object", large_use_after_free, "write to a freed object",
+		"(large object, byte 10 changed after free)" },
 	{ "large: hfree", large_hfree, "hfree of a large object",
 		"(handles serve size classes only)" },
 	{ "large: realloc after overflow", large_overflow_realloc, "write past the requested size",
@@ -655,6 +697,14 @@ asan_large_use_after_free(void)
 {
 	const char *p = large_freed;
 
+	sink = p[10];           /* the memzone is idle, its object poisoned by fastmem */
+}
+
+static void
+asan_large_use_after_trim(void)
+{
+	const char *p = large_gone;
+
 	sink = p[10];           /* the memzone is back in EAL's heap, which poisons free memory */
 }
 
@@ -672,13 +722,14 @@ static const struct {
 	{ "large: overflow", asan_large_overflow, "use-after-poison" },
 	{ "large: overflow, no slack", asan_large_overflow_exact, "heap-buffer-overflow" },
 	{ "large: realloc down", asan_large_shrunk, "use-after-poison" },
+	{ "large: use after free", asan_large_use_after_free, "use-after-poison" },
 	/*
 	 * EAL (RTE_MALLOC_ASAN) marks the memory of a freed heap element as freed. Without
 	 * hugepages (legacy memory) it stays mapped: ASan sees a use after free. With hugepages
 	 * EAL may give the pages of the freed memzone back to the kernel: the access would fault
 	 * or land in pages mapped again for something else, which is not checked.
 	 */
-	{ "large: use after free", asan_large_use_after_free, "heap-use-after-free", true },
+	{ "large: use after trim", asan_large_use_after_trim, "heap-use-after-free", true },
 };
 
 static int

@@ -44,9 +44,14 @@
  * arguments that are valid apart from the missing allocator, so that ENODEV is the only
  * possible answer.
  *
- * After each row of the initialized phase the harness checks that bytes_in_use, alloc_total
- * and free_total are unchanged, that the arrays, the handle and the live object handed to the
- * call are untouched, that the limits are unchanged and that normal allocations still work.
+ * After each row of the initialized phase the harness checks that bytes_in_use, alloc_total,
+ * free_total and the idle memzones of large objects are unchanged, that the arrays, the handle
+ * and the live object handed to the call are untouched, that the limits are unchanged and that
+ * normal allocations still work.
+ *
+ * A freed large object (its memzone kept idle for reuse) freed again, reallocated or
+ * translated is ignored, refused with EINVAL or has no IO address. Debug mode panics on those
+ * calls instead (fastmem_debug_autotest checks it): its build skips their rows.
  * After each uninitialized row it checks that the allocator is still not initialized, and at
  * the end of the phase that a fresh init starts from zero.
  *
@@ -77,6 +82,14 @@
 #define SENTINEL(i) ((void *)(uintptr_t)(UINT64_C(0x5e5e000000) + 8 * (uint64_t)(i)))
 #define HANDLE_SENTINEL UINT32_C(0x0badc0de)
 #define OBJ_SIZE 100
+#define FREED_LARGE_SIZE MIB(3)
+
+/* Debug mode reports misuse instead of ignoring it: the rows of misuse are not for it. */
+#ifdef RTE_LIBRTE_FASTMEM_DEBUG
+#define TEST_DEBUG_MODE true
+#else
+#define TEST_DEBUG_MODE false
+#endif
 
 enum inval_phase {
 	PH_UNINIT = 1, /* before init and after deinit */
@@ -102,6 +115,7 @@ enum inval_ptr {
 	P_NULLS, /* N_ARRAY NULL entries */
 	P_BIG,   /* UINT_MAX entries (row skipped if the mapping failed) */
 	P_OBJ,   /* a live object (realloc) */
+	P_FREED_LARGE, /* a freed large object, its memzone idle (as an array: it, then NULL) */
 };
 
 enum inval_handle {
@@ -149,6 +163,8 @@ struct inval_ctx {
 	rte_fastmem_handle_t hout;  /* output of hlookup rows */
 	void *obj;                  /* live object of OBJ_SIZE bytes (initialized phase) */
 	rte_iova_t obj_iova;
+	void *freed_large;          /* a large object freed (initialized phase), or NULL */
+	void *freed_arr[2];         /* freed_large, NULL */
 	int valid_socket;
 	int absent_socket;          /* -1: none */
 	struct rte_fastmem_stats st;
@@ -216,6 +232,8 @@ ptrs_of(struct inval_ctx *c, enum inval_ptr p)
 		return c->nulls;
 	case P_BIG:
 		return c->big;
+	case P_FREED_LARGE:
+		return c->freed_arr;
 	case P_OBJ:
 	case P_NULL:
 		break;
@@ -306,7 +324,7 @@ call_classes(struct inval_ctx *c __rte_unused, const struct inval_args *a __rte_
 static int
 call_free(struct inval_ctx *c, const struct inval_args *a)
 {
-	rte_fastmem_free(ptrs_of(c, a->ptr));
+	rte_fastmem_free(a->ptr == P_FREED_LARGE ? c->freed_large : ptrs_of(c, a->ptr));
 	return 0;
 }
 
@@ -326,12 +344,12 @@ call_alloc_socket(struct inval_ctx *c, const struct inval_args *a)
 static int
 call_realloc(struct inval_ctx *c, const struct inval_args *a)
 {
-	void *old = a->ptr == P_OBJ ? c->obj : NULL;
+	void *old = a->ptr == P_OBJ ? c->obj : a->ptr == P_FREED_LARGE ? c->freed_large : NULL;
 	void *p = rte_fastmem_realloc(old, a->size, a->align);
 
 	if (p == NULL)
 		return -rte_errno;
-	if (old != NULL)
+	if (a->ptr == P_OBJ)
 		c->obj = p; /* unexpected success: the harness frees it */
 	else
 		rte_fastmem_free(p);
@@ -391,11 +409,12 @@ call_hfree_bulk(struct inval_ctx *c, const struct inval_args *a)
 	return 0;
 }
 
-/* NULL, or (uninitialized phase only) the address of a test array. */
+/* NULL, a freed large object, or (uninitialized phase only) the address of a test array. */
 static int
 call_virt2iova(struct inval_ctx *c, const struct inval_args *a)
 {
-	const void *p = a->ptr == P_NULL ? NULL : (const void *)c->ptrs;
+	const void *p = a->ptr == P_NULL ? NULL : a->ptr == P_FREED_LARGE ? c->freed_large :
+		(const void *)c->ptrs;
 
 	return rte_fastmem_virt2iova(p) == RTE_BAD_IOVA ? 0 : 1;
 }
@@ -664,6 +683,14 @@ static const struct inval_row inval_rows[] = {
 	{ "free_bulk: NULL, n 0", PH_ALL, 0, call_free_bulk, A(.ptr = P_NULL), 0 },
 	{ "free_bulk: NULL entries", PH_ALL, 0, call_free_bulk,
 		A(.n = N_ARRAY, .ptr = P_NULLS), 0 },
+	/* A freed large object: ignored (its memzone kept idle once, not counted again) */
+	{ "free: freed large object", PH_INIT, 0, call_free, A(.ptr = P_FREED_LARGE), 0 },
+	{ "free_bulk: freed large object", PH_INIT, 0, call_free_bulk,
+		A(.n = 2, .ptr = P_FREED_LARGE), 0 },
+	{ "realloc: freed large object", PH_INIT, EINVAL, call_realloc,
+		A(64, .ptr = P_FREED_LARGE), 0 },
+	{ "realloc: freed large object, same size", PH_INIT, EINVAL, call_realloc,
+		A(FREED_LARGE_SIZE, .ptr = P_FREED_LARGE), 0 },
 
 	/* rte_fastmem_hlookup: on failure the handle is untouched (checked by the harness) */
 	{ "hlookup: NULL handle", PH_INIT, EINVAL, call_hlookup, A(64, .ptr = P_NULL), 0 },
@@ -731,6 +758,8 @@ static const struct inval_row inval_rows[] = {
 	/* rte_fastmem_virt2iova: RTE_BAD_IOVA for NULL or without an allocator */
 	{ "virt2iova: NULL", PH_ALL, 0, call_virt2iova, A(.ptr = P_NULL), 0 },
 	{ "virt2iova: not initialized", PH_UNINIT, 0, call_virt2iova, A(.ptr = P_ARRAY), 0 },
+	{ "virt2iova: freed large object", PH_INIT, 0, call_virt2iova,
+		A(.ptr = P_FREED_LARGE), 0 },
 
 	/* rte_fastmem_cache_flush / rte_fastmem_stats_reset: no-ops without an allocator */
 	{ "cache_flush", PH_ALL, 0, call_cache_flush, A(0), 0 },
@@ -966,7 +995,8 @@ static bool
 row_skipped(const struct inval_ctx *c, const struct inval_row *r)
 {
 	return (r->a.ptr == P_BIG && c->big == NULL) ||
-		(r->a.sock == S_ABSENT && c->absent_socket < 0);
+		(r->a.sock == S_ABSENT && c->absent_socket < 0) ||
+		(r->a.ptr == P_FREED_LARGE && (c->freed_large == NULL || TEST_DEBUG_MODE));
 }
 
 /* Run one row in the current phase; returns false on a failure (already printed). */
@@ -1015,12 +1045,16 @@ run_row(struct inval_ctx *c, const struct inval_row *r, bool initialized)
 	}
 	if (after.bytes_in_use != before.bytes_in_use ||
 			after.alloc_total != before.alloc_total ||
-			after.free_total != before.free_total) {
+			after.free_total != before.free_total ||
+			after.large_idle != before.large_idle ||
+			after.bytes_large_idle != before.bytes_large_idle) {
 		row_fail("stats changed: bytes_in_use %" PRIu64 " -> %" PRIu64
 			", alloc_total %" PRIu64 " -> %" PRIu64 ", free_total %" PRIu64
-			" -> %" PRIu64 "\n", before.bytes_in_use, after.bytes_in_use,
-			before.alloc_total, after.alloc_total, before.free_total,
-			after.free_total);
+			" -> %" PRIu64 ", large_idle %" PRIu64 " -> %" PRIu64
+			", bytes_large_idle %" PRIu64 " -> %" PRIu64 "\n", before.bytes_in_use,
+			after.bytes_in_use, before.alloc_total, after.alloc_total,
+			before.free_total, after.free_total, before.large_idle, after.large_idle,
+			before.bytes_large_idle, after.bytes_large_idle);
 		ok = false;
 	}
 	if (!check_pattern(c->obj, OBJ_SIZE) || rte_fastmem_virt2iova(c->obj) != c->obj_iova) {
@@ -1178,11 +1212,21 @@ test_inval_initialized(void)
 		ret = c->obj != NULL ? 0 : -rte_errno;
 	}
 	if (ret == 0) {
+		/* A large object freed: its memzone stays idle through the phase. */
+		void *p = rte_fastmem_alloc(FREED_LARGE_SIZE, 0, 0);
+
+		c->freed_large = p;
+		c->freed_arr[0] = p;
+		c->freed_arr[1] = NULL;
+		rte_fastmem_free(p);
+		if (p == NULL)
+			printf("no %zu B large object: its rows are skipped\n", FREED_LARGE_SIZE);
 		fill_pattern(c->obj, OBJ_SIZE);
 		c->obj_iova = rte_fastmem_virt2iova(c->obj);
 		ret = run_phase(c, true, "initialized");
 		rte_fastmem_free(c->obj);
 		c->obj = NULL;
+		c->freed_large = NULL;
 	}
 	rte_fastmem_deinit();
 	TEST_ASSERT_SUCCESS(ret, "bad input while initialized");

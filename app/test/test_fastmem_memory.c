@@ -58,9 +58,17 @@
  *   so that the newer ones drain and trim gives them back; a memzone with a live object
  *   stays, its objects intact; a trim with nothing to give back returns 0.
  * - large, large_realloc, large_bulk, large_lcore: objects above the largest class, one memzone
- *   each: contents, alignment, IO addresses in every 2 MiB chunk, statistics, memory given
- *   back to EAL at free, realloc across the largest class, all-or-nothing bulk calls, a free
- *   on another lcore.
+ *   each: contents, alignment, IO addresses in every 2 MiB chunk, statistics, the memzone of a
+ *   freed object kept idle and given back to EAL by a trim, realloc across the largest class,
+ *   all-or-nothing bulk calls (a failed one keeps nothing), a free on another lcore.
+ * - large_reuse, large_zero, large_double_free, large_keep_bound, large_deinit: the idle
+ *   memzones of freed large objects. The smallest one that fits is reused by an allocation
+ *   (same address, offset for the alignment, IO addresses as EAL's in every chunk), not by
+ *   a size that needs half of it or less; F_ZERO zeroes a reused memzone; an idle object has
+ *   no IO address, and a second free of it is ignored (not listed twice); at most 128 MiB
+ *   stay idle per socket, the oldest going back to EAL first, a larger memzone at once; trim
+ *   gives them back and counts them; deinit leaves no memzone behind.
+ * - large_mlcore: large objects allocated, written and freed on every lcore at once.
  */
 
 #define KIB(n) ((size_t)(n) << 10)
@@ -1121,6 +1129,14 @@ mz_count_cb(const struct rte_memzone *mz __rte_unused, void *arg)
 	(*(unsigned int *)arg)++;
 }
 
+/* Count the memzones of fastmem: its state, backing memory and large objects. */
+static void
+mz_count_fastmem_cb(const struct rte_memzone *mz, void *arg)
+{
+	if (strncmp(mz->name, "fastmem_", 8) == 0)
+		(*(unsigned int *)arg)++;
+}
+
 static unsigned int
 mz_count(void)
 {
@@ -1128,6 +1144,58 @@ mz_count(void)
 
 	rte_memzone_walk(mz_count_cb, &n);
 	return n;
+}
+
+/* Number and bytes of the memzones of large objects (fastmem_L<n>), live or idle. */
+struct large_mz_sum {
+	unsigned int n;
+	uint64_t bytes;
+};
+
+static void
+large_mz_cb(const struct rte_memzone *mz, void *arg)
+{
+	struct large_mz_sum *sum = arg;
+
+	if (strncmp(mz->name, "fastmem_L", 9) != 0)
+		return;
+	sum->n++;
+	sum->bytes += mz->len;
+}
+
+static struct large_mz_sum
+large_mz(void)
+{
+	struct large_mz_sum sum = { 0, 0 };
+
+	rte_memzone_walk(large_mz_cb, &sum);
+	return sum;
+}
+
+/* The idle memzones of large objects are n, of bytes in all (not checked if UINT64_MAX). */
+static int
+large_idle_check(uint64_t n, uint64_t bytes)
+{
+	struct rte_fastmem_stats st = stats_now();
+
+	TEST_ASSERT_EQUAL(st.large_idle, n, "large_idle %" PRIu64 ", expected %" PRIu64,
+			st.large_idle, n);
+	TEST_ASSERT(bytes == UINT64_MAX || st.bytes_large_idle == bytes,
+			"bytes_large_idle %" PRIu64 ", expected %" PRIu64, st.bytes_large_idle,
+			bytes);
+	TEST_ASSERT(n != 0 || st.bytes_large_idle == 0, "bytes_large_idle %" PRIu64
+			" without idle memzones", st.bytes_large_idle);
+	TEST_ASSERT(st.bytes_large_idle <= MIB(128) * rte_socket_count(),
+			"bytes_large_idle %" PRIu64 " above 128 MiB per socket",
+			st.bytes_large_idle);
+	return 0;
+}
+
+/* Bytes of the memzones of live large objects: of the one just allocated, when alone. */
+static uint64_t
+large_bytes(void)
+{
+	return stats_now().bytes_large;
 }
 
 /* virt2iova of a large object: EAL's at the first and last byte and in every 2 MiB chunk. */
@@ -1172,12 +1240,30 @@ large_stats_check(uint64_t n, uint64_t min_bytes, uint64_t alloc, uint64_t freed
 	return 0;
 }
 
+/*
+ * The misuse in the tests below is on purpose (a freed object translated, freed again): the
+ * pointers pass through this volatile variable so that the compiler, which tracks allocations
+ * and frees, does not warn about it.
+ */
+static void *volatile misuse;
+static volatile uintptr_t misuse_addr;
+
+/* The address of a freed object, as a pointer the compiler does not track. */
+static void *
+freed_at(uintptr_t addr)
+{
+	misuse_addr = addr;
+	return (void *)misuse_addr;
+}
+
 static int
 test_large(void)
 {
-	uint64_t heap0 = heap_alloc_bytes(), n_alloc = 0;
+	uint64_t heap0 = heap_alloc_bytes(), n_alloc = 0, len;
 	unsigned int mz0 = mz_count(), i;
 	size_t size, align;
+	uintptr_t addr;
+	int trimmed;
 	void *p;
 
 	for (i = 0; i < RTE_DIM(large_sizes); i++) {
@@ -1200,25 +1286,33 @@ test_large(void)
 			TEST_ASSERT_EQUAL(backing(), 0u, "large object counted as backing");
 			TEST_ASSERT_EQUAL(pat_check(p, size, size, i * 100 + align), SIZE_MAX,
 					"content of a %zu B object", size);
+			len = large_bytes();
+			addr = (uintptr_t)p;
 			rte_fastmem_free(p);
-			/* Given back at once. */
-			TEST_ASSERT_EQUAL(mz_count(), mz0, "memzone of a freed large object kept");
-			TEST_ASSERT(heap_given_back(heap0), "heap bytes %" PRIu64
-					" after the free of a %zu B object, %" PRIu64 " before",
-					heap_alloc_bytes(), size, heap0);
+			/* Kept idle for reuse, without an IO address, until a trim. */
+			TEST_ASSERT_EQUAL(mz_count(), mz0 + 1, "memzone of a freed large object "
+					"not kept");
 			TEST_ASSERT_SUCCESS(large_stats_check(0, 0, n_alloc, n_alloc),
 					"stats after the free of a %zu B object", size);
+			TEST_ASSERT_SUCCESS(large_idle_check(1, len),
+					"idle after the free of a %zu B object", size);
+			TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(freed_at(addr)), RTE_BAD_IOVA,
+					"IO address of a freed %zu B object", size);
+			TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(freed_at(addr + size - 1)),
+					RTE_BAD_IOVA,
+					"IO address of the last byte of a freed %zu B object",
+					size);
+			trimmed = rte_fastmem_trim(SOCKET_ID_ANY);
+			TEST_ASSERT_EQUAL((uint64_t)trimmed, len, "trim gave back %d bytes of a "
+					"%" PRIu64 " B idle memzone", trimmed, len);
+			TEST_ASSERT_EQUAL(mz_count(), mz0, "memzone of a freed large object kept "
+					"after a trim");
+			TEST_ASSERT(heap_given_back(heap0), "heap bytes %" PRIu64
+					" after the free and trim of a %zu B object, %" PRIu64
+					" before", heap_alloc_bytes(), size, heap0);
+			TEST_ASSERT_SUCCESS(large_idle_check(0, 0), "idle after a trim");
 		}
 	}
-	/* Zeroed on request, over memory just filled with a pattern. */
-	p = rte_fastmem_alloc(MIB(3), 0, 0);
-	TEST_ASSERT_NOT_NULL(p, "alloc 3 MiB");
-	memset(p, 0xa5, MIB(3));
-	rte_fastmem_free(p);
-	p = rte_fastmem_alloc_socket(MIB(3), 0, RTE_FASTMEM_F_ZERO, SOCKET_ID_ANY);
-	TEST_ASSERT_NOT_NULL(p, "alloc 3 MiB zeroed");
-	TEST_ASSERT(is_zero(p, MIB(3)), "F_ZERO large object not zeroed");
-	rte_fastmem_free(p);
 	return TEST_SUCCESS;
 }
 
@@ -1294,7 +1388,9 @@ test_large_bulk(void)
 	TEST_ASSERT_SUCCESS(large_stats_check(4, 4 * MIB(3), 4, 0), "bulk of 4");
 	rte_fastmem_free_bulk(ptrs, 4);
 	TEST_ASSERT_SUCCESS(large_stats_check(0, 0, 4, 4), "after free_bulk");
-	TEST_ASSERT(heap_given_back(heap0), "free_bulk kept memory");
+	TEST_ASSERT_SUCCESS(large_idle_check(4, UINT64_MAX), "idle after free_bulk");
+	TEST_ASSERT(rte_fastmem_trim(SOCKET_ID_ANY) > 4 * (int)MIB(3), "trim after free_bulk");
+	TEST_ASSERT(heap_given_back(heap0), "free_bulk and trim kept memory");
 
 	/* All or nothing: more 64 MiB objects than the memory the tests run with. */
 	n = RTE_DIM(ptrs);
@@ -1310,7 +1406,9 @@ test_large_bulk(void)
 	for (i = 0; i < n; i++)
 		TEST_ASSERT_EQUAL(ptrs[i], (void *)(uintptr_t)(0x5e0 + i), "failed bulk wrote %u",
 				i);
+	/* The memzones reserved for it are given back, not kept idle. */
 	TEST_ASSERT(heap_given_back(heap0), "failed bulk kept memory");
+	TEST_ASSERT_SUCCESS(large_idle_check(0, 0), "idle after a failed bulk");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	TEST_ASSERT(st.large_in_use == 0 && st.alloc_nomem == n && st.alloc_total == 4,
 			"failed bulk: %" PRIu64 " live, %" PRIu64 " nomem, %" PRIu64 " allocated",
@@ -1345,6 +1443,377 @@ test_large_lcore(void)
 	TEST_ASSERT_SUCCESS(large_stats_check(0, 0, 1, 1), "after the free on lcore %u", worker);
 	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova((void *)addr), RTE_BAD_IOVA,
 			"freed object still mapped");
+	TEST_ASSERT_SUCCESS(large_idle_check(1, UINT64_MAX), "idle after the free on lcore %u",
+			worker);
+	/* The memzone the worker kept serves this lcore. */
+	p = rte_fastmem_alloc(MIB(5), 0, 0);
+	TEST_ASSERT_EQUAL((uintptr_t)p, addr, "5 MiB at %p, not in the memzone freed on lcore "
+			"%u (%p)", p, worker, (void *)addr);
+	rte_fastmem_free(p);
+	return TEST_SUCCESS;
+}
+
+/*
+ * Idle memzones of large objects: reuse of the smallest that fits, at the object's offset,
+ * with the IO addresses of every chunk.
+ */
+static int
+test_large_reuse(void)
+{
+	struct large_mz_sum mz0 = large_mz();
+	uint64_t len5, len3, len2;
+	uintptr_t a5, a3, a2;
+	void *p, *q, *r;
+
+	/* Two idle memzones, of 5 and 3 MiB. */
+	p = rte_fastmem_alloc(MIB(5), 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc 5 MiB");
+	len5 = large_bytes();
+	q = rte_fastmem_alloc(MIB(3), 0, 0);
+	TEST_ASSERT_NOT_NULL(q, "alloc 3 MiB");
+	len3 = large_bytes() - len5;
+	pat_fill(p, MIB(5), 1);
+	pat_fill(q, MIB(3), 2);
+	a5 = (uintptr_t)p;
+	a3 = (uintptr_t)q;
+	rte_fastmem_free(p);
+	rte_fastmem_free(q);
+	TEST_ASSERT_SUCCESS(large_idle_check(2, len5 + len3), "two freed");
+	TEST_ASSERT_EQUAL(large_mz().n, mz0.n + 2, "memzones of the freed objects not kept");
+	TEST_ASSERT(rte_fastmem_virt2iova(freed_at(a5)) == RTE_BAD_IOVA &&
+			rte_fastmem_virt2iova(freed_at(a5 + MIB(3) + 5)) == RTE_BAD_IOVA &&
+			rte_fastmem_virt2iova(freed_at(a3)) == RTE_BAD_IOVA,
+			"an idle memzone has IO addresses");
+
+	/* 2.75 MiB fits both: the smaller one serves it. */
+	p = rte_fastmem_alloc(MIB(2) + MIB(3) / 4, 0, 0);
+	TEST_ASSERT_EQUAL((uintptr_t)p, a3, "2.75 MiB at %p, not in the 3 MiB memzone %p", p,
+			freed_at(a3));
+	TEST_ASSERT_SUCCESS(large_idle_check(1, len5), "one reused");
+	TEST_ASSERT_EQUAL(large_bytes(), len3, "bytes_large of a reused memzone");
+	TEST_ASSERT_SUCCESS(large_iova_check(p, MIB(2) + MIB(3) / 4), "IO addresses after reuse");
+	/* 2 MiB needs half of the 5 MiB one or less: a memzone of its own. */
+	q = rte_fastmem_alloc(MIB(2), 0, 0);
+	TEST_ASSERT_NOT_NULL(q, "alloc 2 MiB");
+	a2 = (uintptr_t)q;
+	len2 = large_bytes() - len3;
+	TEST_ASSERT(a2 != a5 && large_mz().n == mz0.n + 3, "2 MiB in the 5 MiB memzone (%p)", q);
+	TEST_ASSERT_SUCCESS(large_idle_check(1, len5), "idle memzone taken for 2 MiB");
+	/* Aligned to 1 MiB: 1 MiB into the 5 MiB memzone, where 4 MiB still fit. */
+	r = rte_fastmem_alloc(MIB(4), MIB(1), 0);
+	TEST_ASSERT_EQUAL((uintptr_t)r, a5 - 64 + MIB(1), "4 MiB aligned to 1 MiB at %p, not "
+			"1 MiB into the 5 MiB memzone at %p", r, (void *)(a5 - 64));
+	TEST_ASSERT_SUCCESS(large_idle_check(0, 0), "all reused");
+	TEST_ASSERT_SUCCESS(large_iova_check(r, MIB(4)), "IO addresses after reuse at 1 MiB");
+	TEST_ASSERT_SUCCESS(large_stats_check(3, MIB(2) + MIB(3) / 4 + MIB(2) + MIB(4), 5, 2),
+			"three live");
+	TEST_ASSERT_EQUAL(large_bytes(), len5 + len3 + len2, "bytes_large of three");
+	pat_fill(p, MIB(2) + MIB(3) / 4, 3);
+	pat_fill(q, MIB(2), 4);
+	pat_fill(r, MIB(4), 5);
+	TEST_ASSERT(pat_check(p, MIB(2) + MIB(3) / 4, MIB(2) + MIB(3) / 4, 3) == SIZE_MAX &&
+			pat_check(q, MIB(2), MIB(2), 4) == SIZE_MAX &&
+			pat_check(r, MIB(4), MIB(4), 5) == SIZE_MAX, "contents of reused memzones");
+	rte_fastmem_free(p);
+	rte_fastmem_free(q);
+	rte_fastmem_free(r);
+	TEST_ASSERT_SUCCESS(large_idle_check(3, len5 + len3 + len2), "three freed");
+
+	/* Back at the start of the 5 MiB memzone, every chunk of it translated as EAL does. */
+	p = rte_fastmem_alloc(MIB(5), 0, 0);
+	TEST_ASSERT_EQUAL((uintptr_t)p, a5, "5 MiB at %p, not in its old memzone %p", p,
+			freed_at(a5));
+	TEST_ASSERT_SUCCESS(large_iova_check(p, len5 - 64), "IO addresses of the whole memzone");
+	pat_fill(p, MIB(5), 6);
+	TEST_ASSERT_EQUAL(pat_check(p, MIB(5), MIB(5), 6), SIZE_MAX, "content");
+	rte_fastmem_free(p);
+	TEST_ASSERT_EQUAL(large_mz().n, mz0.n + 3, "memzones reserved or freed on reuse");
+	return TEST_SUCCESS;
+}
+
+/* F_ZERO on reused memzones, which hold what their previous objects wrote. */
+static int
+test_large_zero(void)
+{
+	uintptr_t a, b;
+	void *p, *ptrs[2];
+	unsigned int i;
+
+	p = rte_fastmem_alloc(MIB(3), 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc 3 MiB");
+	memset(p, 0xa5, MIB(3));
+	a = (uintptr_t)p;
+	rte_fastmem_free(p);
+	p = rte_fastmem_alloc_socket(MIB(3), 0, RTE_FASTMEM_F_ZERO, SOCKET_ID_ANY);
+	TEST_ASSERT_EQUAL((uintptr_t)p, a, "3 MiB zeroed at %p, not reused (%p)", p, freed_at(a));
+	TEST_ASSERT(is_zero(p, MIB(3)), "F_ZERO large object not zeroed");
+	memset(p, 0xa5, MIB(3));
+	rte_fastmem_free(p);
+	/* At another offset in the memzone. */
+	p = rte_fastmem_alloc(MIB(3) - KIB(64), KIB(64), RTE_FASTMEM_F_ZERO);
+	TEST_ASSERT_EQUAL((uintptr_t)p, a - 64 + KIB(64), "aligned to 64 KiB at %p, not reused",
+			p);
+	TEST_ASSERT(is_zero(p, MIB(3) - KIB(64)), "F_ZERO large object at 64 KiB not zeroed");
+	rte_fastmem_free(p);
+
+	/* A bulk call, both objects in reused memzones. */
+	p = rte_fastmem_alloc(MIB(3), 0, 0);
+	TEST_ASSERT_EQUAL((uintptr_t)p, a, "3 MiB not reused");
+	ptrs[0] = p;
+	ptrs[1] = rte_fastmem_alloc(MIB(3), 0, 0);
+	TEST_ASSERT_NOT_NULL(ptrs[1], "alloc 3 MiB");
+	b = (uintptr_t)ptrs[1];
+	for (i = 0; i < 2; i++)
+		memset(ptrs[i], 0x5a, MIB(3));
+	rte_fastmem_free_bulk(ptrs, 2);
+	TEST_ASSERT_SUCCESS(large_idle_check(2, UINT64_MAX), "two freed");
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, 2, MIB(3), 0, RTE_FASTMEM_F_ZERO),
+			"alloc_bulk of 2 x 3 MiB zeroed");
+	TEST_ASSERT(((uintptr_t)ptrs[0] == a && (uintptr_t)ptrs[1] == b) ||
+			((uintptr_t)ptrs[0] == b && (uintptr_t)ptrs[1] == a),
+			"bulk objects %p and %p not in the idle memzones", ptrs[0], ptrs[1]);
+	for (i = 0; i < 2; i++)
+		TEST_ASSERT(is_zero(ptrs[i], MIB(3)), "bulk object %u not zeroed", i);
+	rte_fastmem_free_bulk(ptrs, 2);
+	return TEST_SUCCESS;
+}
+
+/* A second free of a large object, and frees inside one, are ignored: nothing counted. */
+static int
+test_large_double_free(void)
+{
+	struct rte_fastmem_stats before, after;
+	uintptr_t a;
+	void *p, *q, *bulk[2];
+
+	p = rte_fastmem_alloc(MIB(3), 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc 3 MiB");
+	a = (uintptr_t)p;
+	/* Inside a live object, in its first and its second chunk. */
+	before = stats_now();
+	misuse = (char *)p + KIB(4);
+	rte_fastmem_free(misuse);
+	misuse = (char *)p + MIB(2) + 64;
+	rte_fastmem_free(misuse);
+	after = stats_now();
+	TEST_ASSERT(after.free_total == before.free_total && after.large_in_use == 1 &&
+			after.large_idle == 0, "free inside a large object counted");
+	TEST_ASSERT_SUCCESS(large_iova_check(p, MIB(3)), "live object after frees inside it");
+	misuse = p;
+	rte_fastmem_free(p);
+	before = stats_now();
+	TEST_ASSERT_EQUAL(before.large_idle, 1u, "freed object not idle");
+	/* Twice, through every free function. */
+	rte_fastmem_free(misuse);
+	rte_fastmem_dealloc(misuse);
+	bulk[0] = misuse;
+	bulk[1] = NULL;
+	rte_fastmem_free_bulk(bulk, 2);
+	TEST_ASSERT_NULL(rte_fastmem_realloc(misuse, MIB(4), 0), "realloc of a freed object");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "realloc of a freed object: %d", rte_errno);
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(misuse), RTE_BAD_IOVA,
+			"virt2iova of a freed object");
+	after = stats_now();
+	TEST_ASSERT(after.free_total == before.free_total &&
+			after.alloc_total == before.alloc_total &&
+			after.large_idle == before.large_idle &&
+			after.bytes_large_idle == before.bytes_large_idle,
+			"double free counted: frees %" PRIu64 " -> %" PRIu64 ", idle %" PRIu64
+			" -> %" PRIu64, before.free_total, after.free_total, before.large_idle,
+			after.large_idle);
+	/* The memzone is idle once: the second allocation gets another one. */
+	p = rte_fastmem_alloc(MIB(3), 0, 0);
+	q = rte_fastmem_alloc(MIB(3), 0, 0);
+	TEST_ASSERT(p != NULL && q != NULL, "alloc 3 MiB twice");
+	TEST_ASSERT_EQUAL((uintptr_t)p, a, "3 MiB at %p, not in the idle memzone", p);
+	TEST_ASSERT(q != p, "one idle memzone handed out twice");
+	TEST_ASSERT_SUCCESS(large_stats_check(2, 2 * MIB(3), 3, 1), "two live");
+	rte_fastmem_free(p);
+	rte_fastmem_free(q);
+	return TEST_SUCCESS;
+}
+
+/*
+ * The bound: at most 128 MiB idle per socket. Five freed 40 MiB objects leave the last three
+ * (a little more than 120 MiB), the first two going back to EAL; a freed 64 MiB object
+ * evicts the two oldest of those; a freed 130 MiB object is not kept. A trim gives back
+ * what is idle, and counts it.
+ */
+static int
+test_large_keep_bound(void)
+{
+	uint64_t heap0 = heap_alloc_bytes(), len40, len64;
+	struct large_mz_sum mz0 = large_mz(), mz;
+	int sock = (int)rte_socket_id(), trimmed;
+	uintptr_t a[5];
+	void *p[5];
+	unsigned int i, j, n;
+
+	for (i = 0; i < RTE_DIM(p); i++) {
+		p[i] = rte_fastmem_alloc(MIB(40), 0, 0);
+		TEST_ASSERT_NOT_NULL(p[i], "alloc 40 MiB #%u: %d", i, rte_errno);
+		a[i] = (uintptr_t)p[i];
+	}
+	len40 = large_bytes() / RTE_DIM(p);
+	for (i = 0; i < RTE_DIM(p); i++)
+		rte_fastmem_free(p[i]);
+	TEST_ASSERT_SUCCESS(large_idle_check(3, 3 * len40), "five 40 MiB freed");
+	mz = large_mz();
+	TEST_ASSERT(mz.n == mz0.n + 3 && mz.bytes == mz0.bytes + 3 * len40,
+			"%u large memzones of %" PRIu64 " bytes after five 40 MiB freed",
+			mz.n - mz0.n, mz.bytes - mz0.bytes);
+	TEST_ASSERT(heap_alloc_bytes() < heap0 + 3 * len40 + MIB(1), "heap holds %" PRIu64
+			" bytes more than before, with three 40 MiB memzones idle",
+			heap_alloc_bytes() - heap0);
+	/* The three freed last are those kept. */
+	for (i = 0; i < 3; i++) {
+		p[i] = rte_fastmem_alloc(MIB(40), 0, 0);
+		TEST_ASSERT_NOT_NULL(p[i], "alloc 40 MiB");
+		for (j = 2, n = 0; j < 5; j++)
+			n += (uintptr_t)p[i] == a[j];
+		TEST_ASSERT_EQUAL(n, 1u, "40 MiB at %p: not one of the three freed last", p[i]);
+	}
+	TEST_ASSERT(p[0] != p[1] && p[1] != p[2] && p[0] != p[2], "one memzone reused twice");
+	TEST_ASSERT_EQUAL(large_mz().n, mz0.n + 3, "memzone reserved with three idle");
+	for (i = 0; i < 3; i++)
+		rte_fastmem_free(p[i]);
+	TEST_ASSERT_SUCCESS(large_idle_check(3, 3 * len40), "three 40 MiB freed again");
+
+	/* 64 MiB: the two oldest idle memzones make room for it. */
+	p[0] = rte_fastmem_alloc(MIB(64), 0, 0);
+	TEST_ASSERT_NOT_NULL(p[0], "alloc 64 MiB: %d", rte_errno);
+	len64 = large_bytes();
+	rte_fastmem_free(p[0]);
+	TEST_ASSERT_SUCCESS(large_idle_check(2, len40 + len64), "64 MiB freed");
+	TEST_ASSERT_EQUAL(large_mz().n, mz0.n + 2, "memzones after the 64 MiB free");
+
+	/* More than the bound: back to EAL at once, the idle ones stay. */
+	p[0] = rte_fastmem_alloc(MIB(130), 0, 0);
+	TEST_ASSERT_NOT_NULL(p[0], "alloc 130 MiB: %d", rte_errno);
+	rte_fastmem_free(p[0]);
+	TEST_ASSERT_SUCCESS(large_idle_check(2, len40 + len64), "130 MiB freed");
+	TEST_ASSERT_EQUAL(large_mz().n, mz0.n + 2, "130 MiB memzone kept");
+	TEST_ASSERT(heap_alloc_bytes() < heap0 + len40 + len64 + MIB(1), "heap holds %" PRIu64
+			" bytes more than before, with %" PRIu64 " idle",
+			heap_alloc_bytes() - heap0, len40 + len64);
+
+	/* Trimmed, the socket named: given back and counted. */
+	trimmed = rte_fastmem_trim(sock == SOCKET_ID_ANY ? rte_socket_id_by_idx(0) : sock);
+	TEST_ASSERT_EQUAL((uint64_t)trimmed, len40 + len64, "trim gave back %d bytes, %" PRIu64
+			" idle", trimmed, len40 + len64);
+	TEST_ASSERT_SUCCESS(large_idle_check(0, 0), "after the trim");
+	TEST_ASSERT_EQUAL(stats_now().bytes_trimmed, len40 + len64, "bytes_trimmed");
+	TEST_ASSERT_EQUAL(large_mz().n, mz0.n, "large memzones after the trim");
+	TEST_ASSERT(heap_given_back(heap0), "heap bytes %" PRIu64 " after the trim, %" PRIu64
+			" before", heap_alloc_bytes(), heap0);
+	TEST_ASSERT_EQUAL(rte_fastmem_trim(SOCKET_ID_ANY), 0, "a second trim gave back memory");
+	return TEST_SUCCESS;
+}
+
+/* Deinit gives back the idle memzones (and the live ones, reported): no memzone left. */
+static int
+test_large_deinit(void)
+{
+	static const size_t sizes[] = { MIB(2), MIB(8), MIB(64), MIB(3) };
+	uint64_t heap0 = heap_alloc_bytes();
+	void *p[RTE_DIM(sizes)], *small;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		p[i] = rte_fastmem_alloc(sizes[i], 0, 0);
+		TEST_ASSERT_NOT_NULL(p[i], "alloc %zu MiB: %d", sizes[i] >> 20, rte_errno);
+	}
+	small = rte_fastmem_alloc(100, 0, 0);
+	TEST_ASSERT_NOT_NULL(small, "alloc 100 B");
+	rte_fastmem_free(small);
+	/* The last one stays live: deinit frees it too. */
+	for (i = 0; i + 1 < RTE_DIM(sizes); i++)
+		rte_fastmem_free(p[i]);
+	TEST_ASSERT_SUCCESS(large_idle_check(RTE_DIM(sizes) - 1, UINT64_MAX), "idle");
+	rte_fastmem_deinit();
+	rte_memzone_walk(mz_count_fastmem_cb, &n);
+	TEST_ASSERT_EQUAL(n, 0u, "%u fastmem memzones left after deinit", n);
+	TEST_ASSERT(heap_given_back(heap0), "heap bytes %" PRIu64 " after deinit, %" PRIu64
+			" before", heap_alloc_bytes(), heap0);
+	return TEST_SUCCESS;
+}
+
+/*
+ * Large objects on every lcore at once: sizes that fit each other's idle memzones or not,
+ * a word written per 2 MiB chunk (and the IO address of the chunk checked) and read back
+ * before the free. Idle memzones taken, kept and evicted concurrently must never hand one
+ * memzone to two objects.
+ */
+#define MLCORE_LARGE_OPS 300
+#define MLCORE_LARGE_LIVE 3
+
+static const size_t mlcore_large_sizes[] = {
+	MIB(1) + KIB(512), MIB(2), MIB(3), MIB(5), MIB(9), MIB(40),
+};
+static RTE_ATOMIC(unsigned int) mlcore_large_bad;
+
+static int
+mlcore_large_lcore(void *arg __rte_unused)
+{
+	uint64_t seed = rte_lcore_id() + 1, tag;
+	void *live[MLCORE_LARGE_LIVE] = { NULL };
+	size_t size[MLCORE_LARGE_LIVE] = { 0 }, off;
+	unsigned int i, k;
+	char *p;
+
+	for (i = 0; i < MLCORE_LARGE_OPS; i++) {
+		k = i % MLCORE_LARGE_LIVE;
+		if (live[k] != NULL) {
+			p = live[k];
+			tag = ((uint64_t)rte_lcore_id() << 32) | k;
+			for (off = 0; off < size[k]; off += MIB(2))
+				if (*(uint64_t *)(p + off) != (tag ^ off))
+					rte_atomic_fetch_add_explicit(&mlcore_large_bad, 1,
+							rte_memory_order_relaxed);
+			rte_fastmem_free(p);
+		}
+		seed = mix64(seed);
+		size[k] = mlcore_large_sizes[seed % RTE_DIM(mlcore_large_sizes)];
+		p = rte_fastmem_alloc(size[k], (seed >> 8) & 1 ? KIB(64) : 0,
+				(seed >> 9) & 1 ? RTE_FASTMEM_F_ZERO : 0);
+		live[k] = p;
+		if (p == NULL) {
+			rte_atomic_fetch_add_explicit(&mlcore_large_bad, 1,
+					rte_memory_order_relaxed);
+			continue;
+		}
+		tag = ((uint64_t)rte_lcore_id() << 32) | k;
+		for (off = 0; off < size[k]; off += MIB(2)) {
+			*(uint64_t *)(p + off) = tag ^ off;
+			if (rte_fastmem_virt2iova(p + off) != rte_mem_virt2iova(p + off))
+				rte_atomic_fetch_add_explicit(&mlcore_large_bad, 1,
+						rte_memory_order_relaxed);
+		}
+	}
+	for (k = 0; k < MLCORE_LARGE_LIVE; k++)
+		rte_fastmem_free(live[k]);
+	return 0;
+}
+
+static int
+test_large_mlcore(void)
+{
+	struct rte_fastmem_stats st;
+	uint64_t ops = (uint64_t)MLCORE_LARGE_OPS * rte_lcore_count();
+
+	rte_atomic_store_explicit(&mlcore_large_bad, 0, rte_memory_order_relaxed);
+	rte_eal_mp_remote_launch(mlcore_large_lcore, NULL, CALL_MAIN);
+	rte_eal_mp_wait_lcore();
+	TEST_ASSERT_EQUAL(rte_atomic_load_explicit(&mlcore_large_bad, rte_memory_order_relaxed),
+			0u, "objects overwritten, failed or with wrong IO addresses");
+	st = stats_now();
+	TEST_ASSERT(st.large_in_use == 0 && st.alloc_total == ops && st.free_total == ops,
+			"%" PRIu64 " live, %" PRIu64 " allocated, %" PRIu64 " freed of %" PRIu64,
+			st.large_in_use, st.alloc_total, st.free_total, ops);
+	TEST_ASSERT_SUCCESS(large_idle_check(st.large_idle, st.bytes_large_idle),
+			"idle memzones");
+	TEST_ASSERT_EQUAL(large_mz().n, st.large_idle, "%u large memzones, %" PRIu64 " idle",
+			large_mz().n, st.large_idle);
 	return TEST_SUCCESS;
 }
 
@@ -1366,6 +1835,12 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_realloc),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_bulk),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_lcore),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_reuse),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_zero),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_double_free),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_keep_bound),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_deinit),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_mlcore),
 		TEST_CASES_END()
 	}
 };

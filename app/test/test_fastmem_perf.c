@@ -1793,11 +1793,12 @@ perf_mixed(void)
 }
 
 /*
- * large: alloc + free of one object above the largest class, fastmem (a memzone per object)
- * against rte_malloc and libc malloc (mempool cannot hold such objects). One byte per 4 KiB
- * page is written, so that libc's fresh mmap() pays its page faults as an application's would;
- * EAL's memory is faulted in already. rte_free() zeroes what it frees (so does the memzone
- * free under fastmem): the (memset) row is what zeroing the size costs alone.
+ * large: alloc + free of one object above the largest class, fastmem (a memzone per object,
+ * kept idle when freed and reused by the next allocation) against rte_malloc and libc malloc
+ * (mempool cannot hold such objects). One byte per 4 KiB page is written, so that libc's
+ * fresh mmap() pays its page faults as an application's would; EAL's memory is faulted in
+ * already. rte_free() zeroes what it frees: the (memset) row is what zeroing the size costs
+ * alone.
  */
 static void *
 perf_large_alloc(unsigned int which, size_t size)

@@ -6,7 +6,7 @@
  * fastmem_telemetry_autotest: query every /fastmem/ telemetry endpoint through the process's
  * own telemetry socket, as dpdk-telemetry.py does, and check every value of every reply against
  * a state the test builds and knows: objects in use, in the thread cache and in the depot,
- * slabs, counters, limits, and the memzones EAL lists.
+ * slabs, counters, limits, large objects live and idle, and the memzones EAL lists.
  */
 
 #include <errno.h>
@@ -490,6 +490,7 @@ test_fastmem_telemetry(void)
 	static const struct known_class none;
 	struct known_class known[N_TEL_CLASSES], *ksmall, *kmid, *kbig;
 	uint64_t mz0, mz_bytes0, mz, mz_bytes, backing, slabs = 0, pages = 0, v;
+	uint64_t large_idle_bytes = 0;
 	unsigned int i, cls, worker;
 	void *small[N_SMALL], *mid[N_MID], *big[N_BIG];
 	char key[32], cmd[64];
@@ -596,7 +597,7 @@ test_fastmem_telemetry(void)
 	}
 
 	QUERY("/fastmem/stats");
-	CHECK_MEMBERS(NULL, 9);
+	CHECK_MEMBERS(NULL, 11);
 	CHECK_UINT(NULL, "bytes_backing", backing);
 	CHECK_UINT(NULL, "bytes_trimmed", 0);
 	CHECK_UINT(NULL, "bytes_in_use", ksmall->in_use * 64 + kmid->in_use * 4096 +
@@ -607,6 +608,8 @@ test_fastmem_telemetry(void)
 	CHECK_UINT(NULL, "n_classes", N_TEL_CLASSES);
 	CHECK_UINT(NULL, "large_in_use", 0);
 	CHECK_UINT(NULL, "bytes_large", 0);
+	CHECK_UINT(NULL, "large_idle", 0);
+	CHECK_UINT(NULL, "bytes_large_idle", 0);
 
 	QUERY("/fastmem/classes");
 	CHECK_MEMBERS(NULL, N_TEL_CLASSES);
@@ -650,11 +653,13 @@ test_fastmem_telemetry(void)
 	for (i = 0; i < rte_socket_count(); i++) {
 		s = rte_socket_id_by_idx(i);
 		snprintf(key, sizeof(key), "socket_%d", s);
-		CHECK_MEMBERS(key, 7);
+		CHECK_MEMBERS(key, 9);
 		CHECK_UINT(key, "socket_id", s);
 		CHECK_UINT(key, "limit", s == local ? LIMIT_LOCAL : LIMIT_ALL);
 		CHECK_UINT(key, "reserved", 0);
 		CHECK_UINT(key, "bytes_trimmed", 0);
+		CHECK_UINT(key, "large_idle", 0);
+		CHECK_UINT(key, "bytes_large_idle", 0);
 		if (s != local) {
 			/* Nothing was ever allocated there. */
 			CHECK_UINT(key, "bytes_backing", 0);
@@ -708,24 +713,75 @@ test_fastmem_telemetry(void)
 	QUERY("/fastmem/sockets");
 	CHECK_UINT(key, "limit", SIZE_MAX);
 
+	/*
+	 * Large objects: one of 3 MiB live, one of 5 MiB freed (its memzone kept idle), as
+	 * rte_fastmem_stats() and EAL's memzones have them.
+	 */
+	{
+		struct rte_fastmem_stats st;
+		uint64_t n0, bytes0, n1, bytes1;
+		void *lp[2];
+		char skey[32];
+
+		memzone_sum(&n0, &bytes0);
+		lp[0] = rte_fastmem_alloc(MIB(3), 0, 0);
+		lp[1] = rte_fastmem_alloc(MIB(5), 0, 0);
+		TEST_ASSERT(lp[0] != NULL && lp[1] != NULL, "large alloc: %d", rte_errno);
+		memzone_sum(&n1, &bytes1);
+		TEST_ASSERT_EQUAL(n1, n0 + 2, "two large objects, %" PRIu64 " memzones", n1 - n0);
+		rte_fastmem_free(lp[1]);
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+		TEST_ASSERT(st.bytes_large >= MIB(3) && st.bytes_large_idle >= MIB(5) &&
+				st.bytes_large + st.bytes_large_idle == bytes1 - bytes0,
+				"large %" PRIu64 " and idle %" PRIu64 " bytes for memzones of %"
+				PRIu64, st.bytes_large, st.bytes_large_idle, bytes1 - bytes0);
+		QUERY("/fastmem/stats");
+		CHECK_MEMBERS(NULL, 11);
+		CHECK_UINT(NULL, "bytes_backing", st.bytes_backing);
+		CHECK_UINT(NULL, "bytes_in_use", st.bytes_in_use);
+		CHECK_UINT(NULL, "alloc_total", st.alloc_total);
+		CHECK_UINT(NULL, "free_total", st.free_total);
+		CHECK_UINT(NULL, "large_in_use", 1);
+		CHECK_UINT(NULL, "bytes_large", st.bytes_large);
+		CHECK_UINT(NULL, "large_idle", 1);
+		CHECK_UINT(NULL, "bytes_large_idle", st.bytes_large_idle);
+		QUERY("/fastmem/sockets");
+		for (i = 0; i < rte_socket_count(); i++) {
+			s = rte_socket_id_by_idx(i);
+			snprintf(skey, sizeof(skey), "socket_%d", s);
+			CHECK_UINT(skey, "large_idle", s == local ? 1 : 0);
+			CHECK_UINT(skey, "bytes_large_idle", s == local ? st.bytes_large_idle : 0);
+		}
+		rte_fastmem_free(lp[0]);
+		large_idle_bytes = bytes1 - bytes0;
+	}
+
 	for (i = N_SMALL_FREE; i < N_SMALL; i++)
 		rte_fastmem_free(small[i]);
 	rte_fastmem_free_bulk(mid, N_MID);
 	rte_fastmem_free_bulk(big, N_BIG - N_BIG_FREE);
-	/* Everything freed and flushed: a trim gives every memzone back, as telemetry says. */
+	/*
+	 * Everything freed and flushed: a trim gives every memzone back, the idle ones of large
+	 * objects too, as telemetry says.
+	 */
 	rte_fastmem_cache_flush();
 	trim = rte_fastmem_trim(SOCKET_ID_ANY);
-	TEST_ASSERT_EQUAL((uint64_t)trim, backing, "trim gave back %d of %" PRIu64 " bytes",
-			trim, backing);
+	TEST_ASSERT_EQUAL((uint64_t)trim, backing + large_idle_bytes, "trim gave back %d of %"
+			PRIu64 " + %" PRIu64 " bytes", trim, backing, large_idle_bytes);
 	QUERY("/fastmem/info");
-	CHECK_UINT(NULL, "bytes_trimmed", backing);
+	CHECK_UINT(NULL, "bytes_trimmed", backing + large_idle_bytes);
 	QUERY("/fastmem/stats");
 	CHECK_UINT(NULL, "bytes_backing", 0);
-	CHECK_UINT(NULL, "bytes_trimmed", backing);
+	CHECK_UINT(NULL, "bytes_trimmed", backing + large_idle_bytes);
+	CHECK_UINT(NULL, "large_in_use", 0);
+	CHECK_UINT(NULL, "large_idle", 0);
+	CHECK_UINT(NULL, "bytes_large_idle", 0);
 	QUERY("/fastmem/sockets");
 	CHECK_UINT(key, "bytes_backing", 0);
 	CHECK_UINT(key, "memzones", 0);
-	CHECK_UINT(key, "bytes_trimmed", backing);
+	CHECK_UINT(key, "bytes_trimmed", backing + large_idle_bytes);
+	CHECK_UINT(key, "large_idle", 0);
+	CHECK_UINT(key, "bytes_large_idle", 0);
 	rte_fastmem_deinit();
 	if (check_uninitialized() < 0)
 		goto out;

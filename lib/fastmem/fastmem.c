@@ -348,7 +348,10 @@ socket_order(int socket_id, int first, unsigned int *order)
 	return n;
 }
 
-/* A large object handed out: checked builds see it, F_ZERO zeroes it. */
+/*
+ * A large object handed out: checked builds see it, F_ZERO zeroes it (always here: a reused
+ * memzone holds what its previous object left, only a new one is zeroed by EAL).
+ */
 static void
 large_hand_out(void *obj, size_t size, unsigned int flags)
 {
@@ -437,7 +440,7 @@ rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int sock
 
 /*
  * Free through the object's span, when the calling thread's cache cannot take it; a large
- * object goes back to EAL.
+ * object's memzone is kept for reuse or goes back to EAL (fastmem_large.c).
  */
 static void
 free_slow(void *ptr)
@@ -457,6 +460,12 @@ free_slow(void *ptr)
 	l = fastmem_large_of(ptr);
 	if (l != NULL) {
 		fastmem_large_free(l, false);
+		return;
+	}
+	if (fastmem_large_mapped(ptr)) {
+		FASTMEM_LOG(ERR, "free(%p): no live large object there (%s)", ptr,
+				fastmem_large_idle_of(ptr) != NULL ? "freed already" :
+				"inside an object");
 		return;
 	}
 	pg = fastmem_page_valid(ptr);
@@ -484,17 +493,17 @@ rte_fastmem_dealloc(void *ptr)
 }
 
 /*
- * Whether a large object can stay where it is for a new size and alignment: the new size fits
- * in its memzone and needs more than half of it (a memzone twice too large is worth a move).
+ * Whether a large object can stay where it is for a new size and alignment: it is aligned, and
+ * the new size fits in its memzone and needs more than half of it (fastmem_large_fits(): a
+ * memzone twice too large is worth a move).
  */
 static bool
 large_fits(const struct fastmem_large *l, const void *ptr, size_t size, size_t align)
 {
-	size_t usable = fastmem_large_usable(l);
-
 	if (align == 0)
 		align = RTE_CACHE_LINE_SIZE;
-	return ((uintptr_t)ptr & (align - 1)) == 0 && size <= usable && size > usable / 2;
+	return ((uintptr_t)ptr & (align - 1)) == 0 &&
+		fastmem_large_fits(l->mz->len, l->obj_off, size);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.11)
@@ -512,15 +521,14 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 		return alloc_in_order(size, align, 0, SOCKET_ID_ANY, -1);
 	if (fastmem_attach() < 0)
 		return NULL;
-	pg = fastmem_page_valid(ptr);
-	if (pg == NULL) {
-		l = fastmem_large_of(ptr);
-		if (l == NULL) {
-			fastmem_check_foreign(ptr, "realloc of memory fastmem never returned");
-			FASTMEM_LOG(ERR, "realloc(%p): not a fastmem object", ptr);
-			rte_errno = EINVAL;
-			return NULL;
-		}
+	/* A large object first, by the page map, as in free_slow(). */
+	l = fastmem_large_of(ptr);
+	pg = l == NULL && !fastmem_large_mapped(ptr) ? fastmem_page_valid(ptr) : NULL;
+	if (l == NULL && pg == NULL) {
+		fastmem_check_foreign(ptr, "realloc of memory fastmem never returned");
+		FASTMEM_LOG(ERR, "realloc(%p): not a fastmem object", ptr);
+		rte_errno = EINVAL;
+		return NULL;
 	}
 	if (size == 0) {
 		rte_fastmem_free(ptr);
@@ -699,7 +707,8 @@ rte_fastmem_virt2iova(const void *ptr)
 	iova = fastmem_large_iova(ptr);
 	if (iova != RTE_BAD_IOVA)
 		return iova;
-	if (fastmem_page_valid(ptr) == NULL) {
+	/* Not a live large object's, but in a large memzone (an idle one): no slab there. */
+	if (fastmem_large_mapped(ptr) || fastmem_page_valid(ptr) == NULL) {
 		fastmem_check_foreign(ptr, "virt2iova of memory fastmem never returned");
 		return RTE_BAD_IOVA;
 	}
@@ -718,12 +727,16 @@ rte_fastmem_classes(size_t *sizes)
 	return FASTMEM_N_CLASSES;
 }
 
-/* Drain the depots of socket index sidx and give its idle memzones back to EAL. */
+/*
+ * Drain the depots of socket index sidx and give its idle memzones back to EAL: the backing
+ * ones whose slabs are all free, and those kept for large objects.
+ */
 static uint64_t
 socket_trim(unsigned int sidx)
 {
 	fastmem_bin_reclaim(sidx);
-	return fastmem_zone_release(&fastmem_state->sockets[sidx], 0);
+	return fastmem_zone_release(&fastmem_state->sockets[sidx], 0) +
+		fastmem_large_trim(sidx);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_trim, 26.11)

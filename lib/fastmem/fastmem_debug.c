@@ -20,8 +20,10 @@
  *
  * Large objects (fastmem_large.c) keep their state in their header: live or not, the requested
  * size, canary bytes after it where the memzone has room; ASan poisons the memzone's slack.
- * A large object freed is given back to EAL at once: a second free finds no large object
- * there and is reported as foreign memory.
+ * A freed large object's memzone is kept idle for reuse (or given back to EAL): the object's
+ * bytes are filled with the poison pattern, checked when the memzone is reused, and poisoned
+ * for ASan; a second free is reported as a double free. Once the memzone is back with EAL a
+ * second free finds no large object there and is reported as foreign memory.
  *
  * In production builds both functions compile to nothing and are never called.
  */
@@ -31,6 +33,7 @@
 
 #include <eal_export.h>
 #include <rte_debug.h>
+#include <rte_memzone.h>
 
 #include "fastmem_private.h"
 
@@ -78,6 +81,51 @@ void
 fastmem_check_zone_free(void *addr, size_t len)
 {
 	FASTMEM_ASAN_UNPOISON(addr, len);
+}
+
+/*
+ * A large object's memzone kept idle for reuse: its object bytes filled with the poison
+ * pattern (debug mode) and inaccessible (ASan), as those of a freed small object.
+ */
+void
+fastmem_check_large_keep(struct fastmem_large *l)
+{
+	void *obj = RTE_PTR_ADD(l, l->obj_off);
+	size_t usable = fastmem_large_usable(l);
+
+	if (FASTMEM_DEBUG_META_SIZE != 0) {
+		FASTMEM_ASAN_UNPOISON(obj, usable);
+		memset(obj, POISON_BYTE, usable);
+	}
+	FASTMEM_ASAN_POISON(obj, usable);
+}
+
+/*
+ * An idle memzone about to be reused (its header still that of the object freed last):
+ * accessible again, its poison pattern intact (debug mode). Called under large_lock, so that a
+ * failed check leaves the memzone idle: debug mode scans the object's bytes holding it.
+ */
+void
+fastmem_check_large_reuse(struct fastmem_large *l)
+{
+	const uint64_t pattern = UINT64_C(0x0101010101010101) * POISON_BYTE;
+	const uint64_t *w = RTE_PTR_ADD(l, l->obj_off);
+	size_t usable = fastmem_large_usable(l), i, k;
+	char detail[80];
+
+	FASTMEM_ASAN_UNPOISON(l->mz->addr, l->mz->len);
+	if (FASTMEM_DEBUG_META_SIZE == 0)
+		return;
+	/* usable is a multiple of the cache line: whole words */
+	for (i = 0; i < usable / sizeof(*w); i++) {
+		if (w[i] == pattern)
+			continue;
+		for (k = 0; ((const uint8_t *)&w[i])[k] == POISON_BYTE; k++)
+			;
+		snprintf(detail, sizeof(detail), " (large object, byte %zu changed after free)",
+				i * sizeof(*w) + k);
+		debug_fail(w, "write to a freed object", detail);
+	}
 }
 
 /* The span and index of a live object, or a panic naming what is wrong with ptr. */
@@ -250,6 +298,14 @@ rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 		l->live = 0;
 		FASTMEM_ASAN_POISON(obj, fastmem_large_usable(l));
 		return;
+	}
+	/* In a large object's memzone, but not a live one's start: no slab header to read. */
+	if (fastmem_large_mapped(obj)) {
+		if (FASTMEM_DEBUG_META_SIZE != 0 && fastmem_large_idle_of(obj) != NULL)
+			debug_fail(obj, "double free", " (large object)");
+		if (FASTMEM_DEBUG_META_SIZE != 0)
+			debug_fail(obj, "free of a pointer inside a large object", "");
+		return; /* the free path reports and ignores it */
 	}
 	if (FASTMEM_DEBUG_META_SIZE != 0) {
 		pg = debug_check_live(obj, cache_idx, &idx);

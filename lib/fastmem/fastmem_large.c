@@ -4,11 +4,10 @@
 
 /*
  * Large objects: sizes above the largest class (RTE_FASTMEM_MAX_OBJ_SIZE). Each is one EAL
- * memzone, 2 MiB-aligned, reserved for the object and given back to EAL when it is freed. The
- * memzone starts with a header (struct fastmem_large); the object follows at max(cache line,
- * alignment), at most 1 MiB in, so that the object's address masked to 2 MiB is the header:
- * the inline free reads the header's first word, finds no slab key there and sends the object
- * to the miss path, which frees it here.
+ * memzone, 2 MiB-aligned. The memzone starts with a header (struct fastmem_large); the object
+ * follows at max(cache line, alignment), at most 1 MiB in, so that the object's address masked
+ * to 2 MiB is the header: the inline free reads the header's first word, finds no slab key
+ * there and sends the object to the miss path, which frees it here.
  *
  * A memzone is asked to be contiguous in virtual memory only (with IOVA as PA, physically
  * contiguous memory larger than a page is rare on a machine that has been up for a while).
@@ -18,8 +17,22 @@
  * masking finds object data, not a header), is O(1) and lock-free, in every process. Leaves of
  * the map come from rte_zmalloc() when first needed and stay until deinit.
  *
- * Large allocations and frees cost an EAL memzone reservation each; they take large_lock only
- * to link the object and fill in its page map entries, after EAL is done.
+ * Freed memzones are kept for reuse: giving a memzone back to EAL and reserving one again
+ * costs what rte_free() and rte_malloc() cost (EAL zeroes what is freed), ten times what the
+ * allocators that keep freed memory cost. A freed object's memzone goes to its socket's idle
+ * list, newest first, with its header marked idle and its page map entries kept with
+ * FASTMEM_MAP_IDLE set: virt2iova of a freed object is RTE_BAD_IOVA, a second free finds no
+ * live object, and reuse needs no IO address lookup. A socket keeps at most FASTMEM_LARGE_KEEP
+ * bytes idle (128 MiB: one 64 MiB object): to keep a freed memzone, the oldest idle ones are
+ * given back to EAL until it fits; a memzone larger than the bound is given back at once. An
+ * allocation takes the smallest idle memzone of its socket that fits (fastmem_large_fits():
+ * it holds the object and the object needs more than half of it, as for realloc in place)
+ * before it reserves a new one. rte_fastmem_trim() and deinit give the idle memzones back.
+ * Idle memzones are not backing memory: as live large objects, they do not count against a
+ * socket's limit (rte_fastmem_set_limit()); the bound is what limits them.
+ *
+ * Large allocations and frees take large_lock once, to link or unlink the object and its page
+ * map entries; EAL calls (reservations, frees) run outside it.
  */
 
 #include <inttypes.h>
@@ -41,8 +54,13 @@ static_assert(FASTMEM_LARGE_KEY - RTE_FASTMEM_SLAB_KEY >=
 		"large key in the slab key range");
 static_assert(sizeof(struct fastmem_large) <= RTE_CACHE_LINE_SIZE, "large header too big");
 
-/* A page map entry: the IO address of a large object's chunk plus one, 0 for none. */
+/*
+ * A page map entry: the IO address of a large object's chunk plus one, 0 for none, with
+ * FASTMEM_MAP_IDLE set while the memzone is idle (IO addresses are below 2^63: physical
+ * addresses and user-space virtual addresses are).
+ */
 typedef RTE_ATOMIC(uint64_t) map_entry_t;
+#define FASTMEM_MAP_IDLE RTE_BIT64(63)
 
 /* The page map entry of the chunk at addr, or NULL when its leaf does not exist yet. */
 static map_entry_t *
@@ -100,6 +118,33 @@ map_set(struct fastmem_state *st, const struct rte_memzone *mz, const rte_iova_t
 				iovas != NULL ? iovas[k] + 1 : 0, rte_memory_order_relaxed);
 }
 
+/* Mark the page map entries of a memzone idle or live again, keeping the IO addresses. */
+static void
+map_mark(struct fastmem_state *st, const struct rte_memzone *mz, bool idle)
+{
+	map_entry_t *e;
+	uint64_t off, v;
+
+	for (off = 0; off < mz->len; off += FASTMEM_SLAB_SIZE) {
+		e = map_entry(st, (uintptr_t)mz->addr + off);
+		v = rte_atomic_load_explicit(e, rte_memory_order_relaxed);
+		v = idle ? v | FASTMEM_MAP_IDLE : v & ~FASTMEM_MAP_IDLE;
+		rte_atomic_store_explicit(e, v, rte_memory_order_relaxed);
+	}
+}
+
+/* The page map entry of the chunk ptr lies in, 0 when it lies in no large memzone. */
+static uint64_t
+map_get(const void *ptr)
+{
+	map_entry_t *e;
+
+	if (fastmem_state == NULL)
+		return 0;
+	e = map_entry(fastmem_state, (uintptr_t)ptr);
+	return e != NULL ? rte_atomic_load_explicit(e, rte_memory_order_relaxed) : 0;
+}
+
 /* Offset of a large object in its memzone, for an alignment of at most 1 MiB. */
 static inline uint32_t
 large_obj_off(size_t align)
@@ -114,10 +159,123 @@ fastmem_large_usable(const struct fastmem_large *l)
 }
 
 /*
+ * Whether an object of size bytes at offset obj_off belongs in a memzone of mz_len bytes: it
+ * fits, and needs more than half of what the memzone holds from that offset (a memzone twice
+ * too large is not worth keeping busy). realloc keeps an object in place by this rule, and an
+ * allocation takes an idle memzone by it.
+ */
+bool
+fastmem_large_fits(uint64_t mz_len, uint32_t obj_off, size_t size)
+{
+	uint64_t usable = mz_len > obj_off ? mz_len - obj_off : 0;
+
+	return size <= usable && size > usable / 2;
+}
+
+/*
+ * Write the header of a live large object of size bytes at offset off into its memzone. The
+ * page keys the inline free reads (the first word of every 64 KiB page, at the slab header's
+ * place) are zeroed up to the object: a reused memzone holds old object data there, which must
+ * not pass for a slab key.
+ */
+static void
+large_header_write(struct fastmem_large *l, const struct rte_memzone *mz, size_t size,
+		uint32_t off, unsigned int sidx)
+{
+	RTE_BUILD_BUG_ON(FASTMEM_SLAB_PAGES * sizeof(uint64_t) < sizeof(*l));
+	memset(l, 0, RTE_MIN((size_t)off, FASTMEM_SLAB_PAGES * sizeof(uint64_t)));
+	l->key = FASTMEM_LARGE_KEY;
+	l->magic = FASTMEM_LARGE_MAGIC;
+	l->mz = mz;
+	l->size = size;
+	l->obj_off = off;
+	l->socket_idx = sidx;
+}
+
+/* Give a large object's memzone back to EAL (which zeroes it). */
+static void
+large_release(const struct rte_memzone *mz)
+{
+	fastmem_check_zone_free(mz->addr, mz->len);
+	rte_memzone_free(mz);
+}
+
+/* Give back a chain of memzones, linked through their headers' next. large_lock not held. */
+static void
+large_release_chain(struct fastmem_large *l)
+{
+	struct fastmem_large *next;
+
+	for (; l != NULL; l = next) {
+		next = l->next;
+		l->magic = 0;
+		l->key = 0;
+		large_release(l->mz);
+	}
+}
+
+/* Unlink a memzone from the idle list of socket s. large_lock held. */
+static void
+large_idle_unlink(struct fastmem_socket *s, struct fastmem_large *l)
+{
+	if (l->prev != NULL)
+		l->prev->next = l->next;
+	else
+		s->large_idle = l->next;
+	if (l->next != NULL)
+		l->next->prev = l->prev;
+	s->large_idle_n--;
+	s->large_idle_bytes -= l->mz->len;
+}
+
+/* Link a large object, its header written, into the list of live ones. large_lock held. */
+static void
+large_live_link(struct fastmem_state *st, struct fastmem_large *l)
+{
+	l->prev = NULL;
+	l->next = st->large;
+	if (st->large != NULL)
+		st->large->prev = l;
+	st->large = l;
+	st->large_stats.in_use++;
+	st->large_stats.bytes += l->mz->len;
+	st->large_stats.alloc++;
+}
+
+/*
+ * A large object of size bytes at offset off in the smallest idle memzone of socket index sidx
+ * that it fits (fastmem_large_fits()), live, or NULL when there is none. Its IO addresses are
+ * still in the page map: no EAL call at all. All under large_lock, the checks of checked
+ * builds too: a failed check (a panic) leaves the memzone idle, where deinit finds it.
+ */
+static void *
+large_reuse(struct fastmem_state *st, unsigned int sidx, size_t size, uint32_t off)
+{
+	struct fastmem_socket *s = &st->sockets[sidx];
+	struct fastmem_large *l, *best = NULL;
+
+	rte_spinlock_lock(&st->large_lock);
+	for (l = s->large_idle; l != NULL; l = l->next)
+		if (fastmem_large_fits(l->mz->len, off, size) &&
+				(best == NULL || l->mz->len < best->mz->len))
+			best = l;
+	if (best != NULL) {
+		fastmem_check_large_reuse(best);
+		large_idle_unlink(s, best);
+		large_header_write(best, best->mz, size, off, sidx);
+		map_mark(st, best->mz, false);
+		large_live_link(st, best);
+	}
+	rte_spinlock_unlock(&st->large_lock);
+	return best != NULL ? RTE_PTR_ADD(best, off) : NULL;
+}
+
+/*
  * Allocate a large object of size bytes on socket index sidx, aligned to align (a power of two
- * of at most RTE_FASTMEM_MAX_OBJ_SIZE, checked by the caller). NULL with rte_errno ENOMEM when
- * EAL has no such memzone, or no IOVA-contiguous 2 MiB chunks. Not counted as a failure here:
- * the caller may try other sockets.
+ * of at most RTE_FASTMEM_MAX_OBJ_SIZE, checked by the caller): in an idle memzone of the socket
+ * that fits, else in a new one. NULL with rte_errno ENOMEM when EAL has no such memzone, or no
+ * IOVA-contiguous 2 MiB chunks. Not counted as a failure here: the caller may try other
+ * sockets.
  */
 void *
 fastmem_large_alloc(size_t size, size_t align, unsigned int sidx)
@@ -130,8 +288,12 @@ fastmem_large_alloc(size_t size, size_t align, unsigned int sidx)
 	uint64_t n_chunks, k, seq;
 	rte_iova_t *iovas = NULL;
 	uint64_t len;
+	void *obj;
 
 	RTE_BUILD_BUG_ON(RTE_FASTMEM_MAX_OBJ_SIZE + RTE_CACHE_LINE_SIZE > FASTMEM_SLAB_SIZE);
+	obj = large_reuse(st, sidx, size, off);
+	if (obj != NULL)
+		return obj;
 	seq = rte_atomic_fetch_add_explicit(&st->large_seq, 1, rte_memory_order_relaxed);
 	snprintf(name, sizeof(name), "fastmem_L%" PRIu64, seq);
 	mz = rte_memzone_reserve_aligned(name, off + size, st->sockets[sidx].socket_id, 0,
@@ -158,26 +320,14 @@ fastmem_large_alloc(size_t size, size_t align, unsigned int sidx)
 		}
 	}
 	l = mz->addr;
-	memset(l, 0, sizeof(*l));
-	l->key = FASTMEM_LARGE_KEY;
-	l->magic = FASTMEM_LARGE_MAGIC;
-	l->mz = mz;
-	l->size = size;
-	l->obj_off = off;
-	l->socket_idx = sidx;
+	large_header_write(l, mz, size, off, sidx);
 	rte_spinlock_lock(&st->large_lock);
 	if (map_prepare(st, (uintptr_t)mz->addr, mz->len) < 0) {
 		rte_spinlock_unlock(&st->large_lock);
 		goto fail;
 	}
 	map_set(st, mz, iovas);
-	l->next = st->large;
-	if (st->large != NULL)
-		st->large->prev = l;
-	st->large = l;
-	st->large_stats.in_use++;
-	st->large_stats.bytes += mz->len;
-	st->large_stats.alloc++;
+	large_live_link(st, l);
 	rte_spinlock_unlock(&st->large_lock);
 	free(iovas);
 	return RTE_PTR_ADD(l, off);
@@ -189,17 +339,47 @@ fail:
 }
 
 /*
- * Unlink a large object and give its memzone back to EAL. undo: the object was never handed
- * out (a bulk call that could not get all its objects): its allocation is not counted.
+ * Unlink the oldest memzones from the idle list of socket s until it holds at most keep bytes,
+ * their page map entries cleared. Returns them chained through next, for large_release_chain()
+ * once large_lock is released. large_lock held (or deinit).
+ */
+static struct fastmem_large *
+large_evict(struct fastmem_state *st, struct fastmem_socket *s, uint64_t keep)
+{
+	struct fastmem_large *l, *prev, *chain = NULL;
+
+	if (s->large_idle == NULL || s->large_idle_bytes <= keep)
+		return NULL;
+	for (l = s->large_idle; l->next != NULL; l = l->next)
+		;
+	for (; l != NULL && s->large_idle_bytes > keep; l = prev) {
+		prev = l->prev;
+		large_idle_unlink(s, l);
+		map_set(st, l->mz, NULL);
+		l->next = chain;
+		chain = l;
+	}
+	return chain;
+}
+
+/*
+ * Unlink a large object and keep its memzone idle for reuse, or give it back to EAL when it is
+ * larger than FASTMEM_LARGE_KEEP. undo: the object was never handed out (a bulk call that
+ * could not get all its objects): its allocation is not counted, and its memzone goes back to
+ * EAL, so that a failed bulk call leaves no memory behind.
  */
 void
 fastmem_large_free(struct fastmem_large *l, bool undo)
 {
 	struct fastmem_state *st = fastmem_state;
+	struct fastmem_socket *s = &st->sockets[l->socket_idx];
 	const struct rte_memzone *mz = l->mz;
+	struct fastmem_large *evicted = NULL;
+	bool keep = !undo && mz->len <= FASTMEM_LARGE_KEEP;
 
+	if (keep)
+		fastmem_check_large_keep(l);
 	rte_spinlock_lock(&st->large_lock);
-	map_set(st, mz, NULL);
 	if (l->prev != NULL)
 		l->prev->next = l->next;
 	else
@@ -212,27 +392,65 @@ fastmem_large_free(struct fastmem_large *l, bool undo)
 		st->large_stats.alloc--;
 	else
 		st->large_stats.free++;
+	if (keep) {
+		evicted = large_evict(st, s, FASTMEM_LARGE_KEEP - mz->len);
+		l->magic = FASTMEM_LARGE_IDLE_MAGIC;
+		map_mark(st, mz, true);
+		l->prev = NULL;
+		l->next = s->large_idle;
+		if (s->large_idle != NULL)
+			s->large_idle->prev = l;
+		s->large_idle = l;
+		s->large_idle_n++;
+		s->large_idle_bytes += mz->len;
+	} else {
+		map_set(st, mz, NULL);
+	}
 	rte_spinlock_unlock(&st->large_lock);
-	l->magic = 0;
-	l->key = 0;
-	fastmem_check_zone_free(mz->addr, mz->len);
-	rte_memzone_free(mz);
+	if (!keep) {
+		l->next = NULL;
+		large_release_chain(l);
+	}
+	large_release_chain(evicted);
+}
+
+/*
+ * Give every idle memzone of socket index sidx back to EAL; they count as trimmed. Returns
+ * their bytes.
+ */
+uint64_t
+fastmem_large_trim(unsigned int sidx)
+{
+	struct fastmem_state *st = fastmem_state;
+	struct fastmem_socket *s = &st->sockets[sidx];
+	struct fastmem_large *chain;
+	uint64_t bytes;
+
+	rte_spinlock_lock(&st->large_lock);
+	bytes = s->large_idle_bytes;
+	chain = large_evict(st, s, 0);
+	rte_spinlock_unlock(&st->large_lock);
+	large_release_chain(chain);
+	if (bytes != 0) {
+		rte_atomic_fetch_add_explicit(&s->bytes_released, bytes,
+				rte_memory_order_relaxed);
+		FASTMEM_LOG(DEBUG, "socket %d: %" PRIu64 " bytes of idle large memzones given "
+				"back to EAL", s->socket_id, bytes);
+	}
+	return bytes;
 }
 
 /*
  * The header of the large object that starts at ptr, or NULL. Reads no memory of a pointer
- * that lies in no large object's memzone: the page map is looked at first.
+ * that lies in no live large object's memzone: the page map is looked at first.
  */
 struct fastmem_large *
 fastmem_large_of(const void *ptr)
 {
-	map_entry_t *e;
+	uint64_t v = map_get(ptr);
 	struct fastmem_large *l;
 
-	if (fastmem_state == NULL)
-		return NULL;
-	e = map_entry(fastmem_state, (uintptr_t)ptr);
-	if (e == NULL || rte_atomic_load_explicit(e, rte_memory_order_relaxed) == 0)
+	if (v == 0 || (v & FASTMEM_MAP_IDLE))
 		return NULL;
 	l = (struct fastmem_large *)((uintptr_t)ptr & ~(FASTMEM_SLAB_SIZE - 1));
 	if (l->key != FASTMEM_LARGE_KEY || l->magic != FASTMEM_LARGE_MAGIC ||
@@ -241,17 +459,39 @@ fastmem_large_of(const void *ptr)
 	return l;
 }
 
-/* IO address of any byte of a large object, or RTE_BAD_IOVA when ptr lies in none. */
+/* The header of the idle memzone whose object freed last started at ptr, or NULL. */
+struct fastmem_large *
+fastmem_large_idle_of(const void *ptr)
+{
+	uint64_t v = map_get(ptr);
+	struct fastmem_large *l;
+
+	if (!(v & FASTMEM_MAP_IDLE))
+		return NULL;
+	l = (struct fastmem_large *)((uintptr_t)ptr & ~(FASTMEM_SLAB_SIZE - 1));
+	if (l->key != FASTMEM_LARGE_KEY || l->magic != FASTMEM_LARGE_IDLE_MAGIC ||
+			RTE_PTR_ADD(l, l->obj_off) != ptr)
+		return NULL;
+	return l;
+}
+
+/*
+ * Whether ptr lies in the memzone of a large object, live or idle: no slab header is to be
+ * looked for at its 2 MiB boundary, which holds a large header or object data.
+ */
+bool
+fastmem_large_mapped(const void *ptr)
+{
+	return map_get(ptr) != 0;
+}
+
+/* IO address of any byte of a live large object, or RTE_BAD_IOVA when ptr lies in none. */
 rte_iova_t
 fastmem_large_iova(const void *ptr)
 {
-	map_entry_t *e = map_entry(fastmem_state, (uintptr_t)ptr);
-	uint64_t v;
+	uint64_t v = map_get(ptr);
 
-	if (e == NULL)
-		return RTE_BAD_IOVA;
-	v = rte_atomic_load_explicit(e, rte_memory_order_relaxed);
-	if (v == 0)
+	if (v == 0 || (v & FASTMEM_MAP_IDLE))
 		return RTE_BAD_IOVA;
 	return v - 1 + ((uintptr_t)ptr & (FASTMEM_SLAB_SIZE - 1));
 }
@@ -268,9 +508,30 @@ fastmem_large_count_nomem(unsigned int n)
 void
 fastmem_large_stats_read(struct fastmem_large_stats *ls)
 {
-	rte_spinlock_lock(&fastmem_state->large_lock);
-	*ls = fastmem_state->large_stats;
-	rte_spinlock_unlock(&fastmem_state->large_lock);
+	struct fastmem_state *st = fastmem_state;
+	unsigned int sidx;
+
+	rte_spinlock_lock(&st->large_lock);
+	*ls = st->large_stats;
+	ls->idle = 0;
+	ls->bytes_idle = 0;
+	for (sidx = 0; sidx < st->n_sockets; sidx++) {
+		ls->idle += st->sockets[sidx].large_idle_n;
+		ls->bytes_idle += st->sockets[sidx].large_idle_bytes;
+	}
+	rte_spinlock_unlock(&st->large_lock);
+}
+
+/* The idle memzones of socket index sidx: their number and bytes. */
+void
+fastmem_large_idle_read(unsigned int sidx, uint64_t *n, uint64_t *bytes)
+{
+	struct fastmem_state *st = fastmem_state;
+
+	rte_spinlock_lock(&st->large_lock);
+	*n = st->sockets[sidx].large_idle_n;
+	*bytes = st->sockets[sidx].large_idle_bytes;
+	rte_spinlock_unlock(&st->large_lock);
 }
 
 /* Zero the counters, not the live objects and their bytes (state). */
@@ -286,7 +547,10 @@ fastmem_large_stats_reset(void)
 	rte_spinlock_unlock(&fastmem_state->large_lock);
 }
 
-/* Deinit: give every live large object back to EAL, then the page map's leaves. */
+/*
+ * Deinit: give every live large object and every idle memzone back to EAL, then the page
+ * map's leaves.
+ */
 void
 fastmem_large_free_all(struct fastmem_state *st)
 {
@@ -299,12 +563,13 @@ fastmem_large_free_all(struct fastmem_state *st)
 		st->large = st->large->next;
 		n++;
 		bytes += mz->len;
-		fastmem_check_zone_free(mz->addr, mz->len);
-		rte_memzone_free(mz);
+		large_release(mz);
 	}
 	if (n != 0)
 		FASTMEM_LOG(WARNING, "deinit: %" PRIu64 " large object(s) of %" PRIu64
 				" bytes in all still live", n, bytes);
+	for (i = 0; i < st->n_sockets; i++)
+		large_release_chain(large_evict(st, &st->sockets[i], 0));
 	for (i = 0; i < RTE_DIM(st->large_map); i++) {
 		rte_free(rte_atomic_load_explicit(&st->large_map[i], rte_memory_order_relaxed));
 		rte_atomic_store_explicit(&st->large_map[i], NULL, rte_memory_order_relaxed);

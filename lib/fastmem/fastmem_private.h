@@ -12,7 +12,8 @@
  *   fastmem_slab.c   slabs: headers, objects in and out, the per-socket free-slab pool
  *   fastmem_bin.c    per-socket bins, one per class: partial/full slabs and a depot
  *   fastmem_cache.c  per-thread cache blocks and the miss paths of the inline fast path
- *   fastmem_large.c  objects above the largest class: one memzone each, and their page map
+ *   fastmem_large.c  objects above the largest class: one memzone each, kept for reuse when
+ *                    freed (up to a bound), and their page map
  *   fastmem_stats.c  statistics
  *   fastmem.c        init/deinit/attach and the public functions built on the layers
  *
@@ -62,6 +63,14 @@ extern int fastmem_logtype;
  */
 #define FASTMEM_LARGE_KEY UINT64_C(0x666173746c617267)    /* "fastlarg" */
 #define FASTMEM_LARGE_MAGIC UINT64_C(0x6c617267656f626a)  /* "largeobj" */
+#define FASTMEM_LARGE_IDLE_MAGIC UINT64_C(0x6c61726769646c65) /* "largidle": kept, not live */
+/*
+ * Bytes of idle large memzones (those of freed large objects, kept for reuse) a socket holds
+ * at most: one default backing memzone's worth, 128 MiB. One freed 64 MiB object is kept (two
+ * are not: each memzone is a header's cache line more than 64 MiB); more go back to EAL, the
+ * oldest idle ones first (fastmem_large.c).
+ */
+#define FASTMEM_LARGE_KEEP FASTMEM_ZONE_SIZE
 #define FASTMEM_LARGE_MAX_SIZE ((SIZE_MAX >> 1) + 1)
 #define FASTMEM_MAP_TOP_BITS 13
 #define FASTMEM_MAP_LEAF_BITS 14
@@ -285,7 +294,15 @@ struct fastmem_socket {
 	RTE_ATOMIC(uint64_t) limit;
 	RTE_ATOMIC(uint64_t) grow_fail_tsc; /* when EAL last refused growth on demand, or 0 */
 	RTE_ATOMIC(uint64_t) reserved;  /* rte_fastmem_reserve() target; written under grow_lock */
-	RTE_ATOMIC(uint64_t) bytes_released; /* given back to EAL before deinit; under grow_lock */
+	/* given back to EAL by trims and failed bulk calls before deinit; atomic adds */
+	RTE_ATOMIC(uint64_t) bytes_released;
+	/*
+	 * Memzones of freed large objects kept for reuse, newest first (linked through their
+	 * headers), their number and bytes: under the state's large_lock (fastmem_large.c).
+	 */
+	struct fastmem_large *large_idle;
+	uint64_t large_idle_n;
+	uint64_t large_idle_bytes;
 	struct fastmem_bin bins[FASTMEM_N_CLASSES];
 	struct fastmem_pool_zone pool_zones[FASTMEM_MAX_ZONES]; /* under pool_lock */
 };
@@ -294,12 +311,15 @@ struct fastmem_socket {
  * Header at the start of the memzone of a large object, one cache line. The first word is not
  * a slab key, so the inline free sends the object to the miss path; the object starts at
  * obj_off, within the first 2 MiB, so that masking the object's address finds the header.
+ * The memzone of a freed object kept for reuse keeps its header, with another magic and the
+ * size and offset of the object freed last.
  */
 struct fastmem_large {
 	uint64_t key;           /* must stay first: FASTMEM_LARGE_KEY */
-	uint64_t magic;         /* FASTMEM_LARGE_MAGIC */
+	uint64_t magic;         /* FASTMEM_LARGE_MAGIC, or FASTMEM_LARGE_IDLE_MAGIC when kept */
 	const struct rte_memzone *mz;
-	struct fastmem_large *next;     /* list of live large objects, under large_lock */
+	/* list of live large objects, or the socket's idle list: under large_lock */
+	struct fastmem_large *next;
 	struct fastmem_large *prev;
 	uint64_t size;          /* requested size */
 	uint32_t obj_off;       /* offset of the object: max(cache line, alignment) */
@@ -314,6 +334,8 @@ struct fastmem_large_stats {
 	uint64_t alloc;         /* large objects allocated */
 	uint64_t free;          /* large objects freed */
 	uint64_t nomem;         /* large objects that could not be allocated */
+	uint64_t idle;          /* idle memzones kept, all sockets (read: summed per socket) */
+	uint64_t bytes_idle;    /* their bytes */
 };
 
 /* A backing memzone: its address range, name sequence number, socket and usable slabs. */
@@ -389,9 +411,10 @@ struct fastmem_state {
 	uint32_t n_zones;
 	struct fastmem_zone zones[FASTMEM_MAX_ZONES]; /* memzones held, all sockets */
 	/*
-	 * Large objects: the lock guards their list, their counters and the page map's writes.
-	 * The page map is read without the lock: a leaf is published with a release store and
-	 * never freed before deinit; an entry is a chunk's IO address plus 1, 0 for none.
+	 * Large objects: the lock guards their list, their counters, the sockets' idle lists and
+	 * the page map's writes. The page map is read without the lock: a leaf is published with
+	 * a release store and never freed before deinit; an entry is a chunk's IO address plus 1
+	 * (with FASTMEM_MAP_IDLE set while the memzone is kept idle), 0 for none.
 	 */
 	rte_spinlock_t large_lock;
 	RTE_ATOMIC(uint64_t) large_seq; /* large memzones ever reserved; names fastmem_L<seq> */
@@ -483,16 +506,23 @@ rte_iova_t fastmem_zone_iova(void *addr, uint64_t len);
 void *fastmem_large_alloc(size_t size, size_t align, unsigned int sidx);
 void fastmem_large_free(struct fastmem_large *l, bool undo);
 struct fastmem_large *fastmem_large_of(const void *ptr);
+struct fastmem_large *fastmem_large_idle_of(const void *ptr);
+bool fastmem_large_mapped(const void *ptr);
 rte_iova_t fastmem_large_iova(const void *ptr);
 size_t fastmem_large_usable(const struct fastmem_large *l);
+bool fastmem_large_fits(uint64_t mz_len, uint32_t obj_off, size_t size);
+uint64_t fastmem_large_trim(unsigned int sidx);
 void fastmem_large_count_nomem(unsigned int n);
 void fastmem_large_stats_read(struct fastmem_large_stats *ls);
+void fastmem_large_idle_read(unsigned int sidx, uint64_t *n, uint64_t *bytes);
 void fastmem_large_stats_reset(void);
 void fastmem_large_free_all(struct fastmem_state *st);
 
 /* fastmem_debug.c */
 void fastmem_check_page_assign(struct fastmem_page *pg);
 void fastmem_check_zone_free(void *addr, size_t len);
+void fastmem_check_large_keep(struct fastmem_large *l);
+void fastmem_check_large_reuse(struct fastmem_large *l);
 void fastmem_check_resize(void *obj, size_t size);
 void fastmem_check_foreign(const void *ptr, const char *what);
 

@@ -6,8 +6,9 @@
  * Statistics. Nothing here runs on the hot path: the caches count hits and misses on their own
  * cache line, the bins count slabs and objects under their locks, and this file sums them when
  * asked. Objects in use are those out of the slabs, less those waiting in depots and caches;
- * every number is exact when no other thread is allocating. Large objects are counted apart,
- * under their own lock (fastmem_large.c), in the allocator-wide statistics only.
+ * every number is exact when no other thread is allocating. Large objects, and the idle
+ * memzones kept for them, are counted apart, under their own lock (fastmem_large.c), in the
+ * allocator-wide statistics only.
  */
 
 #include <string.h>
@@ -154,6 +155,8 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 	fastmem_large_stats_read(&ls);
 	stats->large_in_use = ls.in_use;
 	stats->bytes_large = ls.bytes;
+	stats->large_idle = ls.idle;
+	stats->bytes_large_idle = ls.bytes_idle;
 	stats->bytes_in_use += ls.bytes;
 	stats->alloc_total += ls.alloc;
 	stats->free_total += ls.free;

@@ -115,6 +115,8 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	rte_tel_data_add_dict_uint(d, "n_classes", stats.n_classes);
 	rte_tel_data_add_dict_uint(d, "large_in_use", stats.large_in_use);
 	rte_tel_data_add_dict_uint(d, "bytes_large", stats.bytes_large);
+	rte_tel_data_add_dict_uint(d, "large_idle", stats.large_idle);
+	rte_tel_data_add_dict_uint(d, "bytes_large_idle", stats.bytes_large_idle);
 	return 0;
 }
 
@@ -286,6 +288,7 @@ tel_sockets(const char *cmd __rte_unused, const char *params __rte_unused,
 	struct fastmem_socket *s;
 	struct rte_tel_data *c;
 	char key[SOCKET_KEY_LEN];
+	uint64_t idle, idle_bytes;
 	unsigned int sidx;
 	int ret = 0;
 
@@ -310,6 +313,9 @@ tel_sockets(const char *cmd __rte_unused, const char *params __rte_unused,
 		rte_tel_data_add_dict_uint(c, "free_slabs", fastmem_load32(&s->n_pool));
 		rte_tel_data_add_dict_uint(c, "reserved", fastmem_load64(&s->reserved));
 		rte_tel_data_add_dict_uint(c, "bytes_trimmed", fastmem_load64(&s->bytes_released));
+		fastmem_large_idle_read(sidx, &idle, &idle_bytes);
+		rte_tel_data_add_dict_uint(c, "large_idle", idle);
+		rte_tel_data_add_dict_uint(c, "bytes_large_idle", idle_bytes);
 		socket_key(key, s);
 		rte_tel_data_add_dict_container(d, key, c, 0);
 	}
@@ -318,6 +324,7 @@ out:
 	return ret;
 }
 
+/* A help text of RTE_TEL_MAX_STRING_LEN (128) characters or more fails the registration. */
 RTE_INIT(fastmem_telemetry_init)
 {
 	rte_telemetry_register_cmd("/fastmem/info", tel_info,
@@ -336,6 +343,6 @@ RTE_INIT(fastmem_telemetry_init)
 			"fastmem counters of the threads without an lcore id, of every process, "
 			"per class where non-zero. No parameters");
 	rte_telemetry_register_cmd("/fastmem/sockets", tel_sockets,
-			"fastmem backing memory per socket: bytes, limit, memzones, free slabs, "
-			"reserve, bytes trimmed. No parameters");
+			"fastmem per socket: backing bytes, limit, memzones, free slabs, reserve, "
+			"bytes trimmed, idle large memzones. No parameters");
 }

@@ -15,8 +15,11 @@
  * fastmem serves objects of 1 byte to rte_fastmem_max_size() bytes from IOVA-contiguous,
  * NUMA-local memory (usable for DMA), grows on demand and costs about what an rte_mempool
  * costs on the hot path. Objects above the largest size class (RTE_FASTMEM_MAX_OBJ_SIZE,
- * 1 MiB) are large objects: each is a memzone of its own, given back to EAL when freed, and
- * IOVA-contiguous within each 2 MiB-aligned 2 MiB chunk. Backing memory comes from EAL
+ * 1 MiB) are large objects: each is a memzone of its own, IOVA-contiguous within each
+ * 2 MiB-aligned 2 MiB chunk; when one is freed its memzone is kept for reuse by the next large
+ * allocation of a fitting size, up to 128 MiB of such idle memzones per socket, and given back
+ * to EAL beyond that, by rte_fastmem_trim() and by rte_fastmem_deinit(). Backing memory comes
+ * from EAL
  * memzones, carved into 2 MiB slabs that move freely between size classes (four per power of
  * two, finer below 256 B); slabs of the classes up to 8 KiB are shared by classes in 64 KiB
  * pages. Each socket has one bin per class; each thread has a LIFO cache per (socket, class),
@@ -79,13 +82,15 @@ typedef uint32_t rte_fastmem_handle_t;
 /**
  * Allocator-wide statistics. Large objects (above the largest size class, see
  * rte_fastmem_max_size()) count in the object totals and in bytes_in_use, and apart in
- * large_in_use and bytes_large; their memzones are not backing memory.
+ * large_in_use and bytes_large; the memzones of freed ones kept for reuse in large_idle and
+ * bytes_large_idle. Neither are backing memory.
  */
 struct rte_fastmem_stats {
 	uint64_t bytes_backing; /**< Bytes of the slab memzones reserved, all sockets. */
 	/**
 	 * Bytes of memzones given back to EAL since init, all sockets: by rte_fastmem_trim()
-	 * and by bulk allocations that could not be met.
+	 * (slab memzones and the idle memzones of large objects) and by bulk allocations that
+	 * could not be met.
 	 */
 	uint64_t bytes_trimmed;
 	/**
@@ -99,6 +104,14 @@ struct rte_fastmem_stats {
 	unsigned int n_classes; /**< Number of size classes. */
 	uint64_t large_in_use;  /**< Live large objects (one memzone each). */
 	uint64_t bytes_large;   /**< Bytes of the memzones of live large objects. */
+	/**
+	 * Idle memzones: those of freed large objects, kept for reuse by large allocations of
+	 * a fitting size until rte_fastmem_trim() or rte_fastmem_deinit() (at most 128 MiB of
+	 * them per socket).
+	 */
+	uint64_t large_idle;
+	/** Bytes of the idle memzones of large objects: memory fastmem holds, not in use. */
+	uint64_t bytes_large_idle;
 };
 
 /** Statistics of one size class, all sockets. */
@@ -191,7 +204,9 @@ int rte_fastmem_reserve(size_t size, int socket_id);
 /**
  * Limit the backing memory of a socket. Growth beyond the limit fails with ENOMEM; memory
  * already reserved keeps serving, also when the new limit is below it. The default is no
- * limit (SIZE_MAX). Thread-safe.
+ * limit (SIZE_MAX). Large objects are not backing memory and are not limited, nor are the
+ * idle memzones kept for them (at most 128 MiB per socket, see rte_fastmem_trim()).
+ * Thread-safe.
  *
  * @param socket_id
  *   NUMA socket, or SOCKET_ID_ANY for every socket.
@@ -218,8 +233,9 @@ size_t rte_fastmem_get_limit(int socket_id);
 /**
  * Give backing memory back to EAL: drain the bins' depots into their slabs, then free every
  * memzone whose slabs are all free, newest first, as long as the socket keeps what
- * rte_fastmem_reserve() asked for. The memory is then available to rte_malloc(), mempools
- * and memzones, in this and other processes.
+ * rte_fastmem_reserve() asked for; and free every idle memzone kept for large objects (the
+ * memzones of freed large objects, up to 128 MiB per socket). The memory is then available
+ * to rte_malloc(), mempools and memzones, in this and other processes.
  *
  * Objects in thread caches keep their slabs in use: trim never touches a cache. To give back
  * everything that is free, call rte_fastmem_cache_flush() on every thread that used the
@@ -241,8 +257,8 @@ int rte_fastmem_trim(int socket_id);
  * @return
  *   The largest size the allocation functions accept: 2^63 with a 64-bit size_t (larger sizes
  *   fail with E2BIG, as no memzone could ever hold them). Sizes above RTE_FASTMEM_MAX_OBJ_SIZE
- *   (the largest size class, 1 MiB) are large objects, one memzone each, as far as EAL has
- *   the memory (ENOMEM otherwise).
+ *   (the largest size class, 1 MiB) are large objects, one memzone each (reused from a freed
+ *   large object when one fits), as far as EAL has the memory (ENOMEM otherwise).
  */
 __rte_experimental
 size_t rte_fastmem_max_size(void);
@@ -283,7 +299,9 @@ rte_fastmem_free(void *ptr);
  *
  * @param size
  *   Object size in bytes, 1 to rte_fastmem_max_size(). Above RTE_FASTMEM_MAX_OBJ_SIZE (the
- *   largest size class) the object is a large object, a memzone of its own.
+ *   largest size class) the object is a large object, a memzone of its own: a new one, or
+ *   the smallest memzone of a freed large object on the socket that holds it and that it
+ *   needs more than half of.
  * @param align
  *   Alignment: 0 for RTE_CACHE_LINE_SIZE, otherwise a power of two up to
  *   RTE_FASTMEM_MAX_OBJ_SIZE (1 MiB), for any size. Honoured by placement: a small object is
@@ -501,7 +519,8 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
  * @param ptr
  *   Address inside a live fastmem object.
  * @return
- *   The IO address, or RTE_BAD_IOVA for NULL or when the allocator is not initialized.
+ *   The IO address, or RTE_BAD_IOVA for NULL, when the allocator is not initialized, and for
+ *   a freed large object (also while its memzone is kept for reuse).
  */
 __rte_experimental
 rte_iova_t rte_fastmem_virt2iova(const void *ptr);
