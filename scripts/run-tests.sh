@@ -113,8 +113,15 @@ huge1g_setup() {
 	[ -w $POOL_1G/nr_hugepages ] || return 1
 	hp1g_orig=$(cat $POOL_1G/nr_hugepages)
 	hp1g_added=$(pool_grow $POOL_1G "$NR_PAGES_1G")
-	if [ "$(pool_free $POOL_1G)" -lt 1 ]; then
-		why1g="the kernel gives no 1 GiB hugepage (asked for $NR_PAGES_1G, got $hp1g_added)"
+	if [ $(($(pool_free $POOL_1G) * 1024)) -lt "$MEM" ] && [ -w /proc/sys/vm/compact_memory ]
+	then
+		# Free memory in pieces (a machine up for a while): compact it and ask again.
+		echo 1 > /proc/sys/vm/compact_memory
+		hp1g_added=$((hp1g_added + $(pool_grow $POOL_1G $((NR_PAGES_1G - hp1g_added)))))
+	fi
+	if [ $(($(pool_free $POOL_1G) * 1024)) -lt "$MEM" ]; then
+		why1g="the kernel gives $(pool_free $POOL_1G) free 1 GiB hugepage(s) (asked for"
+		why1g="$why1g $NR_PAGES_1G), the tests need $MEM MiB"
 		huge1g_restore
 		return 1
 	fi
