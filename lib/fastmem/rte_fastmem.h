@@ -709,10 +709,44 @@ __rte_fastmem_slab_key(const void *ptr)
 
 /**
  * @internal
+ * Copy n object pointers between a cache and an array, with wide moves: rte_memcpy() when n is
+ * a compile-time constant, else four pointers at a time, loaded before they are stored. (A
+ * plain copy loop became a call to memmove() for a constant n; rte_memcpy() of a variable n
+ * from or into a small array trips -Warray-bounds in the caller with GCC 12; memcpy() of a
+ * constant n interleaved loads and stores and made a loop of bulk calls three times slower; two
+ * pointers at a time cost a variable n 1.8 cycles per object against 1.1.)
+ */
+static inline void
+__rte_fastmem_copy(void **__rte_restrict dst, void * const *__rte_restrict src, unsigned int n)
+{
+	rte_v128u64_t x, y;
+	unsigned int i;
+
+	if (__builtin_constant_p(n)) {
+		rte_memcpy(dst, src, n * sizeof(*dst));
+		return;
+	}
+	for (i = 0; i + 4 <= n; i += 4) {
+		memcpy(&x, &src[i], sizeof(x));
+		memcpy(&y, &src[i + 2], sizeof(y));
+		memcpy(&dst[i], &x, sizeof(x));
+		memcpy(&dst[i + 2], &y, sizeof(y));
+	}
+	if (i + 2 <= n) {
+		memcpy(&x, &src[i], sizeof(x));
+		memcpy(&dst[i], &x, sizeof(x));
+		i += 2;
+	}
+	if (i < n)
+		dst[i] = src[i];
+}
+
+/**
+ * @internal
  * Pop n objects (n <= c->len) from a cache into ptrs; size is the requested object size,
  * zeroed when flags has RTE_FASTMEM_F_ZERO. The top n go out in stack order (the most recently
- * cached last): a forward copy with wide moves (rte_memcpy(), one move for one object), which
- * reads the cache in the order and width a bulk free wrote it.
+ * cached last): a forward copy with wide moves (one move for one object), which reads the cache
+ * in the order and width a bulk free wrote it.
  */
 static inline void
 __rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **__rte_restrict ptrs, unsigned int n,
@@ -720,7 +754,7 @@ __rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **__rte_restrict ptrs,
 {
 	unsigned int i;
 
-	rte_memcpy(ptrs, &c->objs[c->len - n], n * sizeof(*ptrs));
+	__rte_fastmem_copy(ptrs, &c->objs[c->len - n], n);
 	c->len -= n;
 	c->stats.alloc_hits += n;
 #ifdef RTE_FASTMEM_CHECKED
@@ -741,10 +775,9 @@ __rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **__rte_restrict ptrs,
  *
  * The usual bulk is objects of one page: one pass ORs together how each pointer differs from
  * the first, two pointers at a time (a 128-bit vector: written as a plain loop, the compiler
- * kept the pointers in scalar registers and spilled them), then a straight copy with
- * rte_memcpy() as mempool's (a plain copy loop became a call to memmove()). A NULL entry
- * differs from any object above the page bits. Objects of several pages take a second pass
- * that reads the key of each.
+ * kept the pointers in scalar registers and spilled them), then a straight copy as mempool's.
+ * A NULL entry differs from any object above the page bits. Objects of several pages take a
+ * second pass that reads the key of each.
  */
 static inline unsigned int
 __rte_fastmem_cache_put_run(struct rte_fastmem_cache *c, void * const *__rte_restrict ptrs,
@@ -763,7 +796,7 @@ __rte_fastmem_cache_put_run(struct rte_fastmem_cache *c, void * const *__rte_res
 		diff = (uintptr_t)ptrs[i] ^ p0;
 	diff |= acc[0] | acc[1];
 	if (likely(diff >> RTE_FASTMEM_PAGE_SHIFT == 0)) {
-		rte_memcpy(top, ptrs, n * sizeof(*ptrs));
+		__rte_fastmem_copy(top, ptrs, n);
 		i = n;
 	} else {
 		for (i = 0; i < n; i++) {
