@@ -722,7 +722,7 @@ __rte_fastmem_copy(void **__rte_restrict dst, void * const *__rte_restrict src, 
 	rte_v128u64_t x, y;
 	unsigned int i;
 
-	if (__builtin_constant_p(n)) {
+	if (__rte_constant(n)) {
 		rte_memcpy(dst, src, n * sizeof(*dst));
 		return;
 	}

@@ -2,6 +2,7 @@
 
 /* Backported from current DPDK by the fastmem compat layer (build copy only). */
 
+#ifndef __rte_malloc
 /**
  * Tells the compiler that the function returns a value that points to
  * memory aliased by no other pointer.
@@ -21,5 +22,14 @@
 	__attribute__((malloc(dealloc, argno)))
 #else
 #define __rte_dealloc(dealloc, argno)
+#endif
+#endif /* __rte_malloc */
+
+#ifndef __rte_constant
+/**
+ * Check if an expression's value is a compile-time constant
+ * (GCC and clang: __builtin_constant_p()).
+ */
+#define __rte_constant(e) __extension__(__builtin_constant_p(e))
 #endif
 
