@@ -111,17 +111,19 @@ huge1g_setup() {
 	why1g="no 1 GiB hugepage pool here (needs root and a CPU with pdpe1gb)"
 	[ "$(id -u)" = 0 ] || return 1
 	[ -w $POOL_1G/nr_hugepages ] || return 1
+	# The tests need MEM MiB of the pages scripts/fragment-hugepages leaves free: of physically
+	# adjacent pages it keeps every other one, so 2k - 1 pages for k pages' worth.
+	need1g=$((2 * ((MEM + 1023) / 1024) - 1))
 	hp1g_orig=$(cat $POOL_1G/nr_hugepages)
 	hp1g_added=$(pool_grow $POOL_1G "$NR_PAGES_1G")
-	if [ $(($(pool_free $POOL_1G) * 1024)) -lt "$MEM" ] && [ -w /proc/sys/vm/compact_memory ]
-	then
+	if [ "$(pool_free $POOL_1G)" -lt "$need1g" ] && [ -w /proc/sys/vm/compact_memory ]; then
 		# Free memory in pieces (a machine up for a while): compact it and ask again.
 		echo 1 > /proc/sys/vm/compact_memory
 		hp1g_added=$((hp1g_added + $(pool_grow $POOL_1G $((NR_PAGES_1G - hp1g_added)))))
 	fi
-	if [ $(($(pool_free $POOL_1G) * 1024)) -lt "$MEM" ]; then
+	if [ "$(pool_free $POOL_1G)" -lt "$need1g" ]; then
 		why1g="the kernel gives $(pool_free $POOL_1G) free 1 GiB hugepage(s) (asked for"
-		why1g="$why1g $NR_PAGES_1G), the tests need $MEM MiB"
+		why1g="$why1g $NR_PAGES_1G), the tests need $need1g for $MEM MiB once fragmented"
 		huge1g_restore
 		return 1
 	fi
