@@ -116,11 +116,18 @@ huge1g_setup() {
 	need1g=$((2 * ((MEM + 1023) / 1024) - 1))
 	hp1g_orig=$(cat $POOL_1G/nr_hugepages)
 	hp1g_added=$(pool_grow $POOL_1G "$NR_PAGES_1G")
-	if [ "$(pool_free $POOL_1G)" -lt "$need1g" ] && [ -w /proc/sys/vm/compact_memory ]; then
-		# Free memory in pieces (a machine up for a while): compact it and ask again.
+	# Free memory in pieces (a machine up for a while, the other modes' 2 MiB pages just given
+	# back): compact it and ask again, then once more without the page cache.
+	for drop in 0 1; do
+		[ "$(pool_free $POOL_1G)" -lt "$need1g" ] && [ -w /proc/sys/vm/compact_memory ] ||
+			break
+		if [ $drop = 1 ]; then
+			sync
+			echo 3 > /proc/sys/vm/drop_caches
+		fi
 		echo 1 > /proc/sys/vm/compact_memory
 		hp1g_added=$((hp1g_added + $(pool_grow $POOL_1G $((NR_PAGES_1G - hp1g_added)))))
-	fi
+	done
 	if [ "$(pool_free $POOL_1G)" -lt "$need1g" ]; then
 		why1g="the kernel gives $(pool_free $POOL_1G) free 1 GiB hugepage(s) (asked for"
 		why1g="$why1g $NR_PAGES_1G), the tests need $need1g for $MEM MiB once fragmented"
@@ -249,6 +256,7 @@ for mode in ${modes//,/ }; do
 		fi
 		eal="--huge-dir $HUGE_DIR -m $MEM --iova-mode=$mode" ;;
 	pa1g)
+		huge_restore # the 2 MiB pages of va and pa would keep 1 GiB ones from forming
 		if ! huge1g_setup; then
 			echo "run-tests: SKIP $mode: $why1g"
 			skip=$((skip + $#))
