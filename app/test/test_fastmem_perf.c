@@ -67,6 +67,7 @@ static const size_t perf_sizes[PERF_N_SIZES] = { 8, 64, 256, 1024, 4096 };
 
 #define PERF_REPS 9             /* repetitions of a single-lcore measurement; minimum wins */
 #define PERF_MT_REPS 7          /* repetitions of a multi-lcore measurement */
+#define PERF_ML_ROUNDS 3        /* rounds over the allocators in mlcore and mlcore_bulk */
 #define PERF_TARGET_DIV 500     /* one repetition lasts about 1/500 s (2 ms) */
 #define PERF_MT_TARGET_DIV 200  /* one multi-lcore repetition about 5 ms per lcore */
 #define PERF_BATCH 256          /* objects per batch in the batch scenarios */
@@ -1332,22 +1333,25 @@ perf_ml_one(struct perf_mt *mt, unsigned int idx)
 	return (mt->bulk ? l->mlcore_bulk : l->mlcore)(mt->iters, &mt->cycles[idx]);
 }
 
-/* Mean cycles per object over the lcores of the best of PERF_MT_REPS runs. */
+/*
+ * Mean cycles per object over the lcores of the best of reps runs, or of what *per_obj already
+ * holds (the best of earlier rounds).
+ */
 static int
 perf_ml_measure(struct perf_mt *mt, const struct perf_allocator *al, unsigned int n_lcores,
-		bool bulk, double *per_obj)
+		bool bulk, unsigned int reps, double *per_obj)
 {
 	uint64_t target = perf_hz / PERF_MT_TARGET_DIV;
 	uint64_t sum, t0, elapsed;
 	unsigned int r, i, n;
-	double best = 1e30;
+	double best = *per_obj;
 	int ret;
 
 	mt->n = n_lcores;
 	mt->fn = perf_ml_one;
 	mt->al = al;
 	mt->bulk = bulk;
-	for (r = 0; r < PERF_MT_REPS; r++) {
+	for (r = 0; r < reps; r++) {
 		t0 = rte_rdtsc();
 		ret = perf_mt_run(mt);
 		elapsed = rte_rdtsc() - t0;
@@ -1371,17 +1375,23 @@ perf_ml_measure(struct perf_mt *mt, const struct perf_allocator *al, unsigned in
 }
 
 /*
- * 4, 5. mlcore and mlcore_bulk. The baseline is measured again before each allocator at each
- * lcore count, and its minimum is subtracted: the minimum over more runs is the best estimate
- * of the loop without allocation (and keeps machine noise from turning into negative costs).
+ * 4, 5. mlcore and mlcore_bulk. The allocators are measured in PERF_ML_ROUNDS rounds, each
+ * allocator at each lcore count once a round, and each keeps its best: a machine busy for a
+ * while (a shared virtual machine) then slows a round of every allocator, not all the runs of
+ * one. The baseline is measured again before each allocator at each lcore count, and its
+ * minimum is subtracted: the minimum over more runs is the best estimate of the loop without
+ * allocation (and keeps machine noise from turning into negative costs).
  */
 static int
 perf_mlcore(bool bulk)
 {
 	static struct perf_mt mt;
-	unsigned int counts[PERF_MAX_PARAMS], n_counts = 0, n, a, p, base_iters;
-	double base[PERF_MAX_PARAMS], raw[PERF_N_ALLOC][PERF_MAX_PARAMS], v;
+	unsigned int counts[PERF_MAX_PARAMS], n_counts = 0, n, a, p, r, base_iters;
+	unsigned int iters[PERF_N_ALLOC][PERF_MAX_PARAMS];
+	double base[PERF_MAX_PARAMS], raw[PERF_N_ALLOC][PERF_MAX_PARAMS];
 	unsigned int lcores = rte_lcore_count();
+	unsigned int reps = (PERF_MT_REPS + PERF_ML_ROUNDS - 1) / PERF_ML_ROUNDS;
+	bool set_up[PERF_N_ALLOC] = { false };
 	struct perf_table t;
 	uint64_t c = 0;
 	int ret = 0;
@@ -1398,6 +1408,8 @@ perf_mlcore(bool bulk)
 	for (p = 0; p < n_counts; p++) {
 		perf_table_param(&t, NULL, counts[p]);
 		base[p] = 1e30;
+		for (a = 0; a < PERF_N_ALLOC; a++)
+			raw[a][p] = 1e30;
 	}
 
 	/* Iterations from single-lcore calibrations of the baseline and of each allocator. */
@@ -1407,28 +1419,43 @@ perf_mlcore(bool bulk)
 	base_iters = RTE_ALIGN_CEIL(base_iters, PERF_ML_BULK);
 	for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
 		const struct perf_allocator *al = &perf_allocators[a];
-		unsigned int iters;
 
 		if (!perf_run(a, t.ref))
 			continue;
 		ret = perf_setup(al, PERF_ML_SIZE);
 		if (ret != 0)
 			break;
+		set_up[a] = true;
 		ret = (bulk ? al->loops.mlcore_bulk : al->loops.mlcore)(1024, &c);
-		iters = perf_iters(c, 1024, PERF_MT_TARGET_DIV, 1024, 1u << 22);
-		iters = RTE_ALIGN_CEIL(iters, PERF_ML_BULK);
-		for (p = 0; p < n_counts && ret == 0; p++) {
-			mt.iters = base_iters;
-			ret = perf_ml_measure(&mt, &perf_baseline, counts[p], bulk, &v);
+		n = perf_iters(c, 1024, PERF_MT_TARGET_DIV, 1024, 1u << 22);
+		for (p = 0; p < n_counts; p++)
+			iters[a][p] = RTE_ALIGN_CEIL(n, PERF_ML_BULK);
+	}
+	for (r = 0; r < PERF_ML_ROUNDS && ret == 0; r++) {
+		for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
+			const struct perf_allocator *al = &perf_allocators[a];
+
+			if (!set_up[a])
+				continue;
+			for (p = 0; p < n_counts && ret == 0; p++) {
+				mt.iters = base_iters;
+				ret = perf_ml_measure(&mt, &perf_baseline, counts[p], bulk, reps,
+						&base[p]);
+				if (ret != 0)
+					break;
+				mt.iters = iters[a][p];
+				ret = perf_ml_measure(&mt, al, counts[p], bulk, reps, &raw[a][p]);
+				/* Shortened where lcores contend: so for the next rounds. */
+				iters[a][p] = mt.iters;
+			}
 			if (ret != 0)
-				break;
-			base[p] = RTE_MIN(base[p], v);
-			mt.iters = iters;
-			ret = perf_ml_measure(&mt, al, counts[p], bulk, &raw[a][p]);
+				printf("%s: %s failed: %d\n", perf_name(a), t.scenario, ret);
 		}
-		if (ret != 0)
-			printf("%s: %s failed: %d\n", perf_name(a), t.scenario, ret);
-		al->ops->teardown();
+	}
+	for (a = 0; a < PERF_N_ALLOC; a++) {
+		if (!set_up[a])
+			continue;
+		perf_allocators[a].ops->teardown();
 		perf_flush_all();
 	}
 	if (ret != 0)
