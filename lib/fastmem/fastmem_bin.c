@@ -35,11 +35,7 @@ fastmem_bin_init(struct fastmem_bin *bin, unsigned int sidx, unsigned int cls)
 static void
 bin_list_add(struct fastmem_bin *bin, struct fastmem_page *pg)
 {
-	pg->prev = NULL;
-	pg->next = bin->partial;
-	if (bin->partial != NULL)
-		bin->partial->prev = pg;
-	bin->partial = pg;
+	FASTMEM_LIST_PUSH(&bin->partial, pg);
 	pg->state = FASTMEM_PAGE_PARTIAL;
 	bin->n_partial++;
 }
@@ -47,14 +43,7 @@ bin_list_add(struct fastmem_bin *bin, struct fastmem_page *pg)
 static void
 bin_list_del(struct fastmem_bin *bin, struct fastmem_page *pg)
 {
-	if (pg->prev != NULL)
-		pg->prev->next = pg->next;
-	else
-		bin->partial = pg->next;
-	if (pg->next != NULL)
-		pg->next->prev = pg->prev;
-	pg->next = NULL;
-	pg->prev = NULL;
+	FASTMEM_LIST_DEL(&bin->partial, pg);
 	bin->n_partial--;
 }
 

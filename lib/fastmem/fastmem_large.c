@@ -214,36 +214,11 @@ large_release_chain(struct fastmem_large *l)
 	}
 }
 
-/*
- * The two lists of large memzones, live objects and idle memzones, are doubly linked through
- * their headers. large_lock held.
- */
-static void
-large_list_push(struct fastmem_large **head, struct fastmem_large *l)
-{
-	l->prev = NULL;
-	l->next = *head;
-	if (*head != NULL)
-		(*head)->prev = l;
-	*head = l;
-}
-
-static void
-large_list_del(struct fastmem_large **head, struct fastmem_large *l)
-{
-	if (l->prev != NULL)
-		l->prev->next = l->next;
-	else
-		*head = l->next;
-	if (l->next != NULL)
-		l->next->prev = l->prev;
-}
-
 /* Unlink a memzone from the idle list of socket s. large_lock held. */
 static void
 large_idle_unlink(struct fastmem_socket *s, struct fastmem_large *l)
 {
-	large_list_del(&s->large_idle, l);
+	FASTMEM_LIST_DEL(&s->large_idle, l);
 	s->large_idle_n--;
 	s->large_idle_bytes -= l->mz->len;
 }
@@ -252,7 +227,7 @@ large_idle_unlink(struct fastmem_socket *s, struct fastmem_large *l)
 static void
 large_live_link(struct fastmem_state *st, struct fastmem_large *l)
 {
-	large_list_push(&st->large, l);
+	FASTMEM_LIST_PUSH(&st->large, l);
 	st->large_stats.in_use++;
 	st->large_stats.bytes += l->mz->len;
 	st->large_stats.alloc++;
@@ -396,7 +371,7 @@ fastmem_large_free(struct fastmem_large *l, bool undo)
 	if (keep)
 		fastmem_check_large_keep(l);
 	rte_spinlock_lock(&st->large_lock);
-	large_list_del(&st->large, l);
+	FASTMEM_LIST_DEL(&st->large, l);
 	st->large_stats.in_use--;
 	st->large_stats.bytes -= mz->len;
 	if (undo)
@@ -407,7 +382,7 @@ fastmem_large_free(struct fastmem_large *l, bool undo)
 		evicted = large_evict(st, s, FASTMEM_LARGE_KEEP - mz->len);
 		l->magic = FASTMEM_LARGE_IDLE_MAGIC;
 		map_mark(st, mz, true);
-		large_list_push(&s->large_idle, l);
+		FASTMEM_LIST_PUSH(&s->large_idle, l);
 		s->large_idle_n++;
 		s->large_idle_bytes += mz->len;
 	} else {

@@ -179,6 +179,30 @@ fastmem_counters_add(struct rte_fastmem_cache_stats *to,
 	to->alloc_nomem += add->alloc_nomem;
 }
 
+/*
+ * Doubly linked lists through next and prev fields of the nodes, with a head pointer: the bins'
+ * partial spans, each memzone's paged slabs with free pages and the large memzones, live and
+ * idle. Push links a node in front; del unlinks it from anywhere and clears its links.
+ */
+#define FASTMEM_LIST_PUSH(head, node) do { \
+	(node)->prev = NULL; \
+	(node)->next = *(head); \
+	if (*(head) != NULL) \
+		(*(head))->prev = (node); \
+	*(head) = (node); \
+} while (0)
+
+#define FASTMEM_LIST_DEL(head, node) do { \
+	if ((node)->prev != NULL) \
+		(node)->prev->next = (node)->next; \
+	else \
+		*(head) = (node)->next; \
+	if ((node)->next != NULL) \
+		(node)->next->prev = (node)->prev; \
+	(node)->next = NULL; \
+	(node)->prev = NULL; \
+} while (0)
+
 enum fastmem_slab_kind {
 	FASTMEM_SLAB_FREE,      /* in the socket's free-slab pool */
 	FASTMEM_SLAB_PAGED,     /* 64 KiB pages of any classes */

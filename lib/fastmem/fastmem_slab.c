@@ -84,25 +84,14 @@ span_assign(struct fastmem_slab *slab, unsigned int p, unsigned int n_pages, uns
 static void
 paged_list_add(struct fastmem_pool_zone *pz, struct fastmem_slab *slab)
 {
-	slab->prev = NULL;
-	slab->next = pz->paged;
-	if (pz->paged != NULL)
-		pz->paged->prev = slab;
-	pz->paged = slab;
+	FASTMEM_LIST_PUSH(&pz->paged, slab);
 	pz->n_paged++;
 }
 
 static void
 paged_list_del(struct fastmem_pool_zone *pz, struct fastmem_slab *slab)
 {
-	if (slab->prev != NULL)
-		slab->prev->next = slab->next;
-	else
-		pz->paged = slab->next;
-	if (slab->next != NULL)
-		slab->next->prev = slab->prev;
-	slab->next = NULL;
-	slab->prev = NULL;
+	FASTMEM_LIST_DEL(&pz->paged, slab);
 	pz->n_paged--;
 }
 
