@@ -73,6 +73,7 @@
 
 #define KIB(n) ((size_t)(n) << 10)
 #define MIB(n) ((size_t)(n) << 20)
+#define GIB(n) ((size_t)(n) << 30)
 #define SLAB_SIZE MIB(2)
 #define ZONE_SIZE MIB(128)      /* the default memzone size */
 
@@ -788,6 +789,34 @@ static int
 test_grow_refused(void)
 {
 	return timing_retry(grow_refused_once, "grow_refused");
+}
+
+/*
+ * A reservation that EAL cannot serve in full: what it got stays as backing memory and serves
+ * allocations, and as it was not what the call asked for, trim may give it back.
+ */
+static int
+test_reserve_midway(void)
+{
+	uint64_t got;
+	void *p;
+	int ret;
+
+	ret = rte_fastmem_reserve(GIB(64), SOCKET_ID_ANY);
+	TEST_ASSERT_EQUAL(ret, -ENOMEM, "reserve of 64 GiB: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "reserve of 64 GiB: rte_errno %d", rte_errno);
+	got = backing();
+	TEST_ASSERT(got >= ZONE_SIZE, "reserve of 64 GiB kept %" PRIu64 " bytes", got);
+	printf("reserve_midway: EAL gave %" PRIu64 " MiB of 64 GiB\n", got >> 20);
+	p = rte_fastmem_alloc(MIB(1), 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc after a partial reserve: %s", rte_strerror(rte_errno));
+	TEST_ASSERT_EQUAL(backing(), got, "alloc grew backing after a partial reserve");
+	rte_fastmem_free(p);
+	rte_fastmem_cache_flush();
+	ret = rte_fastmem_trim(SOCKET_ID_ANY);
+	TEST_ASSERT(ret > 0 && backing() == 0, "trim after a partial reserve: %d, backing %"
+			PRIu64 " of %" PRIu64, ret, backing(), got);
+	return TEST_SUCCESS;
 }
 
 /*
@@ -1937,6 +1966,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_bulk_failure),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_wait),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_refused),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_reserve_midway),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_peak),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_policy),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_policy_pages),

@@ -194,8 +194,9 @@ void rte_fastmem_deinit(void);
  *   0 on success, or a negative errno value (rte_errno is set):
  *   - -EINVAL: bad socket or size 0.
  *   - -ENOMEM: not enough memory, or the missing amount does not fit under the socket's
- *     limit (nothing is reserved then); when EAL runs out of memory midway, memory reserved
- *     before the failure stays reserved.
+ *     limit (nothing is reserved then); when EAL runs out of memory midway, the memzones
+ *     reserved before the failure stay as backing memory, but only a successful call raises
+ *     what rte_fastmem_trim() keeps.
  *   - -ENODEV: the allocator is not initialized.
  */
 __rte_experimental
