@@ -1060,7 +1060,8 @@ trim_keeps_cache(void)
 			"back %d bytes, backing %" PRIu64 " of %" PRIu64, got, backing(), zone);
 	for (i = POLICY_SMALL; i-- > 0; ) {
 		p = rte_fastmem_alloc(64, 0, 0);
-		TEST_ASSERT(p == objs[i], "after the trim, %p instead of the cached %p", p, objs[i]);
+		TEST_ASSERT(p == objs[i], "after the trim, %p instead of the cached %p", p,
+				objs[i]);
 	}
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(rte_lcore_id(), 64, &s1), "stats");
 	TEST_ASSERT_EQUAL(s1.alloc_cache_hits - s0.alloc_cache_hits, (uint64_t)POLICY_SMALL,
