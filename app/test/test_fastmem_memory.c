@@ -1483,7 +1483,7 @@ test_large_bulk(void)
 {
 	uint64_t heap0 = heap_alloc_bytes();
 	unsigned int i, j, n;
-	void *ptrs[64];
+	void *ptrs[128]; /* 8 GiB of 64 MiB objects: more than any memory mode gives EAL */
 	struct rte_fastmem_stats st;
 	int ret;
 
