@@ -1537,6 +1537,44 @@ large_free_worker(void *arg)
 	return 0;
 }
 
+/*
+ * A failed bulk allocation leaves the idle memzones as it found them: the one its first object
+ * reused goes back to the idle list, the ones it reserved go back to EAL.
+ */
+static int
+test_large_bulk_undo(void)
+{
+	const unsigned int n = 4096; /* 16 GiB of 4 MiB objects: more than any mode has */
+	struct large_mz_sum mz0;
+	uint64_t len, trimmed0;
+	void **ptrs, *p, *q;
+	int ret;
+
+	p = rte_fastmem_alloc(MIB(4), 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc 4 MiB");
+	len = large_bytes();
+	rte_fastmem_free(p);
+	TEST_ASSERT_SUCCESS(large_idle_check(1, len), "4 MiB freed");
+	mz0 = large_mz();
+	trimmed0 = trimmed();
+	ptrs = calloc(n, sizeof(*ptrs));
+	TEST_ASSERT_NOT_NULL(ptrs, "calloc");
+	ret = rte_fastmem_alloc_bulk(ptrs, n, MIB(4), 0, 0);
+	free(ptrs);
+	TEST_ASSERT_EQUAL(ret, -ENOMEM, "alloc_bulk of %u x 4 MiB: %d", n, ret);
+	TEST_ASSERT_SUCCESS(large_idle_check(1, len), "idle memzones after a failed bulk");
+	TEST_ASSERT(large_mz().n == mz0.n && large_mz().bytes == mz0.bytes,
+			"memzones after a failed bulk: %u of %" PRIu64 " B, before %u of %" PRIu64
+			" B", large_mz().n, large_mz().bytes, mz0.n, mz0.bytes);
+	TEST_ASSERT_EQUAL(trimmed(), trimmed0, "a failed bulk counted as trimmed");
+	TEST_ASSERT_SUCCESS(large_stats_check(0, 0, 1, 1), "after a failed bulk");
+	q = rte_fastmem_alloc(MIB(4), 0, 0);
+	TEST_ASSERT(q == p, "4 MiB after a failed bulk at %p, not in the idle memzone %p", q,
+			freed_at((uintptr_t)p));
+	rte_fastmem_free(q);
+	return TEST_SUCCESS;
+}
+
 static int
 test_large_lcore(void)
 {
@@ -1974,6 +2012,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_realloc),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_bulk),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_bulk_undo),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_lcore),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_reuse),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_unlimited),

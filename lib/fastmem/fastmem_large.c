@@ -254,6 +254,7 @@ large_reuse(struct fastmem_state *st, unsigned int sidx, size_t size, uint32_t o
 		fastmem_check_large_reuse(best);
 		large_idle_unlink(s, best);
 		large_header_write(best, best->mz, size, off, sidx);
+		best->reused = 1;
 		map_mark(st, best->mz, false);
 		large_live_link(st, best);
 	}
@@ -357,7 +358,8 @@ large_evict(struct fastmem_state *st, struct fastmem_socket *s, uint64_t keep)
  * Unlink a large object and keep its memzone idle for reuse, or give it back to EAL when it is
  * larger than FASTMEM_LARGE_KEEP. undo: the object was never handed out (a bulk call that
  * could not get all its objects): its allocation is not counted, and its memzone goes back to
- * EAL, so that a failed bulk call leaves no memory behind.
+ * where it came from, the idle list or EAL, so that a failed bulk call leaves the memory as it
+ * found it.
  */
 void
 fastmem_large_free(struct fastmem_large *l, bool undo)
@@ -366,7 +368,7 @@ fastmem_large_free(struct fastmem_large *l, bool undo)
 	struct fastmem_socket *s = &st->sockets[l->socket_idx];
 	const struct rte_memzone *mz = l->mz;
 	struct fastmem_large *evicted = NULL;
-	bool keep = !undo && mz->len <= FASTMEM_LARGE_KEEP;
+	bool keep = undo ? l->reused != 0 : mz->len <= FASTMEM_LARGE_KEEP;
 
 	if (keep)
 		fastmem_check_large_keep(l);

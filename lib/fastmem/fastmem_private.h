@@ -349,6 +349,7 @@ struct fastmem_large {
 	uint32_t obj_off;       /* offset of the object: max(cache line, alignment) */
 	uint32_t socket_idx;
 	uint32_t live;          /* debug mode: handed out and not freed */
+	uint32_t reused;        /* the memzone was idle before this object: undo keeps it idle */
 };
 
 /* Counters of large objects, under large_lock. */
