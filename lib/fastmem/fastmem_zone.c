@@ -349,25 +349,6 @@ zone_reserve_one(struct fastmem_socket *s, uint64_t max_bytes)
 	return 0;
 }
 
-/*
- * Take grow_lock without spinning on it: its holder may be inside EAL for a long time. Returns
- * false, without the lock, when growth on demand (exact false) has become unnecessary because
- * the pool received slabs meanwhile.
- */
-static bool
-zone_grow_lock(struct fastmem_socket *s, bool exact)
-{
-	unsigned int wait_us = FASTMEM_GROW_WAIT_US;
-
-	while (!rte_spinlock_trylock(&s->grow_lock)) {
-		if (!exact && fastmem_load32(&s->n_pool) > 0)
-			return false;
-		rte_delay_us_sleep(wait_us);
-		wait_us = RTE_MIN(2 * wait_us, (unsigned int)FASTMEM_GROW_WAIT_MAX_US);
-	}
-	return true;
-}
-
 /* Whether EAL refused growth on demand less than FASTMEM_GROW_RETRY_MS ago. */
 static bool
 zone_grow_refused_recently(struct fastmem_socket *s)
@@ -376,6 +357,47 @@ zone_grow_refused_recently(struct fastmem_socket *s)
 
 	return t != 0 && rte_get_timer_cycles() - t <
 			rte_get_timer_hz() * FASTMEM_GROW_RETRY_MS / 1000;
+}
+
+/* Bytes socket s may still add under its limit, in whole slabs. */
+static uint64_t
+zone_room(struct fastmem_socket *s)
+{
+	uint64_t limit = fastmem_load64(&s->limit);
+	uint64_t backing = fastmem_load64(&s->bytes_backing);
+
+	return RTE_ALIGN_FLOOR(limit > backing ? limit - backing : 0, FASTMEM_SLAB_SIZE);
+}
+
+/*
+ * Take grow_lock without spinning on it: its holder may be inside EAL for a long time. Returns
+ * 1 with the lock; for growth on demand (exact false), without it, 0 when the pool received
+ * slabs meanwhile (growth is no longer needed) and -ENOMEM when EAL refused growth meanwhile,
+ * so that the threads that waited do not each repeat the failing reservations.
+ */
+static int
+zone_grow_lock(struct fastmem_socket *s, bool exact)
+{
+	unsigned int wait_us = FASTMEM_GROW_WAIT_US;
+	bool locked;
+
+	for (;;) {
+		locked = rte_spinlock_trylock(&s->grow_lock);
+		if (!exact && fastmem_load32(&s->n_pool) > 0) {
+			if (locked)
+				rte_spinlock_unlock(&s->grow_lock);
+			return 0;
+		}
+		if (!exact && zone_grow_refused_recently(s)) {
+			if (locked)
+				rte_spinlock_unlock(&s->grow_lock);
+			return -ENOMEM;
+		}
+		if (locked)
+			return 1;
+		rte_delay_us_sleep(wait_us);
+		wait_us = RTE_MIN(2 * wait_us, (unsigned int)FASTMEM_GROW_WAIT_MAX_US);
+	}
 }
 
 /*
@@ -394,14 +416,14 @@ fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 
 	if (min_bytes > UINT64_MAX - FASTMEM_SLAB_SIZE)
 		return -ENOMEM; /* more than any limit; rounding it up would wrap */
-	if (!exact && zone_grow_refused_recently(s))
+	/* A socket at its limit fails at once, without the lock, as does one EAL just refused. */
+	if (!exact && zone_room(s) < RTE_ALIGN_CEIL(RTE_MIN(min_bytes,
+			fastmem_state->zone_size), FASTMEM_SLAB_SIZE))
 		return -ENOMEM;
-	if (!zone_grow_lock(s, exact))
-		return 0;
-	if (!exact && fastmem_load32(&s->n_pool) > 0) {
-		rte_spinlock_unlock(&s->grow_lock);
-		return 0;
-	}
+	ret = zone_grow_lock(s, exact);
+	if (ret <= 0)
+		return ret;
+	ret = 0;
 	if (exact) {
 		/* The backing memory changes only under grow_lock: what is missing is known. */
 		target = min_bytes;
@@ -409,10 +431,7 @@ fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 		min_bytes = min_bytes > held ? min_bytes - held : 0;
 	}
 	while (added < min_bytes) {
-		uint64_t limit = fastmem_load64(&s->limit);
-		uint64_t backing = fastmem_load64(&s->bytes_backing);
-
-		room = RTE_ALIGN_FLOOR(limit > backing ? limit - backing : 0, FASTMEM_SLAB_SIZE);
+		room = zone_room(s);
 		if (exact && added == 0 && RTE_ALIGN_CEIL(min_bytes, FASTMEM_SLAB_SIZE) > room) {
 			ret = -ENOMEM; /* the whole reservation must fit under the limit */
 			break;
