@@ -49,8 +49,8 @@ zone_name(char *name, size_t len, int socket_id, uint32_t seq)
 
 /*
  * Remember a memzone of socket s, for release, deinit and the checks of debug mode, before
- * any of its slabs is handed out. Returns its index in the table, stable while grow_lock is
- * held, or -ENOSPC.
+ * any of its slabs is handed out. Returns 0 or -ENOSPC. The table is shared by the sockets,
+ * and an entry moves when another is forgotten: it is found again by zone_find().
  */
 static int
 zone_track(struct fastmem_socket *s, void *addr, uint64_t len, uint32_t seq)
@@ -61,8 +61,8 @@ zone_track(struct fastmem_socket *s, void *addr, uint64_t len, uint32_t seq)
 
 	rte_spinlock_lock(&st->zone_lock);
 	if (st->n_zones < FASTMEM_MAX_ZONES) {
-		ret = st->n_zones++;
-		z = &st->zones[ret];
+		ret = 0;
+		z = &st->zones[st->n_zones++];
 		z->start = (uintptr_t)addr;
 		z->end = (uintptr_t)addr + len;
 		z->seq = seq;
@@ -72,6 +72,18 @@ zone_track(struct fastmem_socket *s, void *addr, uint64_t len, uint32_t seq)
 	}
 	rte_spinlock_unlock(&st->zone_lock);
 	return ret;
+}
+
+/* The entry of memzone seq of socket s in the memzone table, or n_zones. zone_lock held. */
+static uint32_t
+zone_find(const struct fastmem_state *st, const struct fastmem_socket *s, uint32_t seq)
+{
+	uint32_t i;
+
+	for (i = 0; i < st->n_zones; i++)
+		if (st->zones[i].sidx == s->idx && st->zones[i].seq == seq)
+			break;
+	return i;
 }
 
 /* Forget entry i of the memzone table. zone_lock held. */
@@ -308,9 +320,9 @@ zone_reserve_one(struct fastmem_socket *s, uint64_t max_bytes)
 	char name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
 	uint32_t seq = fastmem_load32(&s->zone_seq);
-	uint32_t n_slabs;
+	uint32_t n_slabs, i;
 	uint64_t size;
-	int idx;
+	int ret;
 
 	for (size = max_bytes; size >= FASTMEM_SLAB_SIZE; size = RTE_ALIGN_FLOOR(size / 2,
 			FASTMEM_SLAB_SIZE)) {
@@ -318,24 +330,25 @@ zone_reserve_one(struct fastmem_socket *s, uint64_t max_bytes)
 		mz = rte_memzone_reserve_aligned(name, size, s->socket_id, 0, FASTMEM_SLAB_SIZE);
 		if (mz == NULL)
 			continue;
-		idx = zone_track(s, mz->addr, size, seq);
-		n_slabs = idx < 0 ? 0 : zone_carve(s, mz, size, seq);
+		ret = zone_track(s, mz->addr, size, seq);
+		n_slabs = ret < 0 ? 0 : zone_carve(s, mz, size, seq);
+		rte_spinlock_lock(&st->zone_lock);
+		i = zone_find(st, s, seq);
+		if (i < st->n_zones) {
+			if (n_slabs != 0)
+				st->zones[i].n_slabs = n_slabs;
+			else
+				zone_untrack(st, s, i);
+		}
+		rte_spinlock_unlock(&st->zone_lock);
 		if (n_slabs == 0) {
-			if (idx >= 0) {
-				rte_spinlock_lock(&st->zone_lock);
-				zone_untrack(st, s, idx);
-				rte_spinlock_unlock(&st->zone_lock);
-			}
-			FASTMEM_LOG(ERR, "socket %d: %s", s->socket_id, idx < 0 ?
+			FASTMEM_LOG(ERR, "socket %d: %s", s->socket_id, ret < 0 ?
 					"too many memzones" :
 					"no 2 MiB range of the memory EAL gives is IOVA-contiguous "
 					"(IOVA as PA needs hugepages of 2 MiB or more)");
 			rte_memzone_free(mz);
 			return 0;
 		}
-		rte_spinlock_lock(&st->zone_lock);
-		st->zones[idx].n_slabs = n_slabs;
-		rte_spinlock_unlock(&st->zone_lock);
 		rte_atomic_store_explicit(&s->zone_seq, seq + 1, rte_memory_order_relaxed);
 		rte_atomic_fetch_add_explicit(&s->bytes_backing, size, rte_memory_order_relaxed);
 		if (n_slabs != size / FASTMEM_SLAB_SIZE)
@@ -520,9 +533,7 @@ zone_release_locked(struct fastmem_socket *s, uint32_t since_seq, uint64_t keep_
 			rte_spinlock_unlock(&st->zone_lock);
 			break;
 		}
-		for (i = 0; i < st->n_zones; i++)
-			if (st->zones[i].sidx == s->idx && st->zones[i].seq == pz.seq)
-				break;
+		i = zone_find(st, s, pz.seq);
 		if (i < st->n_zones)
 			zone_untrack(st, s, i);
 		rte_spinlock_unlock(&st->zone_lock);
