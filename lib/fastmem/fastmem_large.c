@@ -79,8 +79,10 @@ map_entry(struct fastmem_state *st, uintptr_t addr)
 }
 
 /*
- * Make sure the leaves for [addr, addr + len) exist. large_lock held (leaves are allocated
- * under it: at most one per 32 GiB of address space, so rarely). Returns 0 or -ENOMEM.
+ * Make sure the leaves for [addr, addr + len) exist. Called without large_lock, as
+ * rte_zmalloc() may wait for another process: a missing leaf is allocated, then installed with
+ * a compare-and-swap, and the thread that loses the race frees its copy. Leaves are rarely
+ * needed (one per 32 GiB of address space) and stay until deinit. Returns 0 or -ENOMEM.
  */
 static int
 map_prepare(struct fastmem_state *st, uintptr_t addr, uint64_t len)
@@ -88,7 +90,7 @@ map_prepare(struct fastmem_state *st, uintptr_t addr, uint64_t len)
 	uint64_t first = (uint64_t)addr >> (RTE_FASTMEM_SLAB_SHIFT + FASTMEM_MAP_LEAF_BITS);
 	uint64_t last = (uint64_t)(addr + len - 1) >> (RTE_FASTMEM_SLAB_SHIFT +
 			FASTMEM_MAP_LEAF_BITS);
-	uint64_t *leaf, i;
+	uint64_t *leaf, *none, i;
 
 	if ((uint64_t)(addr + len - 1) >> FASTMEM_MAP_BITS != 0) {
 		FASTMEM_LOG(ERR, "large object at %p: address beyond %u bits", (void *)addr,
@@ -96,13 +98,16 @@ map_prepare(struct fastmem_state *st, uintptr_t addr, uint64_t len)
 		return -ENOMEM;
 	}
 	for (i = first; i <= last; i++) {
-		if (rte_atomic_load_explicit(&st->large_map[i], rte_memory_order_relaxed) != NULL)
+		if (rte_atomic_load_explicit(&st->large_map[i], rte_memory_order_acquire) != NULL)
 			continue;
 		leaf = rte_zmalloc("fastmem_large_map", MAP_LEAF_ENTRIES * sizeof(uint64_t),
 				RTE_CACHE_LINE_SIZE);
 		if (leaf == NULL)
 			return -ENOMEM;
-		rte_atomic_store_explicit(&st->large_map[i], leaf, rte_memory_order_release);
+		none = NULL;
+		if (!rte_atomic_compare_exchange_strong_explicit(&st->large_map[i], &none, leaf,
+				rte_memory_order_release, rte_memory_order_acquire))
+			rte_free(leaf);
 	}
 	return 0;
 }
@@ -311,13 +316,11 @@ fastmem_large_alloc(size_t size, size_t align, unsigned int sidx)
 			goto fail;
 		}
 	}
+	if (map_prepare(st, (uintptr_t)mz->addr, mz->len) < 0)
+		goto fail;
 	l = mz->addr;
 	large_header_write(l, mz, size, off, sidx);
 	rte_spinlock_lock(&st->large_lock);
-	if (map_prepare(st, (uintptr_t)mz->addr, mz->len) < 0) {
-		rte_spinlock_unlock(&st->large_lock);
-		goto fail;
-	}
 	map_set(st, mz, iovas);
 	large_live_link(st, l);
 	rte_spinlock_unlock(&st->large_lock);
