@@ -361,7 +361,8 @@ void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, in
  * @param align
  *   0 for RTE_CACHE_LINE_SIZE, otherwise a power of two.
  * @return
- *   The object, or NULL with rte_errno set as for rte_fastmem_alloc(); on failure @p ptr is
+ *   The object, or NULL with rte_errno set as for rte_fastmem_alloc(), and EINVAL when @p ptr
+ *   is not an object fastmem handed out (debug mode panics then); on failure @p ptr is
  *   untouched and still valid.
  */
 __rte_experimental
