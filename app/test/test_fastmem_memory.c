@@ -18,6 +18,7 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
@@ -688,31 +689,57 @@ grow_wait_once(void)
 	return ret;
 }
 
+/* Memzones that take every slot EAL has, so that it refuses every reservation. */
+struct eal_fill {
+	const struct rte_memzone **mz;
+	unsigned int n;
+};
+
+static int
+eal_fill(struct eal_fill *f)
+{
+	char name[RTE_MEMZONE_NAMESIZE];
+
+	f->n = 0;
+	f->mz = calloc(FILL_MZ_MAX, sizeof(*f->mz));
+	TEST_ASSERT_NOT_NULL(f->mz, "calloc");
+	while (f->n < FILL_MZ_MAX) {
+		snprintf(name, sizeof(name), "test_fastmem_fill_%u", f->n);
+		f->mz[f->n] = rte_memzone_reserve(name, 64, SOCKET_ID_ANY, 0);
+		if (f->mz[f->n] == NULL)
+			break;
+		f->n++;
+	}
+	return 0;
+}
+
+/* Give the slots back (again: nothing to do). */
+static void
+eal_unfill(struct eal_fill *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->n; i++)
+		rte_memzone_free(f->mz[i]);
+	f->n = 0;
+}
+
 static int
 grow_refused_once(void)
 {
-	const struct rte_memzone **fill;
-	char name[RTE_MEMZONE_NAMESIZE];
 	struct eal_holder eh;
 	struct timed_alloc ta;
+	struct eal_fill fill;
 	rte_thread_t th, tt;
-	unsigned int n, n_fill = 0, i;
 	void **objs, *p;
+	unsigned int n;
 	int ret = TEST_FAILED;
 
-	fill = calloc(FILL_MZ_MAX, sizeof(*fill));
-	TEST_ASSERT_NOT_NULL(fill, "calloc");
-	if (timed_alloc_start(&tt, &ta) != 0 || drain_pool(&objs, &n) != 0) {
-		free(fill);
+	if (timed_alloc_start(&tt, &ta) != 0 || drain_pool(&objs, &n) != 0)
 		return TEST_FAILED;
-	}
-	/* Take every memzone slot EAL has: it refuses every reservation. */
-	while (n_fill < FILL_MZ_MAX) {
-		snprintf(name, sizeof(name), "test_fastmem_fill_%u", n_fill);
-		fill[n_fill] = rte_memzone_reserve(name, 64, SOCKET_ID_ANY, 0);
-		if (fill[n_fill] == NULL)
-			break;
-		n_fill++;
+	if (eal_fill(&fill) != 0) {
+		free_all(objs, n);
+		return TEST_FAILED;
 	}
 	p = rte_fastmem_alloc(MIB(1), 0, 0);
 	if (p != NULL || rte_errno != ENOMEM) {
@@ -740,9 +767,7 @@ grow_refused_once(void)
 		goto out;
 	}
 	/* Later, with room in EAL again, growth is tried again. */
-	for (i = 0; i < n_fill; i++)
-		rte_memzone_free(fill[i]);
-	n_fill = 0;
+	eal_unfill(&fill);
 	rte_delay_us_sleep(600 * 1000);
 	p = rte_fastmem_alloc(MIB(1), 0, 0);
 	if (p == NULL) {
@@ -752,15 +777,108 @@ grow_refused_once(void)
 	rte_fastmem_free(p);
 	ret = TEST_SUCCESS;
 out:
-	for (i = 0; i < n_fill; i++)
-		rte_memzone_free(fill[i]);
-	free(fill);
+	eal_unfill(&fill);
+	free(fill.mz);
+	free_all(objs, n);
+	return ret;
+}
+
+#define REFUSED_WAITERS 3       /* threads that wait for a growth EAL then refuses */
+
+/* The lines of fastmem's log that report a failed growth, in a log of len bytes. */
+static unsigned int
+grow_failures_logged(const char *log, size_t len)
+{
+	const char *p = log, *end = log + len;
+	unsigned int n = 0;
+
+	while (p < end && (p = memmem(p, end - p, "cannot add", 10)) != NULL) {
+		n++;
+		p += 10;
+	}
+	return n;
+}
+
+/*
+ * Threads that wait for a growth which EAL then refuses do not ask EAL again each: one thread
+ * grows, blocked inside EAL, while the others wait for it; EAL then refuses (every memzone
+ * slot taken). Every thread gets ENOMEM, and fastmem's log (at debug level) reports one failed
+ * growth, not one per thread.
+ */
+static int
+grow_refused_waiters_once(void)
+{
+	struct timed_alloc ta[1 + REFUSED_WAITERS];
+	rte_thread_t tt[1 + REFUSED_WAITERS], th;
+	int type = rte_log_register("lib.fastmem");
+	struct eal_holder eh;
+	struct eal_fill fill;
+	unsigned int n, i, failures;
+	int ret = TEST_SUCCESS;
+	int level;
+	char *log = NULL;
+	size_t len = 0;
+	void **objs;
+	FILE *f;
+
+	TEST_ASSERT(type >= 0, "fastmem log type: %d", type);
+	for (i = 0; i < RTE_DIM(ta); i++)
+		if (timed_alloc_start(&tt[i], &ta[i]) != 0)
+			return TEST_FAILED;
+	if (drain_pool(&objs, &n) != 0)
+		return TEST_FAILED;
+	if (eal_fill(&fill) != 0) {
+		free_all(objs, n);
+		return TEST_FAILED;
+	}
+	f = open_memstream(&log, &len);
+	TEST_ASSERT_NOT_NULL(f, "open_memstream");
+	level = rte_log_get_level(type);
+	rte_openlog_stream(f);
+	rte_log_set_level(type, RTE_LOG_DEBUG);
+	/* The first thread grows and waits in EAL, the others wait for it. */
+	if (eal_hold_start(&th, &eh, WAIT_HOLD_MS) == 0) {
+		rte_atomic_store_explicit(&ta[0].state, 2, rte_memory_order_release);
+		rte_delay_us_sleep(100 * 1000);
+		for (i = 1; i < RTE_DIM(ta); i++)
+			rte_atomic_store_explicit(&ta[i].state, 2, rte_memory_order_release);
+		rte_thread_join(th, NULL);
+	} else {
+		ret = TEST_FAILED;
+		for (i = 0; i < RTE_DIM(ta); i++)
+			rte_atomic_store_explicit(&ta[i].state, 2, rte_memory_order_release);
+	}
+	for (i = 0; i < RTE_DIM(ta); i++)
+		rte_thread_join(tt[i], NULL);
+	rte_log_set_level(type, level);
+	rte_openlog_stream(NULL);
+	fclose(f);
+	failures = grow_failures_logged(log, len);
+	free(log);
+	eal_unfill(&fill);
+	free(fill.mz);
+	printf("grow_refused_waiters: %u thread(s), %u growth failure(s) logged, first thread "
+			"%" PRIu64 " ms\n", (unsigned int)RTE_DIM(ta), failures,
+			ta[0].wall_ns / 1000000);
+	for (i = 0; i < RTE_DIM(ta); i++) {
+		if (ta[i].obj != NULL || ta[i].err != ENOMEM) {
+			printf("thread %u: %p (%s), expected ENOMEM\n", i, ta[i].obj,
+					rte_strerror(ta[i].err));
+			rte_fastmem_free(ta[i].obj);
+			ret = TEST_FAILED;
+		}
+	}
+	if (ret == TEST_SUCCESS && failures != 1) {
+		printf("%u growth failures logged: the threads that waited asked EAL again\n",
+				failures);
+		ret = failures == 0 ? TIMING_FAILED : TEST_FAILED;
+	}
 	free_all(objs, n);
 	return ret;
 }
 
 /*
- * The two tests above assume that a thread they start runs within some 100 ms. On a busy
+ * The tests above assume that a thread they start runs within some 100 ms. On a busy
  * machine it may not; a failure of that kind (TIMING_FAILED) is tried again, so that only a
  * failure in every try fails the test.
  */
@@ -789,6 +907,12 @@ static int
 test_grow_refused(void)
 {
 	return timing_retry(grow_refused_once, "grow_refused");
+}
+
+static int
+test_grow_refused_waiters(void)
+{
+	return timing_retry(grow_refused_waiters_once, "grow_refused_waiters");
 }
 
 /*
@@ -2005,6 +2129,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_bulk_failure),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_wait),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_refused),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_refused_waiters),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_reserve_midway),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_peak),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_policy),
