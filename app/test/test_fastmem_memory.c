@@ -1165,6 +1165,18 @@ zone_seq_of(const void *p)
 
 #define POLICY_SMALL 8          /* 64 KiB objects allocated after the peak */
 
+/* Free n objects, flush the calling thread's cache and trim every socket; trim's result. */
+static int
+free_flush_trim(void **objs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		rte_fastmem_free(objs[i]);
+	rte_fastmem_cache_flush();
+	return rte_fastmem_trim(SOCKET_ID_ANY);
+}
+
 /*
  * Trim leaves the caches alone, the caller's too: objects freed into the calling thread's cache
  * keep their memzone, and come back from the cache after the trim.
@@ -1197,10 +1209,7 @@ trim_keeps_cache(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(rte_lcore_id(), 64, &s1), "stats");
 	TEST_ASSERT_EQUAL(s1.alloc_cache_hits - s0.alloc_cache_hits, (uint64_t)POLICY_SMALL,
 			"trim emptied the caller's cache");
-	for (i = 0; i < POLICY_SMALL; i++)
-		rte_fastmem_free(objs[i]);
-	rte_fastmem_cache_flush();
-	got = rte_fastmem_trim(SOCKET_ID_ANY);
+	got = free_flush_trim(objs, POLICY_SMALL);
 	TEST_ASSERT(got > 0 && (uint64_t)got == zone && backing() == 0,
 			"trim after the flush: %d, backing %" PRIu64, got, backing());
 	return TEST_SUCCESS;
@@ -1268,10 +1277,7 @@ test_trim_policy(void)
 	got = rte_fastmem_trim(main_socket());
 	TEST_ASSERT(got > 0 && (uint64_t)got == zone_bytes && backing() == zone_bytes,
 			"trim after the last 1 MiB object: %d, backing %" PRIu64, got, backing());
-	for (i = 0; i < POLICY_SMALL; i++)
-		rte_fastmem_free(small[i]);
-	rte_fastmem_cache_flush();
-	got = rte_fastmem_trim(SOCKET_ID_ANY);
+	got = free_flush_trim(small, POLICY_SMALL);
 	TEST_ASSERT(got > 0 && (uint64_t)got == zone_bytes && backing() == 0,
 			"trim after the last object: %d, backing %" PRIu64, got, backing());
 	TEST_ASSERT_EQUAL(trimmed(), total, "bytes_trimmed %" PRIu64 ", expected %" PRIu64,
