@@ -150,7 +150,7 @@ fastmem_class_cache_cap(unsigned int cls)
 /*
  * Objects a refill takes and a flush gives: three quarters of a cache, so that the pipeline
  * pattern (one lcore allocates, another frees) meets at the bin lock every 186 objects of the
- * classes up to 1 KiB rather than every 124, leaving a quarter of the cache as hysteresis.
+ * classes up to 4 KiB rather than every 124, leaving a quarter of the cache as hysteresis.
  */
 static inline uint32_t
 fastmem_class_batch(unsigned int cls)
