@@ -208,6 +208,14 @@ frag_extra() {
 	echo $((want < avail ? want : avail))
 }
 
+# run_done MODE: remove what a DPDK run of MODE leaves: its runtime directory and its hugepage
+# files. The files keep their pages in use until the next EAL start deletes them; in the pa
+# modes those pages would then join the fragmented pool unfragmented.
+run_done() {
+	rm -rf "/var/run/dpdk/fastmem_${1}_$$"
+	rm -f "$HUGE_DIR/fastmem_${1}_$$"map_* "$HUGE_DIR_1G/fastmem_${1}_$$"map_* 2>/dev/null
+}
+
 # physmem_check MODE EAL...: DPDK's view of the fragmented pool (dump_physmem): how many
 # virtually consecutive hugepages are also IOVA-contiguous (should be none).
 physmem_check() {
@@ -216,7 +224,7 @@ physmem_check() {
 	shift
 	DPDK_TEST=dump_physmem timeout 120 stdbuf -oL "$BIN" -l 0 "$@" \
 		--file-prefix "fastmem_${mode}_$$" < /dev/null > "$log" 2>&1
-	rm -rf "/var/run/dpdk/fastmem_${mode}_$$"
+	run_done "$mode"
 	while read -r ml mi iova len; do
 		segs=$((segs + 1))
 		if [ "$ml" = "$l" ] && [ "$mi" = $((i + 1)) ]; then
@@ -307,7 +315,7 @@ for mode in ${modes//,/ }; do
 			--file-prefix "fastmem_${mode}_$$" --log-level=lib.fastmem:info \
 			< /dev/null > "$log" 2>&1
 		rc=$?
-		rm -rf "/var/run/dpdk/fastmem_${mode}_$$"
+		run_done "$mode"
 		grep -v '^EAL: \|^TELEMETRY: \|^APP: \|^RTE>>$' "$log" | tail -n "${FASTMEM_TEST_TAIL:-40}"
 		if [ $rc = 0 ] && grep -q '^Test OK' "$log"; then
 			echo "=== $t [$mode]: PASS"
