@@ -217,7 +217,8 @@ run_done() {
 }
 
 # physmem_check MODE EAL...: DPDK's view of the fragmented pool (dump_physmem): how many
-# virtually consecutive hugepages are also IOVA-contiguous (should be none).
+# virtually consecutive hugepages are also IOVA-contiguous. Fails unless DPDK sees hugepages
+# and none of them are: a pa result on an unfragmented pool would claim too much.
 physmem_check() {
 	local mode=$1 log=$REPO/build/test-dump_physmem-$1.log segs=0 pairs=0 adj=0
 	local l=-1 i=-1 end=-1 ml mi iova len
@@ -235,8 +236,8 @@ physmem_check() {
 	done < <(sed -n 's/^Segment \([0-9]*\)-\([0-9]*\): IOVA:\(0x[0-9a-f]*\), len:\([0-9]*\),.*/\1 \2 \3 \4/p' "$log")
 	echo "run-tests: $mode: dump_physmem: $segs hugepages, $pairs virtually consecutive pairs," \
 		"$adj of them IOVA-contiguous (log $log)"
-	[ "$segs" -gt 0 ] || echo "run-tests: WARNING: $mode: dump_physmem shows no hugepage"
-	[ "$adj" = 0 ] || echo "run-tests: WARNING: $mode: the pool is not fragmented for DPDK"
+	[ "$segs" -gt 0 ] || { echo "run-tests: $mode: dump_physmem shows no hugepage"; return 1; }
+	[ "$adj" = 0 ] || { echo "run-tests: $mode: the pool is not fragmented for DPDK"; return 1; }
 }
 
 restore_all() {
@@ -304,6 +305,12 @@ for mode in ${modes//,/ }; do
 			# all the free 1 GiB pages, to see more than one
 			physmem_check $mode --huge-dir "$HUGE_DIR_1G" --iova-mode=pa \
 				-m $(($(pool_free $POOL_1G) * 1024))
+		fi
+		if [ $? != 0 ]; then
+			echo "run-tests: FAIL $mode: its tests would not run on fragmented memory"
+			frag_stop
+			fail=$((fail + $#))
+			continue
 		fi ;;
 	*) echo "run-tests: mode $mode runs unfragmented" ;;
 	esac
