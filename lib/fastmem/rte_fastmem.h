@@ -90,7 +90,8 @@ struct rte_fastmem_stats {
 	/**
 	 * Bytes of memzones given back to EAL since init, all sockets: by rte_fastmem_trim()
 	 * (slab memzones and the idle memzones of large objects) and by bulk allocations that
-	 * could not be met.
+	 * could not be met (the slab memzones they reserved; the memzones a bulk allocation of
+	 * large objects reserved were never counted anywhere and are not counted here).
 	 */
 	uint64_t bytes_trimmed;
 	/**
@@ -351,8 +352,8 @@ void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, in
  * frees @p ptr and returns NULL. When the new size and alignment map to the object's class,
  * the same pointer is returned; so it is for a large object whose memzone holds the new size
  * and needs more than half for it. Otherwise a new object (small or large) is allocated on the
- * old object's socket, the contents are copied (up to the smaller size) and the old object is
- * freed.
+ * old object's socket, falling back to the other sockets as rte_fastmem_alloc() does, the
+ * contents are copied (up to the smaller size) and the old object is freed.
  *
  * @param ptr
  *   Object or NULL.
