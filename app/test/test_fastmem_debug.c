@@ -299,6 +299,16 @@ realloc_foreign(void)
 }
 
 static void
+realloc_inside(void)
+{
+	char *p = must_alloc(64, 0);
+
+	stash = p + 8;
+	if (rte_fastmem_realloc(stash, 256, 0) == NULL)
+		printf("realloc failed\n");
+}
+
+static void
 virt2iova_foreign(void)
 {
 	static char not_ours[128];
@@ -459,7 +469,9 @@ static const struct {
 	{ "double free across threads", double_free_threads, "double free" },
 	{ "free of foreign memory", free_foreign, "free of memory fastmem never returned" },
 	{ "realloc of foreign memory", realloc_foreign,
-		"realloc of memory fastmem never returned" },
+		"realloc of memory fastmem never returned", "(foreign memory)" },
+	{ "realloc inside an object", realloc_inside,
+		"realloc of memory fastmem never returned", "(inside an object)" },
 	{ "virt2iova of foreign memory", virt2iova_foreign,
 		"virt2iova of memory fastmem never returned" },
 	{ "free inside an object", free_inside, "free of a pointer inside an object" },

@@ -116,6 +116,9 @@ enum inval_ptr {
 	P_BIG,   /* UINT_MAX entries (row skipped if the mapping failed) */
 	P_OBJ,   /* a live object (realloc) */
 	P_FREED_LARGE, /* a freed large object, its memzone idle (as an array: it, then NULL) */
+	P_FOREIGN, /* a page of other memory, in a 2 MiB block whose start is not readable */
+	P_INSIDE,  /* 8 bytes into the live object */
+	P_HEADER,  /* the start of the live object's slab (its header) */
 };
 
 enum inval_handle {
@@ -165,6 +168,8 @@ struct inval_ctx {
 	rte_iova_t obj_iova;
 	void *freed_large;          /* a large object freed (initialized phase), or NULL */
 	void *freed_arr[2];         /* freed_large, NULL */
+	void *foreign;              /* P_FOREIGN, or NULL */
+	void *foreign_map;          /* the mapping around it */
 	int valid_socket;
 	int absent_socket;          /* -1: none */
 	struct rte_fastmem_stats st;
@@ -236,6 +241,9 @@ ptrs_of(struct inval_ctx *c, enum inval_ptr p)
 		return c->freed_arr;
 	case P_OBJ:
 	case P_NULL:
+	case P_FOREIGN:
+	case P_INSIDE:
+	case P_HEADER:
 		break;
 	}
 	return NULL;
@@ -341,11 +349,30 @@ call_alloc_socket(struct inval_ctx *c, const struct inval_args *a)
 			sock_of(c, a->sock)));
 }
 
+/* The one pointer a row passes to realloc. */
+static void *
+ptr_of(struct inval_ctx *c, enum inval_ptr p)
+{
+	switch (p) {
+	case P_OBJ:
+		return c->obj;
+	case P_FREED_LARGE:
+		return c->freed_large;
+	case P_FOREIGN:
+		return c->foreign;
+	case P_INSIDE:
+		return RTE_PTR_ADD(c->obj, 8);
+	case P_HEADER:
+		return RTE_PTR_ALIGN_FLOOR(c->obj, MIB(2));
+	default:
+		return NULL;
+	}
+}
+
 static int
 call_realloc(struct inval_ctx *c, const struct inval_args *a)
 {
-	void *old = a->ptr == P_OBJ ? c->obj : a->ptr == P_FREED_LARGE ? c->freed_large : NULL;
-	void *p = rte_fastmem_realloc(old, a->size, a->align);
+	void *p = rte_fastmem_realloc(ptr_of(c, a->ptr), a->size, a->align);
 
 	if (p == NULL)
 		return -rte_errno;
@@ -691,6 +718,13 @@ static const struct inval_row inval_rows[] = {
 		A(64, .ptr = P_FREED_LARGE), 0 },
 	{ "realloc: freed large object, same size", PH_INIT, EINVAL, call_realloc,
 		A(FREED_LARGE_SIZE, .ptr = P_FREED_LARGE), 0 },
+	/* Pointers to no object: refused, the object they point into untouched */
+	{ "realloc: other memory", PH_INIT, EINVAL, call_realloc, A(64, .ptr = P_FOREIGN), 0 },
+	{ "realloc: inside an object, same class", PH_INIT, EINVAL, call_realloc,
+		A(OBJ_SIZE, .ptr = P_INSIDE), 0 },
+	{ "realloc: inside an object, larger", PH_INIT, EINVAL, call_realloc,
+		A(KIB(4), .ptr = P_INSIDE), 0 },
+	{ "realloc: slab header", PH_INIT, EINVAL, call_realloc, A(64, .ptr = P_HEADER), 0 },
 
 	/* rte_fastmem_hlookup: on failure the handle is untouched (checked by the harness) */
 	{ "hlookup: NULL handle", PH_INIT, EINVAL, call_hlookup, A(64, .ptr = P_NULL), 0 },
@@ -841,6 +875,41 @@ big_unmap(struct inval_ctx *c)
 	if (c->big != NULL)
 		munmap(c->big, c->big_len);
 	c->big = NULL;
+}
+
+/*
+ * P_FOREIGN: a page 1 MiB into a 2 MiB-aligned block of 4 MiB of address space that is
+ * otherwise not accessible, so that reading a slab header at the block's start would fault.
+ * Without it its rows are skipped.
+ */
+static void
+foreign_map(struct inval_ctx *c)
+{
+	void *p, *block;
+
+	p = mmap(NULL, MIB(4), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		printf("cannot map 4 MiB (%s): rows of other memory are skipped\n",
+			strerror(errno));
+		return;
+	}
+	block = RTE_PTR_ALIGN_CEIL(p, MIB(2));
+	if (mprotect(RTE_PTR_ADD(block, MIB(1)), KIB(4), PROT_READ | PROT_WRITE) != 0) {
+		printf("mprotect: %s: rows of other memory are skipped\n", strerror(errno));
+		munmap(p, MIB(4));
+		return;
+	}
+	c->foreign_map = p;
+	c->foreign = RTE_PTR_ADD(block, MIB(1));
+}
+
+static void
+foreign_unmap(struct inval_ctx *c)
+{
+	if (c->foreign_map != NULL)
+		munmap(c->foreign_map, MIB(4));
+	c->foreign_map = NULL;
+	c->foreign = NULL;
 }
 
 /* Check that every resident page of the huge array holds what the test wrote. */
@@ -996,7 +1065,9 @@ row_skipped(const struct inval_ctx *c, const struct inval_row *r)
 {
 	return (r->a.ptr == P_BIG && c->big == NULL) ||
 		(r->a.sock == S_ABSENT && c->absent_socket < 0) ||
-		(r->a.ptr == P_FREED_LARGE && (c->freed_large == NULL || TEST_DEBUG_MODE));
+		(r->a.ptr == P_FREED_LARGE && (c->freed_large == NULL || TEST_DEBUG_MODE)) ||
+		(r->a.ptr == P_FOREIGN && (c->foreign == NULL || TEST_DEBUG_MODE)) ||
+		((r->a.ptr == P_INSIDE || r->a.ptr == P_HEADER) && TEST_DEBUG_MODE);
 }
 
 /* Run one row in the current phase; returns false on a failure (already printed). */
@@ -1260,6 +1331,7 @@ inval_setup(void)
 	memset(&inval_ctx, 0, sizeof(inval_ctx));
 	ctx_sockets(&inval_ctx);
 	big_map(&inval_ctx);
+	foreign_map(&inval_ctx);
 	printf("valid socket %d, absent socket %d, huge array %s\n", inval_ctx.valid_socket,
 		inval_ctx.absent_socket, inval_ctx.big != NULL ? "mapped" : "not mapped");
 	return TEST_SUCCESS;
@@ -1271,6 +1343,7 @@ inval_teardown(void)
 	printf("bad input: %u rows run, %u failed, %u skipped\n", inval_ctx.rows_run,
 		inval_ctx.failures, inval_ctx.rows_skipped);
 	big_unmap(&inval_ctx);
+	foreign_unmap(&inval_ctx);
 }
 
 static struct unit_test_suite fastmem_inval_testsuite = {

@@ -510,10 +510,12 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.11)
 void *
 rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 {
-	struct fastmem_page *pg;
+	struct fastmem_page *pg = NULL;
 	struct fastmem_large *l = NULL;
+	enum fastmem_obj_where where;
 	size_t old_size;
 	unsigned int cls;
+	uint32_t idx;
 	int ret, sidx;
 	void *obj;
 
@@ -521,11 +523,15 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 		return alloc_in_order(size, align, 0, SOCKET_ID_ANY, -1);
 	if (fastmem_attach() < 0)
 		return NULL;
-	/* A large object first, by the page map, as in free_slow(). */
+	/*
+	 * A large object first, by the page map, as in free_slow(); else the start of an object
+	 * slot in a backing memzone. Unlike free, realloc promises EINVAL for anything else.
+	 */
 	l = fastmem_large_of(ptr);
-	pg = l == NULL && !fastmem_large_mapped(ptr) ? fastmem_page_valid(ptr) : NULL;
-	if (l == NULL && pg == NULL) {
-		fastmem_check_foreign(ptr, "realloc of memory fastmem never returned");
+	where = l != NULL ? FASTMEM_OBJ_AT : fastmem_large_mapped(ptr) ? FASTMEM_OBJ_INSIDE :
+		fastmem_page_object(ptr, &pg, &idx);
+	if (where != FASTMEM_OBJ_AT) {
+		fastmem_check_foreign(ptr, "realloc of memory fastmem never returned", where);
 		FASTMEM_LOG(ERR, "realloc(%p): not a fastmem object", ptr);
 		rte_errno = EINVAL;
 		return NULL;
@@ -709,7 +715,8 @@ rte_fastmem_virt2iova(const void *ptr)
 		return iova;
 	/* Not a live large object's, but in a large memzone (an idle one): no slab there. */
 	if (fastmem_large_mapped(ptr) || fastmem_page_valid(ptr) == NULL) {
-		fastmem_check_foreign(ptr, "virt2iova of memory fastmem never returned");
+		fastmem_check_foreign(ptr, "virt2iova of memory fastmem never returned",
+				FASTMEM_OBJ_FOREIGN);
 		return RTE_BAD_IOVA;
 	}
 	return slab->iova + RTE_PTR_DIFF(ptr, slab);

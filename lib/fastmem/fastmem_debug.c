@@ -128,30 +128,37 @@ fastmem_check_large_reuse(struct fastmem_large *l)
 	}
 }
 
-/* The span and index of a live object, or a panic naming what is wrong with ptr. */
+/* The span and index of an object slot, or a panic naming what is wrong with ptr. */
 static struct fastmem_page *
 debug_locate(const void *ptr, uint32_t *idx)
 {
-	struct fastmem_slab *slab;
-	struct fastmem_page *pg;
-	uintptr_t off;
+	struct fastmem_page *pg = NULL;
 
-	if (!fastmem_zone_contains(ptr))
+	switch (fastmem_page_object(ptr, &pg, idx)) {
+	case FASTMEM_OBJ_AT:
+		break;
+	case FASTMEM_OBJ_FOREIGN:
 		debug_fail(ptr, "free of memory fastmem never returned", " (foreign memory)");
-	slab = fastmem_slab_of(ptr);
-	if (slab->magic != FASTMEM_SLAB_MAGIC || slab->kind == FASTMEM_SLAB_FREE)
+		break;
+	case FASTMEM_OBJ_FREE_SLAB:
 		debug_fail(ptr, "free of a pointer into a free slab", " (double free?)");
-	pg = fastmem_page_of(ptr);
-	if (pg->state == FASTMEM_PAGE_FREE)
+		break;
+	case FASTMEM_OBJ_FREE_PAGE:
 		debug_fail(ptr, "free of a pointer into a free page", " (double free?)");
-	off = RTE_PTR_DIFF(ptr, slab);
-	if (off < pg->first_off)
+		break;
+	case FASTMEM_OBJ_HEADER:
 		debug_fail(ptr, "free of a pointer into a slab header", "");
-	if ((off - pg->first_off) % pg->obj_size != 0)
+		break;
+	case FASTMEM_OBJ_INSIDE:
 		debug_fail(ptr, "free of a pointer inside an object", "");
-	*idx = (off - pg->first_off) / pg->obj_size;
-	if (*idx >= pg->n_total)
+		break;
+	case FASTMEM_OBJ_SLACK:
 		debug_fail(ptr, "free of a pointer into slab slack", "");
+		break;
+	case FASTMEM_OBJ_UNUSED:
+		debug_fail(ptr, "free of an object fastmem never handed out", "");
+		break;
+	}
 	return pg;
 }
 
@@ -311,18 +318,32 @@ rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 		pg = debug_check_live(obj, cache_idx, &idx);
 		page_meta(pg)[idx] = META_FREED;
 		memset(obj, POISON_BYTE, pg->obj_size);
-	} else if (fastmem_page_valid(obj) == NULL) {
-		return; /* not fastmem memory: the free path reports and ignores it */
+	} else if (fastmem_page_object(obj, &pg, &idx) != FASTMEM_OBJ_AT) {
+		return; /* no fastmem object: the free path reports and ignores it */
 	}
-	FASTMEM_ASAN_POISON(obj, fastmem_page_of(obj)->obj_size);
+	FASTMEM_ASAN_POISON(obj, pg->obj_size);
 }
 
-/* A pointer that is no fastmem object, given to realloc or virt2iova: debug mode reports it. */
+/*
+ * A pointer that is no fastmem object, given to realloc or virt2iova, where it lies: debug mode
+ * reports it.
+ */
 void
-fastmem_check_foreign(const void *ptr, const char *what)
+fastmem_check_foreign(const void *ptr, const char *what, enum fastmem_obj_where where)
 {
+	static const char *const detail[] = {
+		[FASTMEM_OBJ_AT] = "",
+		[FASTMEM_OBJ_FOREIGN] = " (foreign memory)",
+		[FASTMEM_OBJ_FREE_SLAB] = " (in a free slab)",
+		[FASTMEM_OBJ_FREE_PAGE] = " (in a free page)",
+		[FASTMEM_OBJ_HEADER] = " (in a slab header)",
+		[FASTMEM_OBJ_INSIDE] = " (inside an object)",
+		[FASTMEM_OBJ_SLACK] = " (in slab slack)",
+		[FASTMEM_OBJ_UNUSED] = " (an object never handed out)",
+	};
+
 	if (FASTMEM_DEBUG_META_SIZE != 0)
-		debug_fail(ptr, what, " (foreign memory)");
+		debug_fail(ptr, what, detail[where]);
 }
 
 /* realloc within the class: the object stays live, with a new requested size. */

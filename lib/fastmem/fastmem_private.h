@@ -543,13 +543,25 @@ void fastmem_large_idle_read(unsigned int sidx, uint64_t *n, uint64_t *bytes);
 void fastmem_large_stats_reset(void);
 void fastmem_large_free_all(struct fastmem_state *st);
 
+/* Where a pointer lies in fastmem's backing memory (fastmem_page_object()). */
+enum fastmem_obj_where {
+	FASTMEM_OBJ_AT,         /* the start of an object slot of a span in service */
+	FASTMEM_OBJ_FOREIGN,    /* in no backing memzone */
+	FASTMEM_OBJ_FREE_SLAB,  /* in a free slab */
+	FASTMEM_OBJ_FREE_PAGE,  /* in a free page */
+	FASTMEM_OBJ_HEADER,     /* in a slab header */
+	FASTMEM_OBJ_INSIDE,     /* inside an object slot */
+	FASTMEM_OBJ_SLACK,      /* after the span's last object slot */
+	FASTMEM_OBJ_UNUSED,     /* an object slot never handed out */
+};
+
 /* fastmem_debug.c */
+void fastmem_check_foreign(const void *ptr, const char *what, enum fastmem_obj_where where);
 void fastmem_check_page_assign(struct fastmem_page *pg);
 void fastmem_check_zone_free(void *addr, size_t len);
 void fastmem_check_large_keep(struct fastmem_large *l);
 void fastmem_check_large_reuse(struct fastmem_large *l);
 void fastmem_check_resize(void *obj, size_t size);
-void fastmem_check_foreign(const void *ptr, const char *what);
 
 /* fastmem_slab.c */
 void fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova);
@@ -560,6 +572,8 @@ void fastmem_page_give(struct fastmem_page *pg, void *obj);
 struct fastmem_slab *fastmem_slab_pool_get(struct fastmem_socket *s);
 void fastmem_slab_pool_put(struct fastmem_socket *s, struct fastmem_slab *slab);
 struct fastmem_page *fastmem_page_valid(const void *ptr);
+enum fastmem_obj_where fastmem_page_object(const void *ptr, struct fastmem_page **pg,
+		uint32_t *idx);
 
 /* fastmem_bin.c */
 void fastmem_bin_init(struct fastmem_bin *bin, unsigned int sidx, unsigned int cls);

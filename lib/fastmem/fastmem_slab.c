@@ -242,6 +242,37 @@ fastmem_page_valid(const void *ptr)
 	return pg;
 }
 
+/*
+ * Where ptr lies: FASTMEM_OBJ_AT when it is the start of an object slot of a span in service
+ * that was handed out (to a cache or a thread) at least once, with the span in *pg and the
+ * slot's index in *idx. Any pointer outside the large memzones
+ * (the page map tells those) may be asked about: the memzones are searched under zone_lock
+ * first, so this is for the paths that must tell any pointer from an object (realloc, the
+ * debug checks), not for the free path.
+ */
+enum fastmem_obj_where
+fastmem_page_object(const void *ptr, struct fastmem_page **pg, uint32_t *idx)
+{
+	const struct fastmem_slab *slab = fastmem_slab_of(ptr);
+	uintptr_t off = RTE_PTR_DIFF(ptr, slab);
+
+	if (!fastmem_zone_contains(ptr))
+		return FASTMEM_OBJ_FOREIGN;
+	if (slab->magic != FASTMEM_SLAB_MAGIC || slab->kind == FASTMEM_SLAB_FREE)
+		return FASTMEM_OBJ_FREE_SLAB;
+	*pg = fastmem_page_valid(ptr);
+	if (*pg == NULL)
+		return FASTMEM_OBJ_FREE_PAGE;
+	if (off < (*pg)->first_off)
+		return FASTMEM_OBJ_HEADER;
+	if ((off - (*pg)->first_off) % (*pg)->obj_size != 0)
+		return FASTMEM_OBJ_INSIDE;
+	*idx = (off - (*pg)->first_off) / (*pg)->obj_size;
+	if (*idx >= (*pg)->n_total)
+		return FASTMEM_OBJ_SLACK;
+	return *idx < (*pg)->bump ? FASTMEM_OBJ_AT : FASTMEM_OBJ_UNUSED;
+}
+
 /* A free slab of the oldest memzone that has one (fastmem_zone.c), or NULL. */
 struct fastmem_slab *
 fastmem_slab_pool_get(struct fastmem_socket *s)

@@ -385,7 +385,7 @@ void *rte_fastmem_realloc(void *ptr, size_t size, size_t align)
  *   0 or RTE_FASTMEM_F_ZERO.
  * @return
  *   0 on success, or a negative errno value as for rte_fastmem_alloc() (rte_errno is set);
- *   -EINVAL also for a NULL @p ptrs.
+ *   -EINVAL also for a NULL @p ptrs (with @p n above 0).
  */
 __rte_experimental
 static inline int
