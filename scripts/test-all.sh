@@ -45,7 +45,8 @@ count_tests scripts/run-tests.sh nohuge,pa fastmem_stress_autotest
 echo "##### debug mode (RTE_LIBRTE_FASTMEM_DEBUG): misuse detection, and the unit tests under it"
 if scripts/build.sh debug; then
 	FASTMEM_TEST_BIN=$REPO/build/dpdk-test-debug count_tests scripts/run-tests.sh nohuge,va,pa \
-		fastmem_debug_autotest fastmem_autotest fastmem_inval_autotest
+		fastmem_debug_autotest fastmem_autotest fastmem_inval_autotest \
+		fastmem_secondary_autotest
 else
 	fail=$((fail + 1))
 fi

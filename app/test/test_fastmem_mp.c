@@ -42,9 +42,10 @@
  * starts a real secondary process: the same dpdk-test binary with --proc-type=secondary and
  * the primary's --file-prefix, running this same test command, which sees that it is a
  * secondary and plays the other side. The secondary:
+ *   - attaches on its first call, the free of one of the primary's objects (in debug mode
+ *     too, whose checks run first);
  *   - checks that rte_fastmem_init() refuses with E_RTE_SECONDARY (rte_errno set);
- *   - attaches on its first call and sees the primary's statistics and objects (patterns and
- *     IO addresses);
+ *   - sees the primary's statistics and objects (patterns and IO addresses);
  *   - frees half the primary's objects (rte_fastmem_free, and rte_fastmem_hfree /
  *     rte_fastmem_hfree_bulk with the primary's handle);
  *   - looks the same handle up itself (the value must be the primary's), allocates objects
@@ -253,7 +254,7 @@ sec_free_primary(struct mp_shared *sh)
 		struct mp_obj *o = &sh->prim[i];
 
 		if (!o->by_handle) {
-			if (n_plain++ % 2 == 0) {
+			if (n_plain++ % 2 == 0 && !o->freed) { /* the first is freed already */
 				rte_fastmem_free(o->ptr);
 				o->freed = 1;
 				sh->sec_frees++;
@@ -385,6 +386,14 @@ fastmem_secondary(void)
 	TEST_ASSERT_EQUAL(sh->magic, MP_MAGIC, "secondary: bad memzone");
 	printf("secondary: pid %d, lcore %u\n", (int)getpid(), rte_lcore_id());
 
+	/*
+	 * The very first call frees an object of the primary's (the first of those
+	 * sec_free_primary() frees): it attaches, also for the checks of debug mode.
+	 */
+	rte_fastmem_free(sh->prim[0].ptr);
+	sh->prim[0].freed = 1;
+	sh->sec_frees = 1;
+
 	/* init is for the primary only. */
 	rte_errno = 0;
 	ret = rte_fastmem_init();
@@ -392,14 +401,15 @@ fastmem_secondary(void)
 	TEST_ASSERT_EQUAL(ret, -E_RTE_SECONDARY, "secondary: init returned %d", ret);
 	TEST_ASSERT_EQUAL(err, E_RTE_SECONDARY, "secondary: init set rte_errno %d", err);
 
-	/* The first call attaches: the primary's statistics, handle and objects. */
+	/* The primary's statistics (with that free), handle and objects. */
 	ret = rte_fastmem_stats(&s0);
-	TEST_ASSERT_SUCCESS(ret, "secondary: stats (attach): %d", ret);
-	TEST_ASSERT(s0.bytes_in_use == sh->st_before.bytes_in_use &&
+	TEST_ASSERT_SUCCESS(ret, "secondary: stats: %d", ret);
+	TEST_ASSERT(s0.bytes_in_use == sh->st_before.bytes_in_use -
+			class_size(class_default(sh->prim[0].size)) &&
 		s0.alloc_total == sh->st_before.alloc_total &&
-		s0.free_total == sh->st_before.free_total &&
+		s0.free_total == sh->st_before.free_total + 1 &&
 		s0.bytes_backing == sh->st_before.bytes_backing,
-		"secondary: statistics differ from the primary's");
+		"secondary: statistics differ from the primary's and the first free");
 	ret = check_model(sh, "secondary, attached");
 	TEST_ASSERT_SUCCESS(ret, "secondary: model after attach");
 	ret = rte_fastmem_hlookup(HSIZE, 0, sh->hsocket, &h);
@@ -424,7 +434,8 @@ fastmem_secondary(void)
 	/* Statistics, as seen from the secondary. */
 	ret = rte_fastmem_stats(&s1);
 	TEST_ASSERT_SUCCESS(ret, "secondary: stats: %d", ret);
-	ret = check_counts(&s1, &s0, sh->sec_allocs, sh->sec_frees, "secondary");
+	ret = check_counts(&s1, &sh->st_before, sh->sec_allocs, sh->sec_frees,
+		"secondary");
 	TEST_ASSERT_SUCCESS(ret, "secondary: counts");
 	ret = check_model(sh, "secondary");
 	TEST_ASSERT_SUCCESS(ret, "secondary: model");
@@ -447,7 +458,8 @@ fastmem_secondary(void)
 	rte_fastmem_cache_flush();
 	ret = rte_fastmem_stats(&s1);
 	TEST_ASSERT_SUCCESS(ret, "secondary: stats: %d", ret);
-	ret = check_counts(&s1, &s0, sh->sec_allocs, sh->sec_frees, "secondary, flushed");
+	ret = check_counts(&s1, &sh->st_before, sh->sec_allocs, sh->sec_frees,
+		"secondary, flushed");
 	TEST_ASSERT_SUCCESS(ret, "secondary: counts after cache_flush");
 	ret = check_model(sh, "secondary, flushed");
 	TEST_ASSERT_SUCCESS(ret, "secondary: model after cache_flush");
@@ -458,7 +470,8 @@ fastmem_secondary(void)
 	rte_fastmem_deinit();
 	ret = rte_fastmem_stats(&s1);
 	TEST_ASSERT_SUCCESS(ret, "secondary: stats after deinit (re-attach): %d", ret);
-	ret = check_counts(&s1, &s0, sh->sec_allocs, sh->sec_frees, "secondary, detached");
+	ret = check_counts(&s1, &sh->st_before, sh->sec_allocs, sh->sec_frees,
+		"secondary, detached");
 	TEST_ASSERT_SUCCESS(ret, "secondary: counts after deinit");
 	ret = check_model(sh, "secondary, detached");
 	TEST_ASSERT_SUCCESS(ret, "secondary: model after deinit");

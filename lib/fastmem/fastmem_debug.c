@@ -296,10 +296,14 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_check_free, 26.11)
 void
 rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 {
-	struct fastmem_large *l = fastmem_large_of(obj);
+	struct fastmem_large *l;
 	struct fastmem_page *pg;
 	uint32_t idx;
 
+	/* A secondary's first call may be the free of an object another process allocated. */
+	if (fastmem_attach() < 0)
+		return; /* the free path reports it */
+	l = fastmem_large_of(obj);
 	if (l != NULL) {
 		large_check_live(l, obj, cache_idx);
 		l->live = 0;
