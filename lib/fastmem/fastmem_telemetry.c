@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_eal.h>
 #include <rte_lcore.h>
@@ -22,6 +23,14 @@
 #include "fastmem_private.h"
 
 #define SOCKET_KEY_LEN 24
+
+/*
+ * JSON bytes of class entries that one /fastmem/classes reply may hold. DPDK's telemetry cuts
+ * a reply at 16 KiB and silently leaves out a container that does not fit: with their 12
+ * counters, all 68 classes may need more. The reply stops before its entries exceed this
+ * (well below the cut, for the reply's own framing) and names the class to ask for next.
+ */
+#define CLASSES_JSON_MAX (12 * 1024)
 
 static void
 socket_key(char *buf, const struct fastmem_socket *s)
@@ -42,6 +51,40 @@ param_uint(const char *params, uint64_t *val)
 	if (errno != 0 || *end != '\0')
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * Allocate n containers for a reply, all or none: a handler that fails must not have added a
+ * container to its reply, which DPDK frees only once it is sent.
+ */
+static int
+tel_alloc(struct rte_tel_data **c, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		c[i] = rte_tel_data_alloc();
+		if (c[i] == NULL) {
+			while (i-- > 0)
+				rte_tel_data_free(c[i]);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Add an unsigned member to dict d; returns the bytes it takes in the JSON reply. */
+static size_t
+dict_uint(struct rte_tel_data *d, const char *name, uint64_t val)
+{
+	size_t len = strlen(name) + 4; /* "name":val, */
+
+	rte_tel_data_add_dict_uint(d, name, val);
+	do {
+		len++;
+		val /= 10;
+	} while (val != 0);
+	return len;
 }
 
 static int
@@ -120,50 +163,73 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	return 0;
 }
 
-/* One class's statistics, into dict d. */
-static void
+/* One class's statistics, into dict d; returns the bytes they take in the JSON reply. */
+static size_t
 class_dict(struct rte_tel_data *d, const struct rte_fastmem_class_stats *cs)
 {
-	rte_tel_data_add_dict_uint(d, "class_size", cs->class_size);
-	rte_tel_data_add_dict_uint(d, "in_use", cs->in_use);
-	rte_tel_data_add_dict_uint(d, "alloc_cache_hits", cs->alloc_cache_hits);
-	rte_tel_data_add_dict_uint(d, "alloc_cache_misses", cs->alloc_cache_misses);
-	rte_tel_data_add_dict_uint(d, "alloc_nomem", cs->alloc_nomem);
-	rte_tel_data_add_dict_uint(d, "free_cache_hits", cs->free_cache_hits);
-	rte_tel_data_add_dict_uint(d, "free_cache_misses", cs->free_cache_misses);
-	rte_tel_data_add_dict_uint(d, "slab_acquires", cs->slab_acquires);
-	rte_tel_data_add_dict_uint(d, "slab_releases", cs->slab_releases);
-	rte_tel_data_add_dict_uint(d, "slabs_partial", cs->slabs_partial);
-	rte_tel_data_add_dict_uint(d, "slabs_full", cs->slabs_full);
-	rte_tel_data_add_dict_uint(d, "bytes_held", cs->bytes_held);
+	size_t len = 0;
+
+	len += dict_uint(d, "class_size", cs->class_size);
+	len += dict_uint(d, "in_use", cs->in_use);
+	len += dict_uint(d, "alloc_cache_hits", cs->alloc_cache_hits);
+	len += dict_uint(d, "alloc_cache_misses", cs->alloc_cache_misses);
+	len += dict_uint(d, "alloc_nomem", cs->alloc_nomem);
+	len += dict_uint(d, "free_cache_hits", cs->free_cache_hits);
+	len += dict_uint(d, "free_cache_misses", cs->free_cache_misses);
+	len += dict_uint(d, "slab_acquires", cs->slab_acquires);
+	len += dict_uint(d, "slab_releases", cs->slab_releases);
+	len += dict_uint(d, "slabs_partial", cs->slabs_partial);
+	len += dict_uint(d, "slabs_full", cs->slabs_full);
+	len += dict_uint(d, "bytes_held", cs->bytes_held);
+	return len;
 }
 
+/*
+ * /fastmem/classes[,<size>]: every size class from the given one (an exact class size; the
+ * smallest without a parameter) on, as many as fit in CLASSES_JSON_MAX, and then "next": the
+ * class size to ask for to continue.
+ */
 static int
-tel_classes(const char *cmd __rte_unused, const char *params __rte_unused,
-		struct rte_tel_data *d)
+tel_classes(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
 	struct rte_fastmem_class_stats cs[FASTMEM_N_CLASSES];
-	struct rte_tel_data *c;
+	struct rte_tel_data *c[FASTMEM_N_CLASSES];
 	char key[SOCKET_KEY_LEN];
-	unsigned int cls;
+	unsigned int first = 0, cls;
+	size_t used = 0, len;
+	uint64_t size;
 	int ret = 0;
 
+	if (params != NULL && *params != '\0') {
+		if (param_uint(params, &size) < 0 || size == 0 ||
+				size > RTE_FASTMEM_MAX_OBJ_SIZE)
+			return -EINVAL;
+		first = __rte_fastmem_size_class(size);
+		if (__rte_fastmem_class_size(first) != size)
+			return -EINVAL;
+	}
 	fastmem_config_read_lock();
-	for (cls = 0; cls < FASTMEM_N_CLASSES && ret == 0; cls++)
+	for (cls = first; cls < FASTMEM_N_CLASSES && ret == 0; cls++)
 		ret = rte_fastmem_stats_class(__rte_fastmem_class_size(cls), &cs[cls]);
 	fastmem_config_read_unlock();
+	if (ret == 0)
+		ret = tel_alloc(&c[first], FASTMEM_N_CLASSES - first);
 	if (ret < 0)
 		return ret;
 	rte_tel_data_start_dict(d);
-	for (cls = 0; cls < FASTMEM_N_CLASSES; cls++) {
-		c = rte_tel_data_alloc();
-		if (c == NULL)
-			return -ENOMEM;
-		rte_tel_data_start_dict(c);
-		class_dict(c, &cs[cls]);
+	for (cls = first; cls < FASTMEM_N_CLASSES; cls++) {
+		rte_tel_data_start_dict(c[cls]);
 		snprintf(key, sizeof(key), "%zu", cs[cls].class_size);
-		rte_tel_data_add_dict_container(d, key, c, 0);
+		len = class_dict(c[cls], &cs[cls]) + strlen(key) + 6; /* "key":{...}, */
+		if (used + len > CLASSES_JSON_MAX && cls > first)
+			break;
+		used += len;
+		rte_tel_data_add_dict_container(d, key, c[cls], 0);
 	}
+	if (cls < FASTMEM_N_CLASSES)
+		rte_tel_data_add_dict_uint(d, "next", cs[cls].class_size);
+	for (; cls < FASTMEM_N_CLASSES; cls++)
+		rte_tel_data_free(c[cls]);
 	return 0;
 }
 
@@ -172,7 +238,7 @@ tel_class(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 {
 	struct fastmem_socket_class_stats ss;
 	struct rte_fastmem_class_stats cs;
-	struct rte_tel_data *c;
+	struct rte_tel_data *sc[RTE_MAX_NUMA_NODES], *c;
 	char key[SOCKET_KEY_LEN];
 	unsigned int sidx, n_sockets;
 	uint64_t size;
@@ -180,19 +246,18 @@ tel_class(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 
 	if (param_uint(params, &size) < 0)
 		return -EINVAL;
-	rte_tel_data_start_dict(d);
 	fastmem_config_read_lock();
 	ret = rte_fastmem_stats_class(size, &cs);
 	if (ret < 0)
 		goto out;
-	class_dict(d, &cs);
 	n_sockets = fastmem_state->n_sockets;
+	ret = tel_alloc(sc, n_sockets);
+	if (ret < 0)
+		goto out;
+	rte_tel_data_start_dict(d);
+	class_dict(d, &cs);
 	for (sidx = 0; sidx < n_sockets; sidx++) {
-		c = rte_tel_data_alloc();
-		if (c == NULL) {
-			ret = -ENOMEM;
-			goto out;
-		}
+		c = sc[sidx];
 		fastmem_stats_socket_class(sidx, __rte_fastmem_size_class(size), &ss);
 		rte_tel_data_start_dict(c);
 		rte_tel_data_add_dict_uint(c, "in_use", ss.in_use);
@@ -216,18 +281,28 @@ static int
 tel_counters(unsigned int lcore_id, struct rte_tel_data *d)
 {
 	bool shared = lcore_id == LCORE_ID_ANY;
-	struct rte_fastmem_lcore_class_stats lcs;
+	struct rte_fastmem_lcore_class_stats lcs[FASTMEM_N_CLASSES];
+	struct rte_tel_data *c[FASTMEM_N_CLASSES];
 	struct rte_fastmem_lcore_stats ls;
-	struct rte_tel_data *c;
 	char key[SOCKET_KEY_LEN];
-	unsigned int cls;
-	size_t size;
+	unsigned int cls, n = 0, i;
 	int ret;
 
 	fastmem_config_read_lock();
 	ret = shared ? rte_fastmem_stats_shared(&ls) : rte_fastmem_stats_lcore(lcore_id, &ls);
+	/* The classes with a non-zero counter, packed at the start of lcs[]. */
+	for (cls = 0; cls < FASTMEM_N_CLASSES && ret == 0; cls++) {
+		ret = shared ? rte_fastmem_stats_shared_class(__rte_fastmem_class_size(cls),
+				&lcs[n]) : rte_fastmem_stats_lcore_class(lcore_id,
+				__rte_fastmem_class_size(cls), &lcs[n]);
+		n += lcs[n].alloc_cache_hits + lcs[n].alloc_cache_misses + lcs[n].alloc_nomem +
+			lcs[n].free_cache_hits + lcs[n].free_cache_misses != 0;
+	}
+	fastmem_config_read_unlock();
+	if (ret == 0)
+		ret = tel_alloc(c, n);
 	if (ret < 0)
-		goto out;
+		return ret;
 	rte_tel_data_start_dict(d);
 	if (!shared)
 		rte_tel_data_add_dict_uint(d, "lcore_id", lcore_id);
@@ -236,32 +311,17 @@ tel_counters(unsigned int lcore_id, struct rte_tel_data *d)
 	rte_tel_data_add_dict_uint(d, "alloc_nomem", ls.alloc_nomem);
 	rte_tel_data_add_dict_uint(d, "free_cache_hits", ls.free_cache_hits);
 	rte_tel_data_add_dict_uint(d, "free_cache_misses", ls.free_cache_misses);
-	for (cls = 0; cls < FASTMEM_N_CLASSES; cls++) {
-		size = __rte_fastmem_class_size(cls);
-		ret = shared ? rte_fastmem_stats_shared_class(size, &lcs) :
-			rte_fastmem_stats_lcore_class(lcore_id, size, &lcs);
-		if (ret < 0)
-			goto out;
-		if (lcs.alloc_cache_hits + lcs.alloc_cache_misses + lcs.alloc_nomem +
-				lcs.free_cache_hits + lcs.free_cache_misses == 0)
-			continue;
-		c = rte_tel_data_alloc();
-		if (c == NULL) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		rte_tel_data_start_dict(c);
-		rte_tel_data_add_dict_uint(c, "alloc_cache_hits", lcs.alloc_cache_hits);
-		rte_tel_data_add_dict_uint(c, "alloc_cache_misses", lcs.alloc_cache_misses);
-		rte_tel_data_add_dict_uint(c, "alloc_nomem", lcs.alloc_nomem);
-		rte_tel_data_add_dict_uint(c, "free_cache_hits", lcs.free_cache_hits);
-		rte_tel_data_add_dict_uint(c, "free_cache_misses", lcs.free_cache_misses);
-		snprintf(key, sizeof(key), "%zu", lcs.class_size);
-		rte_tel_data_add_dict_container(d, key, c, 0);
+	for (i = 0; i < n; i++) {
+		rte_tel_data_start_dict(c[i]);
+		rte_tel_data_add_dict_uint(c[i], "alloc_cache_hits", lcs[i].alloc_cache_hits);
+		rte_tel_data_add_dict_uint(c[i], "alloc_cache_misses", lcs[i].alloc_cache_misses);
+		rte_tel_data_add_dict_uint(c[i], "alloc_nomem", lcs[i].alloc_nomem);
+		rte_tel_data_add_dict_uint(c[i], "free_cache_hits", lcs[i].free_cache_hits);
+		rte_tel_data_add_dict_uint(c[i], "free_cache_misses", lcs[i].free_cache_misses);
+		snprintf(key, sizeof(key), "%zu", lcs[i].class_size);
+		rte_tel_data_add_dict_container(d, key, c[i], 0);
 	}
-out:
-	fastmem_config_read_unlock();
-	return ret;
+	return 0;
 }
 
 static int
@@ -285,8 +345,8 @@ static int
 tel_sockets(const char *cmd __rte_unused, const char *params __rte_unused,
 		struct rte_tel_data *d)
 {
+	struct rte_tel_data *sc[RTE_MAX_NUMA_NODES], *c;
 	struct fastmem_socket *s;
-	struct rte_tel_data *c;
 	char key[SOCKET_KEY_LEN];
 	uint64_t idle, idle_bytes;
 	unsigned int sidx;
@@ -297,14 +357,13 @@ tel_sockets(const char *cmd __rte_unused, const char *params __rte_unused,
 		ret = -ENODEV;
 		goto out;
 	}
+	ret = tel_alloc(sc, fastmem_state->n_sockets);
+	if (ret < 0)
+		goto out;
 	rte_tel_data_start_dict(d);
 	for (sidx = 0; sidx < fastmem_state->n_sockets; sidx++) {
 		s = &fastmem_state->sockets[sidx];
-		c = rte_tel_data_alloc();
-		if (c == NULL) {
-			ret = -ENOMEM;
-			goto out;
-		}
+		c = sc[sidx];
 		rte_tel_data_start_dict(c);
 		rte_tel_data_add_dict_int(c, "socket_id", s->socket_id);
 		rte_tel_data_add_dict_uint(c, "bytes_backing", fastmem_load64(&s->bytes_backing));
@@ -333,7 +392,8 @@ RTE_INIT(fastmem_telemetry_init)
 	rte_telemetry_register_cmd("/fastmem/stats", tel_stats,
 			"fastmem allocator-wide statistics. No parameters");
 	rte_telemetry_register_cmd("/fastmem/classes", tel_classes,
-			"fastmem statistics of every size class. No parameters");
+			"fastmem statistics of every size class, or from one on; \"next\": where "
+			"to go on. Parameter: class size (optional)");
 	rte_telemetry_register_cmd("/fastmem/class", tel_class,
 			"fastmem statistics of one size class, per socket. Parameter: class size");
 	rte_telemetry_register_cmd("/fastmem/lcore", tel_lcore,
