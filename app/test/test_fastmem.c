@@ -2761,6 +2761,130 @@ test_stats_shared(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * A thread's counters move to the bins when it exits: a reader sees them in its cache or in a
+ * bin, never in both (the totals would go up, then down) nor in neither. Non-EAL threads, one
+ * after the other, allocate and free objects of every class up to 4 KiB (so that moving their
+ * counters takes a while), then exit, while this lcore reads the counters of the threads
+ * without an lcore id and of class 64: they never go down, and end at what the threads did.
+ */
+#define RACE_THREADS 2000
+#define RACE_OPS 2              /* objects of each class */
+#define RACE_MAX_SIZE 4096
+
+struct race_spawner {
+	RTE_ATOMIC(uint32_t) done;
+	int ret;
+};
+
+/* The classes up to RACE_MAX_SIZE. */
+static unsigned int
+race_classes(size_t *sizes)
+{
+	unsigned int n = 0;
+
+	while (n < TEST_N_CLASSES && class_size(n) <= RACE_MAX_SIZE) {
+		sizes[n] = class_size(n);
+		n++;
+	}
+	return n;
+}
+
+static uint32_t
+race_thread_main(void *arg)
+{
+	size_t sizes[TEST_N_CLASSES];
+	void *objs[TEST_N_CLASSES][RACE_OPS];
+	unsigned int i, k, n = race_classes(sizes);
+	int *ret = arg;
+
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < RACE_OPS; i++) {
+			objs[k][i] = rte_fastmem_alloc(sizes[k], 8, 0);
+			if (objs[k][i] == NULL)
+				*ret = -1;
+		}
+	}
+	for (k = 0; k < n; k++)
+		for (i = 0; i < RACE_OPS; i++)
+			rte_fastmem_free(objs[k][i]);
+	return 0;
+}
+
+static uint32_t
+race_spawner_main(void *arg)
+{
+	struct race_spawner *sp = arg;
+	unsigned int i;
+	rte_thread_t t;
+
+	for (i = 0; i < RACE_THREADS && sp->ret == 0; i++) {
+		if (rte_thread_create(&t, NULL, race_thread_main, &sp->ret) != 0)
+			sp->ret = -1;
+		else
+			rte_thread_join(t, NULL);
+	}
+	rte_atomic_store_explicit(&sp->done, 1, rte_memory_order_release);
+	return 0;
+}
+
+/* The allocations and frees the shared statistics and those of class 64 count. */
+static int
+race_read(uint64_t v[4])
+{
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_class_stats cs;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_shared(&ls), "stats_shared");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(64, &cs), "stats_class");
+	v[0] = ls.alloc_cache_hits + ls.alloc_cache_misses;
+	v[1] = ls.free_cache_hits + ls.free_cache_misses;
+	v[2] = cs.alloc_cache_hits + cs.alloc_cache_misses;
+	v[3] = cs.free_cache_hits + cs.free_cache_misses;
+	return TEST_SUCCESS;
+}
+
+static int
+test_stats_retire_race(void)
+{
+	static const char *const what[4] = {
+		"shared allocations", "shared frees", "class allocations", "class frees",
+	};
+	struct race_spawner sp = { .ret = 0 };
+	uint64_t v0[4], prev[4], v[4], want[4];
+	unsigned int k, reads = 0, down = 0;
+	size_t sizes[TEST_N_CLASSES];
+	rte_thread_t t;
+
+	want[0] = (uint64_t)RACE_THREADS * RACE_OPS * race_classes(sizes);
+	want[1] = want[0];
+	want[2] = (uint64_t)RACE_THREADS * RACE_OPS;
+	want[3] = want[2];
+	TEST_ASSERT_SUCCESS(race_read(v0), "before");
+	memcpy(prev, v0, sizeof(prev));
+	TEST_ASSERT_SUCCESS(rte_thread_create(&t, NULL, race_spawner_main, &sp), "thread");
+	while (!rte_atomic_load_explicit(&sp.done, rte_memory_order_acquire)) {
+		TEST_ASSERT_SUCCESS(race_read(v), "read");
+		for (k = 0; k < 4; k++) {
+			if (v[k] < prev[k] && down++ == 0)
+				printf("%s went down: %" PRIu64 " -> %" PRIu64 " (read %u)\n",
+					what[k], prev[k], v[k], reads);
+			prev[k] = v[k];
+		}
+		reads++;
+	}
+	rte_thread_join(t, NULL);
+	TEST_ASSERT_SUCCESS(sp.ret, "a thread failed");
+	TEST_ASSERT_SUCCESS(race_read(v), "after");
+	printf("%u reads while %u threads exited, counters down %u times\n", reads,
+		RACE_THREADS, down);
+	TEST_ASSERT_EQUAL(down, 0u, "counters went down %u times", down);
+	for (k = 0; k < 4; k++)
+		TEST_ASSERT_EQUAL(v[k] - v0[k], want[k], "%s: %" PRIu64 ", expected %" PRIu64,
+			what[k], v[k] - v0[k], want[k]);
+	return TEST_SUCCESS;
+}
+
 static int
 test_stats_reset(void)
 {
@@ -4080,6 +4204,7 @@ static struct unit_test_suite fastmem_testsuite = {
 		FASTMEM_CASE(test_stats),
 		FASTMEM_CASE(test_stats_reset),
 		FASTMEM_CASE(test_stats_shared),
+		FASTMEM_CASE(test_stats_retire_race),
 		FASTMEM_CASE(test_iova),
 		FASTMEM_CASE(test_sockets),
 		FASTMEM_CASE(test_cache_flush),

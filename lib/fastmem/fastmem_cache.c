@@ -224,28 +224,56 @@ block_register(struct rte_fastmem_block *blk, bool live)
  * counters to the bins' retired counters, and keeps its registry slot. Dropping it (a primary
  * tearing the allocator down, registry included) just empties it.
  */
+/*
+ * Empty the first n caches of a block: out of service, their objects (at most a cache's worth
+ * each) back to the bins, their counters moved to the bins' retired counters. The counters
+ * move under the registry lock, as the statistics read the caches and the bins under it: a
+ * reader finds them in the cache or in the bin, never in both or in neither.
+ */
 static void
-block_retire(struct rte_fastmem_block *blk, bool flush)
+block_empty(struct rte_fastmem_block *blk, unsigned int n)
 {
 	bool shared = fastmem_block_hdr(blk)->lcore_id == LCORE_ID_ANY;
 	struct rte_fastmem_cache *c;
-	unsigned int i, sidx, cls;
+	unsigned int i;
+	uint32_t len;
 
+	for (i = 0; i < n; i++) {
+		c = &blk->caches[i];
+		c->cap = 0;
+		len = RTE_MIN(c->len, (uint32_t)RTE_FASTMEM_CACHE_SLOTS);
+		if (len > 0)
+			fastmem_bin_put(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES, c->objs, len,
+					true);
+		c->len = 0;
+	}
+	rte_spinlock_lock(&fastmem_state->reg_lock);
+	for (i = 0; i < n; i++) {
+		c = &blk->caches[i];
+		fastmem_bin_count(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES, &c->stats,
+				shared);
+		memset(&c->stats, 0, sizeof(c->stats));
+	}
+	rte_spinlock_unlock(&fastmem_state->reg_lock);
+}
+
+static void
+block_retire(struct rte_fastmem_block *blk, bool flush)
+{
+	struct rte_fastmem_cache *c;
+	unsigned int i;
+
+	if (flush) {
+		block_empty(blk, blk->n_caches);
+		return;
+	}
 	for (i = 0; i < blk->n_caches; i++) {
 		c = &blk->caches[i];
-		sidx = i / FASTMEM_N_CLASSES;
-		cls = i % FASTMEM_N_CLASSES;
 		c->cap = 0;
-		if (flush) {
-			if (c->len > 0)
-				fastmem_bin_put(sidx, cls, c->objs, c->len, true);
-			fastmem_bin_count(sidx, cls, &c->stats, shared);
-		}
 		c->len = 0;
 		memset(&c->stats, 0, sizeof(c->stats));
 	}
-	if (!flush)
-		fastmem_block_hdr(blk)->reg_idx = UINT32_MAX;
+	fastmem_block_hdr(blk)->reg_idx = UINT32_MAX;
 }
 
 /*
@@ -259,23 +287,8 @@ block_reclaim(unsigned int idx, struct rte_fastmem_block *blk)
 {
 	struct fastmem_state *st = fastmem_state;
 	const struct fastmem_owner *me = self();
-	unsigned int i, n = RTE_MIN(blk->n_caches, st->n_caches);
-	bool shared = fastmem_block_hdr(blk)->lcore_id == LCORE_ID_ANY;
-	struct rte_fastmem_cache *c;
-	uint32_t len;
 
-	for (i = 0; i < n; i++) {
-		c = &blk->caches[i];
-		c->cap = 0;
-		len = RTE_MIN(c->len, (uint32_t)RTE_FASTMEM_CACHE_SLOTS);
-		if (len > 0)
-			fastmem_bin_put(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES, c->objs, len,
-					true);
-		c->len = 0;
-		fastmem_bin_count(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES,
-				&c->stats, shared);
-		memset(&c->stats, 0, sizeof(c->stats));
-	}
+	block_empty(blk, RTE_MIN(blk->n_caches, st->n_caches));
 	rte_spinlock_lock(&st->reg_lock);
 	if (st->blocks[idx] == blk && owner_eq(&st->owners[idx], me)) {
 		st->blocks[idx] = NULL;

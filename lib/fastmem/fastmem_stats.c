@@ -28,9 +28,10 @@ fail(int err)
 
 /*
  * Sum, over every registered cache block, the cache of (sidx, cls): counters and length. The
- * registry lock keeps the blocks in place: the block of a process that is gone is freed by
- * whichever process reclaims it (fastmem_cache.c). Until then its objects count as cached, and
- * its counters here; then they are in the bin.
+ * caller holds the registry lock, which keeps the blocks in place (the block of a process that
+ * is gone is freed by whichever process reclaims it, fastmem_cache.c) and under which a block
+ * taken out of service moves its counters to the bins: they are here or in the bin, and a
+ * reader that reads both under it counts them once.
  */
 static uint64_t
 caches_sum(unsigned int sidx, unsigned int cls, struct rte_fastmem_cache_stats *cnt)
@@ -40,7 +41,6 @@ caches_sum(unsigned int sidx, unsigned int cls, struct rte_fastmem_cache_stats *
 	const struct rte_fastmem_cache *c;
 	uint64_t len = 0;
 
-	rte_spinlock_lock(&st->reg_lock);
 	for (i = 0; i < FASTMEM_MAX_BLOCKS; i++) {
 		if (st->blocks[i] == NULL)
 			continue;
@@ -49,7 +49,6 @@ caches_sum(unsigned int sidx, unsigned int cls, struct rte_fastmem_cache_stats *
 		if (cnt != NULL)
 			fastmem_counters_add(cnt, &c->stats);
 	}
-	rte_spinlock_unlock(&st->reg_lock);
 	return len;
 }
 
@@ -62,6 +61,7 @@ fastmem_stats_socket_class(unsigned int sidx, unsigned int cls,
 	uint64_t out;
 
 	memset(ss, 0, sizeof(*ss));
+	rte_spinlock_lock(&fastmem_state->reg_lock);
 	rte_spinlock_lock(&bin->lock);
 	out = bin->n_out;
 	ss->depot = bin->depot_len;
@@ -74,6 +74,7 @@ fastmem_stats_socket_class(unsigned int sidx, unsigned int cls,
 	fastmem_counters_add(&ss->cnt, &bin->shared);
 	rte_spinlock_unlock(&bin->lock);
 	ss->cached = caches_sum(sidx, cls, &ss->cnt);
+	rte_spinlock_unlock(&fastmem_state->reg_lock);
 	/* Exact when quiescent; while a cache flushes, its batch may be counted twice. */
 	ss->in_use = out > ss->depot + ss->cached ? out - ss->depot - ss->cached : 0;
 }
@@ -228,7 +229,7 @@ shared_read(int cls, struct rte_fastmem_cache_stats *cnt)
 			if (cls < 0 || k % FASTMEM_N_CLASSES == (unsigned int)cls)
 				fastmem_counters_add(cnt, &blk->caches[k].stats);
 	}
-	rte_spinlock_unlock(&st->reg_lock);
+	/* Still under the registry lock: see caches_sum(). */
 	for (sidx = 0; sidx < st->n_sockets; sidx++) {
 		for (k = 0; k < FASTMEM_N_CLASSES; k++) {
 			if (cls >= 0 && k != (unsigned int)cls)
@@ -239,6 +240,7 @@ shared_read(int cls, struct rte_fastmem_cache_stats *cnt)
 			rte_spinlock_unlock(&bin->lock);
 		}
 	}
+	rte_spinlock_unlock(&st->reg_lock);
 	return 0;
 }
 
@@ -339,7 +341,7 @@ rte_fastmem_stats_reset(void)
 		for (k = 0; k < blk->n_caches; k++)
 			memset(&blk->caches[k].stats, 0, sizeof(blk->caches[k].stats));
 	}
-	rte_spinlock_unlock(&st->reg_lock);
+	/* The bins under the registry lock too, so that no retired counters escape the reset. */
 	for (sidx = 0; sidx < st->n_sockets; sidx++) {
 		for (cls = 0; cls < FASTMEM_N_CLASSES; cls++) {
 			bin = fastmem_bin_of(sidx, cls);
@@ -351,5 +353,6 @@ rte_fastmem_stats_reset(void)
 			rte_spinlock_unlock(&bin->lock);
 		}
 	}
+	rte_spinlock_unlock(&st->reg_lock);
 	fastmem_large_stats_reset();
 }

@@ -574,8 +574,11 @@ __rte_experimental
 int rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats);
 
 /**
- * Read the statistics of one lcore of the calling process, all classes. Threads without an
- * lcore id are reported by rte_fastmem_stats_shared().
+ * Read the statistics of one lcore of the calling process, all classes: the counters of its
+ * cache block. Threads without an lcore id are reported by rte_fastmem_stats_shared(). The
+ * operations of an lcore thread that works uncached (no cache block could be had: the
+ * registry of blocks is full, or the DPDK heap could not give one) are counted by
+ * rte_fastmem_stats() and rte_fastmem_stats_class() only.
  *
  * @param lcore_id
  *   Lcore id, below RTE_MAX_LCORE. An lcore that never allocated has all counters 0.
@@ -616,8 +619,9 @@ int rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
  * - the operations of such threads that work uncached (no cache block could be had).
  * A thread's lcore id is the one it had when it got its cache block, at its first allocation
  * or free. The sum of the counters of every lcore and these is the allocator's total only as
- * long as no thread with an lcore id exited or was detached: the counters of retired lcore
- * caches are counted by rte_fastmem_stats() and rte_fastmem_stats_class() only. Exact when no
+ * long as no thread with an lcore id exited, was detached or worked uncached: the counters of
+ * retired lcore caches, and the operations of uncached lcore threads, are counted by
+ * rte_fastmem_stats() and rte_fastmem_stats_class() only. Exact when no
  * other thread is allocating; rte_fastmem_stats_reset() zeroes them.
  *
  * @param stats
