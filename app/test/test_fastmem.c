@@ -2773,8 +2773,9 @@ test_stats_shared(void)
 #define RACE_MAX_SIZE 4096
 
 struct race_spawner {
-	RTE_ATOMIC(uint32_t) done;
-	int ret;
+	RTE_ATOMIC(uint32_t) done;  /* set by the spawner when its last thread is joined */
+	RTE_ATOMIC(uint32_t) stop;  /* set by the reader when it fails */
+	int ret;                    /* a thread failed */
 };
 
 /* The classes up to RACE_MAX_SIZE. */
@@ -2818,7 +2819,8 @@ race_spawner_main(void *arg)
 	unsigned int i;
 	rte_thread_t t;
 
-	for (i = 0; i < RACE_THREADS && sp->ret == 0; i++) {
+	for (i = 0; i < RACE_THREADS && sp->ret == 0 &&
+			!rte_atomic_load_explicit(&sp->stop, rte_memory_order_relaxed); i++) {
 		if (rte_thread_create(&t, NULL, race_thread_main, &sp->ret) != 0)
 			sp->ret = -1;
 		else
@@ -2854,6 +2856,7 @@ test_stats_retire_race(void)
 	uint64_t v0[4], prev[4], v[4], want[4];
 	unsigned int k, reads = 0, down = 0;
 	size_t sizes[TEST_N_CLASSES];
+	bool read_failed = false;
 	rte_thread_t t;
 
 	want[0] = (uint64_t)RACE_THREADS * RACE_OPS * race_classes(sizes);
@@ -2864,7 +2867,12 @@ test_stats_retire_race(void)
 	memcpy(prev, v0, sizeof(prev));
 	TEST_ASSERT_SUCCESS(rte_thread_create(&t, NULL, race_spawner_main, &sp), "thread");
 	while (!rte_atomic_load_explicit(&sp.done, rte_memory_order_acquire)) {
-		TEST_ASSERT_SUCCESS(race_read(v), "read");
+		if (race_read(v) != TEST_SUCCESS) {
+			/* The spawner stops; it and its threads are joined below. */
+			rte_atomic_store_explicit(&sp.stop, 1, rte_memory_order_relaxed);
+			read_failed = true;
+			break;
+		}
 		for (k = 0; k < 4; k++) {
 			if (v[k] < prev[k] && down++ == 0)
 				printf("%s went down: %" PRIu64 " -> %" PRIu64 " (read %u)\n",
@@ -2874,6 +2882,7 @@ test_stats_retire_race(void)
 		reads++;
 	}
 	rte_thread_join(t, NULL);
+	TEST_ASSERT(!read_failed, "statistics unreadable");
 	TEST_ASSERT_SUCCESS(sp.ret, "a thread failed");
 	TEST_ASSERT_SUCCESS(race_read(v), "after");
 	printf("%u reads while %u threads exited, counters down %u times\n", reads,

@@ -33,6 +33,7 @@
 
 #include <eal_export.h>
 #include <rte_debug.h>
+#include <rte_eal.h>
 #include <rte_memzone.h>
 
 #include "fastmem_private.h"
@@ -300,8 +301,12 @@ rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 	struct fastmem_page *pg;
 	uint32_t idx;
 
-	/* A secondary's first call may be the free of an object another process allocated. */
-	if (fastmem_attach() < 0)
+	/*
+	 * A secondary's first call may be the free of an object another process allocated. (A
+	 * primary that is not initialized goes on: debug mode reports the free of an object after
+	 * deinit as foreign memory.)
+	 */
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY && fastmem_attach() < 0)
 		return; /* the free path reports it */
 	l = fastmem_large_of(obj);
 	if (l != NULL) {
@@ -322,7 +327,8 @@ rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 		pg = debug_check_live(obj, cache_idx, &idx);
 		page_meta(pg)[idx] = META_FREED;
 		memset(obj, POISON_BYTE, pg->obj_size);
-	} else if (fastmem_page_object(obj, &pg, &idx) != FASTMEM_OBJ_AT) {
+	} else if ((pg = fastmem_page_valid(obj)) == NULL ||
+			fastmem_page_slot(pg, obj, &idx) != FASTMEM_OBJ_AT) {
 		return; /* no fastmem object: the free path reports and ignores it */
 	}
 	FASTMEM_ASAN_POISON(obj, pg->obj_size);

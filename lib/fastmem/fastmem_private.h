@@ -524,7 +524,7 @@ struct fastmem_pool_zone *fastmem_zone_pool_oldest(struct fastmem_socket *s);
 struct fastmem_pool_zone *fastmem_zone_pool_oldest_page(struct fastmem_socket *s);
 void fastmem_zone_pool_update(struct fastmem_socket *s, struct fastmem_pool_zone *pz);
 void fastmem_zone_free_all(struct fastmem_state *st, struct fastmem_socket *s);
-bool fastmem_zone_contains(const void *ptr);
+bool fastmem_zone_contains(struct fastmem_state *st, const void *ptr);
 rte_iova_t fastmem_zone_iova(void *addr, uint64_t len);
 
 /* fastmem_large.c */
@@ -573,6 +573,8 @@ struct fastmem_slab *fastmem_slab_pool_get(struct fastmem_socket *s);
 void fastmem_slab_pool_put(struct fastmem_socket *s, struct fastmem_slab *slab);
 struct fastmem_page *fastmem_page_valid(const void *ptr);
 enum fastmem_obj_where fastmem_page_object(const void *ptr, struct fastmem_page **pg,
+		uint32_t *idx);
+enum fastmem_obj_where fastmem_page_slot(const struct fastmem_page *pg, const void *ptr,
 		uint32_t *idx);
 
 /* fastmem_bin.c */

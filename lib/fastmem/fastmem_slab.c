@@ -243,34 +243,53 @@ fastmem_page_valid(const void *ptr)
 }
 
 /*
+ * Where ptr, a pointer into span pg, lies in it: FASTMEM_OBJ_AT when it is the start of an
+ * object slot that was handed out (to a cache or a thread) at least once, with the slot's
+ * index in *idx.
+ */
+enum fastmem_obj_where
+fastmem_page_slot(const struct fastmem_page *pg, const void *ptr, uint32_t *idx)
+{
+	uintptr_t off = RTE_PTR_DIFF(ptr, fastmem_slab_of(ptr));
+
+	if (off < pg->first_off)
+		return FASTMEM_OBJ_HEADER;
+	if ((off - pg->first_off) % pg->obj_size != 0)
+		return FASTMEM_OBJ_INSIDE;
+	*idx = (off - pg->first_off) / pg->obj_size;
+	if (*idx >= pg->n_total)
+		return FASTMEM_OBJ_SLACK;
+	return *idx < pg->bump ? FASTMEM_OBJ_AT : FASTMEM_OBJ_UNUSED;
+}
+
+/*
  * Where ptr lies: FASTMEM_OBJ_AT when it is the start of an object slot of a span in service
- * that was handed out (to a cache or a thread) at least once, with the span in *pg and the
- * slot's index in *idx. Any pointer outside the large memzones
- * (the page map tells those) may be asked about: the memzones are searched under zone_lock
- * first, so this is for the paths that must tell any pointer from an object (realloc, the
- * debug checks), not for the free path.
+ * that was handed out at least once, with the span in *pg and the slot's index in *idx. Any
+ * pointer outside the large memzones (the page map tells those) may be asked about: the
+ * memzones are searched, and the slab header read, under zone_lock, so that a memzone given
+ * back to EAL meanwhile is not read. For the paths that must tell any pointer from an object
+ * (realloc, debug mode), not for the free path.
  */
 enum fastmem_obj_where
 fastmem_page_object(const void *ptr, struct fastmem_page **pg, uint32_t *idx)
 {
+	struct fastmem_state *st = fastmem_state;
 	const struct fastmem_slab *slab = fastmem_slab_of(ptr);
-	uintptr_t off = RTE_PTR_DIFF(ptr, slab);
+	enum fastmem_obj_where where;
 
-	if (!fastmem_zone_contains(ptr))
+	if (st == NULL)
 		return FASTMEM_OBJ_FOREIGN;
-	if (slab->magic != FASTMEM_SLAB_MAGIC || slab->kind == FASTMEM_SLAB_FREE)
-		return FASTMEM_OBJ_FREE_SLAB;
-	*pg = fastmem_page_valid(ptr);
-	if (*pg == NULL)
-		return FASTMEM_OBJ_FREE_PAGE;
-	if (off < (*pg)->first_off)
-		return FASTMEM_OBJ_HEADER;
-	if ((off - (*pg)->first_off) % (*pg)->obj_size != 0)
-		return FASTMEM_OBJ_INSIDE;
-	*idx = (off - (*pg)->first_off) / (*pg)->obj_size;
-	if (*idx >= (*pg)->n_total)
-		return FASTMEM_OBJ_SLACK;
-	return *idx < (*pg)->bump ? FASTMEM_OBJ_AT : FASTMEM_OBJ_UNUSED;
+	rte_spinlock_lock(&st->zone_lock);
+	if (!fastmem_zone_contains(st, ptr))
+		where = FASTMEM_OBJ_FOREIGN;
+	else if (slab->magic != FASTMEM_SLAB_MAGIC || slab->kind == FASTMEM_SLAB_FREE)
+		where = FASTMEM_OBJ_FREE_SLAB;
+	else if ((*pg = fastmem_page_valid(ptr)) == NULL)
+		where = FASTMEM_OBJ_FREE_PAGE;
+	else
+		where = fastmem_page_slot(*pg, ptr, idx);
+	rte_spinlock_unlock(&st->zone_lock);
+	return where;
 }
 
 /* A free slab of the oldest memzone that has one (fastmem_zone.c), or NULL. */

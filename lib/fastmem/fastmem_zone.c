@@ -94,21 +94,20 @@ zone_untrack(struct fastmem_state *st, struct fastmem_socket *s, uint32_t i)
 	s->n_zones--;
 }
 
-/* Whether ptr lies in one of fastmem's memzones. Linear in the number of memzones. */
+/*
+ * Whether ptr lies in one of fastmem's memzones. Linear in the number of memzones. The caller
+ * holds zone_lock, under which a memzone is untracked before it is given back to EAL: the
+ * memory of one found stays mapped until the lock is released.
+ */
 bool
-fastmem_zone_contains(const void *ptr)
+fastmem_zone_contains(struct fastmem_state *st, const void *ptr)
 {
-	struct fastmem_state *st = fastmem_state;
 	uintptr_t p = (uintptr_t)ptr;
 	bool found = false;
 	uint32_t i;
 
-	if (st == NULL)
-		return false;
-	rte_spinlock_lock(&st->zone_lock);
 	for (i = 0; i < st->n_zones && !found; i++)
 		found = p >= st->zones[i].start && p < st->zones[i].end;
-	rte_spinlock_unlock(&st->zone_lock);
 	return found;
 }
 
