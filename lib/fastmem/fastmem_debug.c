@@ -327,9 +327,10 @@ rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 		pg = debug_check_live(obj, cache_idx, &idx);
 		page_meta(pg)[idx] = META_FREED;
 		memset(obj, POISON_BYTE, pg->obj_size);
-	} else if ((pg = fastmem_page_valid(obj)) == NULL ||
-			fastmem_page_slot(pg, obj, &idx) != FASTMEM_OBJ_AT) {
-		return; /* no fastmem object: the free path reports and ignores it */
+	} else {
+		pg = fastmem_page_valid(obj);
+		if (pg == NULL || fastmem_page_slot(pg, obj, &idx) != FASTMEM_OBJ_AT)
+			return; /* no fastmem object: the free path reports and ignores it */
 	}
 	FASTMEM_ASAN_POISON(obj, pg->obj_size);
 }

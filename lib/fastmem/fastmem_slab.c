@@ -280,14 +280,14 @@ fastmem_page_object(const void *ptr, struct fastmem_page **pg, uint32_t *idx)
 	if (st == NULL)
 		return FASTMEM_OBJ_FOREIGN;
 	rte_spinlock_lock(&st->zone_lock);
-	if (!fastmem_zone_contains(st, ptr))
+	if (!fastmem_zone_contains(st, ptr)) {
 		where = FASTMEM_OBJ_FOREIGN;
-	else if (slab->magic != FASTMEM_SLAB_MAGIC || slab->kind == FASTMEM_SLAB_FREE)
+	} else if (slab->magic != FASTMEM_SLAB_MAGIC || slab->kind == FASTMEM_SLAB_FREE) {
 		where = FASTMEM_OBJ_FREE_SLAB;
-	else if ((*pg = fastmem_page_valid(ptr)) == NULL)
-		where = FASTMEM_OBJ_FREE_PAGE;
-	else
-		where = fastmem_page_slot(*pg, ptr, idx);
+	} else {
+		*pg = fastmem_page_valid(ptr);
+		where = *pg == NULL ? FASTMEM_OBJ_FREE_PAGE : fastmem_page_slot(*pg, ptr, idx);
+	}
 	rte_spinlock_unlock(&st->zone_lock);
 	return where;
 }
