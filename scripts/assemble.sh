@@ -28,27 +28,37 @@ else
 fi
 mkdir -p "$B"
 
-# A copy of the pristine tree under git, tagged "pristine"; redone when the source changes.
+# A copy of the pristine tree under git, tagged "pristine"; redone when the source is another
+# one or has a file newer than the copy (a DPDK_SRC tree updated since). Sets copied=1 when it
+# copies. The stamp is written last: a copy that fails half way is redone.
 pristine_copy() {
 	dst=$1
-	if [ -f "$dst/.git/fastmem-src" ] && [ "$(cat "$dst/.git/fastmem-src")" = "$SRC" ]; then
+	stamp=$dst/.git/fastmem-src
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$SRC" ] &&
+			[ -z "$(find "$SRC" -path "$SRC/.git" -prune -o -newer "$stamp" -print |
+				head -n 1)" ]; then
 		return 0
 	fi
 	echo "assemble: copying pristine DPDK from $SRC to $dst" >&2
 	rm -rf "$dst"
 	mkdir -p "$dst"
 	tar -C "$SRC" --exclude=.git --exclude=.fastmem-pristine -cf - . | tar -C "$dst" -xf -
+	[ -f "$dst/meson.build" ] || { echo "assemble: copying $SRC failed" >&2; exit 1; }
 	(cd "$dst" && $GIT init -q && $GIT add -A -f . && $GIT commit -q -m "pristine DPDK" &&
 		$GIT tag pristine)
-	echo "$SRC" > "$dst/.git/fastmem-src"
-	return 1
+	echo "$SRC" > "$stamp"
+	copied=1
 }
 
-pristine_copy "$B/series" || true
-fresh_tree=0
-pristine_copy "$B/tree" || fresh_tree=1
-if [ $fresh_tree = 1 ]; then
-	rm -rf "$B/meson"
+copied=0
+pristine_copy "$B/series"
+copied=0
+pristine_copy "$B/tree"
+if [ $copied = 1 ]; then
+	# every build directory (the plain one and the variants') was configured for the old tree
+	for d in "$B"/meson "$B"/meson-*; do
+		[ -d "$d" ] && rm -rf "$d"
+	done
 fi
 
 # The patch series.

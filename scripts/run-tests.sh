@@ -82,11 +82,15 @@ huge_setup() {
 	fi
 	mkdir -p "$HUGE_DIR"
 	if ! mountpoint -q "$HUGE_DIR"; then
-		mount -t hugetlbfs -o pagesize=2M nodev "$HUGE_DIR" || return 1
+		mount -t hugetlbfs -o pagesize=2M nodev "$HUGE_DIR" || { huge_restore; return 1; }
 		hp_mounted=1
 	fi
 	free=$(awk '/HugePages_Free/ { print $2 }' /proc/meminfo)
-	[ "${free:-0}" -ge 256 ] || { echo "run-tests: only ${free:-0} free hugepages" >&2; return 1; }
+	if [ "${free:-0}" -lt 256 ]; then
+		echo "run-tests: only ${free:-0} free hugepages" >&2
+		huge_restore # so that the next mode asks again, and fails the same way
+		return 1
+	fi
 }
 huge_restore() {
 	if [ $hp_mounted = 1 ]; then
@@ -223,7 +227,7 @@ physmem_check() {
 	local mode=$1 log=$REPO/build/test-dump_physmem-$1.log segs=0 pairs=0 adj=0
 	local l=-1 i=-1 end=-1 ml mi iova len
 	shift
-	DPDK_TEST=dump_physmem timeout 120 stdbuf -oL "$BIN" -l 0 "$@" \
+	DPDK_TEST=dump_physmem timeout --foreground -k 10 120 stdbuf -oL "$BIN" -l 0 "$@" \
 		--file-prefix "fastmem_${mode}_$$" < /dev/null > "$log" 2>&1
 	run_done "$mode"
 	while read -r ml mi iova len; do
@@ -247,6 +251,7 @@ restore_all() {
 }
 trap restore_all EXIT
 trap 'exit 130' INT TERM
+trap 'exit 129' HUP
 
 if [ "$modes" = best ]; then
 	if huge_setup; then modes=va; else modes=nohuge; fi
@@ -261,7 +266,8 @@ for mode in ${modes//,/ }; do
 	nohuge) eal="--no-huge -m $MEM" ;;
 	va|pa)
 		if ! huge_setup; then
-			echo "run-tests: SKIP $mode: hugepages cannot be reserved here (need root)"
+			echo "run-tests: SKIP $mode: hugepages cannot be reserved here (need root" \
+				"and 256 free 2 MiB hugepages)"
 			skip=$((skip + $#))
 			continue
 		fi
@@ -317,7 +323,10 @@ for mode in ${modes//,/ }; do
 	for t in "$@"; do
 		echo "=== $t [$mode] lcores $LCORES${FASTMEM_TEST_PRELOAD:+ LD_PRELOAD=$FASTMEM_TEST_PRELOAD}"
 		log=$REPO/build/test-$t-$mode${FASTMEM_TEST_LOG_TAG:+-$FASTMEM_TEST_LOG_TAG}.log
-		DPDK_TEST=$t LD_PRELOAD=${FASTMEM_TEST_PRELOAD:-${LD_PRELOAD:-}} timeout "$TMO" \
+		# timeout in the foreground: an interrupt reaches the test too, so that the cleanup
+		# (hugepages, mounts) runs at once, not when the test would have ended
+		DPDK_TEST=$t LD_PRELOAD=${FASTMEM_TEST_PRELOAD:-${LD_PRELOAD:-}} \
+			timeout --foreground -k 10 "$TMO" \
 			stdbuf -oL "$BIN" $lcore_opt "$LCORES" $eal \
 			--file-prefix "fastmem_${mode}_$$" --log-level=lib.fastmem:info \
 			< /dev/null > "$log" 2>&1
