@@ -639,7 +639,7 @@ struct perf_mix {
 };
 
 /* 1. hot: alloc then free one object. */
-static inline int
+static __rte_always_inline int
 tpl_hot(const struct perf_ops *o, size_t size, unsigned int iters, uint64_t *cycles)
 {
 	uint64_t t0 = rte_rdtsc();
@@ -658,7 +658,7 @@ tpl_hot(const struct perf_ops *o, size_t size, unsigned int iters, uint64_t *cyc
 }
 
 /* 2, 3. batch: allocate PERF_BATCH objects, free them in allocation or reverse order. */
-static inline int
+static __rte_always_inline int
 tpl_batch(const struct perf_ops *o, size_t size, unsigned int n_batches, bool lifo,
 		uint64_t *alloc_cycles, uint64_t *free_cycles)
 {
@@ -708,7 +708,7 @@ perf_touch(void *p, size_t size, uint64_t v)
 }
 
 /* 4, 5. mlcore: allocate, touch and free @p n objects, @p bulk at a time. */
-static inline int
+static __rte_always_inline int
 tpl_mlcore(const struct perf_ops *o, unsigned int n, unsigned int bulk, uint64_t *cycles)
 {
 	void *objs[PERF_ML_BULK];
@@ -738,7 +738,7 @@ tpl_mlcore(const struct perf_ops *o, unsigned int n, unsigned int bulk, uint64_t
 }
 
 /* 6. cross_lcore, allocating side: allocate bursts, pass them on through the ring. */
-static inline int
+static __rte_always_inline int
 tpl_xl_alloc(const struct perf_ops *o, struct perf_xl *x)
 {
 	void *objs[PERF_XL_BURST];
@@ -773,7 +773,7 @@ tpl_xl_alloc(const struct perf_ops *o, struct perf_xl *x)
 }
 
 /* 6. cross_lcore, freeing side: take objects from the ring, check them, free them. */
-static inline int
+static __rte_always_inline int
 tpl_xl_free(const struct perf_ops *o, struct perf_xl *x)
 {
 	void *objs[PERF_XL_BURST];
@@ -803,7 +803,7 @@ tpl_xl_free(const struct perf_ops *o, struct perf_xl *x)
 }
 
 /* 7. mixed_sizes: replacements @p from to @p to - 1 of the sequence. */
-static inline int
+static __rte_always_inline int
 tpl_mixed(const struct perf_ops *o, struct perf_mix *m, unsigned int from, unsigned int to,
 		uint64_t *cycles)
 {
