@@ -661,7 +661,6 @@ static int
 test_fault_random(void)
 {
 	unsigned int phase_left = 0, i, k, r;
-	uint64_t total_fails = 0;
 	struct req rq;
 	int ret;
 
@@ -719,11 +718,9 @@ test_fault_random(void)
 		PRIu64 " recoveries, %" PRIu64 " reserve refusals, backing %" PRIu64 " MiB\n",
 		m.ops, (unsigned int)m.lowerings, m.lowerings_below, m.recoveries,
 		m.reserve_fails, backing() >> 20);
-	for (k = 0; k < REQ_N; k++) {
+	for (k = 0; k < REQ_N; k++)
 		printf("  %-18s ENOMEM %6" PRIu64 ", served while limited %6" PRIu64 "\n",
 			req_name[k], m.fails[k], m.succ_limited[k]);
-		total_fails += m.fails[k];
-	}
 	/* The run must have exercised every failure path, or it proves nothing. */
 	for (k = 0; k < REQ_N; k++)
 		TEST_ASSERT(m.fails[k] > 0, "%s never failed: the fault injection missed it",
@@ -731,7 +728,6 @@ test_fault_random(void)
 	TEST_ASSERT(m.recoveries > 0 && m.reserve_fails > 0 && m.lowerings_below > 0,
 		"recoveries %" PRIu64 ", reserve refusals %" PRIu64 ", lowerings below %" PRIu64,
 		m.recoveries, m.reserve_fails, m.lowerings_below);
-	TEST_ASSERT(total_fails > 0, "no failure");
 
 	/* Everything works again with the limit raised: each class once more. */
 	TEST_ASSERT_SUCCESS(limit_raise(MIB(64)), "raising the limit failed");
