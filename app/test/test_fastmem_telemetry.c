@@ -248,6 +248,19 @@ reply_is_null(const char *cmd)
 }
 
 #define QUERY(cmd) TEST_ASSERT_SUCCESS(tel_query(cmd), "query %s", cmd)
+
+/* Send a command that must fail: the reply is {"<command>":null}, parameters left out. */
+static int
+query_null(const char *cmd)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(cmd, ","), cmd);
+	QUERY(cmd);
+	TEST_ASSERT(reply_is_null(name), "%s: %s", cmd, reply);
+	return TEST_SUCCESS;
+}
+#define QUERY_NULL(cmd) TEST_ASSERT_SUCCESS(query_null(cmd), "%s", cmd)
 #define CHECK_UINT(section, key, val) \
 	TEST_ASSERT_SUCCESS(check_uint(section, key, val), "reply: %s", reply)
 #define CHECK_MEMBERS(section, n) \
@@ -269,16 +282,11 @@ check_uninitialized(void)
 	CHECK_UINT(NULL, "n_classes", N_TEL_CLASSES);
 	CHECK_RAW(NULL, "classes", class_list());
 	CHECK_MEMBERS(NULL, 9);
-	QUERY("/fastmem/stats");
-	TEST_ASSERT(reply_is_null("/fastmem/stats"), "stats before init: %s", reply);
-	QUERY("/fastmem/classes");
-	TEST_ASSERT(reply_is_null("/fastmem/classes"), "classes before init: %s", reply);
-	QUERY("/fastmem/sockets");
-	TEST_ASSERT(reply_is_null("/fastmem/sockets"), "sockets before init: %s", reply);
-	QUERY("/fastmem/class,64");
-	TEST_ASSERT(reply_is_null("/fastmem/class"), "class before init: %s", reply);
-	QUERY("/fastmem/shared");
-	TEST_ASSERT(reply_is_null("/fastmem/shared"), "shared before init: %s", reply);
+	QUERY_NULL("/fastmem/stats");
+	QUERY_NULL("/fastmem/classes");
+	QUERY_NULL("/fastmem/sockets");
+	QUERY_NULL("/fastmem/class,64");
+	QUERY_NULL("/fastmem/shared");
 	return 0;
 }
 
@@ -418,14 +426,10 @@ check_classes_cmd(const struct known_class *known)
 	QUERY(cmd);
 	CHECK_MEMBERS(NULL, 1);
 	/* A size that is no class size, and no size at all, answer null. */
-	QUERY("/fastmem/classes,100");
-	TEST_ASSERT(reply_is_null("/fastmem/classes"), "classes,100: %s", reply);
-	QUERY("/fastmem/classes,0");
-	TEST_ASSERT(reply_is_null("/fastmem/classes"), "classes,0: %s", reply);
-	QUERY("/fastmem/classes,abc");
-	TEST_ASSERT(reply_is_null("/fastmem/classes"), "classes,abc: %s", reply);
-	QUERY("/fastmem/classes,2097152");
-	TEST_ASSERT(reply_is_null("/fastmem/classes"), "classes,2097152: %s", reply);
+	QUERY_NULL("/fastmem/classes,100");
+	QUERY_NULL("/fastmem/classes,0");
+	QUERY_NULL("/fastmem/classes,abc");
+	QUERY_NULL("/fastmem/classes,2097152");
 	return TEST_SUCCESS;
 }
 
@@ -671,12 +675,9 @@ test_fastmem_telemetry(void)
 	TEST_ASSERT_SUCCESS(check_class_cmd(4096, kmid), "class 4096");
 	TEST_ASSERT_SUCCESS(check_class_cmd(MIB(1) / 16, kbig), "class 64 KiB");
 	TEST_ASSERT_SUCCESS(check_class_cmd(MIB(1), &none), "class 1 MiB");
-	QUERY("/fastmem/class,100");
-	TEST_ASSERT(reply_is_null("/fastmem/class"), "class,100: %s", reply);
-	QUERY("/fastmem/class");
-	TEST_ASSERT(reply_is_null("/fastmem/class"), "class without size: %s", reply);
-	QUERY("/fastmem/class,abc");
-	TEST_ASSERT(reply_is_null("/fastmem/class"), "class,abc: %s", reply);
+	QUERY_NULL("/fastmem/class,100");
+	QUERY_NULL("/fastmem/class");
+	QUERY_NULL("/fastmem/class,abc");
 
 	TEST_ASSERT_SUCCESS(check_lcore_cmd(rte_lcore_id(), known, N_TEL_CLASSES),
 			"lcore %u", rte_lcore_id());
@@ -690,10 +691,8 @@ test_fastmem_telemetry(void)
 				"idle lcore %u", worker);
 	}
 	snprintf(cmd, sizeof(cmd), "/fastmem/lcore,%u", RTE_MAX_LCORE);
-	QUERY(cmd);
-	TEST_ASSERT(reply_is_null("/fastmem/lcore"), "lcore,RTE_MAX_LCORE: %s", reply);
-	QUERY("/fastmem/lcore,-1");
-	TEST_ASSERT(reply_is_null("/fastmem/lcore"), "lcore,-1: %s", reply);
+	QUERY_NULL(cmd);
+	QUERY_NULL("/fastmem/lcore,-1");
 
 	QUERY("/fastmem/sockets");
 	CHECK_MEMBERS(NULL, rte_socket_count());
