@@ -1384,32 +1384,39 @@ out:
  * Large objects.
  */
 
-/* Bytes EAL's heaps have handed out, all sockets: memzones included. */
+/* EAL's heaps, all sockets: the bytes handed out (memzones included), the largest free piece. */
+static void
+heap_read(uint64_t *alloc, uint64_t *free_max)
+{
+	struct rte_malloc_socket_stats ms;
+	unsigned int i;
+
+	*alloc = 0;
+	*free_max = 0;
+	for (i = 0; i < rte_socket_count(); i++) {
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &ms) != 0)
+			continue;
+		*alloc += ms.heap_allocsz_bytes;
+		*free_max = RTE_MAX(*free_max, (uint64_t)ms.greatest_free_size);
+	}
+}
+
 static uint64_t
 heap_alloc_bytes(void)
 {
-	struct rte_malloc_socket_stats ms;
-	uint64_t sum = 0;
-	unsigned int i;
+	uint64_t alloc, free_max;
 
-	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &ms) == 0)
-			sum += ms.heap_allocsz_bytes;
-	return sum;
+	heap_read(&alloc, &free_max);
+	return alloc;
 }
 
-/* The largest free piece of EAL's heaps, all sockets. */
 static uint64_t
 heap_free_max(void)
 {
-	struct rte_malloc_socket_stats ms;
-	uint64_t max = 0;
-	unsigned int i;
+	uint64_t alloc, free_max;
 
-	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &ms) == 0)
-			max = RTE_MAX(max, (uint64_t)ms.greatest_free_size);
-	return max;
+	heap_read(&alloc, &free_max);
+	return free_max;
 }
 
 /*
