@@ -876,7 +876,7 @@ test_stress_run(void)
 	unsigned int lcore, i, s;
 	rte_thread_t tid;
 	double secs;
-	int ret;
+	int ret, launch_ret = 0;
 
 	TEST_ASSERT_SUCCESS(read_total_ops(&g.total_ops), "bad FASTMEM_STRESS_OPS");
 	ret = rte_fastmem_set_limit(SOCKET_ID_ANY, STRESS_LIMIT);
@@ -918,8 +918,14 @@ test_stress_run(void)
 	i = 1;
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		g.thr[i]->lcore_id = lcore;
-		ret = rte_eal_remote_launch(stress_lcore, g.thr[i], lcore);
-		TEST_ASSERT_SUCCESS(ret, "cannot launch lcore %u", lcore);
+		if (launch_ret == 0)
+			launch_ret = rte_eal_remote_launch(stress_lcore, g.thr[i], lcore);
+		if (launch_ret != 0) {
+			/* Not running: stop the others, and stand in for it at the end. */
+			rte_atomic_store_explicit(&g.stop, 1, rte_memory_order_relaxed);
+			rte_atomic_fetch_add_explicit(&g.arrived, 1, rte_memory_order_acq_rel);
+			g.thr[i]->ret = -1;
+		}
 		i++;
 	}
 	ret = rte_thread_create(&tid, NULL, stress_pthread, g.thr[g.n_threads - 1]);
@@ -934,6 +940,7 @@ test_stress_run(void)
 	if (ret == 0)
 		rte_thread_join(tid, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	TEST_ASSERT_SUCCESS(launch_ret, "cannot launch the workers: %d", launch_ret);
 	TEST_ASSERT_SUCCESS(ret, "cannot create the non-EAL thread: %d", ret);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 
