@@ -1206,6 +1206,34 @@ zone_find_cb(const struct rte_memzone *mz, void *arg)
 		zf->seq = seq;
 }
 
+/* The backing memzones EAL holds: their sequence numbers (below 64) as a mask, their bytes. */
+struct zone_sum {
+	uint64_t seqs;
+	uint64_t bytes;
+};
+
+static void
+zone_sum_cb(const struct rte_memzone *mz, void *arg)
+{
+	struct zone_sum *zs = arg;
+	int sock;
+	unsigned int seq;
+
+	if (sscanf(mz->name, "fastmem_%d_%u", &sock, &seq) != 2)
+		return;
+	zs->seqs |= seq < 64 ? RTE_BIT64(seq) : 0;
+	zs->bytes += mz->len;
+}
+
+static struct zone_sum
+zones_eal(void)
+{
+	struct zone_sum zs = { 0, 0 };
+
+	rte_memzone_walk(zone_sum_cb, &zs);
+	return zs;
+}
+
 static int
 zone_seq_of(const void *p)
 {
@@ -1317,6 +1345,10 @@ test_trim_policy(void)
 	TEST_ASSERT(got > 0 && (uint64_t)got == total - keep && backing() == keep,
 			"trim gave back %d of %" PRIu64 " bytes, backing %" PRIu64 ", expected %"
 			PRIu64, got, total, backing(), keep);
+	/* What EAL says: the oldest and the newest memzone are left, with those bytes. */
+	TEST_ASSERT(zones_eal().seqs == (RTE_BIT64(0) | RTE_BIT64(POLICY_ZONES - 1)) &&
+			zones_eal().bytes == keep, "EAL holds memzones 0x%" PRIx64 ", %" PRIu64
+			" B", zones_eal().seqs, zones_eal().bytes);
 	TEST_ASSERT_EQUAL(pat_check(big[n - 1], MIB(1), MIB(1), n - 1), SIZE_MAX,
 			"the live 1 MiB object changed");
 	for (i = 0; i < POLICY_SMALL; i++)
@@ -1329,6 +1361,9 @@ test_trim_policy(void)
 	got = rte_fastmem_trim(main_socket());
 	TEST_ASSERT(got > 0 && (uint64_t)got == zone_bytes && backing() == zone_bytes,
 			"trim after the last 1 MiB object: %d, backing %" PRIu64, got, backing());
+	TEST_ASSERT(zones_eal().seqs == RTE_BIT64(0) && zones_eal().bytes == zone_bytes,
+			"EAL holds memzones 0x%" PRIx64 ", %" PRIu64 " B", zones_eal().seqs,
+			zones_eal().bytes);
 	got = free_flush_trim(small, POLICY_SMALL);
 	TEST_ASSERT(got > 0 && (uint64_t)got == zone_bytes && backing() == 0,
 			"trim after the last object: %d, backing %" PRIu64, got, backing());
