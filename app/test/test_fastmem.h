@@ -60,7 +60,7 @@ class_of(size_t size, size_t align)
 }
 
 /*
- * Cache geometry, as the programming guide documents it: a thread's cache holds 248 objects of
+ * Cache geometry, as the programming guide documents it: a thread's cache holds 256 objects of
  * a class, or 1 MiB worth of the larger ones (at least 2); a refill takes three quarters of
  * a cache from the bin, and a full cache flushes its oldest three quarters to the bin's depot.
  */
@@ -69,7 +69,7 @@ cache_cap(unsigned int cls)
 {
 	size_t n = TEST_CACHE_BYTES / class_size(cls);
 
-	return RTE_MAX(RTE_MIN(n, (size_t)248), (size_t)2);
+	return RTE_MAX(RTE_MIN(n, (size_t)256), (size_t)2);
 }
 
 static inline unsigned int

@@ -407,13 +407,17 @@ test_foreign_free(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(8, 8, SOCKET_ID_ANY, &h), "hlookup");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&before), "stats");
 	/*
-	 * The word a slab header starts with: small numbers, and the slab key with cache indexes
-	 * beyond those of any block (a key with an index in range is taken for a page in service,
-	 * as the guide says).
+	 * The word a slab header starts with: small numbers, the slab key plus offsets that are
+	 * not the start of a cache (inside the block's caches), and plus offsets beyond the caches
+	 * of any block (the key of a cache is taken for a page in service, as the guide says).
 	 */
 	for (word = 0; word < 20; word++) {
-		base[0] = word < 10 ? word : RTE_FASTMEM_SLAB_KEY +
-			(uint64_t)RTE_MAX_NUMA_NODES * TEST_N_CLASSES + word;
+		if (word < 10)
+			base[0] = word;
+		else if (word < 15)
+			base[0] = RTE_FASTMEM_SLAB_KEY + 8 * word;
+		else
+			base[0] = RTE_FASTMEM_SLAB_KEY + (UINT64_C(1) << 32) + word;
 		rte_fastmem_free(foreign_ptr);
 		bulk[0] = foreign_ptr;
 		bulk[1] = NULL;

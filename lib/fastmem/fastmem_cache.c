@@ -460,13 +460,14 @@ block_new(unsigned int sidx, int socket_id)
 		return NULL;
 	}
 	blk->n_caches = st->n_caches;
+	blk->caches_size = st->n_caches * sizeof(struct rte_fastmem_cache);
 	hdr = fastmem_block_hdr(blk);
 	blk->local = &blk->caches[sidx * FASTMEM_N_CLASSES];
 	hdr->socket_idx = sidx;
 	hdr->reg_idx = UINT32_MAX;
 	blk->hint = blk->local;
 	for (i = 0; i < blk->n_caches; i++) {
-		blk->caches[i].key = RTE_FASTMEM_SLAB_KEY + i;
+		blk->caches[i].key = __rte_fastmem_cache_key(i);
 		blk->caches[i].obj_size = __rte_fastmem_class_size(i % FASTMEM_N_CLASSES);
 		blk->caches[i].batch = fastmem_class_batch(i % FASTMEM_N_CLASSES);
 	}

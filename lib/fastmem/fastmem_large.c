@@ -48,9 +48,9 @@
 
 #define MAP_LEAF_ENTRIES (UINT64_C(1) << FASTMEM_MAP_LEAF_BITS)
 
-/* The first word of a large object's header must never pass for a slab key plus an index. */
+/* The first word of a large object's header must never pass for the key of a cache. */
 static_assert(FASTMEM_LARGE_KEY - RTE_FASTMEM_SLAB_KEY >=
-		(uint64_t)RTE_MAX_NUMA_NODES * FASTMEM_N_CLASSES,
+		(uint64_t)RTE_MAX_NUMA_NODES * FASTMEM_N_CLASSES * sizeof(struct rte_fastmem_cache),
 		"large key in the slab key range");
 static_assert(sizeof(struct fastmem_large) <= RTE_CACHE_LINE_SIZE, "large header too big");
 

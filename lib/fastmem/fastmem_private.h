@@ -149,8 +149,8 @@ fastmem_class_cache_cap(unsigned int cls)
 
 /*
  * Objects a refill takes and a flush gives: three quarters of a cache, so that the pipeline
- * pattern (one lcore allocates, another frees) meets at the bin lock every 186 objects of the
- * classes up to 4 KiB rather than every 124, leaving a quarter of the cache as hysteresis.
+ * pattern (one lcore allocates, another frees) meets at the bin lock every 192 objects of the
+ * classes up to 4 KiB rather than every 128, leaving a quarter of the cache as hysteresis.
  */
 static inline uint32_t
 fastmem_class_batch(unsigned int cls)
@@ -243,7 +243,7 @@ struct fastmem_page {
  * reads the key of the object's page); pages[] describe the spans.
  */
 struct fastmem_slab {
-	uint64_t keys[FASTMEM_SLAB_PAGES]; /* must stay first: RTE_FASTMEM_SLAB_KEY + cache idx */
+	uint64_t keys[FASTMEM_SLAB_PAGES]; /* must stay first: __rte_fastmem_cache_key() */
 	uint64_t magic;
 	rte_iova_t iova;        /* IO address of the slab's first byte */
 	uint32_t socket_idx;
@@ -412,7 +412,8 @@ fastmem_block_size(unsigned int n_caches)
 {
 	RTE_BUILD_BUG_ON(sizeof(struct fastmem_block_hdr) != RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(offsetof(struct rte_fastmem_block, caches) != RTE_CACHE_LINE_SIZE);
-	RTE_BUILD_BUG_ON(sizeof(struct rte_fastmem_cache) != 2048);
+	RTE_BUILD_BUG_ON(sizeof(struct rte_fastmem_cache) !=
+			(RTE_FASTMEM_CACHE_SLOTS + 8) * sizeof(void *));
 	return sizeof(struct fastmem_block_hdr) + sizeof(struct rte_fastmem_block) +
 		(size_t)n_caches * sizeof(struct rte_fastmem_cache);
 }

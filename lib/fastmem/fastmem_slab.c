@@ -74,7 +74,7 @@ span_assign(struct fastmem_slab *slab, unsigned int p, unsigned int n_pages, uns
 	pg->n_pages = n_pages;
 	for (i = p; i < p + n_pages; i++) {
 		slab->pages[i].head = p;
-		slab->keys[i] = RTE_FASTMEM_SLAB_KEY + pg->cache_idx;
+		slab->keys[i] = __rte_fastmem_cache_key(pg->cache_idx);
 	}
 	fastmem_check_page_assign(pg);
 	return pg;
@@ -237,7 +237,7 @@ fastmem_page_valid(const void *ptr)
 		return NULL;
 	pg = fastmem_page_of(ptr);
 	if (pg->state == FASTMEM_PAGE_FREE || pg->cache_idx >= fastmem_state->n_caches ||
-			slab->keys[p] != RTE_FASTMEM_SLAB_KEY + pg->cache_idx)
+			slab->keys[p] != __rte_fastmem_cache_key(pg->cache_idx))
 		return NULL;
 	return pg;
 }

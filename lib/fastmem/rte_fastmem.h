@@ -702,7 +702,7 @@ __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 
 /**
  * @internal
- * The key of the page ptr lies in, in the header of its slab: RTE_FASTMEM_SLAB_KEY plus the
+ * The key of the page ptr lies in, in the header of its slab: __rte_fastmem_cache_key() of the
  * index of the cache its objects go to, for a page in service.
  */
 static inline uint64_t
@@ -712,6 +712,24 @@ __rte_fastmem_slab_key(const void *ptr)
 
 	return ((const uint64_t *)(p & ~(RTE_FASTMEM_SLAB_SIZE - 1)))
 		[(p >> RTE_FASTMEM_PAGE_SHIFT) & (RTE_FASTMEM_SLAB_PAGES - 1)];
+}
+
+/**
+ * @internal
+ * Find in *c the cache of a thread's block that a page key names; returns false for a word that
+ * is not the key of a cache. The key minus RTE_FASTMEM_SLAB_KEY is the cache's offset in
+ * caches[]: a word passes if that offset is within caches[] and the cache there has this key
+ * (read from the header line the caller reads anyway), so a foreign word, or an offset that is
+ * not the start of a cache, is refused.
+ */
+static inline bool
+__rte_fastmem_key_cache(struct rte_fastmem_block *blk, uint64_t key,
+		struct rte_fastmem_cache **c)
+{
+	uint64_t off = key - RTE_FASTMEM_SLAB_KEY;
+
+	*c = (struct rte_fastmem_cache *)((uintptr_t)blk->caches + off);
+	return off < blk->caches_size && (*c)->key == key;
 }
 
 /**
@@ -776,9 +794,9 @@ __rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **__rte_restrict ptrs,
 /**
  * @internal
  * Put ptrs[0], ptrs[1], ... into cache c (room for the n >= 1 objects checked by the caller)
- * as long as they are objects of pages with the key (RTE_FASTMEM_SLAB_KEY plus the index of
- * c); ptrs[0] is such an object (checked by the caller). Returns how many went in: n, or the
- * index of the first NULL entry or object of another cache.
+ * as long as they are objects of pages with the key of c; ptrs[0] is such an object (checked
+ * by the caller). Returns how many went in: n, or the index of the first NULL entry or object
+ * of another cache.
  *
  * The usual bulk is objects of one page: one pass ORs together how each pointer differs from
  * the first, two pointers at a time (a 128-bit vector: written as a plain loop, the compiler
@@ -827,21 +845,11 @@ __rte_fastmem_cache_push(void *ptr)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	struct rte_fastmem_cache *c;
-	uint64_t key;
-	uint32_t idx;
 
 	if (unlikely(blk == NULL))
 		return -1;
-	/*
-	 * One check, off the path from the key to the cache, which only the low half (the
-	 * index) takes: a foreign word is not taken for a key plus an index.
-	 */
-	key = __rte_fastmem_slab_key(ptr);
-	idx = (uint32_t)key;
-	if (unlikely(key - RTE_FASTMEM_SLAB_KEY >= blk->n_caches))
-		return -1;
-	c = &blk->caches[idx];
-	if (unlikely(c->len >= c->cap))
+	if (unlikely(!__rte_fastmem_key_cache(blk, __rte_fastmem_slab_key(ptr), &c) ||
+			c->len >= c->cap))
 		return -1;
 	c->objs[c->len++] = ptr;
 	c->stats.free_hits++;
@@ -876,9 +884,8 @@ __rte_fastmem_cache_push_run(void **ptrs, unsigned int n)
 	key = __rte_fastmem_slab_key(ptrs[0]);
 	c = blk->hint;
 	if (unlikely(key != c->key)) {
-		if (unlikely(key - RTE_FASTMEM_SLAB_KEY >= blk->n_caches))
+		if (unlikely(!__rte_fastmem_key_cache(blk, key, &c)))
 			return 0;
-		c = &blk->caches[(uint32_t)key];
 		blk->hint = c;
 	}
 	if (unlikely(n > c->cap - c->len))
@@ -1015,7 +1022,7 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 	 * another socket (or class). The miss path frees it by its slab.
 	 */
 	if (unlikely(c == NULL || ptr == NULL || c->len >= c->cap ||
-			__rte_fastmem_slab_key(ptr) != RTE_FASTMEM_SLAB_KEY + idx)) {
+			__rte_fastmem_slab_key(ptr) != __rte_fastmem_cache_key(idx))) {
 		rte_fastmem_hfree_slow(handle, ptr);
 		return;
 	}
@@ -1033,8 +1040,7 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 {
 #ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
-	uint64_t key = RTE_FASTMEM_SLAB_KEY +
-		(uint32_t)(handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
+	uint64_t key = __rte_fastmem_cache_key(handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
 	unsigned int i = 0;
 
 #ifdef RTE_FASTMEM_CHECKED

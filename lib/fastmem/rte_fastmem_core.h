@@ -49,17 +49,17 @@ extern "C" {
 	RTE_FASTMEM_CLASSES_PER_POW2 * (RTE_FASTMEM_MAX_SHIFT - 8))
 /** Largest size served by a size class. */
 #define RTE_FASTMEM_MAX_OBJ_SIZE (UINT64_C(1) << RTE_FASTMEM_MAX_SHIFT)
-/** Object slots in one per-thread cache (the cache is exactly 2 KiB). */
-#define RTE_FASTMEM_CACHE_SLOTS 248
+/** Object slots in one per-thread cache (the cache is 33 cache lines: a header and the slots). */
+#define RTE_FASTMEM_CACHE_SLOTS 256
 /** High 16 bits of every valid handle. */
 #define RTE_FASTMEM_HANDLE_MAGIC 0xFA57u
 /**
  * @internal
  * The header of a slab in service starts with one 64-bit key per page: this key (high half)
- * plus the index of the cache the page's objects go to (low half). Free pages, free slabs and
- * memory that is not a slab hold another value there (almost surely: the key is an arbitrary
- * constant), so the inline free rejects a foreign pointer with the same single comparison that
- * bounds the cache index.
+ * plus the offset, in a cache block's caches[], of the cache the page's objects go to (low
+ * half; __rte_fastmem_cache_key()). Free pages, free slabs and memory that is not a slab hold
+ * another value there (almost surely: the key is an arbitrary constant), so the inline free
+ * rejects a foreign pointer with the same single comparison that bounds the cache index.
  */
 #define RTE_FASTMEM_SLAB_KEY UINT64_C(0x5fa57c4e00000000)
 
@@ -166,8 +166,10 @@ struct rte_fastmem_cache_stats {
 /**
  * @internal
  * One bounded LIFO cache of objects of one (socket, size class), owned by one thread.
- * Written by its owner only; the counters sit on the same cache line as the stack top, and
- * the cache is exactly 2 KiB.
+ * Written by its owner only. The length, the capacity, the key and the counters share the
+ * header line. A cache is 33 cache lines, an odd number: the headers of a block's caches fall
+ * in different sets of the L1 data cache (with caches of 2 KiB they fell in two, and a workload
+ * of many classes missed in L1 on them).
  */
 struct rte_fastmem_cache {
 	uint32_t len;            /**< Objects in objs[]. */
@@ -175,7 +177,7 @@ struct rte_fastmem_cache {
 	uint32_t obj_size;       /**< Class size in bytes. */
 	uint32_t batch;          /**< Objects moved per refill or flush. */
 	struct rte_fastmem_cache_stats stats; /**< Object counters. */
-	/** RTE_FASTMEM_SLAB_KEY plus the cache's index: the key of its pages. */
+	/** The key of the cache's pages: __rte_fastmem_cache_key() of its index. */
 	uint64_t key;
 	/** Cached objects, top at len - 1. */
 	alignas(RTE_CACHE_LINE_SIZE) void *objs[RTE_FASTMEM_CACHE_SLOTS];
@@ -191,6 +193,7 @@ struct rte_fastmem_cache {
 struct rte_fastmem_block {
 	struct rte_fastmem_cache *local; /**< Caches of the thread's own socket. */
 	uint32_t n_caches;               /**< Number of caches: sockets x classes. */
+	uint32_t caches_size;            /**< Bytes of caches[]. */
 	/**
 	 * The cache the last rte_fastmem_free_bulk() went to, tried first by the next one: a
 	 * cache address that does not wait for the object's key, so that the copy into it and
@@ -199,6 +202,17 @@ struct rte_fastmem_block {
 	struct rte_fastmem_cache *hint;
 	struct rte_fastmem_cache caches[]; /**< n_caches caches, from the next cache line. */
 };
+
+/**
+ * @internal
+ * The page key of the cache of index idx in a cache block: RTE_FASTMEM_SLAB_KEY plus the
+ * cache's offset in caches[], so that the inline free finds the cache with one addition.
+ */
+static inline uint64_t
+__rte_fastmem_cache_key(uint32_t idx)
+{
+	return RTE_FASTMEM_SLAB_KEY + (uint64_t)idx * sizeof(struct rte_fastmem_cache);
+}
 
 /*
  * Checked builds: with RTE_LIBRTE_FASTMEM_DEBUG defined (debug mode) or with AddressSanitizer,
