@@ -2894,6 +2894,101 @@ test_stats_retire_race(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * A cache's hit counters are derived from its top word, which its owner folds into the
+ * library's counters at every miss. While the worker lcore allocates and frees objects of one
+ * class in runs that cross refills and flushes, this lcore reads the worker's counters: none
+ * of them ever goes down, and they end at what the worker did.
+ */
+#define LIVE_ROUNDS 3000
+#define LIVE_OBJS 600            /* more than two caches of 64 B objects: misses every round */
+
+struct live_arg {
+	RTE_ATOMIC(uint32_t) done;
+	int ret;
+};
+
+static int
+live_worker(void *arg)
+{
+	struct live_arg *la = arg;
+	void **objs = calloc(LIVE_OBJS, sizeof(*objs));
+	unsigned int r, i, n;
+
+	if (objs == NULL)
+		la->ret = -ENOMEM;
+	for (r = 0; r < LIVE_ROUNDS && la->ret == 0; r++) {
+		/* 1 to LIVE_OBJS objects: hits, and misses every few rounds. */
+		n = 1 + mix64(r) % LIVE_OBJS;
+		for (i = 0; i < n; i++) {
+			objs[i] = rte_fastmem_alloc(64, 0, 0);
+			if (objs[i] == NULL) {
+				la->ret = -ENOMEM;
+				break;
+			}
+		}
+		while (i-- > 0)
+			rte_fastmem_free(objs[i]);
+	}
+	free(objs);
+	rte_atomic_store_explicit(&la->done, 1, rte_memory_order_release);
+	return la->ret;
+}
+
+static void
+live_read(unsigned int lcore, uint64_t v[4])
+{
+	struct rte_fastmem_lcore_stats ls;
+
+	memset(&ls, 0, sizeof(ls));
+	rte_fastmem_stats_lcore(lcore, &ls);
+	v[0] = ls.alloc_cache_hits;
+	v[1] = ls.alloc_cache_misses;
+	v[2] = ls.free_cache_hits;
+	v[3] = ls.free_cache_misses;
+}
+
+static int
+test_stats_live_race(void)
+{
+	static const char *const what[4] = {
+		"allocation hits", "allocation misses", "free hits", "free misses",
+	};
+	struct live_arg la = { .ret = 0 };
+	unsigned int worker = first_worker(), k, reads = 0, down = 0;
+	uint64_t v0[4], prev[4], v[4];
+
+	if (worker >= RTE_MAX_LCORE) {
+		printf("no worker lcore\n");
+		return TEST_SKIPPED;
+	}
+	live_read(worker, v0);
+	memcpy(prev, v0, sizeof(prev));
+	TEST_ASSERT_SUCCESS(rte_eal_remote_launch(live_worker, &la, worker), "launch");
+	while (!rte_atomic_load_explicit(&la.done, rte_memory_order_acquire)) {
+		live_read(worker, v);
+		for (k = 0; k < 4; k++) {
+			if (v[k] < prev[k] && down++ == 0)
+				printf("%s went down: %" PRIu64 " -> %" PRIu64 " (read %u)\n",
+					what[k], prev[k], v[k], reads);
+			prev[k] = v[k];
+		}
+		reads++;
+	}
+	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker: %d", la.ret);
+	live_read(worker, v);
+	printf("%u reads while the worker ran, counters down %u times; hits %" PRIu64 "/%" PRIu64
+		", misses %" PRIu64 "/%" PRIu64 "\n", reads, down, v[0] - v0[0], v[2] - v0[2],
+		v[1] - v0[1], v[3] - v0[3]);
+	TEST_ASSERT_EQUAL(down, 0u, "counters went down %u times", down);
+	TEST_ASSERT_EQUAL(v[0] + v[1] - v0[0] - v0[1], v[2] + v[3] - v0[2] - v0[3],
+		"allocations %" PRIu64 ", frees %" PRIu64, v[0] + v[1] - v0[0] - v0[1],
+		v[2] + v[3] - v0[2] - v0[3]);
+	TEST_ASSERT(v[1] > v0[1] && v[3] > v0[3] && v[0] - v0[0] > v[1] - v0[1],
+		"the worker should have hit and missed");
+	return TEST_SUCCESS;
+}
+
 static int
 test_stats_reset(void)
 {
@@ -4214,6 +4309,7 @@ static struct unit_test_suite fastmem_testsuite = {
 		FASTMEM_CASE(test_stats_reset),
 		FASTMEM_CASE(test_stats_shared),
 		FASTMEM_CASE(test_stats_retire_race),
+		FASTMEM_CASE(test_stats_live_race),
 		FASTMEM_CASE(test_iova),
 		FASTMEM_CASE(test_sockets),
 		FASTMEM_CASE(test_cache_flush),

@@ -180,7 +180,7 @@ fastmem_bin_reclaim(unsigned int sidx)
  */
 void
 fastmem_bin_count(unsigned int sidx, unsigned int cls,
-		const struct rte_fastmem_cache_stats *add, bool shared)
+		const struct fastmem_counters *add, bool shared)
 {
 	struct fastmem_bin *bin = fastmem_bin_of(sidx, cls);
 

@@ -47,8 +47,16 @@
 
 #include "fastmem_private.h"
 
+/*
+ * The block of a thread that has none (yet): no caches, so that every inline path misses
+ * without testing the thread-local pointer for NULL. Its hint is a cache of capacity 0 whose
+ * key (0) no page has.
+ */
+static struct rte_fastmem_cache no_cache;
+static struct rte_fastmem_block no_block = { .hint = &no_cache };
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(per_lcore_rte_fastmem_tls_block, 26.11)
-RTE_DEFINE_PER_LCORE(struct rte_fastmem_block *, rte_fastmem_tls_block);
+RTE_DEFINE_PER_LCORE(struct rte_fastmem_block *, rte_fastmem_tls_block) = &no_block;
 
 /* Set when this thread could not get a block: it works uncached. */
 static RTE_DEFINE_PER_LCORE(bool, fastmem_uncached);
@@ -220,6 +228,69 @@ block_register(struct rte_fastmem_block *blk, bool live)
 }
 
 /*
+ * Set the length of cache i of a block from the miss path of its owner thread (or for a block
+ * no thread uses), folding the inline hits since the last miss into the counters, inside the
+ * sequence count: the frees counted in the top word, and the allocations they imply.
+ */
+static void
+cache_set_len(struct rte_fastmem_block *blk, unsigned int i, uint32_t len)
+{
+	struct rte_fastmem_cache *c = &blk->caches[i];
+	struct fastmem_cache_rec *r = fastmem_cache_rec(blk, i);
+	uint64_t top = c->top, frees = top >> RTE_FASTMEM_CACHE_LEN_BITS;
+
+	rte_seqcount_write_begin(&r->sc);
+	r->cnt.free_hits += frees;
+	r->cnt.alloc_hits += frees + r->len0 - __rte_fastmem_top_len(top);
+	c->top = len;
+	r->len0 = len;
+	rte_seqcount_write_end(&r->sc);
+}
+
+/*
+ * Add the counters of cache i of a block to cnt and return its length, read consistently with
+ * the sequence count (the owner may be allocating meanwhile).
+ */
+uint32_t
+fastmem_cache_counters(const struct rte_fastmem_block *blk, unsigned int i,
+		struct fastmem_counters *cnt)
+{
+	const struct rte_fastmem_cache *c = &blk->caches[i];
+	const struct fastmem_cache_rec *r = fastmem_cache_rec(blk, i);
+	struct fastmem_counters folded;
+	uint64_t top, frees;
+	uint32_t sn, len0;
+
+	do {
+		sn = rte_seqcount_read_begin(&r->sc);
+		top = c->top;
+		len0 = r->len0;
+		folded = r->cnt;
+	} while (rte_seqcount_read_retry(&r->sc, sn));
+	frees = top >> RTE_FASTMEM_CACHE_LEN_BITS;
+	fastmem_counters_add(cnt, &folded);
+	cnt->free_hits += frees;
+	cnt->alloc_hits += frees + len0 - __rte_fastmem_top_len(top);
+	return __rte_fastmem_top_len(top);
+}
+
+/*
+ * Zero the counters of cache i of a block whose owner is not running (or is the caller).
+ */
+void
+fastmem_cache_counters_reset(struct rte_fastmem_block *blk, unsigned int i)
+{
+	struct rte_fastmem_cache *c = &blk->caches[i];
+	struct fastmem_cache_rec *r = fastmem_cache_rec(blk, i);
+
+	rte_seqcount_write_begin(&r->sc);
+	c->top = __rte_fastmem_cache_len(c);
+	r->len0 = __rte_fastmem_cache_len(c);
+	memset(&r->cnt, 0, sizeof(r->cnt));
+	rte_seqcount_write_end(&r->sc);
+}
+
+/*
  * Take a block out of service. Parking it (flush) hands its objects back to the bins and its
  * counters to the bins' retired counters, and keeps its registry slot. Dropping it (a primary
  * tearing the allocator down, registry included) just empties it.
@@ -234,6 +305,7 @@ static void
 block_empty(struct rte_fastmem_block *blk, unsigned int n)
 {
 	bool shared = fastmem_block_hdr(blk)->lcore_id == LCORE_ID_ANY;
+	struct fastmem_counters cnt;
 	struct rte_fastmem_cache *c;
 	unsigned int i;
 	uint32_t len;
@@ -241,18 +313,18 @@ block_empty(struct rte_fastmem_block *blk, unsigned int n)
 	for (i = 0; i < n; i++) {
 		c = &blk->caches[i];
 		c->cap = 0;
-		len = RTE_MIN(c->len, (uint32_t)RTE_FASTMEM_CACHE_SLOTS);
+		len = RTE_MIN(__rte_fastmem_cache_len(c), (uint32_t)RTE_FASTMEM_CACHE_SLOTS);
 		if (len > 0)
 			fastmem_bin_put(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES, c->objs, len,
 					true);
-		c->len = 0;
+		cache_set_len(blk, i, 0);
 	}
 	rte_spinlock_lock(&fastmem_state->reg_lock);
 	for (i = 0; i < n; i++) {
-		c = &blk->caches[i];
-		fastmem_bin_count(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES, &c->stats,
-				shared);
-		memset(&c->stats, 0, sizeof(c->stats));
+		memset(&cnt, 0, sizeof(cnt));
+		fastmem_cache_counters(blk, i, &cnt);
+		fastmem_bin_count(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES, &cnt, shared);
+		fastmem_cache_counters_reset(blk, i);
 	}
 	rte_spinlock_unlock(&fastmem_state->reg_lock);
 }
@@ -270,8 +342,8 @@ block_retire(struct rte_fastmem_block *blk, bool flush)
 	for (i = 0; i < blk->n_caches; i++) {
 		c = &blk->caches[i];
 		c->cap = 0;
-		c->len = 0;
-		memset(&c->stats, 0, sizeof(c->stats));
+		cache_set_len(blk, i, 0);
+		fastmem_cache_counters_reset(blk, i);
 	}
 	fastmem_block_hdr(blk)->reg_idx = UINT32_MAX;
 }
@@ -424,7 +496,7 @@ block_thread_exit(void *arg)
 	rec->owned = false;
 	rte_spinlock_unlock(&local_lock);
 	/* Other destructors may still allocate or free: uncached, the block may be reused. */
-	RTE_PER_LCORE(rte_fastmem_tls_block) = NULL;
+	RTE_PER_LCORE(rte_fastmem_tls_block) = &no_block;
 	RTE_PER_LCORE(fastmem_uncached) = true;
 }
 
@@ -534,7 +606,7 @@ thread_cache(unsigned int sidx, unsigned int cls)
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	struct rte_fastmem_cache *c;
 
-	if (blk == NULL) {
+	if (blk == &no_block) {
 		if (RTE_PER_LCORE(fastmem_uncached))
 			return NULL;
 		blk = block_create();
@@ -548,23 +620,33 @@ thread_cache(unsigned int sidx, unsigned int cls)
 	return c->cap != 0 ? c : NULL;
 }
 
-/* Commit counters to the cache, or for an uncached thread to the bin. */
+/* Commit counters to the calling thread's cache (sidx, cls), or, uncached, to the bin. */
 static void
 counters_commit(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls,
-		const struct rte_fastmem_cache_stats *cnt)
+		const struct fastmem_counters *cnt)
 {
 	if (c != NULL)
-		fastmem_counters_add(&c->stats, cnt);
+		fastmem_counters_add(&fastmem_cache_rec(RTE_PER_LCORE(rte_fastmem_tls_block),
+				sidx * FASTMEM_N_CLASSES + cls)->cnt, cnt);
 	else
 		fastmem_bin_count(sidx, cls, cnt, rte_lcore_id() == LCORE_ID_ANY);
+}
+
+/* Set the length of the calling thread's cache c from its miss path. */
+static void
+own_set_len(struct rte_fastmem_cache *c, uint32_t len)
+{
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+
+	cache_set_len(blk, c - blk->caches, len);
 }
 
 /* One object from cache c (refilled from the bin when empty) or, uncached, from the bin. */
 static void *
 obj_get(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls,
-		struct rte_fastmem_cache_stats *cnt)
+		struct fastmem_counters *cnt)
 {
-	unsigned int got;
+	unsigned int got, len;
 	void *obj;
 
 	if (c == NULL) {
@@ -573,14 +655,16 @@ obj_get(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls,
 		cnt->alloc_misses++;
 		return obj;
 	}
-	if (c->len > 0) {
+	len = __rte_fastmem_cache_len(c);
+	if (len > 0) {
 		cnt->alloc_hits++;
-		return c->objs[--c->len];
+		own_set_len(c, len - 1);
+		return c->objs[len - 1];
 	}
 	got = fastmem_bin_get(sidx, cls, c->objs, c->batch);
 	if (got == 0)
 		return NULL;
-	c->len = got - 1;
+	own_set_len(c, got - 1);
 	cnt->alloc_misses++;
 	return c->objs[got - 1];
 }
@@ -588,29 +672,33 @@ obj_get(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls,
 /* One object into cache c (flushing its oldest batch to the bin when full) or into the bin. */
 static void
 obj_put(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls, void *obj,
-		struct rte_fastmem_cache_stats *cnt)
+		struct fastmem_counters *cnt)
 {
+	uint32_t len;
+
 	if (c == NULL) {
 		fastmem_bin_put(sidx, cls, &obj, 1, false);
 		cnt->free_misses++;
 		return;
 	}
-	if (c->len >= c->cap) {
+	len = __rte_fastmem_cache_len(c);
+	if (len >= c->cap) {
 		fastmem_bin_put(sidx, cls, c->objs, c->batch, false);
-		c->len -= c->batch;
-		memmove(c->objs, c->objs + c->batch, c->len * sizeof(void *));
+		len -= c->batch;
+		memmove(c->objs, c->objs + c->batch, len * sizeof(void *));
 		cnt->free_misses++;
 	} else {
 		cnt->free_hits++;
 	}
-	c->objs[c->len++] = obj;
+	c->objs[len] = obj;
+	own_set_len(c, len + 1);
 }
 
 void *
 fastmem_cache_get(unsigned int sidx, unsigned int cls)
 {
 	struct rte_fastmem_cache *c = thread_cache(sidx, cls);
-	struct rte_fastmem_cache_stats cnt = { 0 };
+	struct fastmem_counters cnt = { 0 };
 	void *obj = obj_get(c, sidx, cls, &cnt);
 
 	if (obj != NULL)
@@ -622,7 +710,7 @@ void
 fastmem_cache_put(unsigned int sidx, unsigned int cls, void *obj)
 {
 	struct rte_fastmem_cache *c = thread_cache(sidx, cls);
-	struct rte_fastmem_cache_stats cnt = { 0 };
+	struct fastmem_counters cnt = { 0 };
 
 	obj_put(c, sidx, cls, obj, &cnt);
 	counters_commit(c, sidx, cls, &cnt);
@@ -632,7 +720,7 @@ void
 fastmem_cache_count_nomem(unsigned int sidx, unsigned int cls, unsigned int n)
 {
 	struct rte_fastmem_cache *c = thread_cache(sidx, cls);
-	struct rte_fastmem_cache_stats cnt = { .alloc_nomem = n };
+	struct fastmem_counters cnt = { .alloc_nomem = n };
 
 	counters_commit(c, sidx, cls, &cnt);
 }
@@ -657,9 +745,9 @@ bulk_undo(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls, void
 		}
 		fastmem_bin_put(sidx, cls, objs, k, true);
 	}
-	if (c != NULL && c->len > 0) {
-		fastmem_bin_put(sidx, cls, c->objs, c->len, true);
-		c->len = 0;
+	if (c != NULL && __rte_fastmem_cache_len(c) > 0) {
+		fastmem_bin_put(sidx, cls, c->objs, __rte_fastmem_cache_len(c), true);
+		own_set_len(c, 0);
 	}
 	fastmem_zone_release(&fastmem_state->sockets[sidx], since_seq);
 }
@@ -673,14 +761,17 @@ fastmem_cache_get_bulk(unsigned int sidx, unsigned int cls, void **ptrs, unsigne
 {
 	struct rte_fastmem_cache *c = thread_cache(sidx, cls);
 	uint32_t seq = fastmem_load32(&fastmem_state->sockets[sidx].zone_seq);
-	struct rte_fastmem_cache_stats cnt = { 0 };
-	unsigned int i, got;
+	struct fastmem_counters cnt = { 0 };
+	unsigned int i, got, len;
 	void *head = NULL, *obj;
 
-	if (c != NULL && c->len >= n) {
+	if (c != NULL && __rte_fastmem_cache_len(c) >= n) {
+		len = __rte_fastmem_cache_len(c);
 		for (i = 0; i < n; i++)
-			ptrs[i] = c->objs[--c->len];
-		c->stats.alloc_hits += n;
+			ptrs[i] = c->objs[len - 1 - i];
+		own_set_len(c, len - n);
+		cnt.alloc_hits = n;
+		counters_commit(c, sidx, cls, &cnt);
 		return 0;
 	}
 	for (got = 0; got < n; got++) {
@@ -710,15 +801,15 @@ rte_fastmem_cache_flush(void)
 	struct rte_fastmem_cache *c;
 	unsigned int i;
 
-	if (blk == NULL || fastmem_state == NULL)
+	if (fastmem_state == NULL)
 		return;
 	for (i = 0; i < blk->n_caches; i++) {
 		c = &blk->caches[i];
-		if (c->len == 0)
+		if (__rte_fastmem_cache_len(c) == 0)
 			continue;
-		fastmem_bin_put(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES, c->objs, c->len,
-				true);
-		c->len = 0;
+		fastmem_bin_put(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES, c->objs,
+				__rte_fastmem_cache_len(c), true);
+		cache_set_len(blk, i, 0);
 	}
 }
 

@@ -30,6 +30,7 @@
 #include <rte_common.h>
 #include <rte_log.h>
 #include <rte_memory.h>
+#include <rte_seqcount.h>
 #include <rte_spinlock.h>
 #include <rte_stdatomic.h>
 
@@ -165,12 +166,20 @@ fastmem_class_depot_max(unsigned int cls)
 }
 
 /*
- * Object counters: a cache keeps them as struct rte_fastmem_cache_stats (rte_fastmem_core.h),
- * bins keep the same for uncached threads and retired cache blocks.
+ * Object counters, of a cache (fastmem_cache_counters()), and of a bin for uncached threads and
+ * retired cache blocks.
  */
+struct fastmem_counters {
+	uint64_t alloc_hits;     /* objects allocated from a cache */
+	uint64_t free_hits;      /* objects freed into a cache */
+	uint64_t alloc_misses;   /* objects allocated through the miss path */
+	uint64_t free_misses;    /* objects freed through the miss path */
+	uint64_t alloc_nomem;    /* objects that could not be allocated */
+};
+
 static inline void
-fastmem_counters_add(struct rte_fastmem_cache_stats *to,
-		const struct rte_fastmem_cache_stats *add)
+fastmem_counters_add(struct fastmem_counters *to,
+		const struct fastmem_counters *add)
 {
 	to->alloc_hits += add->alloc_hits;
 	to->free_hits += add->free_hits;
@@ -271,8 +280,8 @@ struct fastmem_bin {
 	 * threads, and the counters of retired cache blocks. Those of threads with an lcore id
 	 * and those of threads without one (rte_fastmem_stats_shared()) apart.
 	 */
-	struct rte_fastmem_cache_stats direct;
-	struct rte_fastmem_cache_stats shared;
+	struct fastmem_counters direct;
+	struct fastmem_counters shared;
 	uint32_t depot_len;
 	uint32_t depot_max;
 	void *depot[FASTMEM_DEPOT_SLOTS];
@@ -398,6 +407,19 @@ struct fastmem_block_hdr {
 	uint32_t socket_idx;    /* index of the owner's socket: blk->local are its caches */
 };
 
+/*
+ * The library's counters of one cache, after the block header, one per cache. The inline hits
+ * count only the frees, in the cache's top word; at each miss the owner folds that count into
+ * cnt, with the allocations it implies (len0 is the length at the last fold), inside the
+ * sequence count, so that a reader in another thread sees the word and the counters
+ * consistent: the hit counters it derives never go down.
+ */
+struct fastmem_cache_rec {
+	alignas(RTE_CACHE_LINE_SIZE) rte_seqcount_t sc;
+	uint32_t len0;          /* the cache's length at the last fold */
+	struct fastmem_counters cnt; /* folded hits and the miss paths' counts */
+};
+
 #define FASTMEM_BLOCK_ALIGN 4096
 
 static inline struct fastmem_block_hdr *
@@ -406,16 +428,25 @@ fastmem_block_hdr(const struct rte_fastmem_block *blk)
 	return (struct fastmem_block_hdr *)(uintptr_t)&blk->caches[blk->n_caches];
 }
 
-/* Bytes of a block with n_caches caches, header included. */
+/* The library's counters of cache i of a block. */
+static inline struct fastmem_cache_rec *
+fastmem_cache_rec(const struct rte_fastmem_block *blk, unsigned int i)
+{
+	return (struct fastmem_cache_rec *)(fastmem_block_hdr(blk) + 1) + i;
+}
+
+/* Bytes of a block with n_caches caches, header and counters included. */
 static inline size_t
 fastmem_block_size(unsigned int n_caches)
 {
 	RTE_BUILD_BUG_ON(sizeof(struct fastmem_block_hdr) != RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(sizeof(struct fastmem_cache_rec) != RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(offsetof(struct rte_fastmem_block, caches) != RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(sizeof(struct rte_fastmem_cache) !=
 			(RTE_FASTMEM_CACHE_SLOTS + 8) * sizeof(void *));
 	return sizeof(struct fastmem_block_hdr) + sizeof(struct rte_fastmem_block) +
-		(size_t)n_caches * sizeof(struct rte_fastmem_cache);
+		(size_t)n_caches * (sizeof(struct rte_fastmem_cache) +
+		sizeof(struct fastmem_cache_rec));
 }
 
 /* The allocator's shared state, in the memzone FASTMEM_STATE_MZ. */
@@ -585,7 +616,7 @@ void fastmem_bin_put(unsigned int sidx, unsigned int cls, void * const *objs, un
 		bool to_slabs);
 void fastmem_bin_reclaim(unsigned int sidx);
 void fastmem_bin_count(unsigned int sidx, unsigned int cls,
-		const struct rte_fastmem_cache_stats *add, bool shared);
+		const struct fastmem_counters *add, bool shared);
 
 /* fastmem_cache.c */
 void *fastmem_cache_get(unsigned int sidx, unsigned int cls);
@@ -595,6 +626,9 @@ int fastmem_cache_get_bulk(unsigned int sidx, unsigned int cls, void **ptrs, uns
 void fastmem_cache_register_all(void);
 void fastmem_cache_detach_all(bool flush);
 struct rte_fastmem_block *fastmem_cache_lcore_block(unsigned int lcore_id);
+uint32_t fastmem_cache_counters(const struct rte_fastmem_block *blk, unsigned int i,
+		struct fastmem_counters *cnt);
+void fastmem_cache_counters_reset(struct rte_fastmem_block *blk, unsigned int i);
 
 /* fastmem_stats.c */
 struct fastmem_socket_class_stats {
@@ -606,7 +640,7 @@ struct fastmem_socket_class_stats {
 	uint32_t slabs_partial;
 	uint32_t slabs_full;
 	uint64_t bytes_held;    /* bytes of the spans of the class */
-	struct rte_fastmem_cache_stats cnt;
+	struct fastmem_counters cnt;
 };
 void fastmem_stats_socket_class(unsigned int sidx, unsigned int cls,
 		struct fastmem_socket_class_stats *ss);

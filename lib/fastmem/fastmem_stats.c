@@ -3,12 +3,12 @@
  */
 
 /*
- * Statistics. Nothing here runs on the hot path: the caches count hits and misses on their own
- * cache line, the bins count slabs and objects under their locks, and this file sums them when
- * asked. Objects in use are those out of the slabs, less those waiting in depots and caches;
- * every number is exact when no other thread is allocating. Large objects, and the idle
- * memzones kept for them, are counted apart, under their own lock (fastmem_large.c), in the
- * allocator-wide statistics only.
+ * Statistics. Nothing here runs on the hot path: a cache counts its hits in its top word and
+ * its misses in the library's record of the cache (fastmem_cache_counters()), the bins count
+ * slabs and objects under their locks, and this file sums them when asked. Objects in use are
+ * those out of the slabs, less those waiting in depots and caches; every number is exact when
+ * no other thread is allocating. Large objects, and the idle memzones kept for them, are
+ * counted apart, under their own lock (fastmem_large.c), in the allocator-wide statistics only.
  */
 
 #include <string.h>
@@ -34,21 +34,15 @@ fail(int err)
  * reader that reads both under it counts them once.
  */
 static uint64_t
-caches_sum(unsigned int sidx, unsigned int cls, struct rte_fastmem_cache_stats *cnt)
+caches_sum(unsigned int sidx, unsigned int cls, struct fastmem_counters *cnt)
 {
 	struct fastmem_state *st = fastmem_state;
 	unsigned int idx = sidx * FASTMEM_N_CLASSES + cls, i;
-	const struct rte_fastmem_cache *c;
 	uint64_t len = 0;
 
-	for (i = 0; i < FASTMEM_MAX_BLOCKS; i++) {
-		if (st->blocks[i] == NULL)
-			continue;
-		c = &st->blocks[i]->caches[idx];
-		len += c->len;
-		if (cnt != NULL)
-			fastmem_counters_add(cnt, &c->stats);
-	}
+	for (i = 0; i < FASTMEM_MAX_BLOCKS; i++)
+		if (st->blocks[i] != NULL)
+			len += fastmem_cache_counters(st->blocks[i], idx, cnt);
 	return len;
 }
 
@@ -92,7 +86,7 @@ static void
 class_read(unsigned int cls, struct rte_fastmem_class_stats *cs)
 {
 	struct fastmem_socket_class_stats ss;
-	struct rte_fastmem_cache_stats cnt = { 0 };
+	struct fastmem_counters cnt = { 0 };
 	unsigned int sidx;
 
 	memset(cs, 0, sizeof(*cs));
@@ -181,7 +175,7 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 
 /* Sum the counters of one lcore's caches of class cls (all classes when cls < 0). */
 static int
-lcore_read(unsigned int lcore_id, int cls, struct rte_fastmem_cache_stats *cnt)
+lcore_read(unsigned int lcore_id, int cls, struct fastmem_counters *cnt)
 {
 	const struct rte_fastmem_block *blk;
 	unsigned int i;
@@ -197,7 +191,7 @@ lcore_read(unsigned int lcore_id, int cls, struct rte_fastmem_cache_stats *cnt)
 	for (i = 0; i < blk->n_caches; i++) {
 		if (cls >= 0 && i % FASTMEM_N_CLASSES != (unsigned int)cls)
 			continue;
-		fastmem_counters_add(cnt, &blk->caches[i].stats);
+		fastmem_cache_counters(blk, i, cnt);
 	}
 	return 0;
 }
@@ -209,7 +203,7 @@ lcore_read(unsigned int lcore_id, int cls, struct rte_fastmem_cache_stats *cnt)
  * parked and reclaimed blocks).
  */
 static int
-shared_read(int cls, struct rte_fastmem_cache_stats *cnt)
+shared_read(int cls, struct fastmem_counters *cnt)
 {
 	const struct rte_fastmem_block *blk;
 	struct fastmem_state *st;
@@ -227,7 +221,7 @@ shared_read(int cls, struct rte_fastmem_cache_stats *cnt)
 			continue;
 		for (k = 0; k < RTE_MIN(blk->n_caches, st->n_caches); k++)
 			if (cls < 0 || k % FASTMEM_N_CLASSES == (unsigned int)cls)
-				fastmem_counters_add(cnt, &blk->caches[k].stats);
+				fastmem_cache_counters(blk, k, cnt);
 	}
 	/* Still under the registry lock: see caches_sum(). */
 	for (sidx = 0; sidx < st->n_sockets; sidx++) {
@@ -252,7 +246,7 @@ static int
 thread_stats_read(bool shared, unsigned int lcore_id, int cls,
 		struct rte_fastmem_lcore_stats *stats)
 {
-	struct rte_fastmem_cache_stats cnt;
+	struct fastmem_counters cnt;
 	int ret;
 
 	if (stats == NULL)
@@ -339,7 +333,7 @@ rte_fastmem_stats_reset(void)
 		if (blk == NULL)
 			continue;
 		for (k = 0; k < blk->n_caches; k++)
-			memset(&blk->caches[k].stats, 0, sizeof(blk->caches[k].stats));
+			fastmem_cache_counters_reset(blk, k);
 	}
 	/* The bins under the registry lock too, so that no retired counters escape the reset. */
 	for (sidx = 0; sidx < st->n_sockets; sidx++) {

@@ -673,16 +673,16 @@ void rte_fastmem_stats_reset(void);
 static inline struct rte_fastmem_cache *
 __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 {
-	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	struct rte_fastmem_cache *local = RTE_PER_LCORE(rte_fastmem_tls_block)->local;
 	size_t a = align != 0 ? align : RTE_CACHE_LINE_SIZE;
 	/* size - 1 and a - 1 are below the largest class (a power of 2) exactly when m is. */
 	size_t m = (size - 1) | (a - 1);
 
-	if (unlikely(blk == NULL || m >= RTE_FASTMEM_MAX_OBJ_SIZE ||
+	if (unlikely(local == NULL || m >= RTE_FASTMEM_MAX_OBJ_SIZE ||
 			((a & (a - 1)) | (flags & ~RTE_FASTMEM_F_ZERO)) != 0))
 		return NULL;
 	/* The size rounded up to a multiple of the alignment maps to a class aligned to it. */
-	return &blk->local[__rte_fastmem_size_class(m + 1)];
+	return &local[__rte_fastmem_size_class(m + 1)];
 }
 
 /**
@@ -695,7 +695,7 @@ __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
 
-	if (unlikely(blk == NULL || idx >= blk->n_caches))
+	if (unlikely(idx >= blk->n_caches))
 		return NULL;
 	return &blk->caches[idx];
 }
@@ -768,20 +768,20 @@ __rte_fastmem_copy(void **__rte_restrict dst, void * const *__rte_restrict src, 
 
 /**
  * @internal
- * Pop n objects (n <= c->len) from a cache into ptrs; size is the requested object size,
- * zeroed when flags has RTE_FASTMEM_F_ZERO. The top n go out in stack order (the most recently
- * cached last): a forward copy with wide moves (one move for one object), which reads the cache
- * in the order and width a bulk free wrote it.
+ * Pop n objects (n at most the cache's length) from a cache into ptrs; size is the requested
+ * object size, zeroed when flags has RTE_FASTMEM_F_ZERO. The top n go out in stack order (the
+ * most recently cached last): a forward copy with wide moves (one move for one object), which
+ * reads the cache in the order and width a bulk free wrote it.
  */
 static inline void
 __rte_fastmem_cache_pop(struct rte_fastmem_cache *c, void **__rte_restrict ptrs, unsigned int n,
 		size_t size, unsigned int flags)
 {
+	uint64_t top = c->top;
 	unsigned int i;
 
-	__rte_fastmem_copy(ptrs, &c->objs[c->len - n], n);
-	c->len -= n;
-	c->stats.alloc_hits += n;
+	__rte_fastmem_copy(ptrs, &c->objs[__rte_fastmem_top_len(top) - n], n);
+	c->top = top - n;
 #ifdef RTE_FASTMEM_CHECKED
 	for (i = 0; i < n; i++)
 		rte_fastmem_check_alloc(ptrs[i], size);
@@ -808,7 +808,8 @@ static inline unsigned int
 __rte_fastmem_cache_put_run(struct rte_fastmem_cache *c, void * const *__rte_restrict ptrs,
 		unsigned int n, uint64_t key)
 {
-	void **__rte_restrict top = &c->objs[c->len];
+	uint64_t t = c->top;
+	void **__rte_restrict top = &c->objs[__rte_fastmem_top_len(t)];
 	uintptr_t p0 = (uintptr_t)ptrs[0], diff = 0;
 	rte_v128u64_t v0 = { p0, p0 }, acc = { 0, 0 }, x;
 	unsigned int i;
@@ -830,8 +831,7 @@ __rte_fastmem_cache_put_run(struct rte_fastmem_cache *c, void * const *__rte_res
 			top[i] = ptrs[i];
 		}
 	}
-	c->len += i;
-	c->stats.free_hits += i;
+	c->top = t + i * RTE_FASTMEM_CACHE_FREE_ONE;
 	return i;
 }
 
@@ -845,14 +845,17 @@ __rte_fastmem_cache_push(void *ptr)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	struct rte_fastmem_cache *c;
+	uint64_t top;
+	uint32_t len;
 
-	if (unlikely(blk == NULL))
+	if (unlikely(!__rte_fastmem_key_cache(blk, __rte_fastmem_slab_key(ptr), &c)))
 		return -1;
-	if (unlikely(!__rte_fastmem_key_cache(blk, __rte_fastmem_slab_key(ptr), &c) ||
-			c->len >= c->cap))
+	top = c->top;
+	len = __rte_fastmem_top_len(top);
+	if (unlikely(len >= c->cap))
 		return -1;
-	c->objs[c->len++] = ptr;
-	c->stats.free_hits++;
+	c->objs[len] = ptr;
+	c->top = top + RTE_FASTMEM_CACHE_FREE_ONE;
 	return 0;
 }
 
@@ -879,7 +882,7 @@ __rte_fastmem_cache_push_run(void **ptrs, unsigned int n)
 	struct rte_fastmem_cache *c;
 	uint64_t key;
 
-	if (unlikely(blk == NULL || n == 0 || ptrs[0] == NULL))
+	if (unlikely(n == 0 || ptrs[0] == NULL))
 		return 0;
 	key = __rte_fastmem_slab_key(ptrs[0]);
 	c = blk->hint;
@@ -888,7 +891,7 @@ __rte_fastmem_cache_push_run(void **ptrs, unsigned int n)
 			return 0;
 		blk->hint = c;
 	}
-	if (unlikely(n > c->cap - c->len))
+	if (unlikely(n > c->cap - __rte_fastmem_cache_len(c)))
 		return 0;
 	return __rte_fastmem_cache_put_run(c, ptrs, n, key);
 #endif
@@ -901,7 +904,7 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 	struct rte_fastmem_cache *c = __rte_fastmem_local_cache(size, align, flags);
 	void *obj;
 
-	if (unlikely(c == NULL || c->len == 0))
+	if (unlikely(c == NULL || __rte_fastmem_cache_len(c) == 0))
 		return rte_fastmem_alloc_socket(size, align, flags, SOCKET_ID_ANY);
 	__rte_fastmem_cache_pop(c, &obj, 1, size, flags);
 	return obj;
@@ -936,8 +939,8 @@ rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 #ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_local_cache(size, align, flags);
 
-	/* c->len < n also stands for n > RTE_FASTMEM_CACHE_SLOTS: a cache holds no more. */
-	if (unlikely(c == NULL || c->len < n || ptrs == NULL))
+	/* A length below n also stands for n > RTE_FASTMEM_CACHE_SLOTS: a cache holds no more. */
+	if (unlikely(c == NULL || __rte_fastmem_cache_len(c) < n || ptrs == NULL))
 		return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
 	__rte_fastmem_cache_pop(c, ptrs, n, size, flags);
 	return 0;
@@ -975,7 +978,8 @@ rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 	void *obj;
 
-	if (unlikely(c == NULL || c->len == 0 || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
+	if (unlikely(c == NULL || __rte_fastmem_cache_len(c) == 0 ||
+			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return rte_fastmem_halloc_slow(handle, flags);
 	__rte_fastmem_cache_pop(c, &obj, 1, c->obj_size, flags);
 	return obj;
@@ -993,7 +997,8 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 #ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 
-	if (unlikely(c == NULL || c->len < n || ptrs == NULL || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
+	if (unlikely(c == NULL || __rte_fastmem_cache_len(c) < n || ptrs == NULL ||
+			(flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		return rte_fastmem_halloc_bulk_slow(handle, ptrs, n, flags);
 	__rte_fastmem_cache_pop(c, ptrs, n, c->obj_size, flags);
 	return 0;
@@ -1012,6 +1017,8 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 #ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
+	uint64_t top;
+	uint32_t len;
 
 #ifdef RTE_FASTMEM_CHECKED
 	if (ptr != NULL)
@@ -1021,13 +1028,18 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 	 * Into the handle's cache only when the object's slab names it: the object may be of
 	 * another socket (or class). The miss path frees it by its slab.
 	 */
-	if (unlikely(c == NULL || ptr == NULL || c->len >= c->cap ||
-			__rte_fastmem_slab_key(ptr) != __rte_fastmem_cache_key(idx))) {
-		rte_fastmem_hfree_slow(handle, ptr);
-		return;
-	}
-	c->objs[c->len++] = ptr;
-	c->stats.free_hits++;
+	if (unlikely(c == NULL || ptr == NULL ||
+			__rte_fastmem_slab_key(ptr) != __rte_fastmem_cache_key(idx)))
+		goto slow;
+	top = c->top;
+	len = __rte_fastmem_top_len(top);
+	if (unlikely(len >= c->cap))
+		goto slow;
+	c->objs[len] = ptr;
+	c->top = top + RTE_FASTMEM_CACHE_FREE_ONE;
+	return;
+slow:
+	rte_fastmem_hfree_slow(handle, ptr);
 #else
 	RTE_SET_USED(handle);
 	RTE_SET_USED(ptr);
@@ -1049,7 +1061,7 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 	if (unlikely(ptrs == NULL))
 		return;
 	/* The handle's class and socket, room for all: one run straight into the cache. */
-	if (likely(c != NULL && n - 1 < c->cap - c->len && ptrs[0] != NULL &&
+	if (likely(c != NULL && n - 1 < c->cap - __rte_fastmem_cache_len(c) && ptrs[0] != NULL &&
 			__rte_fastmem_slab_key(ptrs[0]) == key)) {
 		i = __rte_fastmem_cache_put_run(c, ptrs, n, key);
 		if (likely(i == n))

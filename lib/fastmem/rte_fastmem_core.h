@@ -151,37 +151,54 @@ __rte_fastmem_class_size(unsigned int cls)
 		(6 + k / RTE_FASTMEM_CLASSES_PER_POW2);
 }
 
-/**
- * @internal
- * Object counters of one cache, written by its owner only.
- */
-struct rte_fastmem_cache_stats {
-	uint64_t alloc_hits;     /**< Objects allocated from the cache. */
-	uint64_t free_hits;      /**< Objects freed into the cache. */
-	uint64_t alloc_misses;   /**< Objects allocated through the miss path. */
-	uint64_t free_misses;    /**< Objects freed through the miss path. */
-	uint64_t alloc_nomem;    /**< Objects that could not be allocated. */
-};
+/** @internal Low bits of a cache's top word that hold its length (up to 256: 9 bits). */
+#define RTE_FASTMEM_CACHE_LEN_BITS 9
+/** @internal What a free adds to a cache's top word: one object, one free counted. */
+#define RTE_FASTMEM_CACHE_FREE_ONE (1 + (UINT64_C(1) << RTE_FASTMEM_CACHE_LEN_BITS))
 
 /**
  * @internal
  * One bounded LIFO cache of objects of one (socket, size class), owned by one thread.
- * Written by its owner only. The length, the capacity, the key and the counters share the
- * header line. A cache is 33 cache lines, an odd number: the headers of a block's caches fall
- * in different sets of the L1 data cache (with caches of 2 KiB they fell in two, and a workload
- * of many classes missed in L1 on them).
+ * Written by its owner only. The header line holds what the hit paths read and write: the top
+ * word, the capacity and the key. The top word is the stack length in its low
+ * RTE_FASTMEM_CACHE_LEN_BITS bits and, above them, the objects the inline functions freed into
+ * the cache since its last miss: a free adds RTE_FASTMEM_CACHE_FREE_ONE, an allocation of n
+ * subtracts n, one store each and no counter of their own. The library derives the hit counters
+ * from it (the count wraps after 2^55 frees without a miss, a year at a billion a second). A
+ * cache is 33 cache lines, an odd number: the headers of a block's caches fall in different
+ * sets of the L1 data cache (with caches of 2 KiB they fell in two, and a workload of many
+ * classes missed in L1 on them).
  */
 struct rte_fastmem_cache {
-	uint32_t len;            /**< Objects in objs[]. */
+	uint64_t top;            /**< Stack length, and inline frees above it. */
 	uint32_t cap;            /**< Capacity; 0 while the allocator is not usable. */
 	uint32_t obj_size;       /**< Class size in bytes. */
 	uint32_t batch;          /**< Objects moved per refill or flush. */
-	struct rte_fastmem_cache_stats stats; /**< Object counters. */
 	/** The key of the cache's pages: __rte_fastmem_cache_key() of its index. */
 	uint64_t key;
-	/** Cached objects, top at len - 1. */
+	/** Cached objects, top at the length minus 1. */
 	alignas(RTE_CACHE_LINE_SIZE) void *objs[RTE_FASTMEM_CACHE_SLOTS];
 };
+
+/**
+ * @internal
+ * The stack length in a cache's top word.
+ */
+static inline uint32_t
+__rte_fastmem_top_len(uint64_t top)
+{
+	return (uint32_t)top & ((1u << RTE_FASTMEM_CACHE_LEN_BITS) - 1);
+}
+
+/**
+ * @internal
+ * The number of objects in a cache.
+ */
+static inline uint32_t
+__rte_fastmem_cache_len(const struct rte_fastmem_cache *c)
+{
+	return __rte_fastmem_top_len(c->top);
+}
 
 /**
  * @internal
@@ -248,7 +265,11 @@ void rte_fastmem_check_alloc(void *obj, size_t size);
 __rte_experimental
 void rte_fastmem_check_free(void *obj, uint32_t cache_idx);
 
-/** @internal The calling thread's cache block, NULL until its first allocation. */
+/**
+ * @internal
+ * The calling thread's cache block; until its first allocation, a block without caches (its
+ * local caches NULL, no caches to index), on which every inline path misses.
+ */
 RTE_DECLARE_PER_LCORE(struct rte_fastmem_block *, rte_fastmem_tls_block);
 
 /** @internal Miss path of rte_fastmem_halloc(). */
