@@ -882,7 +882,12 @@ __rte_fastmem_cache_push_run(void **ptrs, unsigned int n)
 	struct rte_fastmem_cache *c;
 	uint64_t key;
 
-	if (unlikely(n == 0 || ptrs[0] == NULL))
+	/*
+	 * A thread without caches goes straight to the objects one by one. (The test is also
+	 * cheaper than its absence: without it, GCC 12 compiled mlcore_bulk's loop so that it
+	 * cost 0.5 cycles more per object, measured.)
+	 */
+	if (unlikely(blk->n_caches == 0 || n == 0 || ptrs[0] == NULL))
 		return 0;
 	key = __rte_fastmem_slab_key(ptrs[0]);
 	c = blk->hint;
