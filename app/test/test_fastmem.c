@@ -2898,7 +2898,8 @@ test_stats_retire_race(void)
  * A cache's hit counters are derived from its top word, which its owner folds into the
  * library's counters at every miss. While the worker lcore allocates and frees objects of one
  * class in runs that cross refills and flushes, this lcore reads the worker's counters: none
- * of them ever goes down, and they end at what the worker did.
+ * of them ever goes down, and they end at what the worker did. Then it resets the statistics
+ * while the worker runs again: the worker never gets an object twice, and none is lost.
  */
 #define LIVE_ROUNDS 3000
 #define LIVE_OBJS 600            /* more than two caches of 64 B objects: misses every round */
@@ -2926,7 +2927,13 @@ live_worker(void *arg)
 				la->ret = -ENOMEM;
 				break;
 			}
+			*(uint64_t *)objs[i] = ((uint64_t)r << 32) | i;
 		}
+		/* An object handed out twice holds the tag of its second slot only. */
+		n = i;
+		for (i = 0; i < n; i++)
+			if (*(uint64_t *)objs[i] != (((uint64_t)r << 32) | i))
+				la->ret = -EFAULT;
 		while (i-- > 0)
 			rte_fastmem_free(objs[i]);
 	}
@@ -2955,8 +2962,9 @@ test_stats_live_race(void)
 		"allocation hits", "allocation misses", "free hits", "free misses",
 	};
 	struct live_arg la = { .ret = 0 };
-	unsigned int worker = first_worker(), k, reads = 0, down = 0;
-	uint64_t v0[4], prev[4], v[4];
+	unsigned int worker = first_worker(), k, r, reads = 0, down = 0;
+	uint64_t v0[4], prev[4], v[4], want = 0;
+	struct rte_fastmem_class_stats cs0, cs;
 
 	if (worker >= RTE_MAX_LCORE) {
 		printf("no worker lcore\n");
@@ -2981,11 +2989,26 @@ test_stats_live_race(void)
 		", misses %" PRIu64 "/%" PRIu64 "\n", reads, down, v[0] - v0[0], v[2] - v0[2],
 		v[1] - v0[1], v[3] - v0[3]);
 	TEST_ASSERT_EQUAL(down, 0u, "counters went down %u times", down);
-	TEST_ASSERT_EQUAL(v[0] + v[1] - v0[0] - v0[1], v[2] + v[3] - v0[2] - v0[3],
-		"allocations %" PRIu64 ", frees %" PRIu64, v[0] + v[1] - v0[0] - v0[1],
-		v[2] + v[3] - v0[2] - v0[3]);
+	for (r = 0; r < LIVE_ROUNDS; r++)
+		want += 1 + mix64(r) % LIVE_OBJS;
+	TEST_ASSERT_EQUAL(v[0] + v[1] - v0[0] - v0[1], want,
+		"allocations %" PRIu64 ", expected %" PRIu64, v[0] + v[1] - v0[0] - v0[1], want);
+	TEST_ASSERT_EQUAL(v[2] + v[3] - v0[2] - v0[3], want,
+		"frees %" PRIu64 ", expected %" PRIu64, v[2] + v[3] - v0[2] - v0[3], want);
 	TEST_ASSERT(v[1] > v0[1] && v[3] > v0[3] && v[0] - v0[0] > v[1] - v0[1],
 		"the worker should have hit and missed");
+
+	/* Resets while the worker runs: they must not disturb its cache. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(64, &cs0), "stats_class");
+	rte_atomic_store_explicit(&la.done, 0, rte_memory_order_relaxed);
+	TEST_ASSERT_SUCCESS(rte_eal_remote_launch(live_worker, &la, worker), "launch");
+	for (reads = 0; !rte_atomic_load_explicit(&la.done, rte_memory_order_acquire); reads++)
+		rte_fastmem_stats_reset();
+	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker during resets: %d", la.ret);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(64, &cs), "stats_class");
+	printf("%u resets while the worker ran\n", reads);
+	TEST_ASSERT_EQUAL(cs.in_use, cs0.in_use, "class 64: in use %" PRIu64 " -> %" PRIu64,
+		cs0.in_use, cs.in_use);
 	return TEST_SUCCESS;
 }
 

@@ -248,16 +248,23 @@ cache_set_len(struct rte_fastmem_block *blk, unsigned int i, uint32_t len)
 }
 
 /*
- * Add the counters of cache i of a block to cnt and return its length, read consistently with
+ * A reader waits at most this many times for a writer to leave its section: a writer that
+ * never does (a thread killed in cache_set_len()) must not hold up the statistics, which read
+ * under the registry lock, nor the reclaim of its block. A live writer's section is a few
+ * stores.
+ */
+#define READ_SPINS 100000
+
+/*
+ * The counters of cache i of a block since it was made, and its length, read consistently with
  * the sequence count (the owner may be allocating meanwhile).
  */
-uint32_t
-fastmem_cache_counters(const struct rte_fastmem_block *blk, unsigned int i,
-		struct fastmem_counters *cnt)
+static uint32_t
+cache_totals(const struct rte_fastmem_block *blk, unsigned int i, struct fastmem_counters *tot)
 {
 	const struct rte_fastmem_cache *c = &blk->caches[i];
 	const struct fastmem_cache_rec *r = fastmem_cache_rec(blk, i);
-	struct fastmem_counters folded;
+	unsigned int spins = 0;
 	uint64_t top, frees;
 	uint32_t sn, len0;
 
@@ -265,29 +272,50 @@ fastmem_cache_counters(const struct rte_fastmem_block *blk, unsigned int i,
 		sn = rte_seqcount_read_begin(&r->sc);
 		top = c->top;
 		len0 = r->len0;
-		folded = r->cnt;
+		*tot = r->cnt;
+		if (++spins == READ_SPINS)
+			break;
+		if (sn & 1)
+			rte_pause();
 	} while (rte_seqcount_read_retry(&r->sc, sn));
 	frees = top >> RTE_FASTMEM_CACHE_LEN_BITS;
-	fastmem_counters_add(cnt, &folded);
-	cnt->free_hits += frees;
-	cnt->alloc_hits += frees + len0 - __rte_fastmem_top_len(top);
+	tot->free_hits += frees;
+	tot->alloc_hits += frees + len0 - __rte_fastmem_top_len(top);
 	return __rte_fastmem_top_len(top);
 }
 
 /*
- * Zero the counters of cache i of a block whose owner is not running (or is the caller).
+ * Add the counters of cache i of a block to cnt, those since the last reset, and return its
+ * length.
+ */
+uint32_t
+fastmem_cache_counters(const struct rte_fastmem_block *blk, unsigned int i,
+		struct fastmem_counters *cnt)
+{
+	const struct fastmem_counters *base = &fastmem_cache_rec(blk, i)->base;
+	struct fastmem_counters tot;
+	uint32_t len = cache_totals(blk, i, &tot);
+
+	cnt->alloc_hits += tot.alloc_hits - base->alloc_hits;
+	cnt->free_hits += tot.free_hits - base->free_hits;
+	cnt->alloc_misses += tot.alloc_misses - base->alloc_misses;
+	cnt->free_misses += tot.free_misses - base->free_misses;
+	cnt->alloc_nomem += tot.alloc_nomem - base->alloc_nomem;
+	return len;
+}
+
+/*
+ * Zero the counters of cache i of a block, from any thread: what they count now becomes the
+ * base later readings are taken from. Only this writes the base; the owner's hit paths and
+ * miss paths are left alone.
  */
 void
 fastmem_cache_counters_reset(struct rte_fastmem_block *blk, unsigned int i)
 {
-	struct rte_fastmem_cache *c = &blk->caches[i];
-	struct fastmem_cache_rec *r = fastmem_cache_rec(blk, i);
+	struct fastmem_counters tot;
 
-	rte_seqcount_write_begin(&r->sc);
-	c->top = __rte_fastmem_cache_len(c);
-	r->len0 = __rte_fastmem_cache_len(c);
-	memset(&r->cnt, 0, sizeof(r->cnt));
-	rte_seqcount_write_end(&r->sc);
+	cache_totals(blk, i, &tot);
+	fastmem_cache_rec(blk, i)->base = tot;
 }
 
 /*
@@ -360,6 +388,11 @@ block_reclaim(unsigned int idx, struct rte_fastmem_block *blk)
 	struct fastmem_state *st = fastmem_state;
 	const struct fastmem_owner *me = self();
 
+	unsigned int i;
+
+	/* Its owner may have died inside a write section: no writer is left. */
+	for (i = 0; i < blk->n_caches; i++)
+		rte_seqcount_init(&fastmem_cache_rec(blk, i)->sc);
 	block_empty(blk, RTE_MIN(blk->n_caches, st->n_caches));
 	rte_spinlock_lock(&st->reg_lock);
 	if (st->blocks[idx] == blk && owner_eq(&st->owners[idx], me)) {

@@ -412,12 +412,14 @@ struct fastmem_block_hdr {
  * count only the frees, in the cache's top word; at each miss the owner folds that count into
  * cnt, with the allocations it implies (len0 is the length at the last fold), inside the
  * sequence count, so that a reader in another thread sees the word and the counters
- * consistent: the hit counters it derives never go down.
+ * consistent: the hit counters it derives never go down. The owner writes sc, len0 and cnt;
+ * a reset, from any thread, writes only base, the counts the statistics start from.
  */
 struct fastmem_cache_rec {
 	alignas(RTE_CACHE_LINE_SIZE) rte_seqcount_t sc;
 	uint32_t len0;          /* the cache's length at the last fold */
 	struct fastmem_counters cnt; /* folded hits and the miss paths' counts */
+	struct fastmem_counters base; /* the counts at the last reset */
 };
 
 #define FASTMEM_BLOCK_ALIGN 4096
@@ -440,7 +442,9 @@ static inline size_t
 fastmem_block_size(unsigned int n_caches)
 {
 	RTE_BUILD_BUG_ON(sizeof(struct fastmem_block_hdr) != RTE_CACHE_LINE_SIZE);
-	RTE_BUILD_BUG_ON(sizeof(struct fastmem_cache_rec) != RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(sizeof(struct fastmem_cache_rec) != 2 * RTE_CACHE_LINE_SIZE);
+	/* The length must not carry into the count of frees above it. */
+	RTE_BUILD_BUG_ON(RTE_FASTMEM_CACHE_SLOTS >= 1u << RTE_FASTMEM_CACHE_LEN_BITS);
 	RTE_BUILD_BUG_ON(offsetof(struct rte_fastmem_block, caches) != RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(sizeof(struct rte_fastmem_cache) !=
 			(RTE_FASTMEM_CACHE_SLOTS + 8) * sizeof(void *));

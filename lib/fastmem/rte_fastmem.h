@@ -40,6 +40,7 @@
  * rte_errno; functions returning int return a negative errno value and set rte_errno.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -653,7 +654,9 @@ int rte_fastmem_stats_shared_class(size_t class_size,
 
 /**
  * Reset all counters (not the in-use and slab counts, which are state). Call it when no other
- * thread is allocating: a concurrent update may survive the reset.
+ * thread is allocating: an operation that runs during the reset may be counted before it or
+ * after it. The threads' caches are not disturbed: each keeps its counts, and the reset moves
+ * the base the statistics read them from.
  */
 __rte_experimental
 void rte_fastmem_stats_reset(void);
@@ -718,18 +721,27 @@ __rte_fastmem_slab_key(const void *ptr)
  * @internal
  * Find in *c the cache of a thread's block that a page key names; returns false for a word that
  * is not the key of a cache. The key minus RTE_FASTMEM_SLAB_KEY is the cache's offset in
- * caches[]: a word passes if that offset is within caches[] and the cache there has this key
- * (read from the header line the caller reads anyway), so a foreign word, or an offset that is
- * not the start of a cache, is refused.
+ * caches[]: a word passes if that offset is within caches[] and the word there, where a cache
+ * keeps its key, is this key (read from the header line the caller reads anyway), so a foreign
+ * word, or an offset that is not the start of a cache, is refused. That word is read as bytes,
+ * as the offset may be anything until it passes; no block holds the key of a cache anywhere but
+ * in that cache's key field.
  */
 static inline bool
 __rte_fastmem_key_cache(struct rte_fastmem_block *blk, uint64_t key,
 		struct rte_fastmem_cache **c)
 {
 	uint64_t off = key - RTE_FASTMEM_SLAB_KEY;
+	uintptr_t a = (uintptr_t)blk->caches + off;
+	uint64_t k;
 
-	*c = (struct rte_fastmem_cache *)((uintptr_t)blk->caches + off);
-	return off < blk->caches_size && (*c)->key == key;
+	if (off >= blk->caches_size)
+		return false;
+	memcpy(&k, (const void *)(a + offsetof(struct rte_fastmem_cache, key)), sizeof(k));
+	if (k != key)
+		return false;
+	*c = (struct rte_fastmem_cache *)a;
+	return true;
 }
 
 /**

@@ -59,7 +59,8 @@ extern "C" {
  * plus the offset, in a cache block's caches[], of the cache the page's objects go to (low
  * half; __rte_fastmem_cache_key()). Free pages, free slabs and memory that is not a slab hold
  * another value there (almost surely: the key is an arbitrary constant), so the inline free
- * rejects a foreign pointer with the same single comparison that bounds the cache index.
+ * rejects a foreign pointer with the same checks that find the cache: the offset within the
+ * block's caches, and the cache there holding this key.
  */
 #define RTE_FASTMEM_SLAB_KEY UINT64_C(0x5fa57c4e00000000)
 
@@ -159,15 +160,15 @@ __rte_fastmem_class_size(unsigned int cls)
 /**
  * @internal
  * One bounded LIFO cache of objects of one (socket, size class), owned by one thread.
- * Written by its owner only. The header line holds what the hit paths read and write: the top
- * word, the capacity and the key. The top word is the stack length in its low
- * RTE_FASTMEM_CACHE_LEN_BITS bits and, above them, the objects the inline functions freed into
- * the cache since its last miss: a free adds RTE_FASTMEM_CACHE_FREE_ONE, an allocation of n
- * subtracts n, one store each and no counter of their own. The library derives the hit counters
- * from it (the count wraps after 2^55 frees without a miss, a year at a billion a second). A
- * cache is 33 cache lines, an odd number: the headers of a block's caches fall in different
- * sets of the L1 data cache (with caches of 2 KiB they fell in two, and a workload of many
- * classes missed in L1 on them).
+ * Written by its owner only (by the library when no thread owns it). The header line holds
+ * what the hit paths read and write: the top word, the capacity and the key. The top word is
+ * the stack length in its low RTE_FASTMEM_CACHE_LEN_BITS bits and, above them, the objects the
+ * inline functions freed into the cache since its last miss: a free adds
+ * RTE_FASTMEM_CACHE_FREE_ONE, an allocation of n subtracts n, one store each and no counter of
+ * their own. The library derives the hit counters from it (the count wraps after 2^55 frees
+ * without a miss, a year at a billion a second). A cache is 33 cache lines, an odd number: the
+ * headers of a block's caches fall in different sets of the L1 data cache (with caches of 2 KiB
+ * they fell in two, and a workload of many classes missed in L1 on them).
  */
 struct rte_fastmem_cache {
 	uint64_t top;            /**< Stack length, and inline frees above it. */
@@ -214,7 +215,8 @@ struct rte_fastmem_block {
 	/**
 	 * The cache the last rte_fastmem_free_bulk() went to, tried first by the next one: a
 	 * cache address that does not wait for the object's key, so that the copy into it and
-	 * the key check overlap. Always one of caches[].
+	 * the key check overlap. One of caches[] (in the block of a thread without caches, a
+	 * cache of capacity 0 that no page's key names).
 	 */
 	struct rte_fastmem_cache *hint;
 	struct rte_fastmem_cache caches[]; /**< n_caches caches, from the next cache line. */
