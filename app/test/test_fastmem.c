@@ -2846,6 +2846,25 @@ race_read(uint64_t v[4])
 	return TEST_SUCCESS;
 }
 
+/*
+ * Add to down the counters of v[] below their previous reading prev[] (the first of them all is
+ * printed) and make v[] the previous reading.
+ */
+static unsigned int
+counters_down(const char *const what[4], const uint64_t v[4], uint64_t prev[4],
+		unsigned int reads, unsigned int down)
+{
+	unsigned int k;
+
+	for (k = 0; k < 4; k++) {
+		if (v[k] < prev[k] && down++ == 0)
+			printf("%s went down: %" PRIu64 " -> %" PRIu64 " (read %u)\n",
+				what[k], prev[k], v[k], reads);
+		prev[k] = v[k];
+	}
+	return down;
+}
+
 static int
 test_stats_retire_race(void)
 {
@@ -2873,12 +2892,7 @@ test_stats_retire_race(void)
 			read_failed = true;
 			break;
 		}
-		for (k = 0; k < 4; k++) {
-			if (v[k] < prev[k] && down++ == 0)
-				printf("%s went down: %" PRIu64 " -> %" PRIu64 " (read %u)\n",
-					what[k], prev[k], v[k], reads);
-			prev[k] = v[k];
-		}
+		down = counters_down(what, v, prev, reads, down);
 		reads++;
 	}
 	rte_thread_join(t, NULL);
@@ -2962,7 +2976,7 @@ test_stats_live_race(void)
 		"allocation hits", "allocation misses", "free hits", "free misses",
 	};
 	struct live_arg la = { .ret = 0 };
-	unsigned int worker = first_worker(), k, r, reads = 0, down = 0;
+	unsigned int worker = first_worker(), r, reads = 0, down = 0;
 	uint64_t v0[4], prev[4], v[4], want = 0;
 	struct rte_fastmem_class_stats cs0, cs;
 
@@ -2975,12 +2989,7 @@ test_stats_live_race(void)
 	TEST_ASSERT_SUCCESS(rte_eal_remote_launch(live_worker, &la, worker), "launch");
 	while (!rte_atomic_load_explicit(&la.done, rte_memory_order_acquire)) {
 		live_read(worker, v);
-		for (k = 0; k < 4; k++) {
-			if (v[k] < prev[k] && down++ == 0)
-				printf("%s went down: %" PRIu64 " -> %" PRIu64 " (read %u)\n",
-					what[k], prev[k], v[k], reads);
-			prev[k] = v[k];
-		}
+		down = counters_down(what, v, prev, reads, down);
 		reads++;
 	}
 	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker: %d", la.ret);
