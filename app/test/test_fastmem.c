@@ -2327,7 +2327,11 @@ test_stats(void)
  * structure must be 0 afterwards, the state (objects in use, slabs, backing) unchanged.
  */
 
-#define RESET_ALLOCS 300
+/*
+ * Past a cache's 384 objects, so that the frees flush, in three refills of 192 (576 objects:
+ * one 64 KiB page of each class, of 112 B too).
+ */
+#define RESET_ALLOCS 400
 #define RESET_LIVE 4
 
 struct reset_arg {

@@ -60,22 +60,22 @@ class_of(size_t size, size_t align)
 }
 
 /*
- * Cache geometry, as the programming guide documents it: a thread's cache holds 256 objects of
- * a class, or 1 MiB worth of the larger ones (at least 2); a refill takes three quarters of
- * a cache from the bin, and a full cache flushes its oldest three quarters to the bin's depot.
+ * Cache geometry, as the programming guide documents it: a thread's cache holds 384 objects of
+ * a class, or 1 MiB worth of the larger ones (at least 2); a refill takes half a cache from the
+ * bin, and a full cache flushes its oldest half to the bin's depot.
  */
 static inline unsigned int
 cache_cap(unsigned int cls)
 {
 	size_t n = TEST_CACHE_BYTES / class_size(cls);
 
-	return RTE_MAX(RTE_MIN(n, (size_t)256), (size_t)2);
+	return RTE_MAX(RTE_MIN(n, (size_t)384), (size_t)2);
 }
 
 static inline unsigned int
 cache_batch(unsigned int cls)
 {
-	return cache_cap(cls) * 3 / 4;
+	return cache_cap(cls) / 2;
 }
 
 /* Bytes of one span of a class: a 64 KiB page up to 8 KiB, else a whole 2 MiB slab. */

@@ -37,7 +37,7 @@
 #define PROFILE_DEFAULT_SECONDS 2
 #define PROFILE_DEFAULT_SIZE 64
 #define PROFILE_CHUNK 4096          /* operations between two looks at the clock */
-#define PROFILE_MISS_OBJS (4 * RTE_FASTMEM_CACHE_SLOTS)
+#define PROFILE_MISS_OBJS 1024       /* objects of the miss loop: a bin's depot holds all */
 
 static unsigned long
 profile_env(const char *name, unsigned long def, unsigned long max)

@@ -49,8 +49,8 @@ extern "C" {
 	RTE_FASTMEM_CLASSES_PER_POW2 * (RTE_FASTMEM_MAX_SHIFT - 8))
 /** Largest size served by a size class. */
 #define RTE_FASTMEM_MAX_OBJ_SIZE (UINT64_C(1) << RTE_FASTMEM_MAX_SHIFT)
-/** Object slots in one per-thread cache (the cache is 33 cache lines: a header and the slots). */
-#define RTE_FASTMEM_CACHE_SLOTS 256
+/** Object slots in one per-thread cache (the cache is 49 cache lines: a header and the slots). */
+#define RTE_FASTMEM_CACHE_SLOTS 384
 /** High 16 bits of every valid handle. */
 #define RTE_FASTMEM_HANDLE_MAGIC 0xFA57u
 /**
@@ -152,7 +152,7 @@ __rte_fastmem_class_size(unsigned int cls)
 		(6 + k / RTE_FASTMEM_CLASSES_PER_POW2);
 }
 
-/** @internal Low bits of a cache's top word that hold its length (up to 256: 9 bits). */
+/** @internal Low bits of a cache's top word that hold its length (up to 384: 9 bits). */
 #define RTE_FASTMEM_CACHE_LEN_BITS 9
 /** @internal What a free adds to a cache's top word: one object, one free counted. */
 #define RTE_FASTMEM_CACHE_FREE_ONE (1 + (UINT64_C(1) << RTE_FASTMEM_CACHE_LEN_BITS))
@@ -166,7 +166,7 @@ __rte_fastmem_class_size(unsigned int cls)
  * inline functions freed into the cache since its last miss: a free adds
  * RTE_FASTMEM_CACHE_FREE_ONE, an allocation of n subtracts n, one store each and no counter of
  * their own. The library derives the hit counters from it (the count wraps after 2^55 frees
- * without a miss, a year at a billion a second). A cache is 33 cache lines, an odd number: the
+ * without a miss, a year at a billion a second). A cache is 49 cache lines, an odd number: the
  * headers of a block's caches fall in different sets of the L1 data cache (with caches of 2 KiB
  * they fell in two, and a workload of many classes missed in L1 on them).
  */
