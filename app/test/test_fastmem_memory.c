@@ -393,7 +393,9 @@ test_foreign_free(void)
 	struct rte_fastmem_stats before, after;
 	rte_fastmem_handle_t h;
 	uint64_t *base;
-	void *buf, *bulk[2];
+	static const int64_t near_key[] = { -16, -8, 8, 16 };
+	struct rte_fastmem_block *blk;
+	void *buf, *bulk[2], *snap;
 	unsigned int word;
 	int ret = TEST_FAILED;
 
@@ -406,23 +408,40 @@ test_foreign_free(void)
 	foreign_ptr = RTE_PTR_ADD(buf, 128);
 	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(8, 8, SOCKET_ID_ANY, &h), "hlookup");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&before), "stats");
+	/* The thread's caches, which a rejected free must leave as they are. */
+	blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	snap = malloc(blk->caches_size);
+	if (snap == NULL) {
+		rte_free(buf);
+		TEST_ASSERT(false, "malloc");
+	}
 	/*
 	 * The word a slab header starts with: small numbers, the slab key plus offsets that are
-	 * not the start of a cache (inside the block's caches), and plus offsets beyond the caches
-	 * of any block (the key of a cache is taken for a page in service, as the guide says).
+	 * not the start of a cache (inside the block's caches; a few words on either side of the
+	 * start of the last cache too, where the slots before it, of a cache of capacity 2, are
+	 * still 0), and plus offsets beyond the caches of any block (the key of a cache is taken
+	 * for a page in service, as the guide says).
 	 */
-	for (word = 0; word < 20; word++) {
+	for (word = 0; word < 24; word++) {
 		if (word < 10)
 			base[0] = word;
 		else if (word < 15)
 			base[0] = RTE_FASTMEM_SLAB_KEY + 8 * word;
+		else if (word < 19)
+			base[0] = __rte_fastmem_cache_key(blk->n_caches - 1) + near_key[word - 15];
 		else
 			base[0] = RTE_FASTMEM_SLAB_KEY + (UINT64_C(1) << 32) + word;
+		memcpy(snap, blk->caches, blk->caches_size);
 		rte_fastmem_free(foreign_ptr);
 		bulk[0] = foreign_ptr;
 		bulk[1] = NULL;
 		rte_fastmem_free_bulk(bulk, 2);
 		rte_fastmem_hfree(h, foreign_ptr);
+		if (memcmp(snap, blk->caches, blk->caches_size) != 0) {
+			printf("the frees of a foreign pointer (word %u) wrote into the caches\n",
+					word);
+			goto out;
+		}
 		if (rte_fastmem_realloc(foreign_ptr, 100, 0) != NULL || rte_errno != EINVAL) {
 			printf("realloc of a foreign pointer did not fail with EINVAL\n");
 			goto out;
@@ -445,6 +464,7 @@ test_foreign_free(void)
 	}
 	ret = TEST_SUCCESS;
 out:
+	free(snap);
 	rte_free(buf);
 	return ret;
 }
