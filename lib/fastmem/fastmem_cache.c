@@ -91,7 +91,7 @@ static struct fastmem_owner self_id;
 static bool self_known;
 static pthread_once_t self_once = PTHREAD_ONCE_INIT;
 
-/* Set a cache's capacity, and with it the word the inline frees compare with (its key + cap - 1). */
+/* Set a cache's capacity, and the word the inline frees compare with: its key + cap - 1. */
 static void
 cache_set_cap(struct rte_fastmem_cache *c, uint32_t cap)
 {
@@ -231,7 +231,8 @@ block_register(struct rte_fastmem_block *blk, bool live)
 	}
 	if (live)
 		for (i = 0; i < blk->n_caches; i++)
-			cache_set_cap(&blk->caches[i], fastmem_class_cache_cap(i % FASTMEM_N_CLASSES));
+			cache_set_cap(&blk->caches[i],
+					fastmem_class_cache_cap(i % FASTMEM_N_CLASSES));
 	return 0;
 }
 
