@@ -419,8 +419,9 @@ test_foreign_free(void)
 	 * The word a slab header starts with: small numbers, the slab key plus offsets that are
 	 * not the start of a cache (inside the block's caches; a few words on either side of the
 	 * start of the last cache too, where the slots before it, of a cache of capacity 2, are
-	 * still 0), and plus offsets beyond the caches of any block (the key of a cache is taken
-	 * for a page in service, as the guide says).
+	 * still 0, so that a check that read them as a length would let the word through), and
+	 * plus offsets beyond the caches of any block (the key of a cache is taken for a page in
+	 * service, as the guide says).
 	 */
 	for (word = 0; word < 24; word++) {
 		if (word < 10)

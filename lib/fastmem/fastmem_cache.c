@@ -91,14 +91,6 @@ static struct fastmem_owner self_id;
 static bool self_known;
 static pthread_once_t self_once = PTHREAD_ONCE_INIT;
 
-/* Set a cache's capacity, and the word the inline frees compare with: its key + cap - 1. */
-static void
-cache_set_cap(struct rte_fastmem_cache *c, uint32_t cap)
-{
-	c->cap = cap;
-	c->key_cap = c->key + cap - 1;
-}
-
 static bool
 owner_eq(const struct fastmem_owner *a, const struct fastmem_owner *b)
 {
@@ -231,8 +223,7 @@ block_register(struct rte_fastmem_block *blk, bool live)
 	}
 	if (live)
 		for (i = 0; i < blk->n_caches; i++)
-			cache_set_cap(&blk->caches[i],
-					fastmem_class_cache_cap(i % FASTMEM_N_CLASSES));
+			blk->caches[i].cap = fastmem_class_cache_cap(i % FASTMEM_N_CLASSES);
 	return 0;
 }
 
@@ -349,7 +340,7 @@ block_empty(struct rte_fastmem_block *blk, unsigned int n)
 
 	for (i = 0; i < n; i++) {
 		c = &blk->caches[i];
-		cache_set_cap(c, 0);
+		c->cap = 0;
 		len = RTE_MIN(__rte_fastmem_cache_len(c), (uint32_t)RTE_FASTMEM_CACHE_SLOTS);
 		if (len > 0)
 			fastmem_bin_put(i / FASTMEM_N_CLASSES, i % FASTMEM_N_CLASSES, c->objs, len,
@@ -378,7 +369,7 @@ block_retire(struct rte_fastmem_block *blk, bool flush)
 	}
 	for (i = 0; i < blk->n_caches; i++) {
 		c = &blk->caches[i];
-		cache_set_cap(c, 0);
+		c->cap = 0;
 		cache_set_len(blk, i, 0);
 		fastmem_cache_counters_reset(blk, i);
 	}
@@ -582,7 +573,6 @@ block_new(unsigned int sidx, int socket_id)
 	blk->hint = blk->local;
 	for (i = 0; i < blk->n_caches; i++) {
 		blk->caches[i].key = __rte_fastmem_cache_key(i);
-		cache_set_cap(&blk->caches[i], 0);
 		blk->caches[i].obj_size = __rte_fastmem_class_size(i % FASTMEM_N_CLASSES);
 		blk->caches[i].batch = fastmem_class_batch(i % FASTMEM_N_CLASSES);
 	}

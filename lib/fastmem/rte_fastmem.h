@@ -746,32 +746,6 @@ __rte_fastmem_key_cache(struct rte_fastmem_block *blk, uint64_t key,
 
 /**
  * @internal
- * For a page key whose offset (key - RTE_FASTMEM_SLAB_KEY) is within a thread's caches[], at
- * address a: the cache at a if the key is a cache's key and that cache has room for one more
- * object, else NULL; *top receives its top word. One comparison for both: key_cap minus
- * (key + length) is the capacity minus 1 minus the length, below 2^RTE_FASTMEM_CACHE_LEN_BITS,
- * exactly when the cache is not full. At the start of a cache, the key is the cache's (a comes
- * from it). Anywhere else, the word read as key_cap is not within that distance of the key: the
- * only words of a block near RTE_FASTMEM_SLAB_KEY are the caches' key and key_cap, and with the
- * key placed after key_cap, a read of a cache's key as key_cap starts 8 bytes after the cache,
- * where the key is 8 above the key read, and fails. Both words are read as bytes, as a may be
- * any offset until the check passes.
- */
-static inline struct rte_fastmem_cache *
-__rte_fastmem_cache_room(uintptr_t a, uint64_t key, uint64_t *top)
-{
-	uint64_t t, kc;
-
-	memcpy(&t, (const void *)(a + offsetof(struct rte_fastmem_cache, top)), sizeof(t));
-	memcpy(&kc, (const void *)(a + offsetof(struct rte_fastmem_cache, key_cap)), sizeof(kc));
-	if (kc - (key + __rte_fastmem_top_len(t)) >= (UINT64_C(1) << RTE_FASTMEM_CACHE_LEN_BITS))
-		return NULL;
-	*top = t;
-	return (struct rte_fastmem_cache *)a;
-}
-
-/**
- * @internal
  * Copy n object pointers between a cache and an array, with wide moves: rte_memcpy() when n is
  * a compile-time constant, else four pointers at a time, loaded before they are stored. (A
  * plain copy loop became a call to memmove() for a constant n; rte_memcpy() of a variable n
@@ -882,18 +856,17 @@ static inline int
 __rte_fastmem_cache_push(void *ptr)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
-	uint64_t key = __rte_fastmem_slab_key(ptr);
-	uint64_t off = key - RTE_FASTMEM_SLAB_KEY;
 	struct rte_fastmem_cache *c;
 	uint64_t top;
+	uint32_t len;
 
-	/* The key is the cache's offset in caches[] (plus the constant). */
-	if (unlikely(off >= blk->caches_size))
+	if (unlikely(!__rte_fastmem_key_cache(blk, __rte_fastmem_slab_key(ptr), &c)))
 		return -1;
-	c = __rte_fastmem_cache_room((uintptr_t)blk->caches + off, key, &top);
-	if (unlikely(c == NULL))
+	top = c->top;
+	len = __rte_fastmem_top_len(top);
+	if (unlikely(len >= c->cap))
 		return -1;
-	c->objs[__rte_fastmem_top_len(top)] = ptr;
+	c->objs[len] = ptr;
 	c->top = top + RTE_FASTMEM_CACHE_FREE_ONE;
 	return 0;
 }
@@ -1070,9 +1043,7 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 #endif
 	/*
 	 * Into the handle's cache only when the object's slab names it: the object may be of
-	 * another socket (or class). The miss path frees it by its slab. The key is known from
-	 * the handle, so it is compared alone, and the length with the capacity (with
-	 * __rte_fastmem_cache_room() instead, a batch of frees took 4.3 cycles each against 4.0).
+	 * another socket (or class). The miss path frees it by its slab.
 	 */
 	if (unlikely(c == NULL || ptr == NULL ||
 			__rte_fastmem_slab_key(ptr) != __rte_fastmem_cache_key(idx)))

@@ -161,8 +161,7 @@ __rte_fastmem_class_size(unsigned int cls)
  * @internal
  * One bounded LIFO cache of objects of one (socket, size class), owned by one thread.
  * Written by its owner only (by the library when no thread owns it). The header line holds
- * what the hit paths read and write: the top word, the capacity, the key and the key plus the
- * capacity. The top word is
+ * what the hit paths read and write: the top word, the capacity and the key. The top word is
  * the stack length in its low RTE_FASTMEM_CACHE_LEN_BITS bits and, above them, the objects the
  * inline functions freed into the cache since its last miss: a free adds
  * RTE_FASTMEM_CACHE_FREE_ONE, an allocation of n subtracts n, one store each and no counter of
@@ -176,11 +175,6 @@ struct rte_fastmem_cache {
 	uint32_t cap;            /**< Capacity; 0 while the allocator is not usable. */
 	uint32_t obj_size;       /**< Class size in bytes. */
 	uint32_t batch;          /**< Objects moved per refill or flush. */
-	/**
-	 * The key plus the capacity minus 1: what the inline frees compare a page key and the
-	 * length with, both at once (__rte_fastmem_cache_room()). Before the key: see there.
-	 */
-	uint64_t key_cap;
 	/** The key of the cache's pages: __rte_fastmem_cache_key() of its index. */
 	uint64_t key;
 	/** Cached objects, top at the length minus 1. */
