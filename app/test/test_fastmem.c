@@ -2328,8 +2328,9 @@ test_stats(void)
  */
 
 /*
- * Past a cache's 384 objects, so that the frees flush, in three refills of 192 (576 objects:
- * one 64 KiB page of each class, of 112 B too).
+ * Past a cache's 384 objects, so that the frees flush, in three refills of 192: 576 objects,
+ * one 64 KiB page of each class used (64, 80 and 96 B: 780 objects of 80 B fit in a page with
+ * debug mode's 4 bytes of metadata per object, 564 of 112 B would not).
  */
 #define RESET_ALLOCS 400
 #define RESET_LIVE 4
@@ -2678,7 +2679,7 @@ check_lcores(const struct expect_cnt *e)
 static int
 test_stats_shared(void)
 {
-	/* 64 B and 128 B: a refill brings 124 objects, so n <= 124 allocations miss once. */
+	/* 64 B and 128 B: a refill brings 192 objects, so n <= 192 allocations miss once. */
 	struct expect_cnt e64 = { 0 }, e128 = { 0 }, emain = { 0 };
 	struct rte_fastmem_class_stats cs;
 	struct shared_thread t;
@@ -3030,7 +3031,7 @@ test_stats_reset(void)
 {
 	/* Sizes whose few hundred objects fit in one page. */
 	struct reset_arg on_main = { .size = 64 }, on_worker = { .size = 96 };
-	struct reset_arg t_nomem = { .size = 2000, .nomem = true }, t_traffic = { .size = 112 };
+	struct reset_arg t_nomem = { .size = 2000, .nomem = true }, t_traffic = { .size = 80 };
 	/* Actors: main, the worker if any, non-EAL threads (one for each part). */
 	unsigned int worker = first_worker(), i, n_actors = 2;
 	struct rte_fastmem_class_stats cs;
@@ -3056,7 +3057,7 @@ test_stats_reset(void)
 	TEST_ASSERT_SUCCESS(reset_run_thread(&t_nomem), "non-EAL thread, out of memory");
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "set_limit");
 
-	/* Traffic: 64 B on main, 96 B on the worker, 112 B on a non-EAL thread that exits. */
+	/* Traffic: 64 B on main, 96 B on the worker, 80 B on a non-EAL thread that exits. */
 	TEST_ASSERT_SUCCESS(reset_traffic(&on_main), "main lcore traffic");
 	if (worker < RTE_MAX_LCORE) {
 		rte_eal_remote_launch(reset_worker, &on_worker, worker);
@@ -3081,8 +3082,8 @@ test_stats_reset(void)
 		TEST_ASSERT_SUCCESS(check_lcore_traffic(worker), "worker");
 	}
 	/* Only the exited non-EAL threads used these classes: the bins count for them. */
-	TEST_ASSERT_SUCCESS(check_class_traffic(112, RESET_ALLOCS, RESET_ALLOCS - RESET_LIVE,
-		0), "class 112 (exited non-EAL thread)");
+	TEST_ASSERT_SUCCESS(check_class_traffic(80, RESET_ALLOCS, RESET_ALLOCS - RESET_LIVE,
+		0), "class 80 (exited non-EAL thread)");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(2048, &cs), "stats_class");
 	TEST_ASSERT_EQUAL(cs.alloc_nomem, 1u, "class 2048 (exited non-EAL thread): "
 		"alloc_nomem %" PRIu64, cs.alloc_nomem);
@@ -3110,8 +3111,8 @@ test_stats_reset(void)
 		want.in_use[class_idx(96)] = RESET_LIVE;
 		want.slabs_partial[class_idx(96)] = 1;
 	}
-	want.in_use[class_idx(112)] = RESET_LIVE;
-	want.slabs_partial[class_idx(112)] = 1;
+	want.in_use[class_idx(80)] = RESET_LIVE;
+	want.slabs_partial[class_idx(80)] = 1;
 	want.in_use[class_idx(TEST_MAX_SIZE)] = 2;
 	want.slabs_full[class_idx(TEST_MAX_SIZE)] = 2;
 	want.bytes_backing = st.bytes_backing;

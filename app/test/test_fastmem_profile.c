@@ -6,9 +6,9 @@
  * Loops to profile fastmem with perf(1), one code path each:
  *
  *   fastmem_profile_hit_autotest   allocate and free one object: the inline cache-hit paths
- *   fastmem_profile_miss_autotest  allocate four caches' worth of objects one by one, then
- *                                  free them all: the refill and flush (miss) paths and the
- *                                  per-socket bins behind them
+ *   fastmem_profile_miss_autotest  allocate 1024 objects (what a bin's depot holds) one by
+ *                                  one, then free them all: the refill and flush (miss) paths
+ *                                  and the per-socket bins behind them
  *
  * Each runs for FASTMEM_PROFILE_SECONDS seconds (default 2) on objects of
  * FASTMEM_PROFILE_SIZE bytes (default 64) and prints the operations per second and the
@@ -163,7 +163,7 @@ test_fastmem_profile_miss(void)
 			rte_fastmem_free(objs[i]);
 	} while (ret == 0 && rte_rdtsc() < end);
 	if (ret == 0)
-		profile_report("cache-miss loop (allocations and frees, 4 caches deep)", ops,
+		profile_report("cache-miss loop (allocations and frees, 1024 objects deep)", ops,
 				rte_rdtsc() - start, size);
 	rte_fastmem_cache_flush();
 	if (own)

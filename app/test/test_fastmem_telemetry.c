@@ -600,8 +600,8 @@ test_fastmem_telemetry(void)
 
 	/*
 	 * 64 KiB objects: in use, in the cache and in the depot, in full and partial slabs, all
-	 * different numbers (for 70 and 15, with a cache of 16 and batches of 12: 55 in use,
-	 * 5 cached, 12 in the depot, 2 full slabs and 1 partial one).
+	 * different numbers (for 70 and 15, with a cache of 16 and batches of 8: 55 in use,
+	 * 9 cached, 8 in the depot, 2 full slabs and 1 partial one).
 	 */
 	for (i = 0; i < N_BIG; i++) {
 		big[i] = rte_fastmem_alloc(MIB(1) / 16, 0, 0);

@@ -41,12 +41,13 @@ extern int fastmem_logtype;
 #define FASTMEM_LOG(level, ...) RTE_LOG_LINE(level, FASTMEM, __VA_ARGS__)
 
 #define FASTMEM_STATE_MZ "fastmem_state"
-#define FASTMEM_STATE_MAGIC UINT64_C(0x666173746d656d31)  /* "fastmem1" */
+/* "fastmem2": the digit changes with the layout of the shared state and blocks (2: 384 slots) */
+#define FASTMEM_STATE_MAGIC UINT64_C(0x666173746d656d32)
 #define FASTMEM_SLAB_MAGIC UINT64_C(0x66617374736c6162)   /* "fastslab" */
 #define FASTMEM_ZONE_SIZE (UINT64_C(128) << 20)  /* default memzone size */
 #define FASTMEM_DEPOT_SLOTS 1024                 /* objects a bin's depot can hold */
 #define FASTMEM_MAX_BLOCKS 1024                  /* cache blocks of all processes */
-#define FASTMEM_CACHE_BYTES (UINT64_C(1) << 20)   /* bytes a cache holds above 4 KiB classes */
+#define FASTMEM_CACHE_BYTES (UINT64_C(1) << 20)   /* bytes a cache holds above 2.5 KiB classes */
 
 #define FASTMEM_N_CLASSES RTE_FASTMEM_NUM_CLASSES
 #define FASTMEM_SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
@@ -151,8 +152,8 @@ fastmem_class_cache_cap(unsigned int cls)
 /*
  * Objects a refill takes and a flush gives: half a cache. The pipeline pattern (one lcore
  * allocates, another frees) meets at the bin lock every 192 objects of the classes up to
- * 2.7 KiB, and a thread that allocates a burst of up to 384 objects of a class and then frees
- * them all settles where neither the allocations nor the frees miss.
+ * 2.5 KiB, and a thread that allocates a burst of up to a cache's capacity of a class and then
+ * frees them all settles where neither the allocations nor the frees miss.
  */
 static inline uint32_t
 fastmem_class_batch(unsigned int cls)
