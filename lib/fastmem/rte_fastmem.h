@@ -690,17 +690,26 @@ __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 
 /**
  * @internal
- * The cache a handle names in the calling thread's block, or NULL.
+ * The cache a handle names in the calling thread's block, or NULL. The compiler is kept from
+ * seeing how the pointer was computed (an empty asm statement that may change it), so that it
+ * addresses the cache's fields and slots from it: GCC 12 otherwise computed every slot's
+ * address anew from the handle's index, with a second multiplication, and a hit of
+ * rte_fastmem_halloc() with rte_fastmem_hfree() cost 7.5 cycles instead of 6.7.
  */
 static inline struct rte_fastmem_cache *
 __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
 	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
+	struct rte_fastmem_cache *c;
 
 	if (unlikely(idx >= blk->n_caches))
 		return NULL;
-	return &blk->caches[idx];
+	c = &blk->caches[idx];
+#ifndef RTE_TOOLCHAIN_MSVC
+	__asm__("" : "+r"(c));
+#endif
+	return c;
 }
 
 /**
