@@ -692,7 +692,8 @@ __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
  * @internal
  * The cache a handle names in the calling thread's block, or NULL. The compiler is kept from
  * seeing how the pointer was computed (an empty asm statement that may change it, after which
- * the pointer is declared not NULL), so that it addresses the cache's slots from it: GCC 12
+ * the pointer is declared not NULL with __rte_assume()), so that it addresses the cache's slots
+ * from it: GCC 12
  * otherwise computed every slot's address anew from the handle's index, with a second
  * multiplication (see the programming guide's Performance section).
  */
@@ -708,9 +709,8 @@ __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 	c = &blk->caches[idx];
 #ifndef RTE_TOOLCHAIN_MSVC
 	__asm__("" : "+r"(c));
-	if (c == NULL)
-		__builtin_unreachable();
 #endif
+	__rte_assume(c != NULL);
 	return c;
 }
 
