@@ -10,9 +10,8 @@ copy only, what the patch set uses and the tree lacks, into the tree's own heade
 the library, the tests and an application compiling against the installed headers all see
 it (nothing is force-included):
 - backport/PATH: definitions inserted before the closing #endif of the tree's header PATH
-  (rte_clz64 and co. in rte_bitops.h, __rte_malloc/__rte_dealloc/__rte_constant/__rte_assume
-  in rte_common.h, RTE_LOG_LINE in rte_log.h, rte_stdatomic.h included by rte_atomic.h, the
-  _uint telemetry names, REGISTER_*_TEST in app/test/test.h);
+  (rte_clz64 and co. in rte_bitops.h, __rte_malloc/__rte_dealloc/__rte_constant in rte_common.h,
+  RTE_LOG_LINE in rte_log.h, rte_stdatomic.h included by rte_atomic.h, the _uint telemetry names, REGISTER_*_TEST in app/test/test.h);
   skipped where the header already has them;
 - add/PATH: headers the tree has not (rte_stdatomic.h, installed with EAL's headers, and
   eal_export.h, internal);
@@ -33,7 +32,7 @@ COMPAT = os.path.dirname(os.path.abspath(__file__))
 BACKPORTS = {
     'lib/eal/include/rte_bitops.h': 'rte_clz64',
     'lib/eal/include/generic/rte_atomic.h': 'rte_stdatomic.h',
-    'lib/eal/include/rte_common.h': '__rte_assume',
+    'lib/eal/include/rte_common.h': '__rte_constant',
     'lib/eal/include/rte_log.h': 'RTE_LOG_LINE',
     'lib/telemetry/rte_telemetry.h': 'rte_tel_data_add_dict_uint',
     'app/test/test.h': 'REGISTER_FAST_TEST',

@@ -691,11 +691,10 @@ __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 /**
  * @internal
  * The cache a handle names in the calling thread's block, or NULL. The compiler is kept from
- * seeing how the pointer was computed (an empty asm statement that may change it, after which
- * the pointer is declared not NULL with __rte_assume()), so that it addresses the cache's slots
- * from it: GCC 12
- * otherwise computed every slot's address anew from the handle's index, with a second
- * multiplication (see the programming guide's Performance section).
+ * seeing how the pointer was computed (an empty asm statement that may change it), so that it
+ * addresses the cache's fields and slots from it: GCC 12 otherwise computed every slot's
+ * address anew from the handle's index, with a second multiplication, and a hit of
+ * rte_fastmem_halloc() with rte_fastmem_hfree() cost 7.5 cycles instead of 6.7.
  */
 static inline struct rte_fastmem_cache *
 __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
@@ -710,7 +709,6 @@ __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 #ifndef RTE_TOOLCHAIN_MSVC
 	__asm__("" : "+r"(c));
 #endif
-	__rte_assume(c != NULL);
 	return c;
 }
 

@@ -25,17 +25,6 @@
 #endif
 #endif /* __rte_malloc */
 
-#ifndef __rte_assume
-/**
- * Hint the compiler that a condition is true (GCC and clang).
- */
-#ifdef RTE_CC_CLANG
-#define __rte_assume(condition) __extension__(__builtin_assume(condition))
-#else
-#define __rte_assume(condition) do { if (!(condition)) __builtin_unreachable(); } while (0)
-#endif
-#endif
-
 #ifndef __rte_constant
 /**
  * Check if an expression's value is a compile-time constant
