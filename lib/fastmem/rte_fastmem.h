@@ -692,9 +692,9 @@ __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
  * @internal
  * The cache a handle names in the calling thread's block, or NULL. The compiler is kept from
  * seeing how the pointer was computed (an empty asm statement that may change it), so that it
- * addresses the cache's fields and slots from it: GCC 12 otherwise computed every slot's
- * address anew from the handle's index, with a second multiplication, and a hit of
- * rte_fastmem_halloc() with rte_fastmem_hfree() cost 7.5 cycles instead of 6.7.
+ * addresses the cache's slots from it: GCC 12 otherwise computed every slot's address anew
+ * from the handle's index, with a second multiplication (the programming guide's Performance
+ * section has the measurements).
  */
 static inline struct rte_fastmem_cache *
 __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
