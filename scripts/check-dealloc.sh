@@ -99,13 +99,13 @@ compile batch -O2 -DCASE=5
 syms=$(nm "$W/batch.o")
 echo "$syms" | grep -q ' [tT] rte_fastmem_free$' &&
 	echo "-O2: rte_fastmem_free() is not inline (a copy of it is in the object)"
-echo "$syms" | grep -q 'U per_lcore_rte_fastmem_tls_block$' ||
+echo "$syms" | grep -q 'U per_lcore_rte_fastmem_tls$' ||
 	echo "-O2: the inline rte_fastmem_free() does not read the thread's cache block"
 echo "$syms" | grep -q 'U rte_fastmem_dealloc$' ||
 	echo "-O2: the inline rte_fastmem_free() does not call rte_fastmem_dealloc() on a miss"
 compile batch-checked -O2 -DCASE=5 -DRTE_LIBRTE_FASTMEM_DEBUG
 syms=$(nm "$W/batch-checked.o")
-echo "$syms" | grep -q 'per_lcore_rte_fastmem_tls_block$' &&
+echo "$syms" | grep -q 'per_lcore_rte_fastmem_tls$' &&
 	echo "-O2, checked: rte_fastmem_free() has a hit path (not every free is checked)"
 echo "$syms" | grep -q 'U rte_fastmem_dealloc$' ||
 	echo "-O2, checked: rte_fastmem_free() does not call rte_fastmem_dealloc()"

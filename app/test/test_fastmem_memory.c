@@ -391,10 +391,13 @@ static int
 test_foreign_free(void)
 {
 	static const int64_t near_key[] = { -16, -8, 8, 16 };
+	const uint64_t key_span = UINT64_C(1) << RTE_FASTMEM_KEY_SOCKET_SHIFT;
 	struct rte_fastmem_stats before, after;
+	struct rte_fastmem_cache *local, *last;
 	struct rte_fastmem_block *blk;
 	rte_fastmem_handle_t h;
 	void *buf, *bulk[2], *snap = NULL;
+	size_t caches_size, local_size;
 	unsigned int word;
 	uint64_t *base;
 	int ret = TEST_FAILED;
@@ -402,7 +405,8 @@ test_foreign_free(void)
 	/* Warm this thread's caches, so that a free would be a cache hit. */
 	if (foreign_not_adopted(NULL) != TEST_SUCCESS)
 		return TEST_FAILED;
-	blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	blk = RTE_PER_LCORE(rte_fastmem_tls).blk;
+	local = RTE_PER_LCORE(rte_fastmem_tls).local;
 	if (blk->n_caches == 0) {
 		printf("this thread works uncached: no cache hit to refuse\n");
 		return TEST_SKIPPED;
@@ -413,9 +417,12 @@ test_foreign_free(void)
 	base = buf;
 	foreign_ptr = RTE_PTR_ADD(buf, 128);
 	/* The thread's caches, which a refused free must leave as they are. */
-	snap = malloc(blk->caches_size);
+	caches_size = blk->n_caches * sizeof(struct rte_fastmem_cache);
+	local_size = RTE_FASTMEM_NUM_CLASSES * sizeof(struct rte_fastmem_cache);
+	last = &local[RTE_FASTMEM_NUM_CLASSES - 1]; /* a few objects of 1 MiB: room */
+	snap = malloc(caches_size);
 	if (snap == NULL) {
-		printf("malloc of %u bytes failed\n", blk->caches_size);
+		printf("malloc of %zu bytes failed\n", caches_size);
 		goto out;
 	}
 	if (rte_fastmem_stats(&before) != 0) {
@@ -423,27 +430,35 @@ test_foreign_free(void)
 		goto out;
 	}
 	/*
-	 * The word a slab header starts with: small numbers, the slab key plus offsets that are
-	 * not the start of a cache (inside the block's caches, and a few bytes on either side of
-	 * the last cache's key), and plus offsets beyond the caches of any block (the key of a
-	 * cache is taken for a page in service, as the guide says).
+	 * The word a slab header starts with: small numbers; the slab key plus offsets that are
+	 * not the start of a cache: inside the caches of the thread's socket, a few bytes on
+	 * either side of the key of its last one, and past them (up to where the inline free
+	 * reads, what follows them in the block); the key of that last cache with a socket index
+	 * no machine has (the offset, which the inline free reads at, is the cache's); and plus
+	 * offsets beyond the keys of any block (the key of a cache is taken for a page in service,
+	 * as the guide says).
 	 */
-	for (word = 0; word < 24; word++) {
+	for (word = 0; word < 30; word++) {
 		if (word < 10)
 			base[0] = word;
 		else if (word < 15)
 			base[0] = RTE_FASTMEM_SLAB_KEY + 8 * word;
 		else if (word < 19)
-			base[0] = __rte_fastmem_cache_key(blk->n_caches - 1) + near_key[word - 15];
+			base[0] = last->key + near_key[word - 15];
+		else if (word < 22)
+			base[0] = RTE_FASTMEM_SLAB_KEY + local_size +
+					(key_span - 1 - local_size) * (word - 19) / 2;
+		else if (word < 25)
+			base[0] = last->key + key_span * (RTE_MAX_NUMA_NODES + word - 22);
 		else
 			base[0] = RTE_FASTMEM_SLAB_KEY + (UINT64_C(1) << 32) + word;
-		memcpy(snap, blk->caches, blk->caches_size);
+		memcpy(snap, blk->caches, caches_size);
 		rte_fastmem_free(foreign_ptr);
 		bulk[0] = foreign_ptr;
 		bulk[1] = NULL;
 		rte_fastmem_free_bulk(bulk, 2);
 		rte_fastmem_hfree(h, foreign_ptr);
-		if (memcmp(snap, blk->caches, blk->caches_size) != 0) {
+		if (memcmp(snap, blk->caches, caches_size) != 0) {
 			printf("the frees of a foreign pointer (word %u) wrote into the caches\n",
 					word);
 			goto out;

@@ -478,8 +478,9 @@ free_slow(void *ptr)
 
 /*
  * The whole free, out of line: the deallocator the allocation functions name, and the miss
- * path of the inline rte_fastmem_free() (whose cache push it tries again: the miss is rare and
- * a direct call needs it), which in checked builds sends every object here.
+ * path of the inline rte_fastmem_free() (whose cache push it tries again, into the caches of
+ * any socket: an object of another socket than the thread's, or a direct call), which in
+ * checked builds sends every object here.
  */
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_dealloc, 26.11)
 void
@@ -488,7 +489,7 @@ rte_fastmem_dealloc(void *ptr)
 	if (unlikely(ptr == NULL))
 		return;
 	FASTMEM_CHECK_FREE(ptr, UINT32_MAX);
-	if (unlikely(__rte_fastmem_cache_push(ptr) < 0))
+	if (unlikely(fastmem_cache_push_any(ptr) < 0))
 		free_slow(ptr);
 }
 

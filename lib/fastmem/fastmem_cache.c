@@ -48,15 +48,34 @@
 #include "fastmem_private.h"
 
 /*
- * The block of a thread that has none (yet): no caches, so that every inline path misses
- * without testing the thread-local pointer for NULL. Its hint is a cache of capacity 0 whose
- * key (0) no page has.
+ * What a thread that has no block (yet) sees, so that every inline path misses without a test
+ * of its own: a block without caches, and for its own socket's caches zeroes (length 0,
+ * capacity 0, key 0, which no page has) as far as a page key's offset can reach. They are
+ * never written: in .bss, they take no memory. The block's hint is the first of them.
  */
-static struct rte_fastmem_cache no_cache;
-static struct rte_fastmem_block no_block = { .hint = &no_cache };
+static struct rte_fastmem_cache no_local[RTE_FASTMEM_KEY_OFF_MASK /
+	sizeof(struct rte_fastmem_cache) + 2];
+static struct rte_fastmem_block no_block = { .hint = &no_local[0] };
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(per_lcore_rte_fastmem_tls_block, 26.11)
-RTE_DEFINE_PER_LCORE(struct rte_fastmem_block *, rte_fastmem_tls_block) = &no_block;
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(per_lcore_rte_fastmem_tls, 26.11)
+RTE_DEFINE_PER_LCORE(struct rte_fastmem_tls, rte_fastmem_tls) = {
+	.local = no_local,
+	.blk = &no_block,
+};
+
+/* Make blk the calling thread's block, or, with NULL, leave it without one. */
+static void
+tls_set(struct rte_fastmem_block *blk)
+{
+	if (blk == NULL) {
+		RTE_PER_LCORE(rte_fastmem_tls).local = no_local;
+		RTE_PER_LCORE(rte_fastmem_tls).blk = &no_block;
+		return;
+	}
+	RTE_PER_LCORE(rte_fastmem_tls).local =
+		&blk->caches[fastmem_block_hdr(blk)->socket_idx * FASTMEM_N_CLASSES];
+	RTE_PER_LCORE(rte_fastmem_tls).blk = blk;
+}
 
 /* Set when this thread could not get a block: it works uncached. */
 static RTE_DEFINE_PER_LCORE(bool, fastmem_uncached);
@@ -529,7 +548,7 @@ block_thread_exit(void *arg)
 	rec->owned = false;
 	rte_spinlock_unlock(&local_lock);
 	/* Other destructors may still allocate or free: uncached, the block may be reused. */
-	RTE_PER_LCORE(rte_fastmem_tls_block) = &no_block;
+	tls_set(NULL);
 	RTE_PER_LCORE(fastmem_uncached) = true;
 }
 
@@ -565,12 +584,10 @@ block_new(unsigned int sidx, int socket_id)
 		return NULL;
 	}
 	blk->n_caches = st->n_caches;
-	blk->caches_size = st->n_caches * sizeof(struct rte_fastmem_cache);
 	hdr = fastmem_block_hdr(blk);
-	blk->local = &blk->caches[sidx * FASTMEM_N_CLASSES];
 	hdr->socket_idx = sidx;
 	hdr->reg_idx = UINT32_MAX;
-	blk->hint = blk->local;
+	blk->hint = &blk->caches[sidx * FASTMEM_N_CLASSES];
 	for (i = 0; i < blk->n_caches; i++) {
 		blk->caches[i].key = __rte_fastmem_cache_key(i);
 		blk->caches[i].obj_size = __rte_fastmem_class_size(i % FASTMEM_N_CLASSES);
@@ -636,7 +653,7 @@ block_create(void)
 static struct rte_fastmem_cache *
 thread_cache(unsigned int sidx, unsigned int cls)
 {
-	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls).blk;
 	struct rte_fastmem_cache *c;
 
 	if (blk == &no_block) {
@@ -647,7 +664,7 @@ thread_cache(unsigned int sidx, unsigned int cls)
 			RTE_PER_LCORE(fastmem_uncached) = true;
 			return NULL;
 		}
-		RTE_PER_LCORE(rte_fastmem_tls_block) = blk;
+		tls_set(blk);
 	}
 	c = &blk->caches[sidx * FASTMEM_N_CLASSES + cls];
 	return c->cap != 0 ? c : NULL;
@@ -659,7 +676,7 @@ counters_commit(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls
 		const struct fastmem_counters *cnt)
 {
 	if (c != NULL)
-		fastmem_counters_add(&fastmem_cache_rec(RTE_PER_LCORE(rte_fastmem_tls_block),
+		fastmem_counters_add(&fastmem_cache_rec(RTE_PER_LCORE(rte_fastmem_tls).blk,
 				sidx * FASTMEM_N_CLASSES + cls)->cnt, cnt);
 	else
 		fastmem_bin_count(sidx, cls, cnt, rte_lcore_id() == LCORE_ID_ANY);
@@ -669,7 +686,7 @@ counters_commit(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls
 static void
 own_set_len(struct rte_fastmem_cache *c, uint32_t len)
 {
-	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls).blk;
 
 	cache_set_len(blk, c - blk->caches, len);
 }
@@ -747,6 +764,29 @@ fastmem_cache_put(unsigned int sidx, unsigned int cls, void *obj)
 
 	obj_put(c, sidx, cls, obj, &cnt);
 	counters_commit(c, sidx, cls, &cnt);
+}
+
+/*
+ * Put ptr into the calling thread's cache that its page key names, of any socket (the inline
+ * free finds only those of the thread's own socket): 0, or -1 when the word is not the key of
+ * one of the thread's caches or the cache is full. Reads the key as the inline free does.
+ */
+int
+fastmem_cache_push_any(void *ptr)
+{
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls).blk;
+	uint64_t key = __rte_fastmem_slab_key(ptr);
+	uint64_t sidx = (key - RTE_FASTMEM_SLAB_KEY) >> RTE_FASTMEM_KEY_SOCKET_SHIFT;
+	uint64_t off = key & RTE_FASTMEM_KEY_OFF_MASK;
+	uint64_t cls = off / sizeof(struct rte_fastmem_cache);
+	struct rte_fastmem_cache *c;
+
+	if (sidx >= blk->n_caches / FASTMEM_N_CLASSES || cls >= FASTMEM_N_CLASSES)
+		return -1;
+	c = &blk->caches[sidx * FASTMEM_N_CLASSES + cls];
+	if (c->key != key) /* also an offset that is not the start of a cache */
+		return -1;
+	return __rte_fastmem_cache_put_one(c, ptr);
 }
 
 void
@@ -830,7 +870,7 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_cache_flush, 26.11)
 void
 rte_fastmem_cache_flush(void)
 {
-	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls).blk;
 	struct rte_fastmem_cache *c;
 	unsigned int i;
 

@@ -50,7 +50,7 @@
 
 /* The first word of a large object's header must never pass for the key of a cache. */
 static_assert(FASTMEM_LARGE_KEY - RTE_FASTMEM_SLAB_KEY >=
-		(uint64_t)RTE_MAX_NUMA_NODES * FASTMEM_N_CLASSES * sizeof(struct rte_fastmem_cache),
+		(uint64_t)RTE_MAX_NUMA_NODES << RTE_FASTMEM_KEY_SOCKET_SHIFT,
 		"large key in the slab key range");
 static_assert(sizeof(struct fastmem_large) <= RTE_CACHE_LINE_SIZE, "large header too big");
 

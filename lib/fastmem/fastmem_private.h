@@ -41,8 +41,8 @@ extern int fastmem_logtype;
 #define FASTMEM_LOG(level, ...) RTE_LOG_LINE(level, FASTMEM, __VA_ARGS__)
 
 #define FASTMEM_STATE_MZ "fastmem_state"
-/* "fastmem2": the digit changes with the layout of the shared state and blocks (2: 384 slots) */
-#define FASTMEM_STATE_MAGIC UINT64_C(0x666173746d656d32)
+/* "fastmem3": the digit changes with the layout of the shared state and blocks (3: page keys) */
+#define FASTMEM_STATE_MAGIC UINT64_C(0x666173746d656d33)
 #define FASTMEM_SLAB_MAGIC UINT64_C(0x66617374736c6162)   /* "fastslab" */
 #define FASTMEM_ZONE_SIZE (UINT64_C(128) << 20)  /* default memzone size */
 #define FASTMEM_DEPOT_SLOTS 1024                 /* objects a bin's depot can hold */
@@ -254,7 +254,7 @@ struct fastmem_page {
  * reads the key of the object's page); pages[] describe the spans.
  */
 struct fastmem_slab {
-	uint64_t keys[FASTMEM_SLAB_PAGES]; /* must stay first: __rte_fastmem_cache_key() */
+	uint64_t keys[FASTMEM_SLAB_PAGES]; /* must stay first: __rte_fastmem_slab_key() */
 	uint64_t magic;
 	rte_iova_t iova;        /* IO address of the slab's first byte */
 	uint32_t socket_idx;
@@ -406,7 +406,7 @@ struct fastmem_owner {
 struct fastmem_block_hdr {
 	alignas(RTE_CACHE_LINE_SIZE) uint32_t lcore_id; /* owner's lcore id, or LCORE_ID_ANY */
 	uint32_t reg_idx;       /* slot in the block registry, UINT32_MAX when none */
-	uint32_t socket_idx;    /* index of the owner's socket: blk->local are its caches */
+	uint32_t socket_idx;    /* index of the owner's socket, whose caches it uses locally */
 };
 
 /*
@@ -439,7 +439,11 @@ fastmem_cache_rec(const struct rte_fastmem_block *blk, unsigned int i)
 	return (struct fastmem_cache_rec *)(fastmem_block_hdr(blk) + 1) + i;
 }
 
-/* Bytes of a block with n_caches caches, header and counters included. */
+/*
+ * Bytes of a block with n_caches caches (at least one socket's), header and counters included,
+ * and as far as the inline free may read from the caches of any socket (struct
+ * rte_fastmem_block).
+ */
 static inline size_t
 fastmem_block_size(unsigned int n_caches)
 {
@@ -448,11 +452,20 @@ fastmem_block_size(unsigned int n_caches)
 	/* The length must not carry into the count of frees above it. */
 	RTE_BUILD_BUG_ON(RTE_FASTMEM_CACHE_SLOTS >= 1u << RTE_FASTMEM_CACHE_LEN_BITS);
 	RTE_BUILD_BUG_ON(offsetof(struct rte_fastmem_block, caches) != RTE_CACHE_LINE_SIZE);
+	/* A socket's caches within the page keys' offsets; socket indexes in the low half. */
+	RTE_BUILD_BUG_ON(FASTMEM_N_CLASSES * sizeof(struct rte_fastmem_cache) >
+			UINT64_C(1) << RTE_FASTMEM_KEY_SOCKET_SHIFT);
+	RTE_BUILD_BUG_ON(((uint64_t)RTE_MAX_NUMA_NODES << RTE_FASTMEM_KEY_SOCKET_SHIFT) >
+			UINT32_MAX);
 	RTE_BUILD_BUG_ON(sizeof(struct rte_fastmem_cache) !=
 			(RTE_FASTMEM_CACHE_SLOTS + 8) * sizeof(void *));
-	return sizeof(struct fastmem_block_hdr) + sizeof(struct rte_fastmem_block) +
-		(size_t)n_caches * (sizeof(struct rte_fastmem_cache) +
-		sizeof(struct fastmem_cache_rec));
+	return RTE_MAX(sizeof(struct fastmem_block_hdr) + sizeof(struct rte_fastmem_block) +
+			(size_t)n_caches * (sizeof(struct rte_fastmem_cache) +
+			sizeof(struct fastmem_cache_rec)),
+		sizeof(struct rte_fastmem_block) +
+			(size_t)(n_caches - FASTMEM_N_CLASSES) * sizeof(struct rte_fastmem_cache) +
+			(UINT64_C(1) << RTE_FASTMEM_KEY_SOCKET_SHIFT) +
+			sizeof(struct rte_fastmem_cache));
 }
 
 /* The allocator's shared state, in the memzone FASTMEM_STATE_MZ. */
@@ -627,6 +640,7 @@ void fastmem_bin_count(unsigned int sidx, unsigned int cls,
 /* fastmem_cache.c */
 void *fastmem_cache_get(unsigned int sidx, unsigned int cls);
 void fastmem_cache_put(unsigned int sidx, unsigned int cls, void *obj);
+int fastmem_cache_push_any(void *ptr);
 void fastmem_cache_count_nomem(unsigned int sidx, unsigned int cls, unsigned int n);
 int fastmem_cache_get_bulk(unsigned int sidx, unsigned int cls, void **ptrs, unsigned int n);
 void fastmem_cache_register_all(void);

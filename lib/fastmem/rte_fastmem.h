@@ -676,12 +676,12 @@ void rte_fastmem_stats_reset(void);
 static inline struct rte_fastmem_cache *
 __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 {
-	struct rte_fastmem_cache *local = RTE_PER_LCORE(rte_fastmem_tls_block)->local;
+	struct rte_fastmem_cache *local = RTE_PER_LCORE(rte_fastmem_tls).local;
 	size_t a = align != 0 ? align : RTE_CACHE_LINE_SIZE;
 	/* size - 1 and a - 1 are below the largest class (a power of 2) exactly when m is. */
 	size_t m = (size - 1) | (a - 1);
 
-	if (unlikely(local == NULL || m >= RTE_FASTMEM_MAX_OBJ_SIZE ||
+	if (unlikely(m >= RTE_FASTMEM_MAX_OBJ_SIZE ||
 			((a & (a - 1)) | (flags & ~RTE_FASTMEM_F_ZERO)) != 0))
 		return NULL;
 	/* The size rounded up to a multiple of the alignment maps to a class aligned to it. */
@@ -699,7 +699,7 @@ __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 static inline struct rte_fastmem_cache *
 __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 {
-	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls).blk;
 	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
 	struct rte_fastmem_cache *c;
 
@@ -714,8 +714,8 @@ __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 
 /**
  * @internal
- * The key of the page ptr lies in, in the header of its slab: __rte_fastmem_cache_key() of the
- * index of the cache its objects go to, for a page in service.
+ * The key of the page ptr lies in, in the header of its slab: the key of the caches its objects
+ * go to, for a page in service (see RTE_FASTMEM_SLAB_KEY).
  */
 static inline uint64_t
 __rte_fastmem_slab_key(const void *ptr)
@@ -728,24 +728,25 @@ __rte_fastmem_slab_key(const void *ptr)
 
 /**
  * @internal
- * Find in *c the cache of a thread's block that a page key names; returns false for a word that
- * is not the key of a cache. The key minus RTE_FASTMEM_SLAB_KEY is the cache's offset in
- * caches[]: a word passes if that offset is within caches[] and the word there, where a cache
- * keeps its key, is this key (read from the header line the caller reads anyway), so a foreign
- * word, or an offset that is not the start of a cache, is refused. That word is read as bytes,
- * as the offset may be anything until it passes; no block holds the key of a cache anywhere but
- * in that cache's key field.
+ * Find in *c the cache among the calling thread's own socket's caches (local) that a page key
+ * names; returns false for a word that is not the key of one of them. The key's bits below
+ * RTE_FASTMEM_KEY_SOCKET_SHIFT are the cache's offset among its socket's caches, which the
+ * thread's block can be read at, whatever the word. The word passes if the word there, where a
+ * cache keeps its key, is this key (read from the header line the caller reads anyway): the key
+ * of another socket's cache, a foreign word, or an offset that is not the start of a cache is
+ * refused. That word is read as bytes, as the offset may be anything until it passes.
+ *
+ * (A constant mask in place of a check of the offset against the size of the block's caches,
+ * which the free loaded: 0.2 cycles of a free, measured. A mask loaded from the block, for the
+ * caches of every socket, cost a mixed workload 0.5 cycles: a load on the address's path.)
  */
 static inline bool
-__rte_fastmem_key_cache(struct rte_fastmem_block *blk, uint64_t key,
+__rte_fastmem_key_cache(struct rte_fastmem_cache *local, uint64_t key,
 		struct rte_fastmem_cache **c)
 {
-	uint64_t off = key - RTE_FASTMEM_SLAB_KEY;
-	uintptr_t a = (uintptr_t)blk->caches + off;
+	uintptr_t a = (uintptr_t)local + (key & RTE_FASTMEM_KEY_OFF_MASK);
 	uint64_t k;
 
-	if (off >= blk->caches_size)
-		return false;
 	memcpy(&k, (const void *)(a + offsetof(struct rte_fastmem_cache, key)), sizeof(k));
 	if (k != key)
 		return false;
@@ -858,21 +859,14 @@ __rte_fastmem_cache_put_run(struct rte_fastmem_cache *c, void * const *__rte_res
 
 /**
  * @internal
- * Put one object into the calling thread's cache for its slab's class and socket. Returns 0,
- * or -1 when the miss path must take it. The free functions share this.
+ * Put one object into cache c if it has room. Returns 0, or -1 when it is full.
  */
 static inline int
-__rte_fastmem_cache_push(void *ptr)
+__rte_fastmem_cache_put_one(struct rte_fastmem_cache *c, void *ptr)
 {
-	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
-	struct rte_fastmem_cache *c;
-	uint64_t top;
-	uint32_t len;
+	uint64_t top = c->top;
+	uint32_t len = __rte_fastmem_top_len(top);
 
-	if (unlikely(!__rte_fastmem_key_cache(blk, __rte_fastmem_slab_key(ptr), &c)))
-		return -1;
-	top = c->top;
-	len = __rte_fastmem_top_len(top);
 	if (unlikely(len >= c->cap))
 		return -1;
 	c->objs[len] = ptr;
@@ -882,10 +876,27 @@ __rte_fastmem_cache_push(void *ptr)
 
 /**
  * @internal
+ * Put one object of the calling thread's socket into the thread's cache for its slab's class.
+ * Returns 0, or -1 when the miss path must take it (an object of another socket too). The
+ * free functions share this.
+ */
+static inline int
+__rte_fastmem_cache_push(void *ptr)
+{
+	struct rte_fastmem_cache *c;
+
+	if (unlikely(!__rte_fastmem_key_cache(RTE_PER_LCORE(rte_fastmem_tls).local,
+			__rte_fastmem_slab_key(ptr), &c)))
+		return -1;
+	return __rte_fastmem_cache_put_one(c, ptr);
+}
+
+/**
+ * @internal
  * The start of rte_fastmem_free_bulk(): ptrs[0], ptrs[1], ... into the calling thread's cache
  * of the first object's class and socket, as long as they are objects of that cache. Returns
- * how many went in (0 when the first is NULL, not in the cache's hit path or when there is no
- * room for all n).
+ * how many went in (0 when the first is NULL, not in the cache's hit path, of another socket
+ * than the thread's unless the last bulk free's cache, or when there is no room for all n).
  *
  * The cache the last bulk free used is tried first: its address does not depend on the key
  * of the first object, which the cache's own key then confirms (a predicted branch), so the
@@ -899,7 +910,7 @@ __rte_fastmem_cache_push_run(void **ptrs, unsigned int n)
 	RTE_SET_USED(n);
 	return 0; /* every object through rte_fastmem_free() and its checks */
 #else
-	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls_block);
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls).blk;
 	struct rte_fastmem_cache *c;
 	uint64_t key;
 
@@ -913,7 +924,8 @@ __rte_fastmem_cache_push_run(void **ptrs, unsigned int n)
 	key = __rte_fastmem_slab_key(ptrs[0]);
 	c = blk->hint;
 	if (unlikely(key != c->key)) {
-		if (unlikely(!__rte_fastmem_key_cache(blk, key, &c)))
+		if (unlikely(!__rte_fastmem_key_cache(RTE_PER_LCORE(rte_fastmem_tls).local, key,
+				&c)))
 			return 0;
 		blk->hint = c;
 	}
@@ -1042,30 +1054,19 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 {
 #ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
-	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
-	uint64_t top;
-	uint32_t len;
 
 #ifdef RTE_FASTMEM_CHECKED
 	if (ptr != NULL)
-		rte_fastmem_check_free(ptr, idx);
+		rte_fastmem_check_free(ptr, handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
 #endif
 	/*
-	 * Into the handle's cache only when the object's slab names it: the object may be of
-	 * another socket (or class). The miss path frees it by its slab.
+	 * Into the handle's cache only when the object's slab names it (the cache's own key, on
+	 * the line the push writes): the object may be of another socket (or class). The miss
+	 * path frees it by its slab.
 	 */
-	if (unlikely(c == NULL || ptr == NULL ||
-			__rte_fastmem_slab_key(ptr) != __rte_fastmem_cache_key(idx)))
-		goto slow;
-	top = c->top;
-	len = __rte_fastmem_top_len(top);
-	if (unlikely(len >= c->cap))
-		goto slow;
-	c->objs[len] = ptr;
-	c->top = top + RTE_FASTMEM_CACHE_FREE_ONE;
-	return;
-slow:
-	rte_fastmem_hfree_slow(handle, ptr);
+	if (unlikely(c == NULL || ptr == NULL || __rte_fastmem_slab_key(ptr) != c->key ||
+			__rte_fastmem_cache_put_one(c, ptr) < 0))
+		rte_fastmem_hfree_slow(handle, ptr);
 #else
 	RTE_SET_USED(handle);
 	RTE_SET_USED(ptr);
@@ -1086,7 +1087,11 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 #endif
 	if (unlikely(ptrs == NULL))
 		return;
-	/* The handle's class and socket, room for all: one run straight into the cache. */
+	/*
+	 * The handle's class and socket, room for all: one run straight into the cache. (The key
+	 * computed from the handle, not read from the cache as hfree() does: a loop of bulk calls
+	 * of 8 objects, 1.1 to 1.3 cycles per object against 0.9 to 1.0.)
+	 */
 	if (likely(c != NULL && n - 1 < c->cap - __rte_fastmem_cache_len(c) && ptrs[0] != NULL &&
 			__rte_fastmem_slab_key(ptrs[0]) == key)) {
 		i = __rte_fastmem_cache_put_run(c, ptrs, n, key);

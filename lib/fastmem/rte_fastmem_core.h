@@ -55,14 +55,23 @@ extern "C" {
 #define RTE_FASTMEM_HANDLE_MAGIC 0xFA57u
 /**
  * @internal
- * The header of a slab in service starts with one 64-bit key per page: this key (high half)
- * plus the offset, in a cache block's caches[], of the cache the page's objects go to (low
- * half; __rte_fastmem_cache_key()). Free pages, free slabs and memory that is not a slab hold
- * another value there (almost surely: the key is an arbitrary constant), so the inline free
- * rejects a foreign pointer with the same checks that find the cache: the offset within the
- * block's caches, and the cache there holding this key.
+ * The header of a slab in service starts with one 64-bit key per page, the key of the cache its
+ * objects go to (the key field of every thread's cache of that socket and class): this value
+ * (high half), plus the socket's index shifted by RTE_FASTMEM_KEY_SOCKET_SHIFT, plus the
+ * cache's offset among its socket's caches (low half). Free pages, free slabs and memory that
+ * is not a slab hold another value there (almost surely: the key is an arbitrary constant), so
+ * the inline free rejects a foreign pointer with the check that finds the cache: the cache at
+ * that offset among the thread's own socket's caches must hold this key.
  */
 #define RTE_FASTMEM_SLAB_KEY UINT64_C(0x5fa57c4e00000000)
+/**
+ * @internal
+ * Where a page key holds the socket index: the key's bits below are the cache's offset among
+ * its socket's caches, which take no more than that many bytes.
+ */
+#define RTE_FASTMEM_KEY_SOCKET_SHIFT 18
+/** @internal The bits of a page key that hold the cache's offset among its socket's caches. */
+#define RTE_FASTMEM_KEY_OFF_MASK ((UINT64_C(1) << RTE_FASTMEM_KEY_SOCKET_SHIFT) - 1)
 
 /**
  * @internal
@@ -203,15 +212,15 @@ __rte_fastmem_cache_len(const struct rte_fastmem_cache *c)
 
 /**
  * @internal
- * A thread's cache block as the inline functions see it: the thread's local caches and one
- * cache per (socket, class). Its layout is the same in every thread and process, so a handle or
- * a slab names a cache by its index. The library keeps its own bookkeeping of the block
- * elsewhere.
+ * A thread's cache block as the inline functions see it: one cache per (socket, class), those
+ * of a socket in class order. Its layout is the same in every thread and process, so that a
+ * handle names a cache by its index. The library keeps its own bookkeeping of the block
+ * elsewhere, after caches[] (and the block is readable at least 2^RTE_FASTMEM_KEY_SOCKET_SHIFT
+ * bytes and a cache past the start of the thread's own socket's caches, with no word there the
+ * key of a cache but the caches' key fields).
  */
 struct rte_fastmem_block {
-	struct rte_fastmem_cache *local; /**< Caches of the thread's own socket. */
 	uint32_t n_caches;               /**< Number of caches: sockets x classes. */
-	uint32_t caches_size;            /**< Bytes of caches[]. */
 	/**
 	 * The cache the last rte_fastmem_free_bulk() went to, tried first by the next one: a
 	 * cache address that does not wait for the object's key, so that the copy into it and
@@ -224,14 +233,33 @@ struct rte_fastmem_block {
 
 /**
  * @internal
- * The page key of the cache of index idx in a cache block: RTE_FASTMEM_SLAB_KEY plus the
- * cache's offset in caches[], so that the inline free finds the cache with one addition.
+ * The page key of the cache of index idx in a cache block (see RTE_FASTMEM_SLAB_KEY): the inline
+ * free finds a cache of its thread's socket from the thread-local pointer to those caches with
+ * one masked addition.
  */
 static inline uint64_t
 __rte_fastmem_cache_key(uint32_t idx)
 {
-	return RTE_FASTMEM_SLAB_KEY + (uint64_t)idx * sizeof(struct rte_fastmem_cache);
+	return RTE_FASTMEM_SLAB_KEY +
+		((uint64_t)(idx / RTE_FASTMEM_NUM_CLASSES) << RTE_FASTMEM_KEY_SOCKET_SHIFT) +
+		(uint64_t)(idx % RTE_FASTMEM_NUM_CLASSES) * sizeof(struct rte_fastmem_cache);
 }
+
+/**
+ * @internal
+ * What the inline functions read through the calling thread's one thread-local variable: its
+ * block, and the caches of its own socket in that block, which the allocation and free
+ * functions address without a load from the block.
+ */
+struct rte_fastmem_tls {
+	/**
+	 * The caches of the thread's socket. For a thread without a block (yet), zeroes that
+	 * stand for caches of length 0 and capacity 0, far enough for any page key's offset,
+	 * on which every inline path misses.
+	 */
+	struct rte_fastmem_cache *local;
+	struct rte_fastmem_block *blk; /**< The thread's block, or one without caches. */
+};
 
 /*
  * Checked builds: with RTE_LIBRTE_FASTMEM_DEBUG defined (debug mode) or with AddressSanitizer,
@@ -269,10 +297,11 @@ void rte_fastmem_check_free(void *obj, uint32_t cache_idx);
 
 /**
  * @internal
- * The calling thread's cache block; until its first allocation, a block without caches (its
- * local caches NULL, no caches to index), on which every inline path misses.
+ * The calling thread's cache block and own socket's caches; until its first allocation, a
+ * block without caches and zeroes (see struct rte_fastmem_tls), on which every inline path
+ * misses.
  */
-RTE_DECLARE_PER_LCORE(struct rte_fastmem_block *, rte_fastmem_tls_block);
+RTE_DECLARE_PER_LCORE(struct rte_fastmem_tls, rte_fastmem_tls);
 
 /** @internal Miss path of rte_fastmem_halloc(). */
 __rte_experimental
