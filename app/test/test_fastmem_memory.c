@@ -387,18 +387,58 @@ foreign_not_adopted(void *foreign)
 /* The foreign pointer, read anew for each call: the compiler must not treat it as freed. */
 static void *volatile foreign_ptr;
 
+#define FOREIGN_WORDS 30
+#define KEY_SPAN (UINT64_C(1) << (64 - RTE_FASTMEM_KEY_OFF_SHIFT))
+
+/*
+ * Foreign word i, what test_foreign_free() writes where a slab header would start, for a thread
+ * whose own socket's caches are local: small numbers; the slab key with offsets that are not
+ * the start of a cache (inside the caches of the thread's socket, a few bytes on either side of
+ * the last one's, and past them, where the block holds what follows them, up to where the
+ * inline free reads); the key of the last cache with a socket index this machine lacks (its
+ * offset is the cache's); a live word of the block (a cache's top word, and the small number
+ * that would have read it at an offset of its own); that key with a bit of its constant part
+ * flipped. (The key of a cache is taken for a page in service, as the guide says.)
+ */
+static uint64_t
+foreign_word(unsigned int i, const struct rte_fastmem_cache *local)
+{
+	static const int64_t near_key[] = { -16, -8, 8, 16 };
+	const uint64_t local_size = RTE_FASTMEM_NUM_CLASSES * sizeof(struct rte_fastmem_cache);
+	const uint64_t last = local[RTE_FASTMEM_NUM_CLASSES - 1].key;
+	const uint64_t sock = ((UINT64_C(1) << RTE_FASTMEM_KEY_OFF_SHIFT) - 1) &
+		~((UINT64_C(1) << RTE_FASTMEM_KEY_SOCKET_SHIFT) - 1);
+
+	if (i < 10)
+		return i;
+	if (i < 15)
+		return RTE_FASTMEM_SLAB_KEY | (UINT64_C(8) * i) << RTE_FASTMEM_KEY_OFF_SHIFT;
+	if (i < 19)
+		return last + ((uint64_t)near_key[i - 15] << RTE_FASTMEM_KEY_OFF_SHIFT);
+	if (i < 22)
+		return RTE_FASTMEM_SLAB_KEY |
+			(local_size + (KEY_SPAN - 1 - local_size) * (i - 19) / 2) <<
+			RTE_FASTMEM_KEY_OFF_SHIFT;
+	if (i < 25)
+		return (last & ~sock) | (uint64_t)(63 - (i - 22)) << RTE_FASTMEM_KEY_SOCKET_SHIFT;
+	if (i == 25)
+		return local[1].top;
+	if (i == 26)
+		return sizeof(struct rte_fastmem_cache) - offsetof(struct rte_fastmem_cache, key);
+	return last ^ UINT64_C(1) << (i - 27 + 3);
+}
+
 static int
 test_foreign_free(void)
 {
-	static const int64_t near_key[] = { -16, -8, 8, 16 };
-	const uint64_t key_span = UINT64_C(1) << RTE_FASTMEM_KEY_SOCKET_SHIFT;
 	struct rte_fastmem_stats before, after;
-	struct rte_fastmem_cache *local, *last;
+	struct rte_fastmem_cache *local, *c;
 	struct rte_fastmem_block *blk;
 	rte_fastmem_handle_t h;
 	void *buf, *bulk[2], *snap = NULL;
-	size_t caches_size, local_size;
+	size_t snap_size, off;
 	unsigned int word;
+	uint64_t w;
 	uint64_t *base;
 	int ret = TEST_FAILED;
 
@@ -411,54 +451,53 @@ test_foreign_free(void)
 		printf("this thread works uncached: no cache hit to refuse\n");
 		return TEST_SKIPPED;
 	}
+	if (rte_socket_count() > 61) {
+		printf("socket indexes 61 to 63 exist: no foreign socket index\n");
+		return TEST_SKIPPED;
+	}
+	/*
+	 * Of the words the inline free can read, where a cache keeps its key, the check takes
+	 * only the caches' own keys: no other word of the block names its own place.
+	 */
+	for (off = 0; off < KEY_SPAN; off++) {
+		memcpy(&w, RTE_PTR_ADD(local, off + offsetof(struct rte_fastmem_cache, key)),
+				sizeof(w));
+		if (__rte_fastmem_key_cache(local, w, &c) && (off % sizeof(*c) != 0 ||
+				off / sizeof(*c) >= RTE_FASTMEM_NUM_CLASSES)) {
+			printf("the word %#" PRIx64 " at offset %zu passes for a key\n", w, off);
+			return TEST_FAILED;
+		}
+	}
 	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(8, 8, SOCKET_ID_ANY, &h), "hlookup");
 	buf = rte_malloc(NULL, 2 * SLAB_SIZE, SLAB_SIZE);
 	TEST_ASSERT_NOT_NULL(buf, "rte_malloc");
 	base = buf;
 	foreign_ptr = RTE_PTR_ADD(buf, 128);
-	/* The thread's caches, which a refused free must leave as they are. */
-	caches_size = blk->n_caches * sizeof(struct rte_fastmem_cache);
-	local_size = RTE_FASTMEM_NUM_CLASSES * sizeof(struct rte_fastmem_cache);
-	last = &local[RTE_FASTMEM_NUM_CLASSES - 1]; /* a few objects of 1 MiB: room */
-	snap = malloc(caches_size);
+	/*
+	 * The thread's block, which a refused free must leave as it is: its caches and what
+	 * follows them, as far as the inline free reads.
+	 */
+	snap_size = RTE_MAX((uintptr_t)&blk->caches[blk->n_caches],
+			(uintptr_t)local + KEY_SPAN + sizeof(struct rte_fastmem_cache)) -
+		(uintptr_t)blk->caches;
+	snap = malloc(snap_size);
 	if (snap == NULL) {
-		printf("malloc of %zu bytes failed\n", caches_size);
+		printf("malloc of %zu bytes failed\n", snap_size);
 		goto out;
 	}
 	if (rte_fastmem_stats(&before) != 0) {
 		printf("rte_fastmem_stats: %d\n", rte_errno);
 		goto out;
 	}
-	/*
-	 * The word a slab header starts with: small numbers; the slab key plus offsets that are
-	 * not the start of a cache: inside the caches of the thread's socket, a few bytes on
-	 * either side of the key of its last one, and past them (up to where the inline free
-	 * reads, what follows them in the block); the key of that last cache with a socket index
-	 * no machine has (the offset, which the inline free reads at, is the cache's); and plus
-	 * offsets beyond the keys of any block (the key of a cache is taken for a page in service,
-	 * as the guide says).
-	 */
-	for (word = 0; word < 30; word++) {
-		if (word < 10)
-			base[0] = word;
-		else if (word < 15)
-			base[0] = RTE_FASTMEM_SLAB_KEY + 8 * word;
-		else if (word < 19)
-			base[0] = last->key + near_key[word - 15];
-		else if (word < 22)
-			base[0] = RTE_FASTMEM_SLAB_KEY + local_size +
-					(key_span - 1 - local_size) * (word - 19) / 2;
-		else if (word < 25)
-			base[0] = last->key + key_span * (RTE_MAX_NUMA_NODES + word - 22);
-		else
-			base[0] = RTE_FASTMEM_SLAB_KEY + (UINT64_C(1) << 32) + word;
-		memcpy(snap, blk->caches, caches_size);
+	for (word = 0; word < FOREIGN_WORDS; word++) {
+		base[0] = foreign_word(word, local);
+		memcpy(snap, blk->caches, snap_size);
 		rte_fastmem_free(foreign_ptr);
 		bulk[0] = foreign_ptr;
 		bulk[1] = NULL;
 		rte_fastmem_free_bulk(bulk, 2);
 		rte_fastmem_hfree(h, foreign_ptr);
-		if (memcmp(snap, blk->caches, caches_size) != 0) {
+		if (memcmp(snap, blk->caches, snap_size) != 0) {
 			printf("the frees of a foreign pointer (word %u) wrote into the caches\n",
 					word);
 			goto out;

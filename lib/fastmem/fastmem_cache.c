@@ -4,7 +4,7 @@
 
 /*
  * Per-thread caches. Every thread that allocates or frees gets a cache block on first use: one
- * bounded LIFO cache per (socket, class), found through one thread-local pointer. The inline
+ * bounded LIFO cache per (socket, class), found through one thread-local variable. The inline
  * functions of rte_fastmem.h serve hits; this file serves everything else: creating blocks,
  * refilling an empty cache from its bin (half its capacity at once) and flushing the oldest
  * half of a full cache to the bin's depot.
@@ -49,12 +49,13 @@
 
 /*
  * What a thread that has no block (yet) sees, so that every inline path misses without a test
- * of its own: a block without caches, and for its own socket's caches zeroes (length 0,
- * capacity 0, key 0, which no page has) as far as a page key's offset can reach. They are
- * never written: in .bss, they take no memory. The block's hint is the first of them.
+ * of its own: a block without caches, and for its own socket's caches zeroes (length 0 and
+ * capacity 0, so that no push succeeds, whatever key a page holds) as far as a page key's
+ * offset can reach. They are never written: in .bss, they take no memory. The block's hint is
+ * the first of them.
  */
-static struct rte_fastmem_cache no_local[RTE_FASTMEM_KEY_OFF_MASK /
-	sizeof(struct rte_fastmem_cache) + 2];
+static struct rte_fastmem_cache no_local[(FASTMEM_KEY_SPAN - 1) /
+		sizeof(struct rte_fastmem_cache) + 2];
 static struct rte_fastmem_block no_block = { .hint = &no_local[0] };
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(per_lcore_rte_fastmem_tls, 26.11)
@@ -776,9 +777,9 @@ fastmem_cache_push_any(void *ptr)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls).blk;
 	uint64_t key = __rte_fastmem_slab_key(ptr);
-	uint64_t sidx = (key - RTE_FASTMEM_SLAB_KEY) >> RTE_FASTMEM_KEY_SOCKET_SHIFT;
-	uint64_t off = key & RTE_FASTMEM_KEY_OFF_MASK;
-	uint64_t cls = off / sizeof(struct rte_fastmem_cache);
+	uint64_t sidx = (key & ((UINT64_C(1) << RTE_FASTMEM_KEY_OFF_SHIFT) - 1)) >>
+		RTE_FASTMEM_KEY_SOCKET_SHIFT;
+	uint64_t cls = (key >> RTE_FASTMEM_KEY_OFF_SHIFT) / sizeof(struct rte_fastmem_cache);
 	struct rte_fastmem_cache *c;
 
 	if (sidx >= blk->n_caches / FASTMEM_N_CLASSES || cls >= FASTMEM_N_CLASSES)

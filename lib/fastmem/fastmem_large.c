@@ -49,9 +49,8 @@
 #define MAP_LEAF_ENTRIES (UINT64_C(1) << FASTMEM_MAP_LEAF_BITS)
 
 /* The first word of a large object's header must never pass for the key of a cache. */
-static_assert(FASTMEM_LARGE_KEY - RTE_FASTMEM_SLAB_KEY >=
-		(uint64_t)RTE_MAX_NUMA_NODES << RTE_FASTMEM_KEY_SOCKET_SHIFT,
-		"large key in the slab key range");
+static_assert((FASTMEM_LARGE_KEY & ((UINT64_C(1) << RTE_FASTMEM_KEY_SOCKET_SHIFT) - 1)) !=
+		RTE_FASTMEM_SLAB_KEY, "large key with the slab key's constant");
 static_assert(sizeof(struct fastmem_large) <= RTE_CACHE_LINE_SIZE, "large header too big");
 
 /*

@@ -48,6 +48,8 @@ extern int fastmem_logtype;
 #define FASTMEM_DEPOT_SLOTS 1024                 /* objects a bin's depot can hold */
 #define FASTMEM_MAX_BLOCKS 1024                  /* cache blocks of all processes */
 #define FASTMEM_CACHE_BYTES (UINT64_C(1) << 20)   /* bytes a cache holds above 2.5 KiB classes */
+/* Bytes the cache offsets of page keys span: the inline free reads that far from local caches */
+#define FASTMEM_KEY_SPAN (UINT64_C(1) << (64 - RTE_FASTMEM_KEY_OFF_SHIFT))
 
 #define FASTMEM_N_CLASSES RTE_FASTMEM_NUM_CLASSES
 #define FASTMEM_SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
@@ -452,11 +454,11 @@ fastmem_block_size(unsigned int n_caches)
 	/* The length must not carry into the count of frees above it. */
 	RTE_BUILD_BUG_ON(RTE_FASTMEM_CACHE_SLOTS >= 1u << RTE_FASTMEM_CACHE_LEN_BITS);
 	RTE_BUILD_BUG_ON(offsetof(struct rte_fastmem_block, caches) != RTE_CACHE_LINE_SIZE);
-	/* A socket's caches within the page keys' offsets; socket indexes in the low half. */
-	RTE_BUILD_BUG_ON(FASTMEM_N_CLASSES * sizeof(struct rte_fastmem_cache) >
-			UINT64_C(1) << RTE_FASTMEM_KEY_SOCKET_SHIFT);
-	RTE_BUILD_BUG_ON(((uint64_t)RTE_MAX_NUMA_NODES << RTE_FASTMEM_KEY_SOCKET_SHIFT) >
-			UINT32_MAX);
+	/* A socket's caches within the page keys' offsets, socket indexes within their bits. */
+	RTE_BUILD_BUG_ON(FASTMEM_N_CLASSES * sizeof(struct rte_fastmem_cache) > FASTMEM_KEY_SPAN);
+	RTE_BUILD_BUG_ON(RTE_MAX_NUMA_NODES >
+			1 << (RTE_FASTMEM_KEY_OFF_SHIFT - RTE_FASTMEM_KEY_SOCKET_SHIFT));
+	RTE_BUILD_BUG_ON(RTE_FASTMEM_SLAB_KEY >> RTE_FASTMEM_KEY_SOCKET_SHIFT != 0);
 	RTE_BUILD_BUG_ON(sizeof(struct rte_fastmem_cache) !=
 			(RTE_FASTMEM_CACHE_SLOTS + 8) * sizeof(void *));
 	return RTE_MAX(sizeof(struct fastmem_block_hdr) + sizeof(struct rte_fastmem_block) +
@@ -464,8 +466,7 @@ fastmem_block_size(unsigned int n_caches)
 			sizeof(struct fastmem_cache_rec)),
 		sizeof(struct rte_fastmem_block) +
 			(size_t)(n_caches - FASTMEM_N_CLASSES) * sizeof(struct rte_fastmem_cache) +
-			(UINT64_C(1) << RTE_FASTMEM_KEY_SOCKET_SHIFT) +
-			sizeof(struct rte_fastmem_cache));
+			FASTMEM_KEY_SPAN + sizeof(struct rte_fastmem_cache));
 }
 
 /* The allocator's shared state, in the memzone FASTMEM_STATE_MZ. */

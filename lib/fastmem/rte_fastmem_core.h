@@ -12,8 +12,9 @@
  * notice.
  *
  * Every thread that allocates gets one cache block: one bounded LIFO cache per
- * (socket, size class). The thread finds its block through one thread-local pointer, and a
- * cache inside it by indexing, so the hit path has no lock, no atomic and no lookup.
+ * (socket, size class). The thread finds its block, and the caches of its own socket in it,
+ * through one thread-local variable, and a cache by indexing, so the hit path has no lock, no
+ * atomic and no lookup.
  */
 
 #include <stdalign.h>
@@ -57,21 +58,19 @@ extern "C" {
  * @internal
  * The header of a slab in service starts with one 64-bit key per page, the key of the cache its
  * objects go to (the key field of every thread's cache of that socket and class): this value
- * (high half), plus the socket's index shifted by RTE_FASTMEM_KEY_SOCKET_SHIFT, plus the
- * cache's offset among its socket's caches (low half). Free pages, free slabs and memory that
- * is not a slab hold another value there (almost surely: the key is an arbitrary constant), so
- * the inline free rejects a foreign pointer with the check that finds the cache: the cache at
- * that offset among the thread's own socket's caches must hold this key.
+ * in its low RTE_FASTMEM_KEY_SOCKET_SHIFT bits, the socket's index above them, and in its top
+ * bits, from RTE_FASTMEM_KEY_OFF_SHIFT, the cache's offset among its socket's caches. Free
+ * pages, free slabs and memory that is not a slab hold another value there (almost surely: the
+ * key holds an arbitrary constant), so the inline free rejects a foreign pointer with the check
+ * that finds the cache: the cache at that offset among the thread's own socket's caches must
+ * hold this key. The offset in the top bits keeps small numbers and pointers, which have them
+ * clear, away from any word of a block but the first cache's key.
  */
-#define RTE_FASTMEM_SLAB_KEY UINT64_C(0x5fa57c4e00000000)
-/**
- * @internal
- * Where a page key holds the socket index: the key's bits below are the cache's offset among
- * its socket's caches, which take no more than that many bytes.
- */
-#define RTE_FASTMEM_KEY_SOCKET_SHIFT 18
-/** @internal The bits of a page key that hold the cache's offset among its socket's caches. */
-#define RTE_FASTMEM_KEY_OFF_MASK ((UINT64_C(1) << RTE_FASTMEM_KEY_SOCKET_SHIFT) - 1)
+#define RTE_FASTMEM_SLAB_KEY UINT64_C(0xc4e5fa57a1)
+/** @internal Where a page key holds the socket's index (6 bits). */
+#define RTE_FASTMEM_KEY_SOCKET_SHIFT 40
+/** @internal Where a page key holds the cache's offset among its socket's caches (the rest). */
+#define RTE_FASTMEM_KEY_OFF_SHIFT 46
 
 /**
  * @internal
@@ -215,9 +214,9 @@ __rte_fastmem_cache_len(const struct rte_fastmem_cache *c)
  * A thread's cache block as the inline functions see it: one cache per (socket, class), those
  * of a socket in class order. Its layout is the same in every thread and process, so that a
  * handle names a cache by its index. The library keeps its own bookkeeping of the block
- * elsewhere, after caches[] (and the block is readable at least 2^RTE_FASTMEM_KEY_SOCKET_SHIFT
- * bytes and a cache past the start of the thread's own socket's caches, with no word there the
- * key of a cache but the caches' key fields).
+ * elsewhere, after caches[] (and the block is readable as far as any page key's offset and a
+ * cache past the start of any socket's caches, with no word there the key of a cache but the
+ * caches' key fields).
  */
 struct rte_fastmem_block {
 	uint32_t n_caches;               /**< Number of caches: sockets x classes. */
@@ -225,7 +224,7 @@ struct rte_fastmem_block {
 	 * The cache the last rte_fastmem_free_bulk() went to, tried first by the next one: a
 	 * cache address that does not wait for the object's key, so that the copy into it and
 	 * the key check overlap. One of caches[] (in the block of a thread without caches, a
-	 * cache of capacity 0 that no page's key names).
+	 * cache of capacity 0).
 	 */
 	struct rte_fastmem_cache *hint;
 	struct rte_fastmem_cache caches[]; /**< n_caches caches, from the next cache line. */
@@ -235,14 +234,15 @@ struct rte_fastmem_block {
  * @internal
  * The page key of the cache of index idx in a cache block (see RTE_FASTMEM_SLAB_KEY): the inline
  * free finds a cache of its thread's socket from the thread-local pointer to those caches with
- * one masked addition.
+ * one shift and one addition.
  */
 static inline uint64_t
 __rte_fastmem_cache_key(uint32_t idx)
 {
-	return RTE_FASTMEM_SLAB_KEY +
-		((uint64_t)(idx / RTE_FASTMEM_NUM_CLASSES) << RTE_FASTMEM_KEY_SOCKET_SHIFT) +
-		(uint64_t)(idx % RTE_FASTMEM_NUM_CLASSES) * sizeof(struct rte_fastmem_cache);
+	return RTE_FASTMEM_SLAB_KEY |
+		((uint64_t)(idx / RTE_FASTMEM_NUM_CLASSES) << RTE_FASTMEM_KEY_SOCKET_SHIFT) |
+		((uint64_t)(idx % RTE_FASTMEM_NUM_CLASSES) * sizeof(struct rte_fastmem_cache)) <<
+		RTE_FASTMEM_KEY_OFF_SHIFT;
 }
 
 /**
