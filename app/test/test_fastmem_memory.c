@@ -389,6 +389,8 @@ static void *volatile foreign_ptr;
 
 #define FOREIGN_WORDS 30
 #define KEY_SPAN (UINT64_C(1) << (64 - RTE_FASTMEM_KEY_OFF_SHIFT))
+/* The slab key of offset off (bytes) among the caches of socket index 0. */
+#define KEY_AT(off) (RTE_FASTMEM_SLAB_KEY | (uint64_t)(off) << RTE_FASTMEM_KEY_OFF_SHIFT)
 
 /*
  * Foreign word i, what test_foreign_free() writes where a slab header would start, for a thread
@@ -396,9 +398,9 @@ static void *volatile foreign_ptr;
  * the start of a cache (inside the caches of the thread's socket, a few bytes on either side of
  * the last one's, and past them, where the block holds what follows them, up to where the
  * inline free reads); the key of the last cache with a socket index this machine lacks (its
- * offset is the cache's); a live word of the block (a cache's top word, and the small number
- * that would have read it at an offset of its own); that key with a bit of its constant part
- * flipped. (The key of a cache is taken for a page in service, as the guide says.)
+ * offset is the cache's); live words of the block (a cache's top word, a pointer it holds);
+ * that key with a bit of its constant part flipped. (The key of a cache is taken for a page in
+ * service, as the guide says.)
  */
 static uint64_t
 foreign_word(unsigned int i, const struct rte_fastmem_cache *local)
@@ -412,19 +414,19 @@ foreign_word(unsigned int i, const struct rte_fastmem_cache *local)
 	if (i < 10)
 		return i;
 	if (i < 15)
-		return RTE_FASTMEM_SLAB_KEY | (UINT64_C(8) * i) << RTE_FASTMEM_KEY_OFF_SHIFT;
+		return KEY_AT(8 * i);
 	if (i < 19)
 		return last + ((uint64_t)near_key[i - 15] << RTE_FASTMEM_KEY_OFF_SHIFT);
 	if (i < 22)
-		return RTE_FASTMEM_SLAB_KEY |
-			(local_size + (KEY_SPAN - 1 - local_size) * (i - 19) / 2) <<
-			RTE_FASTMEM_KEY_OFF_SHIFT;
+		return KEY_AT(local_size + (KEY_SPAN - 1 - local_size) * (i - 19) / 2);
 	if (i < 25)
 		return (last & ~sock) | (uint64_t)(63 - (i - 22)) << RTE_FASTMEM_KEY_SOCKET_SHIFT;
 	if (i == 25)
 		return local[1].top;
+	if (i == 26 && __rte_fastmem_cache_len(&local[0]) > 0)
+		return (uintptr_t)local[0].objs[__rte_fastmem_cache_len(&local[0]) - 1];
 	if (i == 26)
-		return sizeof(struct rte_fastmem_cache) - offsetof(struct rte_fastmem_cache, key);
+		return (uintptr_t)local;
 	return last ^ UINT64_C(1) << (i - 27 + 3);
 }
 
@@ -456,10 +458,12 @@ test_foreign_free(void)
 		return TEST_SKIPPED;
 	}
 	/*
-	 * Of the words the inline free can read, where a cache keeps its key, the check takes
-	 * only the caches' own keys: no other word of the block names its own place.
+	 * Of the whole words of the block the inline free can read, where a cache keeps its key,
+	 * the check takes only the caches' own keys: no other names its own place. (The eight
+	 * bytes at an offset that is not a multiple of 8 straddle two words, and would pass only
+	 * for a foreign word equal to that mixture: the debug build's cached pointers gave one.)
 	 */
-	for (off = 0; off < KEY_SPAN; off++) {
+	for (off = 0; off < KEY_SPAN; off += 8) {
 		memcpy(&w, RTE_PTR_ADD(local, off + offsetof(struct rte_fastmem_cache, key)),
 				sizeof(w));
 		if (__rte_fastmem_key_cache(local, w, &c) && (off % sizeof(*c) != 0 ||
@@ -1469,7 +1473,7 @@ test_trim_policy_pages(void)
 {
 	const unsigned int max = POLICY_ZONES * (ZONE_SIZE / KIB(4));
 	void **objs = calloc(max, sizeof(void *)), *small[POLICY_SMALL];
-	unsigned int n = 0, i;
+	unsigned int n = 0, live = 0, i;
 	int ret = TEST_FAILED;
 
 	TEST_ASSERT_NOT_NULL(objs, "no memory");
@@ -1491,6 +1495,7 @@ test_trim_policy_pages(void)
 		if (i % 16 == 15)
 			rte_fastmem_cache_flush();
 	}
+	live = n - 1; /* objs[live] to objs[n - 1] are still allocated */
 	rte_fastmem_cache_flush();
 	for (i = 0; i < POLICY_SMALL; i++) {
 		small[i] = rte_fastmem_alloc(64, 0, 0);
@@ -1506,7 +1511,7 @@ test_trim_policy_pages(void)
 	rte_fastmem_free_bulk(small, POLICY_SMALL);
 	ret = TEST_SUCCESS;
 out:
-	rte_fastmem_free_bulk(objs, n);
+	rte_fastmem_free_bulk(&objs[live], n - live);
 	free(objs);
 	return ret;
 }
