@@ -387,20 +387,26 @@ foreign_not_adopted(void *foreign)
 /* The foreign pointer, read anew for each call: the compiler must not treat it as freed. */
 static void *volatile foreign_ptr;
 
-#define FOREIGN_WORDS 30
+/* What the thread of foreign_noblock_thread() gets and returns. */
+struct foreign_noblock {
+	uint64_t *base;                         /* where the foreign words go */
+	const struct rte_fastmem_cache *local;  /* caches the words are made for */
+	int ret;
+};
+
+#define FOREIGN_WORDS 32
 #define KEY_SPAN (UINT64_C(1) << (64 - RTE_FASTMEM_KEY_OFF_SHIFT))
-/* The slab key of offset off (bytes) among the caches of socket index 0. */
-#define KEY_AT(off) (RTE_FASTMEM_SLAB_KEY | (uint64_t)(off) << RTE_FASTMEM_KEY_OFF_SHIFT)
 
 /*
  * Foreign word i, what test_foreign_free() writes where a slab header would start, for a thread
  * whose own socket's caches are local: small numbers; the slab key with offsets that are not
  * the start of a cache (inside the caches of the thread's socket, a few bytes on either side of
  * the last one's, and past them, where the block holds what follows them, up to where the
- * inline free reads); the key of the last cache with a socket index this machine lacks (its
- * offset is the cache's); live words of the block (a cache's top word, a pointer it holds);
- * that key with a bit of its constant part flipped. (The key of a cache is taken for a page in
- * service, as the guide says.)
+ * inline free reads, and at odd offsets); the key of the last cache with a socket index this
+ * machine lacks (its offset is the cache's); live words of the block (a cache's top word, a
+ * pointer it holds); that key with a bit of its constant part flipped. The offsets are among
+ * the caches of the thread's socket. (The key of a cache is taken for a page in service, as
+ * the guide says.)
  */
 static uint64_t
 foreign_word(unsigned int i, const struct rte_fastmem_cache *local)
@@ -408,8 +414,11 @@ foreign_word(unsigned int i, const struct rte_fastmem_cache *local)
 	static const int64_t near_key[] = { -16, -8, 8, 16 };
 	const uint64_t local_size = RTE_FASTMEM_NUM_CLASSES * sizeof(struct rte_fastmem_cache);
 	const uint64_t last = local[RTE_FASTMEM_NUM_CLASSES - 1].key;
+	/* the key of the thread's socket's first cache: its constant and socket index */
+	const uint64_t first = local[0].key;
 	const uint64_t sock = ((UINT64_C(1) << RTE_FASTMEM_KEY_OFF_SHIFT) - 1) &
 		~((UINT64_C(1) << RTE_FASTMEM_KEY_SOCKET_SHIFT) - 1);
+#define KEY_AT(off) (first | (uint64_t)(off) << RTE_FASTMEM_KEY_OFF_SHIFT)
 
 	if (i < 10)
 		return i;
@@ -427,7 +436,55 @@ foreign_word(unsigned int i, const struct rte_fastmem_cache *local)
 		return (uintptr_t)local[0].objs[__rte_fastmem_cache_len(&local[0]) - 1];
 	if (i == 26)
 		return (uintptr_t)local;
-	return last ^ UINT64_C(1) << (i - 27 + 3);
+	if (i < 30)
+		return last ^ UINT64_C(1) << (i - 27 + 3);
+	return KEY_AT(i == 30 ? 1 : sizeof(struct rte_fastmem_cache) - 5);
+#undef KEY_AT
+}
+
+/*
+ * A thread that never allocated frees the foreign pointer with every foreign word, and asks for
+ * no objects in bulk: it must get no block, and the zeroed caches it reads in place of its own
+ * must stay zeroes (they are shared by every such thread).
+ */
+static uint32_t
+foreign_noblock_thread(void *arg)
+{
+	struct foreign_noblock *fn = arg;
+	const struct rte_fastmem_cache *none = RTE_PER_LCORE(rte_fastmem_tls).local;
+	const uint8_t *z = (const uint8_t *)none;
+	void *bulk[2];
+	unsigned int word;
+	size_t off;
+
+	fn->ret = TEST_FAILED;
+	if (RTE_PER_LCORE(rte_fastmem_tls).blk->n_caches != 0) {
+		printf("a new thread has a cache block\n");
+		return 0;
+	}
+	for (word = 0; word < FOREIGN_WORDS; word++) {
+		fn->base[0] = foreign_word(word, fn->local);
+		rte_fastmem_free(foreign_ptr);
+		bulk[0] = foreign_ptr;
+		bulk[1] = NULL;
+		rte_fastmem_free_bulk(bulk, 2);
+	}
+	if (rte_fastmem_alloc_bulk(bulk, 0, 64, 0, 0) != 0) {
+		printf("alloc_bulk of 0 objects failed\n");
+		return 0;
+	}
+	if (RTE_PER_LCORE(rte_fastmem_tls).blk->n_caches != 0) {
+		printf("foreign frees gave a thread a cache block\n");
+		return 0;
+	}
+	for (off = 0; off < KEY_SPAN + sizeof(struct rte_fastmem_cache); off++) {
+		if (z[off] != 0) {
+			printf("the caches of threads without a block changed at byte %zu\n", off);
+			return 0;
+		}
+	}
+	fn->ret = TEST_SUCCESS;
+	return 0;
 }
 
 static int
@@ -435,11 +492,14 @@ test_foreign_free(void)
 {
 	struct rte_fastmem_stats before, after;
 	struct rte_fastmem_cache *local, *c;
+	struct foreign_noblock fn;
 	struct rte_fastmem_block *blk;
 	rte_fastmem_handle_t h;
-	void *buf, *bulk[2], *snap = NULL;
+	void *buf, *bulk[2], *snap = NULL, *obj;
 	size_t snap_size, off;
 	unsigned int word;
+	rte_thread_t t;
+	uint32_t len;
 	uint64_t w;
 	uint64_t *base;
 	int ret = TEST_FAILED;
@@ -458,12 +518,12 @@ test_foreign_free(void)
 		return TEST_SKIPPED;
 	}
 	/*
-	 * Of the whole words of the block the inline free can read, where a cache keeps its key,
-	 * the check takes only the caches' own keys: no other names its own place. (The eight
-	 * bytes at an offset that is not a multiple of 8 straddle two words, and would pass only
-	 * for a foreign word equal to that mixture: the debug build's cached pointers gave one.)
+	 * Of the eight bytes at every offset of the block the inline free can read, where a cache
+	 * keeps its key, the check takes only the caches' own keys: no other holds the key
+	 * constant. (Without the check of the constant, eight bytes straddling two cached pointers
+	 * named their own place in the debug build.)
 	 */
-	for (off = 0; off < KEY_SPAN; off += 8) {
+	for (off = 0; off < KEY_SPAN; off++) {
 		memcpy(&w, RTE_PTR_ADD(local, off + offsetof(struct rte_fastmem_cache, key)),
 				sizeof(w));
 		if (__rte_fastmem_key_cache(local, w, &c) && (off % sizeof(*c) != 0 ||
@@ -472,18 +532,30 @@ test_foreign_free(void)
 			return TEST_FAILED;
 		}
 	}
+	/*
+	 * The miss path's push by key (rte_fastmem_dealloc() called directly, as the inline free
+	 * calls it for an object of another socket): a live object goes into its cache.
+	 */
+	obj = rte_fastmem_alloc(64, 0, 0);
+	TEST_ASSERT_NOT_NULL(obj, "alloc");
+	c = &local[__rte_fastmem_size_class(64)];
+	len = __rte_fastmem_cache_len(c);
+	rte_fastmem_dealloc(obj);
+	TEST_ASSERT(__rte_fastmem_cache_len(c) == len + 1 && c->objs[len] == obj,
+			"rte_fastmem_dealloc() left the object out of its cache (length %u -> %u)",
+			len, __rte_fastmem_cache_len(c));
 	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(8, 8, SOCKET_ID_ANY, &h), "hlookup");
 	buf = rte_malloc(NULL, 2 * SLAB_SIZE, SLAB_SIZE);
 	TEST_ASSERT_NOT_NULL(buf, "rte_malloc");
 	base = buf;
 	foreign_ptr = RTE_PTR_ADD(buf, 128);
 	/*
-	 * The thread's block, which a refused free must leave as it is: its caches and what
-	 * follows them, as far as the inline free reads.
+	 * The thread's block, which a refused free must leave as it is: its first line (the
+	 * bulk free's hint), its caches and what follows them, as far as the inline free reads.
 	 */
 	snap_size = RTE_MAX((uintptr_t)&blk->caches[blk->n_caches],
 			(uintptr_t)local + KEY_SPAN + sizeof(struct rte_fastmem_cache)) -
-		(uintptr_t)blk->caches;
+		(uintptr_t)blk;
 	snap = malloc(snap_size);
 	if (snap == NULL) {
 		printf("malloc of %zu bytes failed\n", snap_size);
@@ -493,15 +565,34 @@ test_foreign_free(void)
 		printf("rte_fastmem_stats: %d\n", rte_errno);
 		goto out;
 	}
-	for (word = 0; word < FOREIGN_WORDS; word++) {
-		base[0] = foreign_word(word, local);
-		memcpy(snap, blk->caches, snap_size);
+	for (word = 0; word <= FOREIGN_WORDS; word++) {
+		if (word < FOREIGN_WORDS) {
+			base[0] = foreign_word(word, local);
+		} else {
+			/*
+			 * A word of the block that names its own place, but for the key constant:
+			 * put into a slot above the top of the last cache (a few objects of 1 MiB),
+			 * which holds no object.
+			 */
+			c = &local[RTE_FASTMEM_NUM_CLASSES - 1];
+			off = (uintptr_t)&c->objs[RTE_FASTMEM_CACHE_SLOTS / 4] - (uintptr_t)local -
+				offsetof(struct rte_fastmem_cache, key);
+			if (__rte_fastmem_cache_len(c) >= RTE_FASTMEM_CACHE_SLOTS / 4) {
+				printf("the last cache holds %u objects\n",
+						__rte_fastmem_cache_len(c));
+				goto out;
+			}
+			w = (uint64_t)off << RTE_FASTMEM_KEY_OFF_SHIFT | 0x5a5a5a5a;
+			c->objs[RTE_FASTMEM_CACHE_SLOTS / 4] = (void *)(uintptr_t)w;
+			base[0] = w;
+		}
+		memcpy(snap, blk, snap_size);
 		rte_fastmem_free(foreign_ptr);
 		bulk[0] = foreign_ptr;
 		bulk[1] = NULL;
 		rte_fastmem_free_bulk(bulk, 2);
 		rte_fastmem_hfree(h, foreign_ptr);
-		if (memcmp(snap, blk->caches, snap_size) != 0) {
+		if (memcmp(snap, blk, snap_size) != 0) {
 			printf("the frees of a foreign pointer (word %u) wrote into the caches\n",
 					word);
 			goto out;
@@ -529,6 +620,16 @@ test_foreign_free(void)
 				after.bytes_in_use);
 		goto out;
 	}
+	fn.base = base;
+	fn.local = local;
+	fn.ret = TEST_FAILED;
+	if (rte_thread_create(&t, NULL, foreign_noblock_thread, &fn) != 0) {
+		printf("rte_thread_create failed\n");
+		goto out;
+	}
+	rte_thread_join(t, NULL);
+	if (fn.ret != TEST_SUCCESS)
+		goto out;
 	ret = TEST_SUCCESS;
 out:
 	free(snap);

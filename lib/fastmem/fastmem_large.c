@@ -48,9 +48,16 @@
 
 #define MAP_LEAF_ENTRIES (UINT64_C(1) << FASTMEM_MAP_LEAF_BITS)
 
-/* The first word of a large object's header must never pass for the key of a cache. */
-static_assert((FASTMEM_LARGE_KEY & ((UINT64_C(1) << RTE_FASTMEM_KEY_SOCKET_SHIFT) - 1)) !=
-		RTE_FASTMEM_SLAB_KEY, "large key with the slab key's constant");
+/*
+ * The first words of a large object's header, where the inline free reads a page key (the
+ * second for an object at 64 KiB), must never pass for the key of a cache: the free refuses a
+ * word without the key constant in its low 32 bits.
+ */
+static_assert((uint32_t)FASTMEM_LARGE_KEY != (uint32_t)RTE_FASTMEM_SLAB_KEY,
+		"large key with the slab key's constant");
+static_assert((uint32_t)FASTMEM_LARGE_MAGIC != (uint32_t)RTE_FASTMEM_SLAB_KEY &&
+		(uint32_t)FASTMEM_LARGE_IDLE_MAGIC != (uint32_t)RTE_FASTMEM_SLAB_KEY,
+		"large magic with the slab key's constant");
 static_assert(sizeof(struct fastmem_large) <= RTE_CACHE_LINE_SIZE, "large header too big");
 
 /*

@@ -459,6 +459,9 @@ fastmem_block_size(unsigned int n_caches)
 	RTE_BUILD_BUG_ON(RTE_MAX_NUMA_NODES >
 			1 << (RTE_FASTMEM_KEY_OFF_SHIFT - RTE_FASTMEM_KEY_SOCKET_SHIFT));
 	RTE_BUILD_BUG_ON(RTE_FASTMEM_SLAB_KEY >> RTE_FASTMEM_KEY_SOCKET_SHIFT != 0);
+	/* No top word holds the key's low 32 bits: the length is below their low 9 bits. */
+	RTE_BUILD_BUG_ON((RTE_FASTMEM_SLAB_KEY & ((1u << RTE_FASTMEM_CACHE_LEN_BITS) - 1)) <=
+			RTE_FASTMEM_CACHE_SLOTS);
 	RTE_BUILD_BUG_ON(sizeof(struct rte_fastmem_cache) !=
 			(RTE_FASTMEM_CACHE_SLOTS + 8) * sizeof(void *));
 	return RTE_MAX(sizeof(struct fastmem_block_hdr) + sizeof(struct rte_fastmem_block) +

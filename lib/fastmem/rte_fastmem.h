@@ -729,12 +729,14 @@ __rte_fastmem_slab_key(const void *ptr)
 /**
  * @internal
  * Find in *c the cache among the calling thread's own socket's caches (local) that a page key
- * names; returns false for a word that is not the key of one of them. The key's top bits, from
- * RTE_FASTMEM_KEY_OFF_SHIFT, are the cache's offset among its socket's caches, which the
- * thread's block can be read at, whatever the word. The word passes if the word there, where a
- * cache keeps its key, is this key (read from the header line the caller reads anyway): the key
- * of another socket's cache, a foreign word, or an offset that is not the start of a cache is
- * refused. That word is read as bytes, as the offset may be anything until it passes.
+ * names; returns false for a word that is not the key of one of them. A word passes if its low
+ * 32 bits are the key constant's, and if the eight bytes where a cache keeps its key, at the
+ * offset from local that the word's top bits give (which the thread's block can be read at,
+ * whatever the word), are this word (read from the header line the caller reads anyway). The
+ * key of another socket's cache, a foreign word, and an offset that is not the start of a cache
+ * are refused: no word of a block but a key holds the constant (a top word's length is below
+ * its low 9 bits, a pointer is even), nor do eight bytes straddling two words. Those bytes are
+ * read through memcpy(), as they may be anything until they pass.
  *
  * (An offset that needs no bound, in place of one checked against the size of the block's
  * caches, which the free loaded: 0.2 cycles of a free, measured. A mask loaded from the block,
@@ -748,6 +750,8 @@ __rte_fastmem_key_cache(struct rte_fastmem_cache *local, uint64_t key,
 	uintptr_t a = (uintptr_t)local + (key >> RTE_FASTMEM_KEY_OFF_SHIFT);
 	uint64_t k;
 
+	if ((uint32_t)key != (uint32_t)RTE_FASTMEM_SLAB_KEY)
+		return false;
 	memcpy(&k, (const void *)(a + offsetof(struct rte_fastmem_cache, key)), sizeof(k));
 	if (k != key)
 		return false;

@@ -62,9 +62,8 @@ extern "C" {
  * bits, from RTE_FASTMEM_KEY_OFF_SHIFT, the cache's offset among its socket's caches. Free
  * pages, free slabs and memory that is not a slab hold another value there (almost surely: the
  * key holds an arbitrary constant), so the inline free rejects a foreign pointer with the check
- * that finds the cache: the cache at that offset among the thread's own socket's caches must
- * hold this key. The offset in the top bits keeps small numbers and pointers, which have them
- * clear, away from any word of a block but the first cache's key.
+ * that finds the cache: the word must hold the constant in its low 32 bits, and the cache at
+ * that offset among the thread's own socket's caches must hold this key.
  */
 #define RTE_FASTMEM_SLAB_KEY UINT64_C(0xc4e5fa57a1)
 /** @internal Where a page key holds the socket's index (6 bits). */
