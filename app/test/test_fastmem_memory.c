@@ -442,6 +442,16 @@ foreign_word(unsigned int i, const struct rte_fastmem_cache *local)
 #undef KEY_AT
 }
 
+/* The foreign pointer through the free functions: alone, and in a bulk that ends with NULL. */
+static void
+foreign_frees(void)
+{
+	void *bulk[2] = { foreign_ptr, NULL };
+
+	rte_fastmem_free(foreign_ptr);
+	rte_fastmem_free_bulk(bulk, 2);
+}
+
 /*
  * A thread that never allocated frees the foreign pointer with every foreign word, and asks for
  * no objects in bulk: it must get no block, and the zeroed caches it reads in place of its own
@@ -464,10 +474,7 @@ foreign_noblock_thread(void *arg)
 	}
 	for (word = 0; word < FOREIGN_WORDS; word++) {
 		fn->base[0] = foreign_word(word, fn->local);
-		rte_fastmem_free(foreign_ptr);
-		bulk[0] = foreign_ptr;
-		bulk[1] = NULL;
-		rte_fastmem_free_bulk(bulk, 2);
+		foreign_frees();
 	}
 	if (rte_fastmem_alloc_bulk(bulk, 0, 64, 0, 0) != 0) {
 		printf("alloc_bulk of 0 objects failed\n");
@@ -495,7 +502,7 @@ test_foreign_free(void)
 	struct foreign_noblock fn;
 	struct rte_fastmem_block *blk;
 	rte_fastmem_handle_t h;
-	void *buf, *bulk[2], *snap = NULL, *obj;
+	void *buf, *snap = NULL, *obj;
 	size_t snap_size, off;
 	unsigned int word;
 	rte_thread_t t;
@@ -587,10 +594,7 @@ test_foreign_free(void)
 			base[0] = w;
 		}
 		memcpy(snap, blk, snap_size);
-		rte_fastmem_free(foreign_ptr);
-		bulk[0] = foreign_ptr;
-		bulk[1] = NULL;
-		rte_fastmem_free_bulk(bulk, 2);
+		foreign_frees();
 		rte_fastmem_hfree(h, foreign_ptr);
 		if (memcmp(snap, blk, snap_size) != 0) {
 			printf("the frees of a foreign pointer (word %u) wrote into the caches\n",
