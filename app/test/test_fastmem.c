@@ -1609,6 +1609,79 @@ out:
 }
 
 /*
+ * Slab coloring: the pages of a class whose objects leave room at a page's end start their
+ * objects at different multiples of the class's alignment within that room, and still hold as
+ * many objects as fit. 2560 B objects (aligned to 512 B): 25 to a page, 1536 bytes of room,
+ * colors 0, 512, 1024 and 1536.
+ */
+static int
+test_slab_coloring(void)
+{
+	enum { SIZE = 2560, ALIGN = 512, PER_PAGE = 25, N = 12 * PER_PAGE };
+	const size_t room = TEST_PAGE_SIZE - PER_PAGE * SIZE;
+	uintptr_t page[N], off;
+	unsigned int count[N], first[N], n_pages = 0, full = 0, colors = 0, i, j;
+	void *objs[N];
+	bool seen[PER_PAGE] = { false };
+	int ret = TEST_FAILED;
+
+	for (i = 0; i < N; i++) {
+		objs[i] = rte_fastmem_alloc(SIZE, 0, 0);
+		if (objs[i] == NULL) {
+			printf("alloc %u: %d\n", i, rte_errno);
+			rte_fastmem_free_bulk(objs, i);
+			return TEST_FAILED;
+		}
+	}
+	for (i = 0; i < N; i++) {
+		uintptr_t p = (uintptr_t)objs[i], pg = p & ~(uintptr_t)(TEST_PAGE_SIZE - 1);
+
+		for (j = 0; j < n_pages && page[j] != pg; j++)
+			;
+		if (j == n_pages) {
+			page[n_pages] = pg;
+			count[n_pages] = 0;
+			first[n_pages++] = UINT32_MAX;
+		}
+		count[j]++;
+		first[j] = RTE_MIN(first[j], (unsigned int)(p - pg));
+		if (p % ALIGN != 0 || p - pg + SIZE > TEST_PAGE_SIZE) {
+			printf("object %p: not aligned to %d or past its page\n", objs[i], ALIGN);
+			goto out;
+		}
+	}
+	/*
+	 * A page handed out whole, but the first of a slab (which holds the slab header): its
+	 * first object's offset is one of the colors.
+	 */
+	for (j = 0; j < n_pages; j++) {
+		if (count[j] != PER_PAGE || page[j] % MIB(2) == 0)
+			continue;
+		full++;
+		off = first[j];
+		if (off % ALIGN != 0 || off > room) {
+			printf("page %#" PRIxPTR ": first object at %#" PRIxPTR "\n", page[j], off);
+			goto out;
+		}
+		if (!seen[off / ALIGN])
+			colors++;
+		seen[off / ALIGN] = true;
+	}
+	printf("slab coloring: %u pages, %u handed out whole, %u colors\n", n_pages, full,
+		colors);
+	if (full < 4 || colors < 2) {
+		printf("expected pages of 25 objects in at least 2 colors\n");
+		goto out;
+	}
+	ret = TEST_SUCCESS;
+out:
+	rte_fastmem_free_bulk(objs, N);
+	if (check_all_free() != TEST_SUCCESS)
+		ret = TEST_FAILED;
+	return ret;
+}
+
+/*
  * Realloc.
  */
 
@@ -4337,6 +4410,7 @@ static struct unit_test_suite fastmem_testsuite = {
 		FASTMEM_CASE(test_integrity),
 		FASTMEM_CASE(test_lifo),
 		FASTMEM_CASE(test_slab_reuse),
+		FASTMEM_CASE(test_slab_coloring),
 		FASTMEM_CASE(test_realloc),
 		FASTMEM_CASE(test_bulk),
 		FASTMEM_CASE(test_bulk_free_runs),

