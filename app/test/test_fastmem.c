@@ -1608,77 +1608,93 @@ out:
 	return ret;
 }
 
+/* Spans a slab coloring check keeps track of. */
+#define COLOR_MAX_SPANS 16
+
 /*
- * Slab coloring: the pages of a class whose objects leave room at a page's end start their
- * objects at different multiples of the class's alignment within that room, and still hold as
- * many objects as fit. 2560 B objects (aligned to 512 B): 25 to a page, 1536 bytes of room,
- * colors 0, 512, 1024 and 1536.
+ * Slab coloring: allocate n objects of size bytes, in spans of span bytes that hold per objects
+ * each, aligned to align. Every object must be aligned and inside its span, and no span may
+ * hold more than per; the spans handed out whole (but the first page of a slab, which holds the
+ * slab header) must start their objects at no fewer than two offsets, the colors.
  */
 static int
-test_slab_coloring(void)
+check_colors(size_t size, size_t align, size_t span, unsigned int per, unsigned int n)
 {
-	enum { SIZE = 2560, ALIGN = 512, PER_PAGE = 25, N = 12 * PER_PAGE };
-	const size_t room = TEST_PAGE_SIZE - PER_PAGE * SIZE;
-	uintptr_t page[N], off;
-	unsigned int count[N], first[N], n_pages = 0, full = 0, colors = 0, i, j;
-	void *objs[N];
-	bool seen[PER_PAGE] = { false };
+	uintptr_t start[COLOR_MAX_SPANS], first[COLOR_MAX_SPANS], colors[COLOR_MAX_SPANS];
+	unsigned int count[COLOR_MAX_SPANS], n_spans = 0, full = 0, n_colors = 0, i, j, k;
+	void **objs = calloc(n, sizeof(*objs));
 	int ret = TEST_FAILED;
 
-	for (i = 0; i < N; i++) {
-		objs[i] = rte_fastmem_alloc(SIZE, 0, 0);
+	TEST_ASSERT_NOT_NULL(objs, "no memory");
+	for (i = 0; i < n; i++) {
+		objs[i] = rte_fastmem_alloc(size, 0, 0);
 		if (objs[i] == NULL) {
-			printf("alloc %u: %d\n", i, rte_errno);
-			rte_fastmem_free_bulk(objs, i);
-			return TEST_FAILED;
+			printf("alloc %u of %zu B: %d\n", i, size, rte_errno);
+			goto out;
 		}
 	}
-	for (i = 0; i < N; i++) {
-		uintptr_t p = (uintptr_t)objs[i], pg = p & ~(uintptr_t)(TEST_PAGE_SIZE - 1);
+	for (i = 0; i < n; i++) {
+		uintptr_t p = (uintptr_t)objs[i], s = p & ~(uintptr_t)(span - 1);
 
-		for (j = 0; j < n_pages && page[j] != pg; j++)
+		if (p % align != 0 || p - s + size > span) {
+			printf("object %p: not aligned to %zu or past its span\n", objs[i], align);
+			goto out;
+		}
+		for (j = 0; j < n_spans && start[j] != s; j++)
 			;
-		if (j == n_pages) {
-			page[n_pages] = pg;
-			count[n_pages] = 0;
-			first[n_pages++] = UINT32_MAX;
+		if (j == COLOR_MAX_SPANS) {
+			printf("objects of %zu B in more than %d spans\n", size, COLOR_MAX_SPANS);
+			goto out;
+		}
+		if (j == n_spans) {
+			start[n_spans] = s;
+			count[n_spans] = 0;
+			first[n_spans++] = UINTPTR_MAX;
 		}
 		count[j]++;
-		first[j] = RTE_MIN(first[j], (unsigned int)(p - pg));
-		if (p % ALIGN != 0 || p - pg + SIZE > TEST_PAGE_SIZE) {
-			printf("object %p: not aligned to %d or past its page\n", objs[i], ALIGN);
+		first[j] = RTE_MIN(first[j], p - s);
+	}
+	for (j = 0; j < n_spans; j++) {
+		if (count[j] > per) {
+			printf("span %#" PRIxPTR " holds %u objects of %zu B\n", start[j], count[j],
+				size);
 			goto out;
 		}
-	}
-	/*
-	 * A page handed out whole, but the first of a slab (which holds the slab header): its
-	 * first object's offset is one of the colors.
-	 */
-	for (j = 0; j < n_pages; j++) {
-		if (count[j] != PER_PAGE || page[j] % MIB(2) == 0)
+		if (count[j] != per || (span < MIB(2) && start[j] % MIB(2) == 0))
 			continue;
 		full++;
-		off = first[j];
-		if (off % ALIGN != 0 || off > room) {
-			printf("page %#" PRIxPTR ": first object at %#" PRIxPTR "\n", page[j], off);
-			goto out;
-		}
-		if (!seen[off / ALIGN])
-			colors++;
-		seen[off / ALIGN] = true;
+		for (k = 0; k < n_colors && colors[k] != first[j]; k++)
+			;
+		if (k == n_colors)
+			colors[n_colors++] = first[j];
 	}
-	printf("slab coloring: %u pages, %u handed out whole, %u colors\n", n_pages, full,
-		colors);
-	if (full < 4 || colors < 2) {
-		printf("expected pages of 25 objects in at least 2 colors\n");
+	printf("slab coloring, %zu B: %u spans, %u handed out whole, %u colors\n", size, n_spans,
+		full, n_colors);
+	if (full < 4 || n_colors < 2) {
+		printf("expected spans of %u objects in at least 2 colors\n", per);
 		goto out;
 	}
 	ret = TEST_SUCCESS;
 out:
-	rte_fastmem_free_bulk(objs, N);
+	rte_fastmem_free_bulk(objs, n);
+	free(objs);
 	if (check_all_free() != TEST_SUCCESS)
 		ret = TEST_FAILED;
 	return ret;
+}
+
+/*
+ * The spans of a class whose objects leave room at the end start them at different multiples
+ * of the class's alignment within that room, and hold as many objects as without. 2560 B
+ * objects (aligned to 512 B) in pages: 25 to a page, 1536 bytes of room, colors 0, 512, 1024
+ * and 1536. 10 KiB objects (aligned to 2 KiB) in whole slabs: 204 to a slab past its header.
+ */
+static int
+test_slab_coloring(void)
+{
+	TEST_ASSERT_SUCCESS(check_colors(2560, 512, TEST_PAGE_SIZE, 25, 12 * 25), "pages");
+	TEST_ASSERT_SUCCESS(check_colors(10240, 2048, MIB(2), 204, 8 * 204), "slabs");
+	return TEST_SUCCESS;
 }
 
 /*

@@ -334,6 +334,21 @@ free_header(void)
 	rte_fastmem_free((void *)(((uintptr_t)p & ~(RTE_FASTMEM_SLAB_SIZE - 1)) + 64));
 }
 
+/*
+ * The start of a page past a slab's first, of the 2560 B class: before its first object (the
+ * page's per-object words, and its color), not in the slab header.
+ */
+static void
+free_slack(void)
+{
+	const uintptr_t page = (uintptr_t)1 << RTE_FASTMEM_PAGE_SHIFT;
+	char *p = must_alloc(2560, 0);
+
+	while (((uintptr_t)p & (RTE_FASTMEM_SLAB_SIZE - 1)) < page)
+		p = must_alloc(2560, 0);
+	rte_fastmem_free((void *)((uintptr_t)p & ~(page - 1)));
+}
+
 static void
 hfree_other_class(void)
 {
@@ -476,6 +491,7 @@ static const struct {
 		"virt2iova of memory fastmem never returned" },
 	{ "free inside an object", free_inside, "free of a pointer inside an object" },
 	{ "free into a slab header", free_header, "free of a pointer into a slab header" },
+	{ "free before a page's first object", free_slack, "free of a pointer into slab slack" },
 	{ "hfree of another class", hfree_other_class,
 		"hfree of an object of another class" },
 	{ "hfree with a bad handle", hfree_bad_handle,

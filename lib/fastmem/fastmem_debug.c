@@ -70,7 +70,6 @@ fastmem_check_page_assign(struct fastmem_page *pg)
 {
 	struct fastmem_slab *slab = fastmem_slab_of(pg);
 	uint32_t end = (uint32_t)((pg - slab->pages) + pg->n_pages) * FASTMEM_PAGE_SIZE;
-
 	uint32_t meta_end = pg->meta_off + pg->n_total * FASTMEM_DEBUG_META_SIZE;
 
 	FASTMEM_ASAN_UNPOISON(RTE_PTR_ADD(slab, pg->meta_off), meta_end - pg->meta_off);

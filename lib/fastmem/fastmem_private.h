@@ -606,7 +606,7 @@ enum fastmem_obj_where {
 	FASTMEM_OBJ_FREE_PAGE,  /* in a free page */
 	FASTMEM_OBJ_HEADER,     /* in a slab header */
 	FASTMEM_OBJ_INSIDE,     /* inside an object slot */
-	FASTMEM_OBJ_SLACK,      /* after the span's last object slot */
+	FASTMEM_OBJ_SLACK,      /* in the span, outside its object slots (its color, its end) */
 	FASTMEM_OBJ_UNUSED,     /* an object slot never handed out */
 };
 
