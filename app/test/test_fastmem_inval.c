@@ -83,6 +83,7 @@
 #define HANDLE_SENTINEL UINT32_C(0x0badc0de)
 #define OBJ_SIZE 100
 #define FREED_LARGE_SIZE MIB(3)
+#define LARGE_COPY_SIZE MIB(3)
 
 /* Debug mode reports misuse instead of ignoring it: the rows of misuse are not for it. */
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
@@ -119,6 +120,7 @@ enum inval_ptr {
 	P_FOREIGN, /* a page of other memory, in a 2 MiB block whose start is not readable */
 	P_INSIDE,  /* 8 bytes into the live object */
 	P_HEADER,  /* the start of the live object's slab (its header) */
+	P_LARGE_COPY, /* 2 MiB into a live large object, which holds a copy of its header there */
 };
 
 enum inval_handle {
@@ -168,6 +170,7 @@ struct inval_ctx {
 	rte_iova_t obj_iova;
 	void *freed_large;          /* a large object freed (initialized phase), or NULL */
 	void *freed_arr[2];         /* freed_large, NULL */
+	void *large;                /* a live large object (initialized phase), or NULL */
 	void *foreign;              /* P_FOREIGN, or NULL */
 	void *foreign_map;          /* the mapping around it */
 	int valid_socket;
@@ -244,6 +247,7 @@ ptrs_of(struct inval_ctx *c, enum inval_ptr p)
 	case P_FOREIGN:
 	case P_INSIDE:
 	case P_HEADER:
+	case P_LARGE_COPY:
 		break;
 	}
 	return NULL;
@@ -330,13 +334,6 @@ call_classes(struct inval_ctx *c __rte_unused, const struct inval_args *a __rte_
 }
 
 static int
-call_free(struct inval_ctx *c, const struct inval_args *a)
-{
-	rte_fastmem_free(a->ptr == P_FREED_LARGE ? c->freed_large : ptrs_of(c, a->ptr));
-	return 0;
-}
-
-static int
 call_alloc(struct inval_ctx *c __rte_unused, const struct inval_args *a)
 {
 	return ret_ptr(rte_fastmem_alloc(a->size, a->align, a->flags));
@@ -364,9 +361,21 @@ ptr_of(struct inval_ctx *c, enum inval_ptr p)
 		return RTE_PTR_ADD(c->obj, 8);
 	case P_HEADER:
 		return RTE_PTR_ALIGN_FLOOR(c->obj, MIB(2));
+	case P_LARGE_COPY:
+		return c->large != NULL ? RTE_PTR_ADD(c->large, MIB(2)) : NULL;
 	default:
 		return NULL;
 	}
+}
+
+static int
+call_free(struct inval_ctx *c, const struct inval_args *a)
+{
+	if (a->ptr == P_FREED_LARGE || a->ptr == P_LARGE_COPY)
+		rte_fastmem_free(ptr_of(c, a->ptr));
+	else
+		rte_fastmem_free(ptrs_of(c, a->ptr));
+	return 0;
 }
 
 static int
@@ -725,6 +734,13 @@ static const struct inval_row inval_rows[] = {
 	{ "realloc: inside an object, larger", PH_INIT, EINVAL, call_realloc,
 		A(KIB(4), .ptr = P_INSIDE), 0 },
 	{ "realloc: slab header", PH_INIT, EINVAL, call_realloc, A(64, .ptr = P_HEADER), 0 },
+	/* Past a large object's first 2 MiB, its data is no header, even a copy of one */
+	{ "free: large object's data, a copy of its header", PH_INIT, 0, call_free,
+		A(.ptr = P_LARGE_COPY), 0 },
+	{ "realloc: large object's data, a copy of its header", PH_INIT, EINVAL, call_realloc,
+		A(64, .ptr = P_LARGE_COPY), 0 },
+	{ "realloc: large object's data, a copy of its header, same size", PH_INIT, EINVAL,
+		call_realloc, A(LARGE_COPY_SIZE - MIB(2), .ptr = P_LARGE_COPY), 0 },
 
 	/* rte_fastmem_hlookup: on failure the handle is untouched (checked by the harness) */
 	{ "hlookup: NULL handle", PH_INIT, EINVAL, call_hlookup, A(64, .ptr = P_NULL), 0 },
@@ -1067,6 +1083,7 @@ row_skipped(const struct inval_ctx *c, const struct inval_row *r)
 		(r->a.sock == S_ABSENT && c->absent_socket < 0) ||
 		(r->a.ptr == P_FREED_LARGE && (c->freed_large == NULL || TEST_DEBUG_MODE)) ||
 		(r->a.ptr == P_FOREIGN && (c->foreign == NULL || TEST_DEBUG_MODE)) ||
+		(r->a.ptr == P_LARGE_COPY && (c->large == NULL || TEST_DEBUG_MODE)) ||
 		((r->a.ptr == P_INSIDE || r->a.ptr == P_HEADER) && TEST_DEBUG_MODE);
 }
 
@@ -1269,6 +1286,40 @@ test_inval_before_init(void)
 	return check_fresh_init();
 }
 
+/*
+ * P_LARGE_COPY: a live large object whose data, at its memzone's second 2 MiB boundary, is a
+ * copy of the memzone's first bytes (its header, up to the object), so that a pointer 2 MiB
+ * into the object finds there what the object's own start finds at the first. Returns 0 (also
+ * when no such object could be had: its rows are skipped).
+ */
+static int
+ctx_large_copy(struct inval_ctx *c)
+{
+	char *hdr;
+
+	c->large = rte_fastmem_alloc(LARGE_COPY_SIZE, 0, 0);
+	if (c->large == NULL) {
+		printf("no %zu B large object: its rows are skipped\n", (size_t)LARGE_COPY_SIZE);
+		return 0;
+	}
+	hdr = RTE_PTR_ALIGN_FLOOR(c->large, MIB(2));
+	memcpy(hdr + MIB(2), hdr, RTE_PTR_DIFF(c->large, hdr));
+	return 0;
+}
+
+/* After the rows: the large object is still live where it was, its copy untouched. */
+static int
+ctx_large_copy_check(struct inval_ctx *c)
+{
+	char *hdr = RTE_PTR_ALIGN_FLOOR(c->large, MIB(2));
+
+	TEST_ASSERT(memcmp(hdr + MIB(2), hdr, RTE_PTR_DIFF(c->large, hdr)) == 0,
+		"large object's data changed");
+	TEST_ASSERT(rte_fastmem_virt2iova(c->large) != RTE_BAD_IOVA,
+		"large object no longer live");
+	return 0;
+}
+
 static int
 test_inval_initialized(void)
 {
@@ -1282,6 +1333,8 @@ test_inval_initialized(void)
 		c->obj = rte_fastmem_alloc(OBJ_SIZE, 0, 0);
 		ret = c->obj != NULL ? 0 : -rte_errno;
 	}
+	if (ret == 0)
+		ret = ctx_large_copy(c); /* first: the freed one's idle memzone would fit it */
 	if (ret == 0) {
 		/* A large object freed: its memzone stays idle through the phase. */
 		void *p = rte_fastmem_alloc(FREED_LARGE_SIZE, 0, 0);
@@ -1299,6 +1352,10 @@ test_inval_initialized(void)
 		c->obj = NULL;
 		c->freed_large = NULL;
 	}
+	if (c->large != NULL && ret == 0)
+		ret = ctx_large_copy_check(c);
+	rte_fastmem_free(c->large);
+	c->large = NULL;
 	rte_fastmem_deinit();
 	TEST_ASSERT_SUCCESS(ret, "bad input while initialized");
 	return TEST_SUCCESS;

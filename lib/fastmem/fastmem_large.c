@@ -62,11 +62,14 @@ static_assert(sizeof(struct fastmem_large) <= RTE_CACHE_LINE_SIZE, "large header
 
 /*
  * A page map entry: the IO address of a large object's chunk plus one, 0 for none, with
- * FASTMEM_MAP_IDLE set while the memzone is idle (IO addresses are below 2^63: physical
- * addresses and user-space virtual addresses are).
+ * FASTMEM_MAP_IDLE set while the memzone is idle, and FASTMEM_MAP_HEAD in the entry of a
+ * memzone's first chunk, the one that holds its header and its object's start (IO addresses
+ * are below 2^62: physical addresses and user-space virtual addresses are). Only a pointer into
+ * a first chunk has its header at its 2 MiB boundary; in the others, object data lies there.
  */
 typedef RTE_ATOMIC(uint64_t) map_entry_t;
 #define FASTMEM_MAP_IDLE RTE_BIT64(63)
+#define FASTMEM_MAP_HEAD RTE_BIT64(62)
 
 /* The page map entry of the chunk at addr, or NULL when its leaf does not exist yet. */
 static map_entry_t *
@@ -122,11 +125,13 @@ map_prepare(struct fastmem_state *st, uintptr_t addr, uint64_t len)
 static void
 map_set(struct fastmem_state *st, const struct rte_memzone *mz, const rte_iova_t *iovas)
 {
-	uint64_t off, k;
+	uint64_t off, k, v;
 
-	for (off = 0, k = 0; off < mz->len; off += FASTMEM_SLAB_SIZE, k++)
-		rte_atomic_store_explicit(map_entry(st, (uintptr_t)mz->addr + off),
-				iovas != NULL ? iovas[k] + 1 : 0, rte_memory_order_relaxed);
+	for (off = 0, k = 0; off < mz->len; off += FASTMEM_SLAB_SIZE, k++) {
+		v = iovas == NULL ? 0 : (iovas[k] + 1) | (k == 0 ? FASTMEM_MAP_HEAD : 0);
+		rte_atomic_store_explicit(map_entry(st, (uintptr_t)mz->addr + off), v,
+				rte_memory_order_relaxed);
+	}
 }
 
 /* Mark the page map entries of a memzone idle or live again, keeping the IO addresses. */
@@ -385,9 +390,10 @@ fastmem_large_free(struct fastmem_large *l, bool undo)
 	FASTMEM_LIST_DEL(&st->large, l);
 	st->large_stats.in_use--;
 	st->large_stats.bytes -= mz->len;
-	if (undo)
+	/* (An allocation undone after a statistics reset was not counted since.) */
+	if (undo && st->large_stats.alloc > 0)
 		st->large_stats.alloc--;
-	else
+	else if (!undo)
 		st->large_stats.free++;
 	if (keep) {
 		evicted = large_evict(st, s, FASTMEM_LARGE_KEEP - mz->len);
@@ -434,37 +440,54 @@ fastmem_large_trim(unsigned int sidx)
 }
 
 /*
+ * The header at ptr's 2 MiB boundary, a first chunk's, if it holds magic and names an object
+ * that starts at ptr; else NULL.
+ */
+static struct fastmem_large *
+large_header_of(const void *ptr, uint64_t magic)
+{
+	struct fastmem_large *l = (struct fastmem_large *)((uintptr_t)ptr &
+			~(FASTMEM_SLAB_SIZE - 1));
+
+	if (l->key != FASTMEM_LARGE_KEY || l->magic != magic || RTE_PTR_ADD(l, l->obj_off) != ptr)
+		return NULL;
+	return l;
+}
+
+/*
  * The header of the large object that starts at ptr, or NULL. Reads no memory of a pointer
- * that lies in no live large object's memzone: the page map is looked at first.
+ * that lies in no live large object's memzone, nor past a memzone's first chunk, where object
+ * data lies at the 2 MiB boundary: the page map is looked at first.
  */
 struct fastmem_large *
 fastmem_large_of(const void *ptr)
 {
 	uint64_t v = map_get(ptr);
-	struct fastmem_large *l;
 
-	if (v == 0 || (v & FASTMEM_MAP_IDLE))
+	if ((v & (FASTMEM_MAP_HEAD | FASTMEM_MAP_IDLE)) != FASTMEM_MAP_HEAD)
 		return NULL;
-	l = (struct fastmem_large *)((uintptr_t)ptr & ~(FASTMEM_SLAB_SIZE - 1));
-	if (l->key != FASTMEM_LARGE_KEY || l->magic != FASTMEM_LARGE_MAGIC ||
-			RTE_PTR_ADD(l, l->obj_off) != ptr)
-		return NULL;
-	return l;
+	return large_header_of(ptr, FASTMEM_LARGE_MAGIC);
 }
 
-/* The header of the idle memzone whose object freed last started at ptr, or NULL. */
+/*
+ * The header of the idle memzone whose object freed last started at ptr, or NULL. Looked at
+ * under large_lock, which an idle memzone's release takes to clear its page map entries before
+ * the memzone goes back to EAL: a free of a freed object racing with that release (a double
+ * free) reads no memory given back.
+ */
 struct fastmem_large *
 fastmem_large_idle_of(const void *ptr)
 {
-	uint64_t v = map_get(ptr);
-	struct fastmem_large *l;
+	struct fastmem_large *l = NULL;
+	uint64_t v;
 
-	if (!(v & FASTMEM_MAP_IDLE))
+	if (fastmem_state == NULL)
 		return NULL;
-	l = (struct fastmem_large *)((uintptr_t)ptr & ~(FASTMEM_SLAB_SIZE - 1));
-	if (l->key != FASTMEM_LARGE_KEY || l->magic != FASTMEM_LARGE_IDLE_MAGIC ||
-			RTE_PTR_ADD(l, l->obj_off) != ptr)
-		return NULL;
+	rte_spinlock_lock(&fastmem_state->large_lock);
+	v = map_get(ptr);
+	if ((v & (FASTMEM_MAP_HEAD | FASTMEM_MAP_IDLE)) == (FASTMEM_MAP_HEAD | FASTMEM_MAP_IDLE))
+		l = large_header_of(ptr, FASTMEM_LARGE_IDLE_MAGIC);
+	rte_spinlock_unlock(&fastmem_state->large_lock);
 	return l;
 }
 
@@ -486,7 +509,7 @@ fastmem_large_iova(const void *ptr)
 
 	if (v == 0 || (v & FASTMEM_MAP_IDLE))
 		return RTE_BAD_IOVA;
-	return v - 1 + ((uintptr_t)ptr & (FASTMEM_SLAB_SIZE - 1));
+	return (v & ~FASTMEM_MAP_HEAD) - 1 + ((uintptr_t)ptr & (FASTMEM_SLAB_SIZE - 1));
 }
 
 /* Count n large objects that no socket could hold. */
