@@ -97,10 +97,17 @@ struct block_rec {
 	bool owned;                     /* owned by a live thread */
 };
 
-/* Blocks of this process; the lock guards the records and the lcore table. */
+/*
+ * Blocks of this process; the lock guards the records, the lcore table and armed: whether the
+ * blocks are in service (from init or attach to deinit or detach), which an exiting thread
+ * checks before it gives its block's objects back. Deinit takes the blocks out of service under
+ * the lock before it lets go of the shared state, so an exit that finds them in service holds
+ * the state up until it is done.
+ */
 static rte_spinlock_t local_lock = RTE_SPINLOCK_INITIALIZER;
 static struct block_rec *local_recs;
 static struct rte_fastmem_block *lcore_blocks[RTE_MAX_LCORE];
+static bool armed;
 
 static pthread_key_t exit_key;
 static bool exit_key_valid;
@@ -542,7 +549,7 @@ block_thread_exit(void *arg)
 
 	rte_spinlock_lock(&local_lock);
 	st = fastmem_state;
-	if (st != NULL && mem_mapped(st) && mem_mapped(rec->blk))
+	if (armed && st != NULL && mem_mapped(st) && mem_mapped(rec->blk))
 		block_retire(rec->blk, true);
 	if (rec->lcore_id < RTE_MAX_LCORE && lcore_blocks[rec->lcore_id] == rec->blk)
 		lcore_blocks[rec->lcore_id] = NULL;
@@ -901,6 +908,7 @@ fastmem_cache_register_all(void)
 
 	reclaim_dead();
 	rte_spinlock_lock(&local_lock);
+	armed = true;
 	for (prev = &local_recs; (rec = *prev) != NULL; ) {
 		if (block_register(rec->blk, rec->owned) == 0 || rec->owned) {
 			prev = &rec->next;
@@ -937,6 +945,7 @@ fastmem_cache_detach_all(bool flush)
 	rte_spinlock_lock(&local_lock);
 	for (rec = local_recs; rec != NULL; rec = rec->next)
 		block_retire(rec->blk, flush);
+	armed = false;
 	rte_spinlock_unlock(&local_lock);
 }
 

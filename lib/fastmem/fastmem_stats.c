@@ -188,11 +188,17 @@ lcore_read(unsigned int lcore_id, int cls, struct fastmem_counters *cnt)
 	blk = fastmem_cache_lcore_block(lcore_id);
 	if (blk == NULL)
 		return 0;
+	/*
+	 * Under the registry lock, under which a reset or the owner's exit moves the counters'
+	 * base: a reading of the counters and then of the base across such a move would wrap.
+	 */
+	rte_spinlock_lock(&fastmem_state->reg_lock);
 	for (i = 0; i < blk->n_caches; i++) {
 		if (cls >= 0 && i % FASTMEM_N_CLASSES != (unsigned int)cls)
 			continue;
 		fastmem_cache_counters(blk, i, cnt);
 	}
+	rte_spinlock_unlock(&fastmem_state->reg_lock);
 	return 0;
 }
 
