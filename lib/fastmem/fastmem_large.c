@@ -390,11 +390,10 @@ fastmem_large_free(struct fastmem_large *l, bool undo)
 	FASTMEM_LIST_DEL(&st->large, l);
 	st->large_stats.in_use--;
 	st->large_stats.bytes -= mz->len;
-	/* (An allocation undone after a statistics reset was not counted since.) */
-	if (undo && st->large_stats.alloc > 0)
-		st->large_stats.alloc--;
-	else if (!undo)
+	if (!undo)
 		st->large_stats.free++;
+	else if (st->large_stats.alloc > 0) /* 0: counted before a statistics reset */
+		st->large_stats.alloc--;
 	if (keep) {
 		evicted = large_evict(st, s, FASTMEM_LARGE_KEEP - mz->len);
 		l->magic = FASTMEM_LARGE_IDLE_MAGIC;
