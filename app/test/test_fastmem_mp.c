@@ -766,6 +766,13 @@ REGISTER_FAST_TEST(fastmem_secondary_autotest, NOHUGE_SKIP, ASAN_OK, test_fastme
  *   - the blocks' memory is freed: the DPDK heap is back to its baseline, plus what the
  *     killed secondaries left outside fastmem;
  *   - no count is lost: alloc_total and free_total include every secondary's operations.
+ * Last, a secondary whose blocks the registry of a new allocator has no room for (RC_REJOIN):
+ * its main thread and a non-EAL thread get blocks, it detaches (rte_fastmem_deinit()), and the
+ * primary deinitializes, initializes again and fills the new registry with the blocks of
+ * non-EAL threads it keeps running, until one works uncached. The secondary then attaches
+ * again: its blocks find no slot. Its main thread's next allocation must give its block back to
+ * the DPDK heap and work uncached, and so must the exit of its non-EAL thread: a block the
+ * registry does not know would be lost when the process exits.
  */
 
 #define RC_MZ_NAME "test_fastmem_reclaim"
@@ -783,15 +790,19 @@ enum rc_mode {
 	RC_KILL,
 	RC_EXIT,
 	RC_DEINIT,
+	RC_REJOIN,
 };
 
-static const char * const rc_mode_names[] = { "idle, killed", "killed", "exit", "deinit" };
+static const char * const rc_mode_names[] = {
+	"idle, killed", "killed", "exit", "deinit", "rejoin a full registry"
+};
 
 struct rc_shared {
 	uint64_t magic;
 	uint32_t mode;
 	int32_t result;                 /* 0 when the secondary passed */
 	RTE_ATOMIC(uint32_t) ready;     /* RC_KILL, RC_IDLE_KILL: the secondary may be killed */
+	RTE_ATOMIC(uint32_t) go;        /* RC_REJOIN: the new registry is full */
 };
 
 /* The secondary's threads. */
@@ -807,6 +818,21 @@ static struct {
 	unsigned int n_done;            /* threads that have allocated and freed */
 	bool release[2];                /* the threads of a group may exit */
 } rc_sync = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, { false, false } };
+
+/* Bytes allocated from the DPDK heaps of all sockets. */
+static uint64_t
+heap_used(void)
+{
+	struct rte_malloc_socket_stats ms;
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX(rte_socket_count(), 1u); i++)
+		if (rte_malloc_get_socket_stats(rte_socket_count() > 0 ?
+				rte_socket_id_by_idx(i) : 0, &ms) == 0)
+			sum += ms.heap_allocsz_bytes;
+	return sum;
+}
 
 /* Allocate RC_OBJS objects of each class and free them: they stay in the thread's caches. */
 static int
@@ -868,6 +894,79 @@ rc_wait_kill(struct rc_shared *sh)
 	return TEST_FAILED;
 }
 
+/* Wait for a flag of the primary, at most MP_CHILD_TIMEOUT_S seconds. */
+static int
+rc_wait_flag(RTE_ATOMIC(uint32_t) *flag)
+{
+	uint64_t deadline = rte_get_timer_cycles() + MP_CHILD_TIMEOUT_S * rte_get_timer_hz();
+
+	while (!rte_atomic_load_explicit(flag, rte_memory_order_acquire)) {
+		TEST_ASSERT(rte_get_timer_cycles() < deadline, "secondary: the primary did not "
+			"answer in %d s", MP_CHILD_TIMEOUT_S);
+		usleep(1000);
+	}
+	return TEST_SUCCESS;
+}
+
+/* RC_REJOIN: attach again to an allocator whose registry has no room for this process's blocks. */
+static int
+rc_rejoin(struct rc_shared *sh)
+{
+	struct rc_thread t = { .group = 0, .ret = TEST_FAILED };
+	uint64_t heap0, heap1, heap2, heap3, blk_size;
+	struct rte_fastmem_stats st;
+	void *p;
+	int ret;
+
+	ret = rc_churn();
+	TEST_ASSERT_SUCCESS(ret, "secondary: main thread");
+	heap0 = heap_used();
+	TEST_ASSERT_SUCCESS(rte_thread_create(&t.tid, NULL, rc_thread_main, &t),
+		"secondary: rte_thread_create");
+	pthread_mutex_lock(&rc_sync.lock);
+	while (rc_sync.n_done < 1)
+		pthread_cond_wait(&rc_sync.cond, &rc_sync.lock);
+	pthread_mutex_unlock(&rc_sync.lock);
+	blk_size = heap_used() - heap0;
+	TEST_ASSERT(blk_size > 0, "secondary: a thread's block takes no heap");
+	rte_fastmem_deinit();
+	rte_atomic_store_explicit(&sh->ready, 1, rte_memory_order_release);
+	ret = rc_wait_flag(&sh->go);
+	TEST_ASSERT_SUCCESS(ret, "secondary: waiting for the registry to fill");
+
+	/* Attach: neither block finds a slot. Then the main thread's miss gives its block back. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "secondary: attach: %d", rte_errno);
+	heap1 = heap_used();
+	p = rte_fastmem_alloc(RC_SIZE_A, 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "secondary: allocation after the attach: %d", rte_errno);
+	rte_fastmem_free(p);
+	p = rte_fastmem_alloc(RC_SIZE_A, 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "secondary: uncached allocation: %d", rte_errno);
+	rte_fastmem_free(p);
+	heap2 = heap_used();
+	/* The exit of the other thread gives its block back too. */
+	pthread_mutex_lock(&rc_sync.lock);
+	rc_sync.release[0] = true;
+	pthread_cond_broadcast(&rc_sync.cond);
+	pthread_mutex_unlock(&rc_sync.lock);
+	rte_thread_join(t.tid, NULL);
+	TEST_ASSERT_SUCCESS(t.ret, "secondary: thread failed");
+	heap3 = heap_used();
+	printf("secondary: block %" PRIu64 " bytes; heap after two allocations "
+		"%+" PRId64 ", after the thread's exit %+" PRId64 "\n", blk_size,
+		(int64_t)(heap2 - heap1), (int64_t)(heap3 - heap2));
+	/* Two blocks' heap elements may differ by their alignment padding. */
+	TEST_ASSERT((int64_t)(heap1 - heap2) > (int64_t)blk_size / 2, "secondary: the main "
+		"thread's block, which found no registry slot, is not given back (heap %+" PRId64
+		")", (int64_t)(heap2 - heap1));
+	TEST_ASSERT((int64_t)(heap2 - heap3) > (int64_t)blk_size / 2, "secondary: the exited "
+		"thread's block, which found no registry slot, is not given back (heap %+" PRId64
+		")", (int64_t)(heap3 - heap2));
+	sh->result = 0;
+	printf("secondary: done\n");
+	return TEST_SUCCESS;
+}
+
 static int
 reclaim_secondary(void)
 {
@@ -884,6 +983,8 @@ reclaim_secondary(void)
 	printf("secondary: pid %d, mode %s\n", (int)getpid(), rc_mode_names[sh->mode]);
 	if (sh->mode == RC_IDLE_KILL)
 		return rc_wait_kill(sh);
+	if (sh->mode == RC_REJOIN)
+		return rc_rejoin(sh);
 
 	ret = rc_churn();
 	TEST_ASSERT_SUCCESS(ret, "secondary: main thread");
@@ -919,21 +1020,6 @@ reclaim_secondary(void)
 	sh->result = 0;
 	printf("secondary: done\n");
 	return TEST_SUCCESS;
-}
-
-/* Bytes allocated from the DPDK heaps of all sockets. */
-static uint64_t
-heap_used(void)
-{
-	struct rte_malloc_socket_stats ms;
-	uint64_t sum = 0;
-	unsigned int i;
-
-	for (i = 0; i < RTE_MAX(rte_socket_count(), 1u); i++)
-		if (rte_malloc_get_socket_stats(rte_socket_count() > 0 ?
-				rte_socket_id_by_idx(i) : 0, &ms) == 0)
-			sum += ms.heap_allocsz_bytes;
-	return sum;
 }
 
 struct rc_prim_thread {
@@ -1089,6 +1175,120 @@ rc_check(const struct rte_fastmem_stats *st0, uint64_t heap0, uint64_t heap_kill
 	return TEST_SUCCESS;
 }
 
+/* RC_REJOIN: the primary's non-EAL threads that fill the registry, kept running. */
+#define RC_FILL_MAX 1100        /* more than the registry holds */
+
+struct rc_fill_thread {
+	rte_thread_t tid;
+	struct rc_prim_thread pt;
+	bool done;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool release;
+} rc_fill = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false };
+
+static uint32_t
+rc_fill_main(void *arg)
+{
+	struct rc_fill_thread *f = arg;
+
+	rc_prim_thread(&f->pt);
+	pthread_mutex_lock(&rc_fill.lock);
+	f->done = true;
+	pthread_cond_broadcast(&rc_fill.cond);
+	while (!rc_fill.release)
+		pthread_cond_wait(&rc_fill.cond, &rc_fill.lock);
+	pthread_mutex_unlock(&rc_fill.lock);
+	return 0;
+}
+
+/*
+ * Start non-EAL threads that get a block and keep it, one after the other, until one works
+ * uncached: the registry is full. Returns how many were started (*full tells whether the last
+ * one found the registry full), or -1 when a thread failed.
+ */
+static int
+rc_fill_registry(struct rc_fill_thread *fill, bool *full)
+{
+	unsigned int n;
+
+	*full = false;
+	for (n = 0; n < RC_FILL_MAX && !*full; n++) {
+		fill[n].pt.ret = TEST_FAILED;
+		fill[n].done = false;
+		if (rte_thread_create(&fill[n].tid, NULL, rc_fill_main, &fill[n]) != 0)
+			return -1;
+		pthread_mutex_lock(&rc_fill.lock);
+		while (!fill[n].done)
+			pthread_cond_wait(&rc_fill.cond, &rc_fill.lock);
+		pthread_mutex_unlock(&rc_fill.lock);
+		if (fill[n].pt.ret != TEST_SUCCESS)
+			return -1;
+		*full = fill[n].pt.hits == 0;
+	}
+	return n;
+}
+
+/* Let the filling threads exit and join them. */
+static void
+rc_fill_release(struct rc_fill_thread *fill, unsigned int n)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&rc_fill.lock);
+	rc_fill.release = true;
+	pthread_cond_broadcast(&rc_fill.cond);
+	pthread_mutex_unlock(&rc_fill.lock);
+	for (i = 0; i < n; i++)
+		rte_thread_join(fill[i].tid, NULL);
+}
+
+/* The primary's side of RC_REJOIN (see the description of the test). */
+static int
+rc_rejoin_primary(struct rc_shared *sh)
+{
+	static struct rc_fill_thread fill[RC_FILL_MAX];
+	int status, ret, n = 0;
+	bool full = false;
+	pid_t pid;
+
+	sh->mode = RC_REJOIN;
+	sh->result = -1;
+	rte_atomic_store_explicit(&sh->ready, 0, rte_memory_order_relaxed);
+	rte_atomic_store_explicit(&sh->go, 0, rte_memory_order_relaxed);
+	pid = spawn_secondary("fastmem_secondary_reclaim_autotest");
+	TEST_ASSERT(pid > 0, "primary: cannot start a secondary");
+	status = wait_secondary(pid, &sh->ready);
+	TEST_ASSERT_EQUAL(status, 0, "primary: secondary (%s) ended before it detached: "
+		"status 0x%x", rc_mode_names[RC_REJOIN], status);
+	/* A new allocator, whose registry knows nothing of the secondary's blocks. */
+	rte_fastmem_deinit();
+	ret = rte_fastmem_init();
+	if (ret == 0)
+		ret = rte_fastmem_reserve(RC_RESERVE, SOCKET_ID_ANY);
+	if (ret == 0)
+		n = rc_fill_registry(fill, &full);
+	if (ret == 0 && n > 0 && full) {
+		printf("primary: %d non-EAL threads started, the last one works uncached: the "
+			"registry is full\n", n);
+		rte_atomic_store_explicit(&sh->go, 1, rte_memory_order_release);
+		status = wait_secondary(pid, NULL);
+	} else {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	rc_fill_release(fill, RTE_MAX(n, 0));
+	TEST_ASSERT_SUCCESS(ret, "primary: init or reserve again: %d", ret);
+	TEST_ASSERT(n > 0 && full, "primary: the registry did not fill up with %d threads", n);
+	TEST_ASSERT(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+		sh->result == 0, "primary: secondary (%s) failed: status 0x%x, result %d",
+		rc_mode_names[RC_REJOIN], status, sh->result);
+	return TEST_SUCCESS;
+}
+
 static int
 reclaim_primary_runs(struct rc_shared *sh)
 {
@@ -1125,7 +1325,10 @@ reclaim_primary_runs(struct rc_shared *sh)
 			rc_mode_names[modes[r % RTE_DIM(modes)]]);
 		n_kill += modes[r % RTE_DIM(modes)] == RC_KILL;
 	}
-	return rc_check(&st0, heap0, heap_kill, n_kill, allocs);
+	ret = rc_check(&st0, heap0, heap_kill, n_kill, allocs);
+	if (ret != TEST_SUCCESS)
+		return ret;
+	return rc_rejoin_primary(sh);
 }
 
 static int

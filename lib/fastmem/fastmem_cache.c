@@ -541,16 +541,43 @@ mem_mapped(const void *p)
  * after rte_fastmem_deinit() (and rte_eal_cleanup()) the block must not be touched, and deinit
  * already emptied it.
  */
+/*
+ * Take the record of a block of the calling thread out of the process's list, and the block out
+ * of the lcore table; returns the record, NULL if not listed. local_lock held.
+ */
+static struct block_rec *
+rec_unlink(struct rte_fastmem_block *blk)
+{
+	struct block_rec *rec, **prev;
+
+	for (prev = &local_recs; (rec = *prev) != NULL; prev = &rec->next) {
+		if (rec->blk == blk) {
+			*prev = rec->next;
+			break;
+		}
+	}
+	if (rec != NULL && rec->lcore_id < RTE_MAX_LCORE && lcore_blocks[rec->lcore_id] == blk)
+		lcore_blocks[rec->lcore_id] = NULL;
+	return rec;
+}
+
 static void
 block_thread_exit(void *arg)
 {
 	struct block_rec *rec = arg;
 	struct fastmem_state *st;
+	bool drop = false;
 
 	rte_spinlock_lock(&local_lock);
 	st = fastmem_state;
-	if (armed && st != NULL && mem_mapped(st) && mem_mapped(rec->blk))
-		block_retire(rec->blk, true);
+	if (armed && st != NULL && mem_mapped(st) && mem_mapped(rec->blk)) {
+		/* A block the registry does not know (see block_rejoin()) goes, not parked. */
+		drop = fastmem_block_hdr(rec->blk)->reg_idx == UINT32_MAX;
+		if (drop)
+			rec_unlink(rec->blk);
+		else
+			block_retire(rec->blk, true);
+	}
 	if (rec->lcore_id < RTE_MAX_LCORE && lcore_blocks[rec->lcore_id] == rec->blk)
 		lcore_blocks[rec->lcore_id] = NULL;
 	rec->owned = false;
@@ -558,6 +585,10 @@ block_thread_exit(void *arg)
 	/* Other destructors may still allocate or free: uncached, the block may be reused. */
 	tls_set(NULL);
 	RTE_PER_LCORE(fastmem_uncached) = true;
+	if (drop) {
+		fastmem_block_free(rec->blk);
+		free(rec);
+	}
 }
 
 static void
@@ -657,6 +688,37 @@ block_create(void)
 	return blk;
 }
 
+/*
+ * The calling thread's block is out of service while the allocator is: it found no registry
+ * slot when the allocator was initialized or attached again (fastmem_cache_register_all()).
+ * Try again; when the registry is still full, give the block back, so that no block the
+ * registry does not know outlives the process, and work uncached. Returns whether the block is
+ * in service.
+ */
+static bool
+block_rejoin(struct rte_fastmem_block *blk)
+{
+	struct block_rec *rec = NULL;
+	bool ok;
+
+	rte_spinlock_lock(&local_lock);
+	/* Not armed: the allocator is being torn down (or detached), nothing to redo. */
+	ok = !armed || fastmem_block_hdr(blk)->reg_idx != UINT32_MAX ||
+		block_register(blk, true) == 0;
+	if (!ok)
+		rec = rec_unlink(blk);
+	rte_spinlock_unlock(&local_lock);
+	if (ok)
+		return true;
+	if (exit_key_valid)
+		pthread_setspecific(exit_key, NULL);
+	tls_set(NULL);
+	RTE_PER_LCORE(fastmem_uncached) = true;
+	fastmem_block_free(blk);
+	free(rec);
+	return false;
+}
+
 /* The calling thread's cache for (sidx, cls), creating its block on first use; NULL if none. */
 static struct rte_fastmem_cache *
 thread_cache(unsigned int sidx, unsigned int cls)
@@ -675,6 +737,9 @@ thread_cache(unsigned int sidx, unsigned int cls)
 		tls_set(blk);
 	}
 	c = &blk->caches[sidx * FASTMEM_N_CLASSES + cls];
+	/* A cache in service has a capacity of at least 2. */
+	if (unlikely(c->cap == 0) && !block_rejoin(blk))
+		return NULL;
 	return c->cap != 0 ? c : NULL;
 }
 
@@ -898,8 +963,8 @@ rte_fastmem_cache_flush(void)
  * After init or attach: reclaim the blocks of processes that are gone, register this
  * process's blocks (again) and put those of live threads (back) in service. A parked block
  * that finds no slot is freed: an unregistered block would be lost if the process exited. (A
- * live thread's block that finds none stays out of service, its thread uncached, until the
- * next attach.)
+ * live thread's block that finds none stays out of service until its thread's next miss, which
+ * tries again, and gives the block back if the registry is still full, see block_rejoin().)
  */
 void
 fastmem_cache_register_all(void)
