@@ -1014,8 +1014,27 @@ fastmem_cache_detach_all(bool flush)
 	rte_spinlock_unlock(&local_lock);
 }
 
-struct rte_fastmem_block *
-fastmem_cache_lcore_block(unsigned int lcore_id)
+/*
+ * Add the counters of the caches of class cls (every class when cls < 0) of lcore_id's block
+ * in this process to cnt. Under local_lock, under which a block given back leaves the lcore
+ * table (block_rejoin()), and under the registry lock, under which a reset or the owner's exit
+ * moves the counters' base: a reading of the counters and then of the base across such a move
+ * would wrap.
+ */
+void
+fastmem_cache_lcore_counters(unsigned int lcore_id, int cls, struct fastmem_counters *cnt)
 {
-	return lcore_id < RTE_MAX_LCORE ? lcore_blocks[lcore_id] : NULL;
+	const struct rte_fastmem_block *blk;
+	unsigned int i;
+
+	rte_spinlock_lock(&local_lock);
+	blk = lcore_blocks[lcore_id];
+	if (blk != NULL) {
+		rte_spinlock_lock(&fastmem_state->reg_lock);
+		for (i = 0; i < blk->n_caches; i++)
+			if (cls < 0 || i % FASTMEM_N_CLASSES == (unsigned int)cls)
+				fastmem_cache_counters(blk, i, cnt);
+		rte_spinlock_unlock(&fastmem_state->reg_lock);
+	}
+	rte_spinlock_unlock(&local_lock);
 }

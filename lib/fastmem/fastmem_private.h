@@ -649,7 +649,7 @@ void fastmem_cache_count_nomem(unsigned int sidx, unsigned int cls, unsigned int
 int fastmem_cache_get_bulk(unsigned int sidx, unsigned int cls, void **ptrs, unsigned int n);
 void fastmem_cache_register_all(void);
 void fastmem_cache_detach_all(bool flush);
-struct rte_fastmem_block *fastmem_cache_lcore_block(unsigned int lcore_id);
+void fastmem_cache_lcore_counters(unsigned int lcore_id, int cls, struct fastmem_counters *cnt);
 uint32_t fastmem_cache_counters(const struct rte_fastmem_block *blk, unsigned int i,
 		struct fastmem_counters *cnt);
 void fastmem_cache_counters_reset(struct rte_fastmem_block *blk, unsigned int i);

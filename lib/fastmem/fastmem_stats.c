@@ -177,28 +177,12 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 static int
 lcore_read(unsigned int lcore_id, int cls, struct fastmem_counters *cnt)
 {
-	const struct rte_fastmem_block *blk;
-	unsigned int i;
-
 	memset(cnt, 0, sizeof(*cnt));
 	if (lcore_id >= RTE_MAX_LCORE)
 		return fail(EINVAL);
 	if (fastmem_attach() < 0)
 		return -rte_errno;
-	blk = fastmem_cache_lcore_block(lcore_id);
-	if (blk == NULL)
-		return 0;
-	/*
-	 * Under the registry lock, under which a reset or the owner's exit moves the counters'
-	 * base: a reading of the counters and then of the base across such a move would wrap.
-	 */
-	rte_spinlock_lock(&fastmem_state->reg_lock);
-	for (i = 0; i < blk->n_caches; i++) {
-		if (cls >= 0 && i % FASTMEM_N_CLASSES != (unsigned int)cls)
-			continue;
-		fastmem_cache_counters(blk, i, cnt);
-	}
-	rte_spinlock_unlock(&fastmem_state->reg_lock);
+	fastmem_cache_lcore_counters(lcore_id, cls, cnt);
 	return 0;
 }
 
