@@ -630,7 +630,6 @@ block_new(unsigned int sidx, int socket_id)
 	for (i = 0; i < blk->n_caches; i++) {
 		blk->caches[i].key = __rte_fastmem_cache_key(i);
 		blk->caches[i].obj_size = __rte_fastmem_class_size(i % FASTMEM_N_CLASSES);
-		blk->caches[i].batch = fastmem_class_batch(i % FASTMEM_N_CLASSES);
 	}
 	rec->blk = blk;
 	rec->socket_idx = sidx;
@@ -784,7 +783,7 @@ obj_get(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls,
 		own_set_len(c, len - 1);
 		return c->objs[len - 1];
 	}
-	got = fastmem_bin_get(sidx, cls, c->objs, c->batch);
+	got = fastmem_bin_get(sidx, cls, c->objs, fastmem_class_batch(cls));
 	if (got == 0)
 		return NULL;
 	own_set_len(c, got - 1);
@@ -797,7 +796,7 @@ static void
 obj_put(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls, void *obj,
 		struct fastmem_counters *cnt)
 {
-	uint32_t len;
+	uint32_t len, batch = fastmem_class_batch(cls);
 
 	if (c == NULL) {
 		fastmem_bin_put(sidx, cls, &obj, 1, false);
@@ -806,9 +805,9 @@ obj_put(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls, void *
 	}
 	len = __rte_fastmem_cache_len(c);
 	if (len >= c->cap) {
-		fastmem_bin_put(sidx, cls, c->objs, c->batch, false);
-		len -= c->batch;
-		memmove(c->objs, c->objs + c->batch, len * sizeof(void *));
+		fastmem_bin_put(sidx, cls, c->objs, batch, false);
+		len -= batch;
+		memmove(c->objs, c->objs + batch, len * sizeof(void *));
 		cnt->free_misses++;
 	} else {
 		cnt->free_hits++;

@@ -228,7 +228,8 @@ int rte_fastmem_set_limit(int socket_id, size_t max_bytes);
  *   NUMA socket, or SOCKET_ID_ANY for the calling thread's socket.
  * @return
  *   The limit in bytes (SIZE_MAX when unlimited), or 0 with rte_errno set to EINVAL (bad
- *   socket) or ENODEV (not initialized).
+ *   socket) or ENODEV (not initialized). A limit of 0 is valid too (rte_fastmem_set_limit()):
+ *   a caller that sets one tells it from an error by setting rte_errno to 0 before the call.
  */
 __rte_experimental
 size_t rte_fastmem_get_limit(int socket_id);
@@ -363,9 +364,9 @@ void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, in
  * @param align
  *   0 for RTE_CACHE_LINE_SIZE, otherwise a power of two.
  * @return
- *   The object, or NULL with rte_errno set as for rte_fastmem_alloc(), and EINVAL when @p ptr
- *   is not an object fastmem handed out (debug mode panics then); on failure @p ptr is
- *   untouched and still valid.
+ *   The object; NULL for a size of 0, @p ptr freed (rte_errno is not set); or NULL with
+ *   rte_errno set as for rte_fastmem_alloc(), and EINVAL when @p ptr is not an object fastmem
+ *   handed out (debug mode panics then): on such a failure @p ptr is untouched and still valid.
  */
 __rte_experimental
 void *rte_fastmem_realloc(void *ptr, size_t size, size_t align)

@@ -180,8 +180,7 @@ __rte_fastmem_class_size(unsigned int cls)
 struct rte_fastmem_cache {
 	uint64_t top;            /**< Stack length, and inline frees above it. */
 	uint32_t cap;            /**< Capacity; 0 while the allocator is not usable. */
-	uint32_t obj_size;       /**< Class size in bytes. */
-	uint32_t batch;          /**< Objects moved per refill or flush. */
+	uint32_t obj_size;       /**< Class size in bytes (zeroed by a handle's allocation). */
 	/** The key of the cache's pages: __rte_fastmem_cache_key() of its index. */
 	uint64_t key;
 	/** Cached objects, top at the length minus 1. */
@@ -266,14 +265,18 @@ struct rte_fastmem_tls {
  * also on the inline hit paths. Production builds compile these calls out. AddressSanitizer is
  * recognized as DPDK does (RTE_MALLOC_ASAN, set by a DPDK build with ASan) and as the compiler
  * announces it (GCC's __SANITIZE_ADDRESS__, clang's __has_feature), so that an application
- * built with ASan checks as the library does.
+ * built with ASan checks as the library does. The check functions are experimental: an
+ * application that does not allow experimental APIs has no inline paths to check, and must not
+ * name them.
  */
+#ifdef ALLOW_EXPERIMENTAL_API
 #if defined(RTE_LIBRTE_FASTMEM_DEBUG) || defined(RTE_MALLOC_ASAN) || \
 	defined(__SANITIZE_ADDRESS__)
 #define RTE_FASTMEM_CHECKED 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define RTE_FASTMEM_CHECKED 1
+#endif
 #endif
 #endif
 
