@@ -53,6 +53,7 @@ for link in static shared; do
 		--no-huge -m 256 \
 		--file-prefix "fastmem_example_$$" --log-level=lib.eal:error -- -t "$secs" \
 		</dev/null >"$log" 2>&1 || rc=$?
+	rm -rf "/var/run/dpdk/fastmem_example_$$"
 	cat "$log"
 	if [ $rc = 0 ]; then
 		echo "example: PASS: $link example"
