@@ -209,6 +209,8 @@ large_correct_use(void)
 	memset(p, 6, LARGE_EXACT);
 	stash = p - ((size_t)1 << 20) + 64;
 	rte_fastmem_free(p);
+	/* Its memzone kept idle: no IO address, and no report (a result the API documents). */
+	TEST_ASSERT(rte_fastmem_virt2iova(p) == RTE_BAD_IOVA, "virt2iova of a freed large object");
 
 	/* The idle memzone reused (its poison intact), zeroed, at another offset, freed again. */
 	q = stash;

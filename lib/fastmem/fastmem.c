@@ -714,8 +714,10 @@ rte_fastmem_virt2iova(const void *ptr)
 	iova = fastmem_large_iova(ptr);
 	if (iova != RTE_BAD_IOVA)
 		return iova;
-	/* Not a live large object's, but in a large memzone (an idle one): no slab there. */
-	if (fastmem_large_mapped(ptr) || fastmem_page_valid(ptr) == NULL) {
+	/* In a large memzone, but of no live large object (a freed one's, kept idle). */
+	if (fastmem_large_mapped(ptr))
+		return RTE_BAD_IOVA;
+	if (fastmem_page_valid(ptr) == NULL) {
 		fastmem_check_foreign(ptr, "virt2iova of memory fastmem never returned",
 				FASTMEM_OBJ_FOREIGN);
 		return RTE_BAD_IOVA;

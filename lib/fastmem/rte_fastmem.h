@@ -525,7 +525,8 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
  *   Address inside a live fastmem object.
  * @return
  *   The IO address, or RTE_BAD_IOVA for NULL, when the allocator is not initialized, and for
- *   a freed large object (also while its memzone is kept for reuse).
+ *   a freed large object (also while its memzone is kept for reuse). Debug mode panics on an
+ *   address in no memory fastmem holds.
  */
 __rte_experimental
 rte_iova_t rte_fastmem_virt2iova(const void *ptr);
