@@ -2441,6 +2441,35 @@ test_large_mlcore(void)
 	return TEST_SUCCESS;
 }
 
+/* rte_fastmem_init() when EAL has no memzone to give for the allocator's state: ENOMEM. */
+static int
+test_init_nomem(void)
+{
+	struct eal_fill fill;
+	const struct rte_memzone *mz;
+	unsigned int n;
+	int ret, err;
+
+	rte_fastmem_deinit();
+	TEST_ASSERT_SUCCESS(eal_fill(&fill), "fill");
+	rte_errno = 0;
+	ret = rte_fastmem_init();
+	err = rte_errno;
+	mz = rte_memzone_lookup("fastmem_state");
+	n = fill.n;
+	eal_unfill(&fill);
+	free(fill.mz);
+	TEST_ASSERT(n > 0, "no memzone could be reserved to fill EAL");
+	TEST_ASSERT(ret == -ENOMEM && err == ENOMEM, "init with every memzone slot taken: "
+			"%d (rte_errno %d)", ret, err);
+	TEST_ASSERT_NULL(mz, "a failed init left its state memzone");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats(&(struct rte_fastmem_stats){ 0 }), -ENODEV,
+			"a failed init left the allocator usable");
+	/* Nothing left behind that would keep the next init from succeeding. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init once EAL has memzones again");
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite fastmem_memory_testsuite = {
 	.suite_name = "fastmem backing memory tests",
 	.setup = NULL,
@@ -2469,6 +2498,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_keep_bound),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_deinit),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_mlcore),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_init_nomem),
 		TEST_CASES_END()
 	}
 };
