@@ -63,14 +63,6 @@
  * Helpers.
  */
 
-/* splitmix64: a small deterministic generator, one state per thread. */
-static inline uint64_t
-rnd(uint64_t *state)
-{
-	*state += UINT64_C(0x9E3779B97F4A7C15);
-	return mix64(*state);
-}
-
 /* The object size of the class an allocation of (size, align) is served from. */
 static size_t
 class_bytes(size_t size, size_t align)
@@ -1384,7 +1376,7 @@ struct tobj {
 static int
 integrity_alloc(struct tobj *o, uint64_t *rs, uint64_t seed)
 {
-	uint64_t r = rnd(rs);
+	uint64_t r = test_rnd(rs);
 	unsigned int bits = r % 16;
 
 	o->size = 1 + ((r >> 8) & (((size_t)1 << bits) - 1));
@@ -4272,7 +4264,7 @@ mix_run(struct mix_part *me)
 	for (it = 0; it < MIX_ITERS; it++) {
 		struct mix_obj *o;
 
-		r = rnd(&rs);
+		r = test_rnd(&rs);
 		o = &local[r % MIX_SLOTS];
 		if ((r >> 20) % 16 == 0 && mix_drain(me) != TEST_SUCCESS)
 			goto done;
@@ -4280,7 +4272,7 @@ mix_run(struct mix_part *me)
 			rte_fastmem_cache_flush();
 		if (o->p == NULL) {
 			seed++;
-			if (mix_alloc(me, o, rnd(&rs), ((uint64_t)me->idx << 40) | seed) != 0)
+			if (mix_alloc(me, o, test_rnd(&rs), ((uint64_t)me->idx << 40) | seed) != 0)
 				goto done;
 		} else if ((r >> 28) % 4 == 0 && ctx->n_part > 1) {
 			if (mix_send(me, o, r >> 32) != TEST_SUCCESS)

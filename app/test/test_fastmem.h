@@ -5,7 +5,11 @@
 #ifndef TEST_FASTMEM_H
 #define TEST_FASTMEM_H
 
-/* Helpers shared by the fastmem tests: size classes, object patterns derived from an id. */
+/*
+ * Helpers shared by the fastmem tests: size classes, object patterns derived from an id, and
+ * random numbers: a generator with an explicit state (a seed), so that a sequence is the same
+ * in every run and each thread keeps its own; rte_rand() where no run needs to be repeated.
+ */
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -14,6 +18,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_random.h>
 
 #define PAT_STEP UINT64_C(0x9E3779B97F4A7C15)
 
@@ -107,6 +112,21 @@ mix64(uint64_t z)
 	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
 	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
 	return z ^ (z >> 31);
+}
+
+/* splitmix64: the next number of the sequence that *state holds. */
+static inline uint64_t
+test_rnd(uint64_t *state)
+{
+	*state += PAT_STEP;
+	return mix64(*state);
+}
+
+/* A number below n from the sequence that *state holds. */
+static inline unsigned int
+test_rnd_below(uint64_t *state, unsigned int n)
+{
+	return (unsigned int)(((test_rnd(state) >> 32) * n) >> 32);
 }
 
 /*

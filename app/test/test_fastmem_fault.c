@@ -127,14 +127,13 @@ static struct {
 static inline uint64_t
 rnd(void)
 {
-	m.rng += PAT_STEP;
-	return mix64(m.rng);
+	return test_rnd(&m.rng);
 }
 
 static inline unsigned int
 rnd_below(unsigned int n)
 {
-	return (unsigned int)(((rnd() >> 32) * n) >> 32);
+	return test_rnd_below(&m.rng, n);
 }
 
 /* A size of 1 B to 1 MiB, its power-of-two ceiling uniform: large objects exhaust quickly. */

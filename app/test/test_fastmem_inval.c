@@ -121,6 +121,7 @@ enum inval_ptr {
 	P_INSIDE,  /* 8 bytes into the live object */
 	P_HEADER,  /* the start of the live object's slab (its header) */
 	P_LARGE_COPY, /* 2 MiB into a live large object, which holds a copy of its header there */
+	P_STALE,   /* an object freed before the last deinit (after deinit only) */
 };
 
 enum inval_handle {
@@ -172,6 +173,7 @@ struct inval_ctx {
 	void *freed_arr[2];         /* freed_large, NULL */
 	void *large;                /* a live large object (initialized phase), or NULL */
 	void *foreign;              /* P_FOREIGN, or NULL */
+	void *stale;                /* P_STALE (after deinit), or NULL */
 	void *foreign_map;          /* the mapping around it */
 	int valid_socket;
 	int absent_socket;          /* -1: none */
@@ -248,6 +250,7 @@ ptrs_of(struct inval_ctx *c, enum inval_ptr p)
 	case P_INSIDE:
 	case P_HEADER:
 	case P_LARGE_COPY:
+	case P_STALE:
 		break;
 	}
 	return NULL;
@@ -445,12 +448,15 @@ call_hfree_bulk(struct inval_ctx *c, const struct inval_args *a)
 	return 0;
 }
 
-/* NULL, a freed large object, or (uninitialized phase only) the address of a test array. */
+/*
+ * NULL, a freed large object, an object of the allocator before its deinit, or (uninitialized
+ * phase only) the address of a test array.
+ */
 static int
 call_virt2iova(struct inval_ctx *c, const struct inval_args *a)
 {
 	const void *p = a->ptr == P_NULL ? NULL : a->ptr == P_FREED_LARGE ? c->freed_large :
-		(const void *)c->ptrs;
+		a->ptr == P_STALE ? c->stale : (const void *)c->ptrs;
 
 	return rte_fastmem_virt2iova(p) == RTE_BAD_IOVA ? 0 : 1;
 }
@@ -808,6 +814,8 @@ static const struct inval_row inval_rows[] = {
 	/* rte_fastmem_virt2iova: RTE_BAD_IOVA for NULL or without an allocator */
 	{ "virt2iova: NULL", PH_ALL, 0, call_virt2iova, A(.ptr = P_NULL), 0 },
 	{ "virt2iova: not initialized", PH_UNINIT, 0, call_virt2iova, A(.ptr = P_ARRAY), 0 },
+	{ "virt2iova: an object, after deinit", PH_UNINIT, 0, call_virt2iova,
+		A(.ptr = P_STALE), 0 },
 	{ "virt2iova: freed large object", PH_INIT, 0, call_virt2iova,
 		A(.ptr = P_FREED_LARGE), 0 },
 
@@ -1084,6 +1092,7 @@ row_skipped(const struct inval_ctx *c, const struct inval_row *r)
 		(r->a.ptr == P_FREED_LARGE && (c->freed_large == NULL || TEST_DEBUG_MODE)) ||
 		(r->a.ptr == P_FOREIGN && (c->foreign == NULL || TEST_DEBUG_MODE)) ||
 		(r->a.ptr == P_LARGE_COPY && (c->large == NULL || TEST_DEBUG_MODE)) ||
+		(r->a.ptr == P_STALE && c->stale == NULL) ||
 		((r->a.ptr == P_INSIDE || r->a.ptr == P_HEADER) && TEST_DEBUG_MODE);
 }
 
@@ -1234,27 +1243,27 @@ static int
 ctx_handles(struct inval_ctx *c)
 {
 	rte_fastmem_handle_t valid[RTE_MAX_NUMA_NODES * TEST_N_CLASSES];
-	unsigned int n_valid = 0, i, k, sidx;
-	uint64_t state = 0x1234567;
-	size_t size;
+	unsigned int n_valid = 0, i, k, sidx, cls;
 	bool clash;
 	int ret;
 
 	/* Every handle a lookup can return: one per (socket, class). */
 	for (sidx = 0; sidx < rte_socket_count(); sidx++) {
-		for (size = 8; size <= TEST_MAX_SIZE; size <<= 1) {
-			ret = rte_fastmem_hlookup(size, size, rte_socket_id_by_idx(sidx),
-					&valid[n_valid]);
-			TEST_ASSERT_SUCCESS(ret, "hlookup(%zu) on socket index %u: %d", size,
-				sidx, ret);
+		for (cls = 0; cls < TEST_N_CLASSES; cls++) {
+			ret = rte_fastmem_hlookup(class_size(cls), class_alignment(cls),
+					rte_socket_id_by_idx(sidx), &valid[n_valid]);
+			TEST_ASSERT_SUCCESS(ret, "hlookup(%zu) on socket index %u: %d",
+				class_size(cls), sidx, ret);
+			for (k = 0; k < n_valid; k++)
+				TEST_ASSERT(valid[k] != valid[n_valid], "classes of %zu B and of "
+					"another size have the same handle", class_size(cls));
 			n_valid++;
 		}
 	}
 	c->bad[0] = 0;
 	for (i = 1; i < N_BAD_HANDLES; i++) {
 		do {
-			state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-			c->bad[i] = (rte_fastmem_handle_t)(state >> 32);
+			c->bad[i] = (rte_fastmem_handle_t)rte_rand();
 			clash = false;
 			for (k = 0; k < n_valid; k++)
 				if (valid[k] == c->bad[i])
@@ -1377,7 +1386,9 @@ test_inval_after_deinit(void)
 	rte_fastmem_deinit();
 	TEST_ASSERT_SUCCESS(ret, "hlookup: %d", ret);
 	TEST_ASSERT_NOT_NULL(p, "halloc failed");
+	c->stale = p;
 	ret = run_phase(c, false, "after deinit");
+	c->stale = NULL;
 	TEST_ASSERT_SUCCESS(ret, "bad input after deinit");
 	return check_fresh_init();
 }

@@ -130,14 +130,13 @@ static struct {
 static inline uint64_t
 rnd(struct thr *t)
 {
-	t->rng += PAT_STEP;
-	return mix64(t->rng);
+	return test_rnd(&t->rng);
 }
 
 static inline unsigned int
 rnd_below(struct thr *t, unsigned int n)
 {
-	return (unsigned int)(((rnd(t) >> 32) * n) >> 32);
+	return test_rnd_below(&t->rng, n);
 }
 
 /* A size from 1 B to 1 MiB: the power of two above it is picked by weight. */
