@@ -71,8 +71,14 @@ profile_init(bool *own)
 	return ret;
 }
 
-static void
-profile_report(const char *what, uint64_t ops, uint64_t cycles, size_t size)
+/*
+ * Print the loop's rate and the lcore's cache counters, and check that the loop took the path
+ * it profiles: every one of its ops operations (half of them allocations) counted, as hits
+ * only after the first allocation (hit loop) or with misses on both sides (miss loop). Objects
+ * above the largest class have no cache: nothing to check.
+ */
+static int
+profile_report(const char *what, uint64_t ops, uint64_t cycles, size_t size, bool miss)
 {
 	struct rte_fastmem_lcore_stats ls;
 	double secs = (double)cycles / rte_get_tsc_hz();
@@ -80,11 +86,22 @@ profile_report(const char *what, uint64_t ops, uint64_t cycles, size_t size)
 	printf("%s, %zu B: %" PRIu64 " operations in %.2f s: %.1f M operations/s, "
 			"%.1f TSC cycles per operation\n", what, size, ops, secs,
 			ops / secs / 1e6, (double)cycles / ops);
-	if (rte_fastmem_stats_lcore(rte_lcore_id(), &ls) == 0)
-		printf("lcore %u: alloc cache hits %" PRIu64 ", misses %" PRIu64
-				"; free cache hits %" PRIu64 ", misses %" PRIu64 "\n",
-				rte_lcore_id(), ls.alloc_cache_hits, ls.alloc_cache_misses,
-				ls.free_cache_hits, ls.free_cache_misses);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(rte_lcore_id(), &ls), "lcore statistics");
+	printf("lcore %u: alloc cache hits %" PRIu64 ", misses %" PRIu64 "; free cache hits %"
+			PRIu64 ", misses %" PRIu64 "\n", rte_lcore_id(), ls.alloc_cache_hits,
+			ls.alloc_cache_misses, ls.free_cache_hits, ls.free_cache_misses);
+	if (size > RTE_FASTMEM_MAX_OBJ_SIZE)
+		return TEST_SUCCESS;
+	TEST_ASSERT(ls.alloc_cache_hits + ls.alloc_cache_misses == ops / 2 &&
+			ls.free_cache_hits + ls.free_cache_misses == ops / 2,
+			"the counters do not add up to the %" PRIu64 " operations", ops);
+	if (miss)
+		TEST_ASSERT(ls.alloc_cache_misses > 0 && ls.free_cache_misses > 0,
+				"the miss loop did not miss on both sides");
+	else
+		TEST_ASSERT(ls.alloc_cache_misses <= 1 && ls.free_cache_misses == 0,
+				"the hit loop missed after its first allocation");
+	return TEST_SUCCESS;
 }
 
 /* Cache hits: one object allocated and freed again, over and over. */
@@ -116,11 +133,11 @@ test_fastmem_profile_hit(void)
 			__asm__ __volatile__("" : : "r"(p) : "memory");
 			rte_fastmem_free(p);
 		}
-		ops += i;
+		ops += 2 * i;
 	} while (ret == 0 && rte_rdtsc() < end);
 	if (ret == 0)
-		profile_report("cache-hit loop (alloc + free pairs)", ops, rte_rdtsc() - start,
-				size);
+		ret = profile_report("cache-hit loop (allocations and frees, one object)", ops,
+				rte_rdtsc() - start, size, false);
 	rte_fastmem_cache_flush();
 	if (own)
 		rte_fastmem_deinit();
@@ -163,8 +180,8 @@ test_fastmem_profile_miss(void)
 			rte_fastmem_free(objs[i]);
 	} while (ret == 0 && rte_rdtsc() < end);
 	if (ret == 0)
-		profile_report("cache-miss loop (allocations and frees, 1024 objects deep)", ops,
-				rte_rdtsc() - start, size);
+		ret = profile_report("cache-miss loop (allocations and frees, 1024 objects deep)",
+				ops, rte_rdtsc() - start, size, true);
 	rte_fastmem_cache_flush();
 	if (own)
 		rte_fastmem_deinit();
