@@ -76,8 +76,11 @@
 #define N_ARRAY 8
 /* Sentinel entries written at the start of the huge array. */
 #define N_BIG_SENTINELS 64
-/* Bad handles tried per handle row: index 0 is handle 0, the others are random. */
-#define N_BAD_HANDLES 5
+/*
+ * Bad handles tried by the handle rows: index 0 is handle 0, 1 to 4 are random, the others
+ * look like handles (see ctx_handles()).
+ */
+#define N_BAD_HANDLES 10
 
 #define SENTINEL(i) ((void *)(uintptr_t)(UINT64_C(0x5e5e000000) + 8 * (uint64_t)(i)))
 #define HANDLE_SENTINEL UINT32_C(0x0badc0de)
@@ -107,6 +110,8 @@ enum inval_sock {
 	S_ABSENT,  /* below RTE_MAX_NUMA_NODES, not known to EAL (row skipped if none) */
 	S_INTMIN,
 	S_INTMAX,
+	S_M100,      /* -100 */
+	S_MAXNUMA1,  /* RTE_MAX_NUMA_NODES + 1 */
 };
 
 /* Pointer arguments. */
@@ -131,6 +136,11 @@ enum inval_handle {
 	H_BAD2,
 	H_BAD3,
 	H_BAD4,
+	H_ONE,       /* 1 */
+	H_ALL,       /* UINT32_MAX */
+	H_MAGIC_MAX, /* the handles' magic, the largest index */
+	H_MAGIC_OFF, /* the magic less one */
+	H_MAGIC_LOW, /* the magic in the low half */
 };
 
 struct inval_args {
@@ -228,6 +238,10 @@ sock_of(const struct inval_ctx *c, enum inval_sock s)
 		return INT_MIN;
 	case S_INTMAX:
 		return INT_MAX;
+	case S_M100:
+		return -100;
+	case S_MAXNUMA1:
+		return RTE_MAX_NUMA_NODES + 1;
 	}
 	return -2;
 }
@@ -378,6 +392,17 @@ call_free(struct inval_ctx *c, const struct inval_args *a)
 		rte_fastmem_free(ptr_of(c, a->ptr));
 	else
 		rte_fastmem_free(ptrs_of(c, a->ptr));
+	return 0;
+}
+
+/* rte_fastmem_dealloc(), the out-of-line free: what rte_fastmem_free() accepts. */
+static int
+call_dealloc(struct inval_ctx *c, const struct inval_args *a)
+{
+	if (a->ptr == P_FREED_LARGE || a->ptr == P_LARGE_COPY)
+		rte_fastmem_dealloc(ptr_of(c, a->ptr));
+	else
+		rte_fastmem_dealloc(ptrs_of(c, a->ptr));
 	return 0;
 }
 
@@ -548,6 +573,8 @@ static const struct inval_row inval_rows[] = {
 		A(0, .sock = S_MAXNUMA), 0 },
 	{ "set_limit: absent socket", PH_INIT, EINVAL, call_set_limit,
 		A(0, .sock = S_ABSENT), 0 },
+	{ "set_limit: socket INT_MAX", PH_INIT, EINVAL, call_set_limit,
+		A(MIB(1), .sock = S_INTMAX), 0 },
 	{ "set_limit: socket INT_MIN", PH_INIT, EINVAL, call_set_limit,
 		A(0, .sock = S_INTMIN), 0 },
 	{ "set_limit: not initialized", PH_UNINIT, ENODEV, call_set_limit,
@@ -587,6 +614,20 @@ static const struct inval_row inval_rows[] = {
 	{ "alloc: align 2^63", PH_INIT, E2BIG, call_alloc, A(64, ALIGN_HUGE), 0 },
 	{ "alloc: align SIZE_MAX", PH_INIT, EINVAL, call_alloc, A(64, SIZE_MAX), 0 },
 	{ "alloc: align 2 MiB + 1", PH_INIT, EINVAL, call_alloc, A(64, MIB(2) + 1), 0 },
+	{ "alloc: align 5", PH_INIT, EINVAL, call_alloc, A(64, 5), 0 },
+	{ "alloc: align 48", PH_INIT, EINVAL, call_alloc, A(64, 48), 0 },
+	{ "alloc: align 1000", PH_INIT, EINVAL, call_alloc, A(1, 1000), 0 },
+	{ "alloc: align 4097", PH_INIT, EINVAL, call_alloc, A(64, 4097), 0 },
+	{ "alloc: align 192 KiB", PH_INIT, EINVAL, call_alloc, A(64, 3 * KIB(64)), 0 },
+	{ "alloc: align 2 MiB + 64", PH_INIT, EINVAL, call_alloc, A(1, MIB(2) + 64), 0 },
+	{ "alloc: align 4 MiB", PH_INIT, E2BIG, call_alloc, A(1, MIB(4)), 0 },
+	{ "alloc: align 2^40", PH_INIT, E2BIG, call_alloc, A(64, (size_t)1 << 40), 0 },
+	{ "alloc: size SIZE_MAX - 63", PH_INIT, E2BIG, call_alloc, A(SIZE_MAX - 63), 0 },
+	{ "alloc: size SIZE_MAX - 1, align 8", PH_INIT, E2BIG, call_alloc, A(SIZE_MAX - 1, 8), 0 },
+	{ "alloc: size 2^40 (large, EAL says no)", PH_INIT, ENOMEM, call_alloc,
+		A((size_t)1 << 40), 0 },
+	{ "alloc: size max (large, EAL says no)", PH_INIT, ENOMEM, call_alloc,
+		A(TEST_API_MAX, 8), 0 },
 	{ "alloc: size 0, align 2 MiB", PH_INIT, EINVAL, call_alloc, A(0, MIB(2)), 0 },
 	{ "alloc: flag 2, align 2 MiB", PH_INIT, EINVAL, call_alloc, A(64, MIB(2), 2), 0 },
 	{ "alloc: size SIZE_MAX, align 2 MiB", PH_INIT, E2BIG, call_alloc,
@@ -594,6 +635,10 @@ static const struct inval_row inval_rows[] = {
 	{ "alloc: flag 2", PH_INIT, EINVAL, call_alloc, A(64, 0, 2), 0 },
 	{ "alloc: flag 2^31", PH_INIT, EINVAL, call_alloc, A(64, 0, 0x80000000u), 0 },
 	{ "alloc: all flags", PH_INIT, EINVAL, call_alloc, A(64, 0, UINT_MAX), 0 },
+	{ "alloc: flag 4", PH_INIT, EINVAL, call_alloc, A(64, 0, 4), 0 },
+	{ "alloc: flag 0x100", PH_INIT, EINVAL, call_alloc, A(8, 8, 0x100), 0 },
+	{ "alloc: zero and flag 2", PH_INIT, EINVAL, call_alloc,
+		A(64, 0, RTE_FASTMEM_F_ZERO | 2), 0 },
 	{ "alloc: not initialized", PH_UNINIT, ENODEV, call_alloc, A(64), 0 },
 	{ "alloc: not initialized, zero", PH_UNINIT, ENODEV, call_alloc,
 		A(64, 0, RTE_FASTMEM_F_ZERO), 0 },
@@ -629,6 +674,14 @@ static const struct inval_row inval_rows[] = {
 		A(64, .sock = S_INTMIN), 0 },
 	{ "alloc_socket: socket INT_MAX", PH_INIT, EINVAL, call_alloc_socket,
 		A(64, .sock = S_INTMAX), 0 },
+	{ "alloc_socket: socket -100", PH_INIT, EINVAL, call_alloc_socket,
+		A(64, .sock = S_M100), 0 },
+	{ "alloc_socket: socket MAX_NUMA + 1", PH_INIT, EINVAL, call_alloc_socket,
+		A(64, .sock = S_MAXNUMA1), 0 },
+	{ "alloc_socket: size 1, align 1000", PH_INIT, EINVAL, call_alloc_socket,
+		A(1, 1000, .sock = S_VALID), 0 },
+	{ "alloc_socket: flag 0x100", PH_INIT, EINVAL, call_alloc_socket,
+		A(8, 8, 0x100, .sock = S_VALID), 0 },
 	{ "alloc_socket: not initialized", PH_UNINIT, ENODEV, call_alloc_socket,
 		A(64, .sock = S_VALID), 0 },
 	{ "alloc_socket: not initialized, any", PH_UNINIT, ENODEV, call_alloc_socket, A(64), 0 },
@@ -722,11 +775,13 @@ static const struct inval_row inval_rows[] = {
 
 	/* rte_fastmem_free / rte_fastmem_free_bulk: NULL is a no-op */
 	{ "free: NULL", PH_ALL, 0, call_free, A(.ptr = P_NULL), 0 },
+	{ "dealloc: NULL", PH_ALL, 0, call_dealloc, A(.ptr = P_NULL), 0 },
 	{ "free_bulk: NULL, n 0", PH_ALL, 0, call_free_bulk, A(.ptr = P_NULL), 0 },
 	{ "free_bulk: NULL entries", PH_ALL, 0, call_free_bulk,
 		A(.n = N_ARRAY, .ptr = P_NULLS), 0 },
 	/* A freed large object: ignored (its memzone kept idle once, not counted again) */
 	{ "free: freed large object", PH_INIT, 0, call_free, A(.ptr = P_FREED_LARGE), 0 },
+	{ "dealloc: freed large object", PH_INIT, 0, call_dealloc, A(.ptr = P_FREED_LARGE), 0 },
 	{ "free_bulk: freed large object", PH_INIT, 0, call_free_bulk,
 		A(.n = 2, .ptr = P_FREED_LARGE), 0 },
 	{ "realloc: freed large object", PH_INIT, EINVAL, call_realloc,
@@ -742,6 +797,8 @@ static const struct inval_row inval_rows[] = {
 	{ "realloc: slab header", PH_INIT, EINVAL, call_realloc, A(64, .ptr = P_HEADER), 0 },
 	/* Past a large object's first 2 MiB, its data is no header, even a copy of one */
 	{ "free: large object's data, a copy of its header", PH_INIT, 0, call_free,
+		A(.ptr = P_LARGE_COPY), 0 },
+	{ "dealloc: large object's data, a copy of its header", PH_INIT, 0, call_dealloc,
 		A(.ptr = P_LARGE_COPY), 0 },
 	{ "realloc: large object's data, a copy of its header", PH_INIT, EINVAL, call_realloc,
 		A(64, .ptr = P_LARGE_COPY), 0 },
@@ -773,6 +830,12 @@ static const struct inval_row inval_rows[] = {
 	{ "halloc: random handle 2", PH_INIT, EINVAL, call_halloc, A(.h = H_BAD2), 0 },
 	{ "halloc: random handle 3", PH_INIT, EINVAL, call_halloc, A(.h = H_BAD3), 0 },
 	{ "halloc: random handle 4", PH_INIT, EINVAL, call_halloc, A(.h = H_BAD4), 0 },
+	{ "halloc: handle 1", PH_INIT, EINVAL, call_halloc, A(.h = H_ONE), 0 },
+	{ "halloc: handle UINT32_MAX", PH_INIT, EINVAL, call_halloc, A(.h = H_ALL), 0 },
+	{ "halloc: magic, index 0xffff", PH_INIT, EINVAL, call_halloc, A(.h = H_MAGIC_MAX), 0 },
+	{ "halloc: magic less one", PH_INIT, EINVAL, call_halloc, A(.h = H_MAGIC_OFF), 0 },
+	{ "halloc: magic in the low half", PH_INIT, EINVAL, call_halloc,
+		A(.h = H_MAGIC_LOW), 0 },
 	{ "halloc: flag 2", PH_INIT, EINVAL, call_halloc, A(.flags = 2), 0 },
 	{ "halloc: all flags", PH_INIT, EINVAL, call_halloc, A(.flags = UINT_MAX), 0 },
 	{ "halloc: not initialized", PH_UNINIT, ENODEV, call_halloc, A(.h = H_VALID), 0 },
@@ -782,6 +845,10 @@ static const struct inval_row inval_rows[] = {
 	{ "halloc_bulk: handle 0", PH_INIT, EINVAL, call_halloc_bulk, A(.n = 4, .h = H_BAD0), 0 },
 	{ "halloc_bulk: random handle", PH_INIT, EINVAL, call_halloc_bulk,
 		A(.n = 4, .h = H_BAD1), 0 },
+	{ "halloc_bulk: magic, index 0xffff", PH_INIT, EINVAL, call_halloc_bulk,
+		A(.n = 3, .h = H_MAGIC_MAX), 0 },
+	{ "halloc_bulk: handle UINT32_MAX", PH_INIT, EINVAL, call_halloc_bulk,
+		A(.n = 3, .h = H_ALL), 0 },
 	{ "halloc_bulk: random handle, n 300", PH_INIT, EINVAL, call_halloc_bulk,
 		A(.n = 300, .h = H_BAD2, .ptr = P_BIG), 0 },
 	{ "halloc_bulk: NULL ptrs", PH_INIT, EINVAL, call_halloc_bulk,
@@ -831,6 +898,12 @@ static const struct inval_row inval_rows[] = {
 	{ "stats_class: size 4", PH_INIT, EINVAL, call_stats_class, A(4), 0 },
 	{ "stats_class: size 7", PH_INIT, EINVAL, call_stats_class, A(7), 0 },
 	{ "stats_class: size 9", PH_INIT, EINVAL, call_stats_class, A(9), 0 },
+	{ "stats_class: size 1", PH_INIT, EINVAL, call_stats_class, A(1), 0 },
+	{ "stats_class: size 63", PH_INIT, EINVAL, call_stats_class, A(63), 0 },
+	{ "stats_class: size 65", PH_INIT, EINVAL, call_stats_class, A(65), 0 },
+	{ "stats_class: size 264", PH_INIT, EINVAL, call_stats_class, A(264), 0 },
+	{ "stats_class: size 72 KiB", PH_INIT, EINVAL, call_stats_class, A(KIB(72)), 0 },
+	{ "stats_class: size 4 MiB", PH_INIT, EINVAL, call_stats_class, A(MIB(4)), 0 },
 	{ "stats_class: size 40000", PH_INIT, EINVAL, call_stats_class, A(40000), 0 },
 	{ "stats_class: size 100", PH_INIT, EINVAL, call_stats_class, A(100), 0 },
 	{ "stats_class: size 2 MiB", PH_INIT, EINVAL, call_stats_class, A(MIB(2)), 0 },
@@ -1261,7 +1334,12 @@ ctx_handles(struct inval_ctx *c)
 		}
 	}
 	c->bad[0] = 0;
-	for (i = 1; i < N_BAD_HANDLES; i++) {
+	c->bad[H_ONE - H_BAD0] = 1;
+	c->bad[H_ALL - H_BAD0] = UINT32_MAX;
+	c->bad[H_MAGIC_MAX - H_BAD0] = UINT32_C(0xFA57FFFF);
+	c->bad[H_MAGIC_OFF - H_BAD0] = UINT32_C(0xFA560000);
+	c->bad[H_MAGIC_LOW - H_BAD0] = UINT32_C(0x0000FA57);
+	for (i = H_BAD1 - H_BAD0; i <= H_BAD4 - H_BAD0; i++) {
 		do {
 			c->bad[i] = (rte_fastmem_handle_t)rte_rand();
 			clash = false;
@@ -1271,7 +1349,8 @@ ctx_handles(struct inval_ctx *c)
 		} while (clash);
 	}
 	for (k = 0; k < n_valid; k++)
-		TEST_ASSERT(valid[k] != 0, "a valid handle is 0");
+		for (i = 0; i < N_BAD_HANDLES; i++)
+			TEST_ASSERT(valid[k] != c->bad[i], "a valid handle is %#x", c->bad[i]);
 	return rte_fastmem_hlookup(256, 0, SOCKET_ID_ANY, &c->h);
 }
 
