@@ -393,6 +393,19 @@ use_after_free(void)
 	printf("got %p again as %p\n", (void *)p, (void *)q);
 }
 
+/* The first word, which no free list or chain of the allocator kept. */
+static void
+use_after_free_first_word(void)
+{
+	char *p = must_alloc(64, 8);
+
+	stash = p;
+	rte_fastmem_free(p);
+	p = stash;
+	p[0] = 1;
+	must_alloc(64, 8);
+}
+
 /* Large objects: allocated (large_freed also freed) before the fork, see prepare_large(). */
 static void
 large_overflow(void)
@@ -500,6 +513,8 @@ static const struct {
 		"hfree with a handle hlookup never returned" },
 	{ "write past the requested size", overflow, "write past the requested size" },
 	{ "write to a freed object", use_after_free, "write to a freed object" },
+	{ "write to a freed object's first word", use_after_free_first_word,
+		"write to a freed object", "(byte 0 changed after free)" },
 	{ "large: write past the size", large_overflow, "write past the requested size",
 		"(requested 1048676 B, byte 1048676 overwritten)" },
 	{ "large: double free", large_double_free, "double free", "(large object)" },

@@ -41,10 +41,9 @@
 #define META_LIVE RTE_BIT32(31)      /* handed out; low bits: requested size */
 #define META_FREED RTE_BIT32(30)     /* freed at least once; contents poisoned */
 #define META_SIZE_MASK (META_FREED - 1)
-#define POISON_BYTE 0x6b             /* fills freed objects, as Linux slab debugging does */
+#define POISON_BYTE FASTMEM_POISON_BYTE
 #define CANARY_BYTE 0xca             /* fills up to 8 bytes after the requested size */
 #define CANARY_LEN 8
-#define LINK_LEN sizeof(void *)      /* first word of a free object: the slab's free list */
 
 /* Per-object words of a span, before its objects (debug mode only). */
 static inline uint32_t *
@@ -226,7 +225,7 @@ debug_check_alloc(void *obj, size_t size)
 		debug_fail(obj, "object handed out twice (cache or depot corrupted)", "");
 	FASTMEM_ASAN_UNPOISON(obj, pg->obj_size);
 	if (meta & META_FREED) {
-		for (i = LINK_LEN; i < pg->obj_size; i++) {
+		for (i = 0; i < pg->obj_size; i++) {
 			if (((uint8_t *)obj)[i] != POISON_BYTE) {
 				snprintf(detail, sizeof(detail), " (byte %zu changed after free)",
 						i);

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_log.h>
@@ -80,12 +81,16 @@ extern int fastmem_logtype;
 #define FASTMEM_MAP_LEAF_BITS 14
 #define FASTMEM_MAP_BITS (FASTMEM_MAP_TOP_BITS + FASTMEM_MAP_LEAF_BITS + RTE_FASTMEM_SLAB_SHIFT)
 
-/* Debug mode keeps one 32-bit word per object in its slab, after the header. */
+/*
+ * Debug mode keeps one 32-bit word per object in its slab, after the header, and fills freed
+ * objects with a poison byte, as Linux slab debugging does.
+ */
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
 #define FASTMEM_DEBUG_META_SIZE sizeof(uint32_t)
 #else
 #define FASTMEM_DEBUG_META_SIZE 0
 #endif
+#define FASTMEM_POISON_BYTE 0x6b
 
 /*
  * AddressSanitizer: which bytes of fastmem memory the application may touch. GCC announces
@@ -510,7 +515,11 @@ extern struct fastmem_state *fastmem_state;
 /* Header bytes at the start of every slab (debug mode adds its per-object words after them). */
 #define FASTMEM_SLAB_HDR_SIZE RTE_ALIGN_CEIL(sizeof(struct fastmem_slab), RTE_CACHE_LINE_SIZE)
 
-/* The first word of a free object links it into its slab's free list or a chain. */
+/*
+ * The first word of a free object links it into its slab's free list or a chain. Taking the
+ * object off (fastmem_link_get()) gives debug mode's poison back to the word, so that the check
+ * when the object is handed out covers it too.
+ */
 static inline void *
 fastmem_link_get(void *obj)
 {
@@ -518,6 +527,8 @@ fastmem_link_get(void *obj)
 
 	FASTMEM_ASAN_UNPOISON(obj, sizeof(void *));
 	next = *(void **)obj;
+	if (FASTMEM_DEBUG_META_SIZE != 0)
+		memset(obj, FASTMEM_POISON_BYTE, sizeof(void *));
 	FASTMEM_ASAN_POISON(obj, sizeof(void *));
 	return next;
 }
