@@ -312,6 +312,17 @@ cache_totals(const struct rte_fastmem_block *blk, unsigned int i, struct fastmem
 }
 
 /*
+ * A count since the base. Totals only grow, but a reading that gave up on a writer that never
+ * left its section (READ_SPINS) may be torn, and so may a base taken from one: such a count
+ * below its base reads as 0, not as a wrap to about 2^64.
+ */
+static inline uint64_t
+count_since(uint64_t tot, uint64_t base)
+{
+	return tot > base ? tot - base : 0;
+}
+
+/*
  * Add the counters of cache i of a block to cnt, those since the last reset, and return its
  * length.
  */
@@ -323,11 +334,11 @@ fastmem_cache_counters(const struct rte_fastmem_block *blk, unsigned int i,
 	struct fastmem_counters tot;
 	uint32_t len = cache_totals(blk, i, &tot);
 
-	cnt->alloc_hits += tot.alloc_hits - base->alloc_hits;
-	cnt->free_hits += tot.free_hits - base->free_hits;
-	cnt->alloc_misses += tot.alloc_misses - base->alloc_misses;
-	cnt->free_misses += tot.free_misses - base->free_misses;
-	cnt->alloc_nomem += tot.alloc_nomem - base->alloc_nomem;
+	cnt->alloc_hits += count_since(tot.alloc_hits, base->alloc_hits);
+	cnt->free_hits += count_since(tot.free_hits, base->free_hits);
+	cnt->alloc_misses += count_since(tot.alloc_misses, base->alloc_misses);
+	cnt->free_misses += count_since(tot.free_misses, base->free_misses);
+	cnt->alloc_nomem += count_since(tot.alloc_nomem, base->alloc_nomem);
 	return len;
 }
 
