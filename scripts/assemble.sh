@@ -89,12 +89,20 @@ $GIT format-patch -q -o "$B/patches" pristine..HEAD
 mode=$(/usr/bin/python3 "$REPO/compat/compat.py" "$B/series")
 echo "$mode" > "$B/compat-mode"
 
-# Copy what differs into the build tree.
-{ $GIT diff --name-only pristine; $GIT ls-files --others --exclude-standard; } |
-	sort -u | while read -r f; do
+# Copy what differs into the build tree: the files the series changes or adds, and the files
+# an earlier series had changed or added (back to pristine, or gone).
+changed() {
+	$GIT diff --name-only pristine
+	$GIT ls-files --others --exclude-standard
+}
+{ changed; (cd "$B/tree" && changed); } | sort -u | while read -r f; do
+	if [ -f "$B/series/$f" ]; then
 		if ! cmp -s "$B/series/$f" "$B/tree/$f"; then
 			mkdir -p "$(dirname "$B/tree/$f")"
 			cp "$B/series/$f" "$B/tree/$f"
 		fi
-	done
+	elif [ -e "$B/tree/$f" ]; then
+		rm -f "$B/tree/$f"
+	fi
+done
 echo "assemble: $(ls "$B/patches" | wc -l) patches in build/patches; tree is $mode" >&2

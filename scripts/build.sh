@@ -22,6 +22,11 @@ M=$B/meson$suffix
 if grep -qs fastmem_compat.h "$M/meson-info/intro-buildoptions.json"; then
 	rm -rf "$M"
 fi
+# A build directory configured with other options (FASTMEM_MESON_OPTS) is configured again.
+if [ -f "$M/build.ninja" ] &&
+		[ "$(cat "$M/fastmem-opts" 2>/dev/null)" != "${FASTMEM_MESON_OPTS:-}" ]; then
+	rm -rf "$M"
+fi
 if [ ! -f "$M/build.ninja" ]; then
 	opts="-Dplatform=generic -Denable_drivers=mempool/ring,bus/vdev -Denable_apps=test"
 	opts="$opts -Dtests=true -Dbuildtype=release -Ddefault_library=static"
@@ -52,6 +57,7 @@ if [ ! -f "$M/build.ninja" ]; then
 	# shellcheck disable=SC2086
 	/usr/bin/python3 /usr/bin/meson setup "$M" "$T" $opts -Dc_args="$cargs" -Dcpp_args="$cargs" $extra >"$B/meson-setup$suffix.log" 2>&1 ||
 		{ tail -n 40 "$B/meson-setup$suffix.log"; exit 1; }
+	printf '%s' "$extra" > "$M/fastmem-opts"
 fi
 L=$B/ninja$suffix.log
 # The check build reports every error, not only the first ones.
