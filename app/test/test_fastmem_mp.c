@@ -896,7 +896,7 @@ rc_wait_kill(struct rc_shared *sh)
 
 /* Wait for a flag of the primary, at most MP_CHILD_TIMEOUT_S seconds. */
 static int
-rc_wait_flag(RTE_ATOMIC(uint32_t) *flag)
+rc_wait_flag(RTE_ATOMIC(uint32_t) const *flag)
 {
 	uint64_t deadline = rte_get_timer_cycles() + MP_CHILD_TIMEOUT_S * rte_get_timer_hz();
 
