@@ -547,12 +547,6 @@ mem_mapped(const void *p)
 }
 
 /*
- * pthread key destructor: the thread exits, its cache goes back to the bins and its block is
- * parked for the next thread of the process. It receives the block's record, not the block:
- * after rte_fastmem_deinit() (and rte_eal_cleanup()) the block must not be touched, and deinit
- * already emptied it.
- */
-/*
  * Take the record of a block of the calling thread out of the process's list, and the block out
  * of the lcore table; returns the record, NULL if not listed. local_lock held.
  */
@@ -572,6 +566,13 @@ rec_unlink(struct rte_fastmem_block *blk)
 	return rec;
 }
 
+/*
+ * pthread key destructor: the thread exits, its cache goes back to the bins and its block is
+ * parked for the next thread of the process (or given back, if the registry does not know it:
+ * see block_rejoin()). It receives the block's record, not the block: after
+ * rte_fastmem_deinit() (and rte_eal_cleanup()) the block must not be touched, and deinit already
+ * emptied it.
+ */
 static void
 block_thread_exit(void *arg)
 {
@@ -582,7 +583,6 @@ block_thread_exit(void *arg)
 	rte_spinlock_lock(&local_lock);
 	st = fastmem_state;
 	if (armed && st != NULL && mem_mapped(st) && mem_mapped(rec->blk)) {
-		/* A block the registry does not know (see block_rejoin()) goes, not parked. */
 		drop = fastmem_block_hdr(rec->blk)->reg_idx == UINT32_MAX;
 		if (drop)
 			rec_unlink(rec->blk);
