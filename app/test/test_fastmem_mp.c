@@ -1207,29 +1207,30 @@ rc_fill_main(void *arg)
 
 /*
  * Start non-EAL threads that get a block and keep it, one after the other, until one works
- * uncached: the registry is full. Returns how many were started (*full tells whether the last
- * one found the registry full), or -1 when a thread failed.
+ * uncached: the registry is full. *n counts the threads started, failed or not; returns
+ * whether the last one found the registry full.
  */
-static int
-rc_fill_registry(struct rc_fill_thread *fill, bool *full)
+static bool
+rc_fill_registry(struct rc_fill_thread *fill, unsigned int *n)
 {
-	unsigned int n;
+	bool full = false;
 
-	*full = false;
-	for (n = 0; n < RC_FILL_MAX && !*full; n++) {
-		fill[n].pt.ret = TEST_FAILED;
-		fill[n].done = false;
-		if (rte_thread_create(&fill[n].tid, NULL, rc_fill_main, &fill[n]) != 0)
-			return -1;
+	for (*n = 0; *n < RC_FILL_MAX && !full; (*n)++) {
+		fill[*n].pt.ret = TEST_FAILED;
+		fill[*n].done = false;
+		if (rte_thread_create(&fill[*n].tid, NULL, rc_fill_main, &fill[*n]) != 0)
+			return false;
 		pthread_mutex_lock(&rc_fill.lock);
-		while (!fill[n].done)
+		while (!fill[*n].done)
 			pthread_cond_wait(&rc_fill.cond, &rc_fill.lock);
 		pthread_mutex_unlock(&rc_fill.lock);
-		if (fill[n].pt.ret != TEST_SUCCESS)
-			return -1;
-		*full = fill[n].pt.hits == 0;
+		if (fill[*n].pt.ret != TEST_SUCCESS) {
+			(*n)++;
+			return false;
+		}
+		full = fill[*n].pt.hits == 0;
 	}
-	return n;
+	return full;
 }
 
 /* Let the filling threads exit and join them. */
@@ -1251,8 +1252,9 @@ static int
 rc_rejoin_primary(struct rc_shared *sh)
 {
 	static struct rc_fill_thread fill[RC_FILL_MAX];
-	int status, ret, n = 0;
+	unsigned int n = 0;
 	bool full = false;
+	int status, ret;
 	pid_t pid;
 
 	sh->mode = RC_REJOIN;
@@ -1270,9 +1272,9 @@ rc_rejoin_primary(struct rc_shared *sh)
 	if (ret == 0)
 		ret = rte_fastmem_reserve(RC_RESERVE, SOCKET_ID_ANY);
 	if (ret == 0)
-		n = rc_fill_registry(fill, &full);
-	if (ret == 0 && n > 0 && full) {
-		printf("primary: %d non-EAL threads started, the last one works uncached: the "
+		full = rc_fill_registry(fill, &n);
+	if (full) {
+		printf("primary: %u non-EAL threads started, the last one works uncached: the "
 			"registry is full\n", n);
 		rte_atomic_store_explicit(&sh->go, 1, rte_memory_order_release);
 		status = wait_secondary(pid, NULL);
@@ -1280,9 +1282,9 @@ rc_rejoin_primary(struct rc_shared *sh)
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 	}
-	rc_fill_release(fill, RTE_MAX(n, 0));
+	rc_fill_release(fill, n);
 	TEST_ASSERT_SUCCESS(ret, "primary: init or reserve again: %d", ret);
-	TEST_ASSERT(n > 0 && full, "primary: the registry did not fill up with %d threads", n);
+	TEST_ASSERT(full, "primary: the registry did not fill up with %u threads", n);
 	TEST_ASSERT(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 		sh->result == 0, "primary: secondary (%s) failed: status 0x%x, result %d",
 		rc_mode_names[RC_REJOIN], status, sh->result);
