@@ -25,6 +25,12 @@ ncpu=$(nproc)
 [ "$ncpu" -gt 4 ] && ncpu=4
 LCORES=${FASTMEM_LCORES:-0-$((ncpu > 1 ? ncpu - 1 : 0))}
 lcore_opt=-l
+# one CPU: two lcores on it, so that the tests that need a worker lcore run (none is skipped)
+if [ -z "${FASTMEM_LCORES:-}" ] && [ "$ncpu" = 1 ]; then
+	cpu=$(/usr/bin/python3 -c 'import os; print(min(os.sched_getaffinity(0)))')
+	lcore_opt=--lcores
+	LCORES=0@$cpu,1@$cpu
+fi
 if [ "$LCORES" = all ]; then
 	# the allowed CPUs (nproc of them, at most 128: DPDK's default RTE_MAX_LCORE) as EAL's
 	# lcores 0..n-1: -l 0-N when they are CPUs 0..N, else --lcores 0@c0,1@c1,...

@@ -3379,7 +3379,7 @@ non_eal_thread(void *arg)
 	if (ta->do_register) {
 		if (rte_thread_register() != 0) {
 			printf("rte_thread_register failed: %d\n", rte_errno);
-			ta->ret = TEST_SKIPPED;
+			ta->ret = TEST_FAILED;
 			return 0;
 		}
 		ta->lcore_id = rte_lcore_id();
@@ -3419,12 +3419,6 @@ test_non_eal_thread(void)
 			goto out;
 		}
 		rte_thread_join(t, NULL);
-		if (ta.ret == TEST_SKIPPED) {
-			/* Not registered: nothing done; free main's objects here. */
-			if (remote_free(ra) != TEST_SUCCESS)
-				goto out;
-			continue;
-		}
 		if (ta.ret != TEST_SUCCESS) {
 			printf("non-EAL thread (pass %u) failed\n", pass);
 			goto out;
