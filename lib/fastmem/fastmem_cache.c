@@ -259,6 +259,21 @@ block_register(struct rte_fastmem_block *blk, bool live)
  * no thread uses), folding the inline hits since the last miss into the counters, inside the
  * sequence count: the frees counted in the top word, and the allocations they imply.
  */
+/*
+ * The allocations the inline paths served since the last fold: the length then (len0), plus
+ * the frees counted in the top word, less the length now. A reading that gave up on a writer
+ * that never left its section (see READ_SPINS), or the fold of such a writer's cache when its
+ * block is reclaimed, may pair a new length with an old len0: then none, not about 2^64.
+ */
+static inline uint64_t
+hits_implied(uint64_t top, uint32_t len0)
+{
+	uint64_t in = (top >> RTE_FASTMEM_CACHE_LEN_BITS) + len0;
+	uint32_t len = __rte_fastmem_top_len(top);
+
+	return in > len ? in - len : 0;
+}
+
 static void
 cache_set_len(struct rte_fastmem_block *blk, unsigned int i, uint32_t len)
 {
@@ -268,7 +283,7 @@ cache_set_len(struct rte_fastmem_block *blk, unsigned int i, uint32_t len)
 
 	rte_seqcount_write_begin(&r->sc);
 	r->cnt.free_hits += frees;
-	r->cnt.alloc_hits += frees + r->len0 - __rte_fastmem_top_len(top);
+	r->cnt.alloc_hits += hits_implied(top, r->len0);
 	c->top = len;
 	r->len0 = len;
 	rte_seqcount_write_end(&r->sc);
@@ -307,7 +322,7 @@ cache_totals(const struct rte_fastmem_block *blk, unsigned int i, struct fastmem
 	} while (rte_seqcount_read_retry(&r->sc, sn));
 	frees = top >> RTE_FASTMEM_CACHE_LEN_BITS;
 	tot->free_hits += frees;
-	tot->alloc_hits += frees + len0 - __rte_fastmem_top_len(top);
+	tot->alloc_hits += hits_implied(top, len0);
 	return __rte_fastmem_top_len(top);
 }
 
@@ -584,10 +599,13 @@ block_thread_exit(void *arg)
 	st = fastmem_state;
 	if (armed && st != NULL && mem_mapped(st) && mem_mapped(rec->blk)) {
 		drop = fastmem_block_hdr(rec->blk)->reg_idx == UINT32_MAX;
-		if (drop)
+		if (drop) {
+			/* Under the lock: a deinit (and EAL's cleanup) may follow at once. */
 			rec_unlink(rec->blk);
-		else
+			fastmem_block_free(rec->blk);
+		} else {
 			block_retire(rec->blk, true);
+		}
 	}
 	if (rec->lcore_id < RTE_MAX_LCORE && lcore_blocks[rec->lcore_id] == rec->blk)
 		lcore_blocks[rec->lcore_id] = NULL;
@@ -596,10 +614,8 @@ block_thread_exit(void *arg)
 	/* Other destructors may still allocate or free: uncached, the block may be reused. */
 	tls_set(NULL);
 	RTE_PER_LCORE(fastmem_uncached) = true;
-	if (drop) {
-		fastmem_block_free(rec->blk);
+	if (drop)
 		free(rec);
-	}
 }
 
 static void
@@ -711,12 +727,16 @@ block_rejoin(struct rte_fastmem_block *blk)
 	struct block_rec *rec = NULL;
 	bool ok;
 
+	/* The slots of processes that are gone first, as for a new block. */
+	reclaim_dead();
 	rte_spinlock_lock(&local_lock);
 	/* Not armed: the allocator is being torn down (or detached), nothing to redo. */
 	ok = !armed || fastmem_block_hdr(blk)->reg_idx != UINT32_MAX ||
 		block_register(blk, true) == 0;
-	if (!ok)
+	if (!ok) {
 		rec = rec_unlink(blk);
+		fastmem_block_free(blk);
+	}
 	rte_spinlock_unlock(&local_lock);
 	if (ok)
 		return true;
@@ -724,7 +744,6 @@ block_rejoin(struct rte_fastmem_block *blk)
 		pthread_setspecific(exit_key, NULL);
 	tls_set(NULL);
 	RTE_PER_LCORE(fastmem_uncached) = true;
-	fastmem_block_free(blk);
 	free(rec);
 	return false;
 }
@@ -1026,8 +1045,9 @@ fastmem_cache_detach_all(bool flush)
 
 /*
  * Add the counters of the caches of class cls (every class when cls < 0) of lcore_id's block
- * in this process to cnt. Under local_lock, under which a block given back leaves the lcore
- * table (block_rejoin()), and under the registry lock, under which a reset or the owner's exit
+ * in this process to cnt, while the blocks are in service. Under local_lock, under which a
+ * block given back leaves the lcore table (block_rejoin()) and deinit takes the blocks out of
+ * service, and under the registry lock, under which a reset or the owner's exit
  * moves the counters' base: a reading of the counters and then of the base across such a move
  * would wrap.
  */
@@ -1038,7 +1058,7 @@ fastmem_cache_lcore_counters(unsigned int lcore_id, int cls, struct fastmem_coun
 	unsigned int i;
 
 	rte_spinlock_lock(&local_lock);
-	blk = lcore_blocks[lcore_id];
+	blk = armed ? lcore_blocks[lcore_id] : NULL;
 	if (blk != NULL) {
 		rte_spinlock_lock(&fastmem_state->reg_lock);
 		for (i = 0; i < blk->n_caches; i++)
