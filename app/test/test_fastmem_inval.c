@@ -18,6 +18,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_memory.h>
+#include <rte_memzone.h>
 
 #include <rte_fastmem.h>
 
@@ -601,6 +602,7 @@ static const struct inval_row inval_rows[] = {
 	/* rte_fastmem_alloc */
 	{ "alloc: size 0", PH_INIT, EINVAL, call_alloc, A(.size = 0), 0 },
 	{ "alloc: size max+1", PH_INIT, E2BIG, call_alloc, A(.size = TEST_API_MAX + 1), 0 },
+	{ "alloc: size max+1, align 1", PH_INIT, E2BIG, call_alloc, A(TEST_API_MAX + 1, 1), 0 },
 	{ "alloc: size 2^62 (large, EAL says no)", PH_INIT, ENOMEM, call_alloc,
 		A(.size = TEST_EAL_NO), 0 },
 	{ "alloc: large, align 2 MiB", PH_INIT, E2BIG, call_alloc,
@@ -703,6 +705,10 @@ static const struct inval_row inval_rows[] = {
 	{ "realloc: NULL, size 0", PH_INIT, EINVAL, call_realloc, A(0, .ptr = P_NULL), 0 },
 	{ "realloc: NULL, size SIZE_MAX", PH_INIT, E2BIG, call_realloc,
 		A(SIZE_MAX, .ptr = P_NULL), 0 },
+	{ "realloc: NULL, size SIZE_MAX - 1", PH_INIT, E2BIG, call_realloc,
+		A(SIZE_MAX - 1, .ptr = P_NULL), 0 },
+	{ "realloc: NULL, size max+1", PH_INIT, E2BIG, call_realloc,
+		A(TEST_API_MAX + 1, .ptr = P_NULL), 0 },
 	{ "realloc: NULL, align 3", PH_INIT, EINVAL, call_realloc, A(64, 3, .ptr = P_NULL), 0 },
 	{ "realloc: NULL, align 2 MiB", PH_INIT, E2BIG, call_realloc,
 		A(64, MIB(2), .ptr = P_NULL), 0 },
@@ -717,6 +723,10 @@ static const struct inval_row inval_rows[] = {
 	{ "alloc_bulk: n 0, size 0", PH_ALL, 0, call_alloc_bulk, A(0, .ptr = P_NULL), 0 },
 	{ "alloc_bulk: size 0", PH_INIT, EINVAL, call_alloc_bulk, A(0, .n = 4), 0 },
 	{ "alloc_bulk: size SIZE_MAX", PH_INIT, E2BIG, call_alloc_bulk, A(SIZE_MAX, .n = 4), 0 },
+	{ "alloc_bulk: size SIZE_MAX - 63", PH_INIT, E2BIG, call_alloc_bulk,
+		A(SIZE_MAX - 63, .n = 4), 0 },
+	{ "alloc_bulk: size max+1", PH_INIT, E2BIG, call_alloc_bulk,
+		A(TEST_API_MAX + 1, .n = 4), 0 },
 	{ "alloc_bulk: size 2^62", PH_INIT, ENOMEM, call_alloc_bulk, A(TEST_EAL_NO, .n = 4), 0 },
 	{ "alloc_bulk: large, align 2 MiB", PH_INIT, E2BIG, call_alloc_bulk,
 		A(MIB(3), MIB(2), .n = 4), 0 },
@@ -766,12 +776,20 @@ static const struct inval_row inval_rows[] = {
 		A(64, .n = 4, .sock = S_ABSENT), 0 },
 	{ "alloc_bulk_socket: socket INT_MIN", PH_INIT, EINVAL, call_alloc_bulk_socket,
 		A(64, .n = 4, .sock = S_INTMIN), 0 },
+	{ "alloc_bulk_socket: socket INT_MAX", PH_INIT, EINVAL, call_alloc_bulk_socket,
+		A(64, .n = 4, .sock = S_INTMAX), 0 },
+	{ "alloc_bulk_socket: socket -100", PH_INIT, EINVAL, call_alloc_bulk_socket,
+		A(64, .n = 4, .sock = S_M100), 0 },
+	{ "alloc_bulk_socket: socket MAX_NUMA + 1", PH_INIT, EINVAL, call_alloc_bulk_socket,
+		A(64, .n = 4, .sock = S_MAXNUMA1), 0 },
 	{ "alloc_bulk_socket: n UINT_MAX", PH_INIT, ENOMEM, call_alloc_bulk_socket,
 		A(64, .n = BIG_N, .sock = S_VALID, .ptr = P_BIG), O_LIMIT },
 	{ "alloc_bulk_socket: n UINT_MAX, socket -2", PH_INIT, EINVAL, call_alloc_bulk_socket,
 		A(64, .n = BIG_N, .sock = S_M2, .ptr = P_BIG), 0 },
 	{ "alloc_bulk_socket: not initialized", PH_UNINIT, ENODEV, call_alloc_bulk_socket,
 		A(64, .n = 4, .sock = S_VALID), 0 },
+	{ "alloc_bulk_socket: not initialized, any", PH_UNINIT, ENODEV, call_alloc_bulk_socket,
+		A(64, .n = 4), 0 },
 
 	/* rte_fastmem_free / rte_fastmem_free_bulk: NULL is a no-op */
 	{ "free: NULL", PH_ALL, 0, call_free, A(.ptr = P_NULL), 0 },
@@ -813,6 +831,7 @@ static const struct inval_row inval_rows[] = {
 	{ "hlookup: size 64 MiB (large)", PH_INIT, E2BIG, call_hlookup, A(MIB(64)), 0 },
 	{ "hlookup: size max+1", PH_INIT, E2BIG, call_hlookup, A(TEST_API_MAX + 1), 0 },
 	{ "hlookup: size SIZE_MAX", PH_INIT, E2BIG, call_hlookup, A(SIZE_MAX), 0 },
+	{ "hlookup: size SIZE_MAX - 63", PH_INIT, E2BIG, call_hlookup, A(SIZE_MAX - 63), 0 },
 	{ "hlookup: align 3", PH_INIT, EINVAL, call_hlookup, A(64, 3), 0 },
 	{ "hlookup: align 2 MiB", PH_INIT, E2BIG, call_hlookup, A(64, MIB(2)), 0 },
 	{ "hlookup: align 2^63", PH_INIT, E2BIG, call_hlookup, A(64, ALIGN_HUGE), 0 },
@@ -822,7 +841,12 @@ static const struct inval_row inval_rows[] = {
 		A(64, .sock = S_MAXNUMA), 0 },
 	{ "hlookup: absent socket", PH_INIT, EINVAL, call_hlookup, A(64, .sock = S_ABSENT), 0 },
 	{ "hlookup: socket INT_MAX", PH_INIT, EINVAL, call_hlookup, A(64, .sock = S_INTMAX), 0 },
+	{ "hlookup: socket INT_MIN", PH_INIT, EINVAL, call_hlookup, A(64, .sock = S_INTMIN), 0 },
+	{ "hlookup: socket -100", PH_INIT, EINVAL, call_hlookup, A(64, .sock = S_M100), 0 },
+	{ "hlookup: socket MAX_NUMA + 1", PH_INIT, EINVAL, call_hlookup,
+		A(64, .sock = S_MAXNUMA1), 0 },
 	{ "hlookup: not initialized", PH_UNINIT, ENODEV, call_hlookup, A(64, .sock = S_VALID), 0 },
+	{ "hlookup: not initialized, any", PH_UNINIT, ENODEV, call_hlookup, A(64), 0 },
 
 	/* rte_fastmem_halloc */
 	{ "halloc: handle 0", PH_INIT, EINVAL, call_halloc, A(.h = H_BAD0), 0 },
@@ -854,6 +878,16 @@ static const struct inval_row inval_rows[] = {
 	{ "halloc_bulk: NULL ptrs", PH_INIT, EINVAL, call_halloc_bulk,
 		A(.n = 4, .ptr = P_NULL), 0 },
 	{ "halloc_bulk: flag 2", PH_INIT, EINVAL, call_halloc_bulk, A(.flags = 2, .n = 4), 0 },
+	{ "halloc_bulk: flag 4", PH_INIT, EINVAL, call_halloc_bulk, A(.flags = 4, .n = 4), 0 },
+	{ "halloc_bulk: flag 0x100", PH_INIT, EINVAL, call_halloc_bulk,
+		A(.flags = 0x100, .n = 4), 0 },
+	{ "halloc_bulk: all flags", PH_INIT, EINVAL, call_halloc_bulk,
+		A(.flags = UINT_MAX, .n = 4), 0 },
+	{ "halloc_bulk: handle 1", PH_INIT, EINVAL, call_halloc_bulk, A(.n = 3, .h = H_ONE), 0 },
+	{ "halloc_bulk: magic less one", PH_INIT, EINVAL, call_halloc_bulk,
+		A(.n = 3, .h = H_MAGIC_OFF), 0 },
+	{ "halloc_bulk: magic in the low half", PH_INIT, EINVAL, call_halloc_bulk,
+		A(.n = 3, .h = H_MAGIC_LOW), 0 },
 	{ "halloc_bulk: n 0, NULL ptrs", PH_ALL, 0, call_halloc_bulk, A(.ptr = P_NULL), 0 },
 	{ "halloc_bulk: n 0", PH_ALL, 0, call_halloc_bulk, A(0), 0 },
 	{ "halloc_bulk: n 0, handle 0", PH_ALL, 0, call_halloc_bulk,
@@ -923,6 +957,16 @@ static const struct inval_row inval_rows[] = {
 	{ "stats_lcore_class: size 0", PH_INIT, EINVAL, call_stats_lcore_class, A(0), 0 },
 	{ "stats_lcore_class: size 2 MiB", PH_INIT, EINVAL, call_stats_lcore_class,
 		A(MIB(2)), 0 },
+	{ "stats_lcore_class: size 1", PH_INIT, EINVAL, call_stats_lcore_class, A(1), 0 },
+	{ "stats_lcore_class: size 63", PH_INIT, EINVAL, call_stats_lcore_class, A(63), 0 },
+	{ "stats_lcore_class: size 65", PH_INIT, EINVAL, call_stats_lcore_class, A(65), 0 },
+	{ "stats_lcore_class: size 264", PH_INIT, EINVAL, call_stats_lcore_class, A(264), 0 },
+	{ "stats_lcore_class: size 72 KiB", PH_INIT, EINVAL, call_stats_lcore_class,
+		A(KIB(72)), 0 },
+	{ "stats_lcore_class: size 4 MiB", PH_INIT, EINVAL, call_stats_lcore_class,
+		A(MIB(4)), 0 },
+	{ "stats_lcore_class: size SIZE_MAX", PH_INIT, EINVAL, call_stats_lcore_class,
+		A(SIZE_MAX), 0 },
 	{ "stats_lcore_class: NULL", PH_INIT, EINVAL, call_stats_lcore_class,
 		A(64, .ptr = P_NULL), 0 },
 	{ "stats_lcore_class: not initialized", PH_UNINIT, ENODEV, call_stats_lcore_class,
@@ -1169,12 +1213,28 @@ row_skipped(const struct inval_ctx *c, const struct inval_row *r)
 		((r->a.ptr == P_INSIDE || r->a.ptr == P_HEADER) && TEST_DEBUG_MODE);
 }
 
+static void
+memzone_count_cb(const struct rte_memzone *mz __rte_unused, void *arg)
+{
+	(*(unsigned int *)arg)++;
+}
+
+static unsigned int
+memzone_count(void)
+{
+	unsigned int n = 0;
+
+	rte_memzone_walk(memzone_count_cb, &n);
+	return n;
+}
+
 /* Run one row in the current phase; returns false on a failure (already printed). */
 static bool
 run_row(struct inval_ctx *c, const struct inval_row *r, bool initialized)
 {
 	struct rte_fastmem_stats before, after;
 	bool big = r->a.ptr == P_BIG;
+	unsigned int mz0 = memzone_count();
 	bool ok = true;
 	int ret, err;
 
@@ -1202,6 +1262,11 @@ run_row(struct inval_ctx *c, const struct inval_row *r, bool initialized)
 	}
 	if (!outputs_untouched(c, big))
 		ok = false;
+	/* No memzone, unless a row under a limit grew up to it before it failed. */
+	if (!(r->opts & O_LIMIT) && memzone_count() != mz0) {
+		row_fail("memzones: %u -> %u\n", mz0, memzone_count());
+		ok = false;
+	}
 	if (!initialized) {
 		if (rte_fastmem_stats(&after) != -ENODEV) {
 			row_fail("the allocator is no longer uninitialized\n");
@@ -1225,6 +1290,14 @@ run_row(struct inval_ctx *c, const struct inval_row *r, bool initialized)
 			after.bytes_in_use, before.alloc_total, after.alloc_total,
 			before.free_total, after.free_total, before.large_idle, after.large_idle,
 			before.bytes_large_idle, after.bytes_large_idle);
+		ok = false;
+	}
+	/* Only a lack of memory counts as one; only a row under a limit may grow the backing. */
+	if ((r->err != ENOMEM && after.alloc_nomem != before.alloc_nomem) ||
+			(!(r->opts & O_LIMIT) && after.bytes_backing != before.bytes_backing)) {
+		row_fail("alloc_nomem %" PRIu64 " -> %" PRIu64 ", bytes_backing %" PRIu64 " -> %"
+			PRIu64 "\n", before.alloc_nomem, after.alloc_nomem, before.bytes_backing,
+			after.bytes_backing);
 		ok = false;
 	}
 	if (!check_pattern(c->obj, OBJ_SIZE) || rte_fastmem_virt2iova(c->obj) != c->obj_iova) {
