@@ -22,9 +22,10 @@ M=$B/meson$suffix
 if grep -qs fastmem_compat.h "$M/meson-info/intro-buildoptions.json"; then
 	rm -rf "$M"
 fi
-# A build directory configured with other options (FASTMEM_MESON_OPTS) is configured again.
-if [ -f "$M/build.ninja" ] &&
-		[ "$(cat "$M/fastmem-opts" 2>/dev/null)" != "${FASTMEM_MESON_OPTS:-}" ]; then
+# A build directory configured with other options (FASTMEM_MESON_OPTS), or before they were
+# recorded, is configured again.
+if [ -f "$M/build.ninja" ] && { [ ! -f "$M/fastmem-opts" ] ||
+		[ "$(cat "$M/fastmem-opts")" != "${FASTMEM_MESON_OPTS:-}" ]; }; then
 	rm -rf "$M"
 fi
 if [ ! -f "$M/build.ninja" ]; then

@@ -75,6 +75,24 @@ pool_free() {
 	echo $(($(cat "$1/free_hugepages") - $(cat "$1/resv_hugepages")))
 }
 
+# stale_files DIR: remove the hugepage files of runs of this script that are gone (their pid,
+# in the file prefix fastmem_MODE_PID, is no longer alive); fails if a live run has files there
+stale_files() {
+	local f pid live=0
+	for f in "$1"/fastmem_*; do
+		[ -e "$f" ] || continue
+		pid=${f##*/fastmem_}
+		pid=${pid#*_}
+		pid=${pid%%map_*}
+		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+			live=1
+		else
+			rm -f "$f"
+		fi
+	done
+	[ $live = 0 ]
+}
+
 hp_orig=
 hp_added=0
 hp_mounted=0
@@ -87,17 +105,17 @@ huge_setup() {
 		hp_added=$(pool_grow $POOL_2M $((NR_PAGES - hp_orig)))
 	fi
 	mkdir -p "$HUGE_DIR"
-	# a mount left by an interrupted run is ours too: unmounted at the end
+	# a mount left by an interrupted run is ours too (unmounted at the end), unless another
+	# run of this checkout still uses it
 	if mountpoint -q "$HUGE_DIR"; then
-		rm -f "$HUGE_DIR"/fastmem_* 2>/dev/null
-		hp_mounted=1
+		stale_files "$HUGE_DIR" && hp_mounted=1
 	else
 		mount -t hugetlbfs -o pagesize=2M nodev "$HUGE_DIR" || { huge_restore; return 1; }
 		hp_mounted=1
 	fi
-	free=$(awk '/HugePages_Free/ { print $2 }' /proc/meminfo)
-	if [ "${free:-0}" -lt 256 ]; then
-		echo "run-tests: only ${free:-0} free hugepages" >&2
+	free=$(pool_free $POOL_2M)
+	if [ "$free" -lt 256 ]; then
+		echo "run-tests: only $free free 2 MiB hugepages" >&2
 		huge_restore # so that the next mode asks again, and fails the same way
 		return 1
 	fi
@@ -152,8 +170,7 @@ huge1g_setup() {
 	fi
 	mkdir -p "$HUGE_DIR_1G"
 	if mountpoint -q "$HUGE_DIR_1G"; then
-		rm -f "$HUGE_DIR_1G"/fastmem_* 2>/dev/null
-		hp1g_mounted=1
+		stale_files "$HUGE_DIR_1G" && hp1g_mounted=1
 	else
 		why1g="cannot mount hugetlbfs with 1 GiB pages"
 		mount -t hugetlbfs -o pagesize=1G nodev "$HUGE_DIR_1G" || { huge1g_restore; return 1; }
@@ -377,7 +394,7 @@ done
 n_modes=$(echo "${modes//,/ }" | wc -w)
 if [ $((pass + fail + skip)) != $((n_modes * $#)) ]; then
 	echo "run-tests: $((pass + fail + skip)) results for $((n_modes * $#)) runs"
-	fail=$((fail + n_modes * $# - pass - skip))
+	fail=$((fail + 1))
 fi
 echo "run-tests: $pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

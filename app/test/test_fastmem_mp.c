@@ -1257,6 +1257,7 @@ rc_rejoin_primary(struct rc_shared *sh)
 	int status, ret;
 	pid_t pid;
 
+	rc_fill.release = false;
 	sh->mode = RC_REJOIN;
 	sh->result = -1;
 	rte_atomic_store_explicit(&sh->ready, 0, rte_memory_order_relaxed);
