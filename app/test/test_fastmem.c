@@ -135,21 +135,6 @@ check_all_free(void)
 	return check_live(0, 0);
 }
 
-static void
-memzone_count_cb(const struct rte_memzone *mz __rte_unused, void *arg)
-{
-	(*(unsigned int *)arg)++;
-}
-
-static unsigned int
-memzone_count(void)
-{
-	unsigned int n = 0;
-
-	rte_memzone_walk(memzone_count_cb, &n);
-	return n;
-}
-
 /* The calling lcore's socket, as an explicit socket id. */
 static int
 local_socket(void)

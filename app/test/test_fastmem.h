@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_memzone.h>
 #include <rte_random.h>
 
 #define PAT_STEP UINT64_C(0x9E3779B97F4A7C15)
@@ -112,6 +113,22 @@ mix64(uint64_t z)
 	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
 	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
 	return z ^ (z >> 31);
+}
+
+static inline void
+memzone_count_cb(const struct rte_memzone *mz __rte_unused, void *arg)
+{
+	(*(unsigned int *)arg)++;
+}
+
+/* The number of memzones EAL has. */
+static inline unsigned int
+memzone_count(void)
+{
+	unsigned int n = 0;
+
+	rte_memzone_walk(memzone_count_cb, &n);
+	return n;
 }
 
 /* splitmix64: the next number of the sequence that *state holds. */

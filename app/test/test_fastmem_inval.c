@@ -18,7 +18,6 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_memory.h>
-#include <rte_memzone.h>
 
 #include <rte_fastmem.h>
 
@@ -386,13 +385,19 @@ ptr_of(struct inval_ctx *c, enum inval_ptr p)
 	}
 }
 
+/* The one pointer a free row passes. */
+static void *
+free_ptr(struct inval_ctx *c, const struct inval_args *a)
+{
+	if (a->ptr == P_FREED_LARGE || a->ptr == P_LARGE_COPY)
+		return ptr_of(c, a->ptr);
+	return ptrs_of(c, a->ptr);
+}
+
 static int
 call_free(struct inval_ctx *c, const struct inval_args *a)
 {
-	if (a->ptr == P_FREED_LARGE || a->ptr == P_LARGE_COPY)
-		rte_fastmem_free(ptr_of(c, a->ptr));
-	else
-		rte_fastmem_free(ptrs_of(c, a->ptr));
+	rte_fastmem_free(free_ptr(c, a));
 	return 0;
 }
 
@@ -400,10 +405,7 @@ call_free(struct inval_ctx *c, const struct inval_args *a)
 static int
 call_dealloc(struct inval_ctx *c, const struct inval_args *a)
 {
-	if (a->ptr == P_FREED_LARGE || a->ptr == P_LARGE_COPY)
-		rte_fastmem_dealloc(ptr_of(c, a->ptr));
-	else
-		rte_fastmem_dealloc(ptrs_of(c, a->ptr));
+	rte_fastmem_dealloc(free_ptr(c, a));
 	return 0;
 }
 
@@ -1211,21 +1213,6 @@ row_skipped(const struct inval_ctx *c, const struct inval_row *r)
 		(r->a.ptr == P_LARGE_COPY && (c->large == NULL || TEST_DEBUG_MODE)) ||
 		(r->a.ptr == P_STALE && c->stale == NULL) ||
 		((r->a.ptr == P_INSIDE || r->a.ptr == P_HEADER) && TEST_DEBUG_MODE);
-}
-
-static void
-memzone_count_cb(const struct rte_memzone *mz __rte_unused, void *arg)
-{
-	(*(unsigned int *)arg)++;
-}
-
-static unsigned int
-memzone_count(void)
-{
-	unsigned int n = 0;
-
-	rte_memzone_walk(memzone_count_cb, &n);
-	return n;
 }
 
 /* Run one row in the current phase; returns false on a failure (already printed). */

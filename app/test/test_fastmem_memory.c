@@ -1670,27 +1670,12 @@ heap_given_back(uint64_t heap0)
 	return heap_alloc_bytes() < heap0 + MIB(1);
 }
 
-static void
-mz_count_cb(const struct rte_memzone *mz __rte_unused, void *arg)
-{
-	(*(unsigned int *)arg)++;
-}
-
 /* Count the memzones of fastmem: its state, backing memory and large objects. */
 static void
 mz_count_fastmem_cb(const struct rte_memzone *mz, void *arg)
 {
 	if (strncmp(mz->name, "fastmem_", 8) == 0)
 		(*(unsigned int *)arg)++;
-}
-
-static unsigned int
-mz_count(void)
-{
-	unsigned int n = 0;
-
-	rte_memzone_walk(mz_count_cb, &n);
-	return n;
 }
 
 /* Number and bytes of the memzones of large objects (fastmem_L<n>), live or idle. */
@@ -1807,7 +1792,7 @@ static int
 test_large(void)
 {
 	uint64_t heap0 = heap_alloc_bytes(), n_alloc = 0, len;
-	unsigned int mz0 = mz_count(), i;
+	unsigned int mz0 = memzone_count(), i;
 	size_t size, align;
 	uintptr_t addr;
 	int trimmed;
@@ -1829,7 +1814,8 @@ test_large(void)
 			n_alloc++;
 			TEST_ASSERT_EQUAL((uintptr_t)p % RTE_MAX(align, (size_t)64), 0u,
 					"alloc(%zu, %zu) at %p", size, align, p);
-			TEST_ASSERT_EQUAL(mz_count(), mz0 + 1, "a large object is not one memzone");
+			TEST_ASSERT_EQUAL(memzone_count(), mz0 + 1,
+					"a large object is not one memzone");
 			pat_fill(p, size, i * 100 + align);
 			TEST_ASSERT_SUCCESS(large_iova_check(p, size), "IO addresses");
 			TEST_ASSERT_SUCCESS(large_stats_check(1, size, n_alloc, n_alloc - 1),
@@ -1841,8 +1827,8 @@ test_large(void)
 			addr = (uintptr_t)p;
 			rte_fastmem_free(p);
 			/* Kept idle for reuse, without an IO address, until a trim. */
-			TEST_ASSERT_EQUAL(mz_count(), mz0 + 1, "memzone of a freed large object "
-					"not kept");
+			TEST_ASSERT_EQUAL(memzone_count(), mz0 + 1,
+					"memzone of a freed large object not kept");
 			TEST_ASSERT_SUCCESS(large_stats_check(0, 0, n_alloc, n_alloc),
 					"stats after the free of a %zu B object", size);
 			TEST_ASSERT_SUCCESS(large_idle_check(1, len),
@@ -1856,8 +1842,8 @@ test_large(void)
 			trimmed = rte_fastmem_trim(SOCKET_ID_ANY);
 			TEST_ASSERT_EQUAL((uint64_t)trimmed, len, "trim gave back %d bytes of a "
 					"%" PRIu64 " B idle memzone", trimmed, len);
-			TEST_ASSERT_EQUAL(mz_count(), mz0, "memzone of a freed large object kept "
-					"after a trim");
+			TEST_ASSERT_EQUAL(memzone_count(), mz0,
+					"memzone of a freed large object kept after a trim");
 			TEST_ASSERT(heap_given_back(heap0), "heap bytes %" PRIu64
 					" after the free and trim of a %zu B object, %" PRIu64
 					" before", heap_alloc_bytes(), size, heap0);
