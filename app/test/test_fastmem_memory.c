@@ -47,10 +47,11 @@
  * - bulk_failure: a bulk allocation that cannot be met leaves no backing memory behind:
  *   rte_malloc can have it afterwards.
  * - grow_wait: a thread that needs memory while another thread's reservation is stuck inside
- *   EAL sleeps instead of spinning (EAL is kept busy by holding its memzone lock through
- *   rte_memzone_walk()).
+ *   EAL waits for it (returns only after EAL lets go, which is kept busy by holding its memzone
+ *   lock through rte_memzone_walk()) and sleeps instead of spinning (its CPU time).
  * - grow_refused: after EAL refused growth (every memzone slot taken), allocations within the
- *   next moments fail at once without asking EAL again, and ask again later.
+ *   next moments fail without asking EAL again (they return while EAL is still held), and ask
+ *   again later.
  * - trim_peak: objects of mixed sizes allocated on every lcore up to a peak of 1.25 GiB above a
  *   reservation of 128 MiB (less when the run's EAL memory, -m, is smaller: the peak stops
  *   TRIM_MARGIN short of it), freed on other lcores than their own, caches flushed:
@@ -83,7 +84,6 @@
 #define IOVA_SAMPLES 64         /* objects checked per slab, beside the first and the last */
 
 #define WAIT_HOLD_MS 500        /* how long EAL's memzone lock is held */
-#define REFUSED_FAST_MS 100     /* an allocation that does not ask EAL returns within this */
 #define TIMING_TRIES 3          /* tries of a test whose timing assumption did not hold */
 #define TIMING_FAILED 1         /* a try failed on timing, not on what it checks */
 #define GROW_RETRY_MS 250       /* fastmem asks EAL again this long after a refusal */
@@ -729,6 +729,7 @@ test_bulk_failure(void)
 
 struct eal_holder {
 	RTE_ATOMIC(int) holding;
+	RTE_ATOMIC(int) released;       /* set just before the lock is let go */
 	unsigned int hold_ms;
 };
 
@@ -742,6 +743,7 @@ hold_cb(const struct rte_memzone *mz, void *arg)
 		return;
 	rte_atomic_store_explicit(&eh->holding, 1, rte_memory_order_release);
 	rte_delay_us_sleep(eh->hold_ms * 1000);
+	rte_atomic_store_explicit(&eh->released, 1, rte_memory_order_release);
 }
 
 /* Hold EAL's memzone lock for hold_ms: every memzone reservation waits meanwhile. */
@@ -756,6 +758,7 @@ static int
 eal_hold_start(rte_thread_t *t, struct eal_holder *eh, unsigned int hold_ms)
 {
 	eh->holding = 0;
+	eh->released = 0;
 	eh->hold_ms = hold_ms;
 	TEST_ASSERT_SUCCESS(rte_thread_create(t, NULL, eal_hold, eh), "rte_thread_create");
 	while (!rte_atomic_load_explicit(&eh->holding, rte_memory_order_acquire))
@@ -763,15 +766,27 @@ eal_hold_start(rte_thread_t *t, struct eal_holder *eh, unsigned int hold_ms)
 	return 0;
 }
 
-/* A thread that allocates one 1 MiB object on command and measures the call. */
+/*
+ * A thread that allocates one 1 MiB object on command and observes the call: when it started
+ * and ended against the hold of EAL's lock (eh, set before the go, or NULL), and its time.
+ */
 struct timed_alloc {
 	RTE_ATOMIC(int) state;  /* 0 warming up, 1 ready, 2 go, 3 done */
+	struct eal_holder *eh;
 	void *obj;
 	int err;
+	int released_before;    /* eh->released when the call started (0 without eh) */
+	int released_after;     /* and when it returned */
 	uint64_t start_ns;      /* CLOCK_MONOTONIC when the timed call started */
 	uint64_t wall_ns;
 	uint64_t cpu_ns;
 };
+
+static int
+hold_released(struct eal_holder *eh)
+{
+	return eh != NULL && rte_atomic_load_explicit(&eh->released, rte_memory_order_acquire);
+}
 
 static uint32_t
 timed_alloc_thread(void *arg)
@@ -787,8 +802,10 @@ timed_alloc_thread(void *arg)
 	w = now_ns(CLOCK_MONOTONIC);
 	c = now_ns(CLOCK_THREAD_CPUTIME_ID);
 	ta->start_ns = w;
+	ta->released_before = hold_released(ta->eh);
 	ta->obj = rte_fastmem_alloc(MIB(1), 0, 0);
 	ta->err = ta->obj == NULL ? rte_errno : 0;
+	ta->released_after = hold_released(ta->eh);
 	ta->cpu_ns = now_ns(CLOCK_THREAD_CPUTIME_ID) - c;
 	ta->wall_ns = now_ns(CLOCK_MONOTONIC) - w;
 	rte_atomic_store_explicit(&ta->state, 3, rte_memory_order_release);
@@ -898,6 +915,7 @@ grow_wait_once(void)
 	}
 	rte_delay_us_sleep(100 * 1000);
 	/* Another thread needs a slab now: it has to wait for that reservation. */
+	ta.eh = &eh;
 	rte_atomic_store_explicit(&ta.state, 2, rte_memory_order_release);
 	rte_thread_join(tt, NULL);
 	rte_thread_join(tr, NULL);
@@ -908,9 +926,12 @@ grow_wait_once(void)
 		printf("allocation (%s) or reservation (%d) failed\n", rte_strerror(ta.err),
 				res.ret);
 		ret = TEST_FAILED;
-	} else if (ta.wall_ns < WAIT_HOLD_MS * UINT64_C(1000000) / 4) {
-		printf("the allocation did not wait for the reservation\n");
+	} else if (ta.released_before) {
+		printf("the allocation started after EAL was let go: nothing to wait for\n");
 		ret = TIMING_FAILED;
+	} else if (!ta.released_after) {
+		printf("the allocation returned while EAL held the reservation: it did not wait\n");
+		ret = TEST_FAILED;
 	} else if (ta.cpu_ns > ta.wall_ns / 4) {
 		printf("the allocation spun while it waited\n");
 		ret = TIMING_FAILED;
@@ -984,6 +1005,7 @@ grow_refused_once(void)
 	/* Refused a moment ago: the next allocation must not ask EAL (which is busy now). */
 	if (eal_hold_start(&th, &eh, WAIT_HOLD_MS) != 0)
 		goto out;
+	ta.eh = &eh;
 	rte_atomic_store_explicit(&ta.state, 2, rte_memory_order_release);
 	rte_thread_join(tt, NULL);
 	joined = true;
@@ -995,8 +1017,13 @@ grow_refused_once(void)
 		rte_fastmem_free(ta.obj);
 		goto out;
 	}
-	if (ta.wall_ns > REFUSED_FAST_MS * UINT64_C(1000000)) {
-		printf("the allocation asked EAL again (waited for its lock)\n");
+	/*
+	 * Returned while EAL still held its lock: it did not ask. (Returning only after, it asked,
+	 * or it was not run for most of the hold, or it started when the refusal had expired.)
+	 */
+	if (ta.released_after) {
+		printf("the allocation returned only once EAL was let go: it asked EAL again "
+				"(or started late)\n");
 		ret = TIMING_FAILED;
 		goto out;
 	}
