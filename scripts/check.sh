@@ -46,13 +46,27 @@ accepted() {
 
 total=0
 summary=
+# tool LOG COMMAND...: run COMMAND with its output in LOG. A failing command is noted in
+# build/check-failed, which step() counts as a finding when the step printed nothing else, not
+# even an accepted finding (a tool that crashed must not pass as one that found nothing).
+tool() {
+	local log=$1 rc
+	shift
+	"$@" > "$log" 2>&1
+	rc=$?
+	[ $rc = 0 ] || echo "${1##*/} exited with status $rc (${log#"$REPO"/})" >> "$B/check-failed"
+	return $rc
+}
+
 # step NAME FUNCTION: run FUNCTION (full output in build/check-NAME.log), which prints one
 # finding per line; print and count them.
 step() {
-	local name=$1 fn=$2 t0 n=0 line reason
+	local name=$1 fn=$2 t0 n=0 seen=0 line reason
 	t0=$(date +%s)
 	echo "##### check: $name"
+	rm -f "$B/check-failed"
 	while IFS= read -r line; do
+		seen=$((seen + 1))
 		reason=$(accepted "$line")
 		if [ -n "$reason" ]; then
 			echo "check: $name: accepted: $line ($reason)"
@@ -61,6 +75,12 @@ step() {
 		echo "check: $name: $line"
 		n=$((n + 1))
 	done < <($fn 2>&1)
+	if [ $seen = 0 ] && [ -s "$B/check-failed" ]; then
+		while IFS= read -r line; do
+			echo "check: $name: $line"
+			n=$((n + 1))
+		done < "$B/check-failed"
+	fi
 	echo "check: $name: $n finding(s), $(($(date +%s) - t0)) s"
 	total=$((total + n))
 	summary="$summary $name $n,"
@@ -104,7 +124,7 @@ checkpatches() {
 	# --- end of DPDK 22.11 -------------------------------------------------------------------
 	mv "$dict.tmp" "$dict"
 	DPDK_CHECKPATCH_PATH=$cp DPDK_CHECKPATCH_CODESPELL=$dict DPDK_CHECKPATCH_OPTIONS=$opts \
-		devtools/checkpatches.sh "$B"/patches/*.patch > "$B/check-checkpatches.log" 2>&1
+		tool "$B/check-checkpatches.log" devtools/checkpatches.sh "$B"/patches/*.patch
 	checkpatches_findings < "$B/check-checkpatches.log"
 }
 
@@ -118,16 +138,19 @@ header_items() {
 }
 
 git_log() {
-	devtools/check-git-log.sh -r pristine..HEAD > "$B/check-git-log.log" 2>&1
+	tool "$B/check-git-log.log" devtools/check-git-log.sh -r pristine..HEAD
 	header_items < "$B/check-git-log.log"
 	if [ -f devtools/mailmap-ctl.py ]; then
-		/usr/bin/python3 devtools/mailmap-ctl.py check > "$B/check-mailmap.log" 2>&1 ||
+		tool "$B/check-mailmap.log" /usr/bin/python3 devtools/mailmap-ctl.py check ||
 			sed 's/^/.mailmap: /' "$B/check-mailmap.log"
 	fi
 }
 
 spdx() {
+	# it counts the whole tree's files, of which only the series' are ours: no exit status
 	devtools/check-spdx-tag.sh > "$B/check-spdx.log" 2>&1
+	grep -q '^total: ' "$B/check-spdx.log" ||
+		echo "check-spdx-tag.sh did not finish (build/check-spdx.log)"
 	git diff --name-only pristine HEAD | grep -Fxf - "$B/check-spdx.log"
 }
 
