@@ -53,7 +53,9 @@ for link in static shared; do
 		--no-huge -m 256 \
 		--file-prefix "fastmem_example_$$" --log-level=lib.eal:error -- -t "$secs" \
 		</dev/null >"$log" 2>&1 || rc=$?
-	rm -rf "/var/run/dpdk/fastmem_example_$$"
+	# EAL's runtime directory (eal_create_runtime_dir())
+	rm -rf "${RUNTIME_DIRECTORY:-$([ "$(id -u)" = 0 ] && echo /var/run ||
+		echo "${XDG_RUNTIME_DIR:-/tmp}")}/dpdk/fastmem_example_$$"
 	cat "$log"
 	if [ $rc = 0 ]; then
 		echo "example: PASS: $link example"

@@ -44,6 +44,9 @@ else:
 	LCORES=${LCORES#* }
 fi
 TMO=${FASTMEM_TEST_TIMEOUT:-600}
+# EAL's runtime directory (eal_create_runtime_dir()), where each run leaves a directory
+RUN_DIR=${RUNTIME_DIRECTORY:-$([ "$(id -u)" = 0 ] && echo /var/run ||
+	echo "${XDG_RUNTIME_DIR:-/tmp}")}/dpdk
 HUGE_DIR=$REPO/build/hugepages
 MEM=${FASTMEM_TEST_MEM:-1792}
 NR_PAGES=${FASTMEM_HUGEPAGES:-1024}
@@ -248,7 +251,7 @@ frag_extra() {
 # pages would then join the fragmented pool unfragmented.
 run_done() {
 	pkill -KILL -f -- "--file-prefix[= ]fastmem_${1}_${$}( |\$)" 2>/dev/null && sleep 0.5
-	rm -rf "/var/run/dpdk/fastmem_${1}_$$"
+	rm -rf "$RUN_DIR/fastmem_${1}_$$"
 	rm -f "$HUGE_DIR/fastmem_${1}_$$"map_* "$HUGE_DIR_1G/fastmem_${1}_$$"map_* 2>/dev/null
 }
 
