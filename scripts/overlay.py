@@ -68,9 +68,10 @@ MAILMAP = 'fastmem maintainers <fastmem@dpdk.org>'
 RELEASE_NOTE = '''* **Added fastmem, a small-object allocator library.**
 
   Added the ``fastmem`` library, a general-purpose allocator for objects
-  of 1 byte to 1 MiB: NUMA aware, growing on demand from IOVA-contiguous
-  memzones and giving them back on request, with lock-free per-lcore caches
-  on the hot path.
+  of 1 byte to 1 MiB (and larger ones, one memzone each): NUMA aware,
+  growing on demand from memzones carved into IOVA-contiguous 2 MiB slabs
+  and giving them back on request, with lock-free per-thread caches on the
+  hot path.
   See the :doc:`../prog_guide/fastmem_lib` guide.
 '''
 

@@ -29,8 +29,8 @@
  * secondary processes attach to it on their first call. Any object may be freed from any
  * lcore, non-EAL thread or process.
  *
- * The allocation functions are marked __rte_malloc, and those that are not inline also
- * __rte_dealloc(rte_fastmem_dealloc, 1), so that GCC warns when free() is called on their
+ * The allocation functions that return a new object are marked __rte_malloc, and those that
+ * are not inline (rte_fastmem_realloc() too) __rte_dealloc(rte_fastmem_dealloc, 1), so that GCC warns when free() is called on their
  * objects. GCC's malloc attribute with a deallocator turns inline allocation functions into
  * noinline ones, and it ignores a deallocator that is inline: the deallocator is
  * rte_fastmem_dealloc(), the out-of-line free that the inline rte_fastmem_free() calls on a
@@ -526,7 +526,8 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
  * @return
  *   The IO address, or RTE_BAD_IOVA for NULL, when the allocator is not initialized, and for
  *   a freed large object (also while its memzone is kept for reuse). Debug mode panics on an
- *   address in no memory fastmem holds.
+ *   address neither in a live large object nor in a page in service (foreign memory, a free
+ *   page or slab).
  */
 __rte_experimental
 rte_iova_t rte_fastmem_virt2iova(const void *ptr);
@@ -655,8 +656,10 @@ int rte_fastmem_stats_shared_class(size_t class_size,
 		struct rte_fastmem_lcore_class_stats *stats);
 
 /**
- * Reset all counters (not the in-use and slab counts, which are state). Call it when no other
- * thread is allocating: an operation that runs during the reset may be counted before it or
+ * Reset the counters of operations: the object totals, cache hits and misses, alloc_nomem
+ * and the span acquires and releases. What describes the current state is kept: objects and
+ * bytes in use, spans, backing, large and idle memzones, and bytes_trimmed (counted since
+ * init). Call it when no other thread is allocating: an operation that runs during the reset may be counted before it or
  * after it. The threads' caches are not disturbed: each keeps its counts, and the reset moves
  * the base the statistics read them from.
  */

@@ -290,8 +290,8 @@ void rte_fastmem_check_alloc(void *obj, size_t size);
 
 /**
  * @internal
- * Check an object being freed (debug mode: it must be a live object, of the cache cache_idx
- * unless that is UINT32_MAX, with its canary intact; panics otherwise) and poison it. No-op in
+ * Check an object being freed (debug mode: it must be a live object, of the class of cache
+ * cache_idx (of any socket) unless that is UINT32_MAX, with its canary intact; panics otherwise) and poison it. No-op in
  * production builds.
  */
 __rte_experimental
