@@ -2445,7 +2445,7 @@ test_stats_shared(void)
  * counters takes a while), then exit, while this lcore reads the counters of the threads
  * without an lcore id and of class 64: they never go down, and end at what the threads did.
  */
-#define RACE_THREADS 2000
+#define RACE_THREADS 500
 #define RACE_OPS 2              /* objects of each class */
 #define RACE_MAX_SIZE 4096
 
