@@ -49,6 +49,9 @@
  * - grow_wait: a thread that needs memory while another thread's reservation is stuck inside
  *   EAL waits for it (returns only after EAL lets go, which is kept busy by holding its memzone
  *   lock through rte_memzone_walk()) and sleeps instead of spinning (its CPU time).
+ * - bulk_limit_nowait: a bulk allocation that fails at the limit, having reserved nothing,
+ *   returns while another thread's reservation waits inside EAL: its undo has no memzone to give
+ *   back and does not wait for the reservation.
  * - grow_refused: after EAL refused growth (every memzone slot taken), allocations within the
  *   next moments fail without asking EAL again (they return while EAL is still held), and ask
  *   again later.
@@ -1189,6 +1192,67 @@ static int
 test_grow_refused_waiters(void)
 {
 	return timing_retry(grow_refused_waiters_once, "grow_refused_waiters");
+}
+
+#define NOWAIT_HOLD_MS 300
+
+static int
+bulk_limit_nowait_once(void)
+{
+	struct eal_holder eh;
+	struct reserver res;
+	rte_thread_t th, tr;
+	unsigned int n;
+	void **objs, *p;
+	int ret, released_before, released_after;
+
+	/* Backing memory to fill: the first memzone. */
+	p = rte_fastmem_alloc(MIB(1), 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "first allocation");
+	rte_fastmem_free(p);
+	/* One 1 MiB object more than the slabs of the backing memory: the bulk cannot be met. */
+	n = backing() / SLAB_SIZE + 1;
+	objs = calloc(n, sizeof(void *));
+	TEST_ASSERT_NOT_NULL(objs, "calloc");
+	/* EAL busy; a reservation starts and waits inside EAL, holding the socket's growth. */
+	if (eal_hold_start(&th, &eh, NOWAIT_HOLD_MS) != 0) {
+		free(objs);
+		return TEST_FAILED;
+	}
+	res.size = backing() + MIB(128);
+	res.ret = -1;
+	if (rte_thread_create(&tr, NULL, reserve_thread, &res) != 0) {
+		rte_thread_join(th, NULL);
+		free(objs);
+		return TEST_FAILED;
+	}
+	rte_delay_us_sleep(50 * 1000);
+	ret = rte_fastmem_set_limit(SOCKET_ID_ANY, backing());
+	released_before = hold_released(&eh);
+	if (ret == 0)
+		ret = rte_fastmem_alloc_bulk(objs, n, MIB(1), 0, 0);
+	released_after = hold_released(&eh);
+	rte_thread_join(tr, NULL);
+	rte_thread_join(th, NULL);
+	rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX);
+	if (ret == 0)
+		rte_fastmem_free_bulk(objs, n);
+	free(objs);
+	TEST_ASSERT_EQUAL(ret, -ENOMEM, "bulk of %u slabs at the limit: %d", n, ret);
+	TEST_ASSERT_SUCCESS(res.ret, "reservation");
+	if (released_before) {
+		printf("bulk_limit_nowait: the bulk started after EAL was let go\n");
+		return TIMING_FAILED;
+	}
+	TEST_ASSERT(!released_after,
+		"the failed bulk returned only after the reservation in EAL: its undo waited");
+	return TEST_SUCCESS;
+}
+
+static int
+test_bulk_limit_nowait(void)
+{
+	return timing_retry(bulk_limit_nowait_once, "bulk_limit_nowait");
 }
 
 /*
@@ -2495,6 +2559,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_wait),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_refused),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_refused_waiters),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_bulk_limit_nowait),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_reserve_midway),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_peak),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_policy),

@@ -17,15 +17,16 @@
  * in the log. virt2iova of an object is its slab's IO address plus the offset: O(1).
  *
  * Reservations are serialized per socket by grow_lock, which no alloc or free path holds
- * otherwise. A reservation can take long (EAL may fault in and zero the memory, and talk to
+ * otherwise (but the undo of a failed bulk allocation that reserved memory). A reservation can take long (EAL may fault in and zero the memory, and talk to
  * secondary processes), so no thread spins on that lock: a thread that finds it taken sleeps
  * until the reservation is done or the pool has slabs again. When EAL refuses growth on demand,
  * the socket does not ask again for FASTMEM_GROW_RETRY_MS, so that an exhausted socket costs
  * allocations (and the fallback to other sockets) no repeated EAL calls.
  *
  * Memory goes back to EAL a memzone at a time, when all its slabs are in the pool: on
- * rte_fastmem_trim(), and when a bulk allocation that could not be met undoes its growth. The
- * socket always keeps what rte_fastmem_reserve() asked for. The pool serves the slabs of the
+ * rte_fastmem_trim(), and when a bulk allocation that could not be met undoes its growth (the
+ * memzones reserved during the call; in a race, another thread's new memzone may be among
+ * them, and that thread then reserves again). The socket always keeps what rte_fastmem_reserve() asked for. The pool serves the slabs of the
  * oldest memzone first, so that after a peak the newest memzones are the ones that drain.
  */
 
@@ -559,12 +560,15 @@ zone_release_locked(struct fastmem_socket *s, uint32_t since_seq, uint64_t keep_
 /*
  * Give back to EAL every memzone of socket s reserved as number since_seq or later whose slabs
  * are all in the pool, newest first, keeping the socket's reserve. Returns the bytes released.
+ * Without a reservation since, it returns at once: it does not wait for one in progress.
  */
 uint64_t
 fastmem_zone_release(struct fastmem_socket *s, uint32_t since_seq)
 {
 	uint64_t released;
 
+	if (fastmem_load32(&s->zone_seq) == since_seq)
+		return 0;
 	zone_grow_lock(s, true);
 	released = zone_release_locked(s, since_seq, 0);
 	rte_spinlock_unlock(&s->grow_lock);
