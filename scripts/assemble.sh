@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Assemble the DPDK tree that is built: a pristine DPDK source (Debian's 22.11, or $DPDK_SRC),
-# the fastmem patch set applied as four commits (doc, lib, test, example), written as a git
+# the fastmem patch set applied as four commits (lib, doc, test, example), written as a git
 # format-patch series to build/patches, and, for an older tree, the compat layer on top.
 #
 #   build/series  pristine tree + patch-set commits (+ compat, uncommitted); rebuilt each run
@@ -78,10 +78,11 @@ commit_part() {
 	Signed-off-by: $AUTHOR_NAME <$AUTHOR_EMAIL>
 	EOF
 }
+# The library with its API documentation first, so that every commit of the series builds.
+commit_part lib "fastmem: introduce small-object allocator library"
 commit_part doc "doc: add fastmem programming guide"
-commit_part lib "lib: add fastmem library"
-commit_part test "app/test: add fastmem test suite"
-commit_part example "examples/fastmem: add fastmem sample application"
+commit_part test "test/fastmem: add unit and performance tests"
+commit_part example "examples/fastmem: add sample application"
 rm -rf "$B/patches"
 $GIT format-patch -q -o "$B/patches" pristine..HEAD
 

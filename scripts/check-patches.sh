@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Check that build/patches applies with git am to a pristine copy of the DPDK tree in use and
-# gives exactly the tree that was built (less the compat layer): so the series builds.
+# gives exactly the tree that was built and tested (less the compat layer of an older tree).
 set -eu
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 B=$REPO/build

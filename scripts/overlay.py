@@ -48,10 +48,6 @@ def edit(tree, path, marker, new, after=True, first=False):
 
 def part_doc(tree):
     edit(tree, 'doc/guides/prog_guide/index.rst', '    mempool_lib', '    fastmem_lib')
-    edit(tree, 'doc/api/doxy-api-index.md', '[mempool](@ref rte_mempool.h)',
-         '  [fastmem](@ref rte_fastmem.h),')
-    edit(tree, 'doc/api/doxy-api.conf.in', '@TOPDIR@/lib/mempool \\',
-         '                          @TOPDIR@/lib/fastmem \\', after=False)
 
 
 MAINTAINERS = '''Fast memory allocator - EXPERIMENTAL
@@ -126,6 +122,11 @@ def part_release_notes(tree):
 
 def part_lib(tree):
     edit(tree, 'lib/meson.build', "'mempool',", "        'fastmem',", first=True)
+    # the API documentation comes with the headers it documents
+    edit(tree, 'doc/api/doxy-api-index.md', '[mempool](@ref rte_mempool.h)',
+         '  [fastmem](@ref rte_fastmem.h),')
+    edit(tree, 'doc/api/doxy-api.conf.in', '@TOPDIR@/lib/mempool \\',
+         '                          @TOPDIR@/lib/fastmem \\', after=False)
     part_mailmap(tree)
     part_release_notes(tree)
     path = os.path.join(tree, 'MAINTAINERS')

@@ -16,18 +16,20 @@
  * put in the pool, and a memzone without a single contiguous slab is given back with an error
  * in the log. virt2iova of an object is its slab's IO address plus the offset: O(1).
  *
- * Reservations are serialized per socket by grow_lock, which no alloc or free path holds
- * otherwise (but the undo of a failed bulk allocation that reserved memory). A reservation can take long (EAL may fault in and zero the memory, and talk to
- * secondary processes), so no thread spins on that lock: a thread that finds it taken sleeps
- * until the reservation is done or the pool has slabs again. When EAL refuses growth on demand,
- * the socket does not ask again for FASTMEM_GROW_RETRY_MS, so that an exhausted socket costs
- * allocations (and the fallback to other sockets) no repeated EAL calls.
+ * Reservations are serialized per socket by grow_lock, which no alloc or free path holds otherwise
+ * (but the undo of a failed bulk allocation that reserved memory). A reservation can take long (EAL
+ * may fault in and zero the memory, and talk to secondary processes), so no thread spins on that
+ * lock: a thread that finds it taken sleeps until the reservation is done or the pool has slabs
+ * again. When EAL refuses growth on demand, the socket does not ask again for
+ * FASTMEM_GROW_RETRY_MS, so that an exhausted socket costs allocations (and the fallback to other
+ * sockets) no repeated EAL calls.
  *
  * Memory goes back to EAL a memzone at a time, when all its slabs are in the pool: on
  * rte_fastmem_trim(), and when a bulk allocation that could not be met undoes its growth (the
- * memzones reserved during the call; in a race, another thread's new memzone may be among
- * them, and that thread then reserves again). The socket always keeps what rte_fastmem_reserve() asked for. The pool serves the slabs of the
- * oldest memzone first, so that after a peak the newest memzones are the ones that drain.
+ * memzones reserved during the call; in a race, another thread's new memzone may be among them, and
+ * that thread then reserves again). The socket always keeps what rte_fastmem_reserve() asked for.
+ * The pool serves the slabs of the oldest memzone first, so that after a peak the newest memzones
+ * are the ones that drain.
  */
 
 #include <inttypes.h>

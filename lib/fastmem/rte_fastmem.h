@@ -29,12 +29,12 @@
  * secondary processes attach to it on their first call. Any object may be freed from any
  * lcore, non-EAL thread or process.
  *
- * The allocation functions that return a new object are marked __rte_malloc, and those that
- * are not inline (rte_fastmem_realloc() too) __rte_dealloc(rte_fastmem_dealloc, 1), so that GCC warns when free() is called on their
- * objects. GCC's malloc attribute with a deallocator turns inline allocation functions into
- * noinline ones, and it ignores a deallocator that is inline: the deallocator is
- * rte_fastmem_dealloc(), the out-of-line free that the inline rte_fastmem_free() calls on a
- * miss.
+ * The allocation functions that return a new object are marked __rte_malloc, and those that are not
+ * inline (rte_fastmem_realloc() too) __rte_dealloc(rte_fastmem_dealloc, 1), so that GCC warns when
+ * free() is called on their objects. GCC's malloc attribute with a deallocator turns inline
+ * allocation functions into noinline ones, and it ignores a deallocator that is inline: the
+ * deallocator is rte_fastmem_dealloc(), the out-of-line free that the inline rte_fastmem_free()
+ * calls on a miss.
  *
  * Errors are reported as in the rest of DPDK: functions returning a pointer return NULL and set
  * rte_errno; functions returning int return a negative errno value and set rte_errno.
@@ -656,12 +656,12 @@ int rte_fastmem_stats_shared_class(size_t class_size,
 		struct rte_fastmem_lcore_class_stats *stats);
 
 /**
- * Reset the counters of operations: the object totals, cache hits and misses, alloc_nomem
- * and the span acquires and releases. What describes the current state is kept: objects and
- * bytes in use, spans, backing, large and idle memzones, and bytes_trimmed (counted since
- * init). Call it when no other thread is allocating: an operation that runs during the reset may be counted before it or
- * after it. The threads' caches are not disturbed: each keeps its counts, and the reset moves
- * the base the statistics read them from.
+ * Reset the counters of operations: the object totals, cache hits and misses, alloc_nomem and the
+ * span acquires and releases. What describes the current state is kept: objects and bytes in use,
+ * spans, backing, large and idle memzones, and bytes_trimmed (counted since init). Call it when no
+ * other thread is allocating: an operation that runs during the reset may be counted before it or
+ * after it. The threads' caches are not disturbed: each keeps its counts, and the reset moves the
+ * base the statistics read them from.
  */
 __rte_experimental
 void rte_fastmem_stats_reset(void);

@@ -291,8 +291,8 @@ void rte_fastmem_check_alloc(void *obj, size_t size);
 /**
  * @internal
  * Check an object being freed (debug mode: it must be a live object, of the class of cache
- * cache_idx (of any socket) unless that is UINT32_MAX, with its canary intact; panics otherwise) and poison it. No-op in
- * production builds.
+ * cache_idx (of any socket) unless that is UINT32_MAX, with its canary intact; panics otherwise)
+ * and poison it. No-op in production builds.
  */
 __rte_experimental
 void rte_fastmem_check_free(void *obj, uint32_t cache_idx);
