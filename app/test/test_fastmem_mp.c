@@ -772,7 +772,8 @@ REGISTER_FAST_TEST(fastmem_secondary_autotest, NOHUGE_SKIP, ASAN_OK, test_fastme
  * non-EAL threads it keeps running, until one works uncached. The secondary then attaches
  * again: its blocks find no slot. Its main thread's next allocation must give its block back to
  * the DPDK heap and work uncached, and so must the exit of its non-EAL thread: a block the
- * registry does not know would be lost when the process exits.
+ * registry does not know would be lost when the process exits. Then the primary's filling
+ * threads exit, but the one that found the registry full: a second later, it gets a block.
  */
 
 #define RC_MZ_NAME "test_fastmem_reclaim"
@@ -1178,9 +1179,12 @@ rc_check(const struct rte_fastmem_stats *st0, uint64_t heap0, uint64_t heap_kill
 /* RC_REJOIN: the primary's non-EAL threads that fill the registry, kept running. */
 #define RC_FILL_MAX 1100        /* more than the registry holds */
 
+#define RC_BLOCK_RETRY_MS 1300   /* more than a thread without a block waits to try again */
+
 struct rc_fill_thread {
 	rte_thread_t tid;
 	struct rc_prim_thread pt;
+	struct rc_prim_thread again;    /* the thread that found the registry full, later */
 	bool done;
 };
 
@@ -1202,6 +1206,14 @@ rc_fill_main(void *arg)
 	while (!rc_fill.release)
 		pthread_cond_wait(&rc_fill.cond, &rc_fill.lock);
 	pthread_mutex_unlock(&rc_fill.lock);
+	/*
+	 * The thread that found the registry full, once the others have exited (their blocks
+	 * kept for the process's next threads) and its wait is over: it gets a block now.
+	 */
+	if (f->pt.ret == TEST_SUCCESS && f->pt.hits == 0) {
+		rte_delay_us_sleep(RC_BLOCK_RETRY_MS * 1000);
+		rc_prim_thread(&f->again);
+	}
 	return 0;
 }
 
@@ -1217,6 +1229,7 @@ rc_fill_registry(struct rc_fill_thread *fill, unsigned int *n)
 
 	for (*n = 0; *n < RC_FILL_MAX && !full; (*n)++) {
 		fill[*n].pt.ret = TEST_FAILED;
+		fill[*n].again.ret = TEST_FAILED;
 		fill[*n].done = false;
 		if (rte_thread_create(&fill[*n].tid, NULL, rc_fill_main, &fill[*n]) != 0)
 			return false;
@@ -1286,6 +1299,9 @@ rc_rejoin_primary(struct rc_shared *sh)
 	rc_fill_release(fill, n);
 	TEST_ASSERT_SUCCESS(ret, "primary: init or reserve again: %d", ret);
 	TEST_ASSERT(full, "primary: the registry did not fill up with %u threads", n);
+	TEST_ASSERT_SUCCESS(fill[n - 1].again.ret, "primary: the thread without a block, later");
+	TEST_ASSERT(fill[n - 1].again.hits > 0, "primary: a thread that found the registry full "
+		"works uncached after the other threads exited and its wait is over");
 	TEST_ASSERT(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 		sh->result == 0, "primary: secondary (%s) failed: status 0x%x, result %d",
 		rc_mode_names[RC_REJOIN], status, sh->result);

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include <eal_export.h>
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -78,8 +79,20 @@ tls_set(struct rte_fastmem_block *blk)
 	RTE_PER_LCORE(rte_fastmem_tls).blk = blk;
 }
 
-/* Set when this thread could not get a block: it works uncached. */
-static RTE_DEFINE_PER_LCORE(bool, fastmem_uncached);
+/*
+ * While this thread works uncached: until this timer value, set when it could not get a block
+ * (no memory, no registry slot: either may be had again later), or UINT64_MAX once it is
+ * exiting. 0 while it may get a block.
+ */
+static RTE_DEFINE_PER_LCORE(uint64_t, fastmem_uncached_until);
+
+/* No block for this thread for a while (FASTMEM_BLOCK_RETRY_MS), or for good (exiting). */
+static void
+uncached_set(bool for_good)
+{
+	RTE_PER_LCORE(fastmem_uncached_until) = for_good ? UINT64_MAX : rte_get_timer_cycles() +
+		rte_get_timer_hz() * FASTMEM_BLOCK_RETRY_MS / 1000;
+}
 
 /*
  * What this process knows of each of its blocks, in process memory (libc): which thread owns
@@ -244,7 +257,8 @@ block_register(struct rte_fastmem_block *blk, bool live)
 	}
 	rte_spinlock_unlock(&st->reg_lock);
 	if (i == FASTMEM_MAX_BLOCKS) {
-		if (live)
+		/* once for a thread that goes on trying */
+		if (live && RTE_PER_LCORE(fastmem_uncached_until) == 0)
 			FASTMEM_LOG(WARNING, "cache block registry full: thread works uncached");
 		return -ENOSPC;
 	}
@@ -613,7 +627,7 @@ block_thread_exit(void *arg)
 	rte_spinlock_unlock(&local_lock);
 	/* Other destructors may still allocate or free: uncached, the block may be reused. */
 	tls_set(NULL);
-	RTE_PER_LCORE(fastmem_uncached) = true;
+	uncached_set(true);
 	if (drop)
 		free(rec);
 }
@@ -646,6 +660,9 @@ block_new(unsigned int sidx, int socket_id)
 	if (blk == NULL)
 		blk = rte_zmalloc("fastmem_cache", size, FASTMEM_BLOCK_ALIGN);
 	if (blk == NULL) {
+		if (RTE_PER_LCORE(fastmem_uncached_until) == 0)
+			FASTMEM_LOG(WARNING, "no memory for a cache block (%zu bytes): thread works "
+					"uncached", size);
 		free(rec);
 		return NULL;
 	}
@@ -743,7 +760,7 @@ block_rejoin(struct rte_fastmem_block *blk)
 	if (exit_key_valid)
 		pthread_setspecific(exit_key, NULL);
 	tls_set(NULL);
-	RTE_PER_LCORE(fastmem_uncached) = true;
+	uncached_set(false);
 	free(rec);
 	return false;
 }
@@ -756,13 +773,15 @@ thread_cache(unsigned int sidx, unsigned int cls)
 	struct rte_fastmem_cache *c;
 
 	if (blk == &no_block) {
-		if (RTE_PER_LCORE(fastmem_uncached))
+		if (RTE_PER_LCORE(fastmem_uncached_until) != 0 &&
+				rte_get_timer_cycles() < RTE_PER_LCORE(fastmem_uncached_until))
 			return NULL;
 		blk = block_create();
 		if (blk == NULL) {
-			RTE_PER_LCORE(fastmem_uncached) = true;
+			uncached_set(false);
 			return NULL;
 		}
+		RTE_PER_LCORE(fastmem_uncached_until) = 0;
 		tls_set(blk);
 	}
 	c = &blk->caches[sidx * FASTMEM_N_CLASSES + cls];

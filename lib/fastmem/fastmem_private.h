@@ -56,6 +56,7 @@ extern int fastmem_logtype;
 #define FASTMEM_SLAB_SIZE RTE_FASTMEM_SLAB_SIZE
 #define FASTMEM_MAX_ZONES 4096                   /* memzones of all sockets */
 #define FASTMEM_GROW_RETRY_MS 250                /* no growth on demand after EAL said no */
+#define FASTMEM_BLOCK_RETRY_MS 1000              /* uncached after a thread got no block */
 #define FASTMEM_GROW_WAIT_US 20                  /* first sleep while another thread reserves */
 #define FASTMEM_GROW_WAIT_MAX_US 1000            /* longest sleep between two looks */
 
