@@ -269,15 +269,10 @@ block_register(struct rte_fastmem_block *blk, bool live)
 }
 
 /*
- * Set the length of cache i of a block from the miss path of its owner thread (or for a block
- * no thread uses), folding the inline hits since the last miss into the counters, inside the
- * sequence count: the frees counted in the top word, and the allocations they imply.
- */
-/*
  * The allocations the inline paths served since the last fold: the length then (len0), plus
- * the frees counted in the top word, less the length now. A reading that gave up on a writer
- * that never left its section (see READ_SPINS), or the fold of such a writer's cache when its
- * block is reclaimed, may pair a new length with an old len0: then none, not about 2^64.
+ * the frees counted in the top word, less the length now. The fold of a cache whose writer never
+ * left its section (killed there), when its block is reclaimed, may pair a new length with an
+ * old len0: then none, not about 2^64.
  */
 static inline uint64_t
 hits_implied(uint64_t top, uint32_t len0)
@@ -288,6 +283,11 @@ hits_implied(uint64_t top, uint32_t len0)
 	return in > len ? in - len : 0;
 }
 
+/*
+ * Set the length of cache i of a block from the miss path of its owner thread (or for a block
+ * no thread uses), folding the inline hits since the last miss into the counters, inside the
+ * sequence count: the frees counted in the top word, and the allocations they imply.
+ */
 static void
 cache_set_len(struct rte_fastmem_block *blk, unsigned int i, uint32_t len)
 {
@@ -313,7 +313,11 @@ cache_set_len(struct rte_fastmem_block *blk, unsigned int i, uint32_t len)
 
 /*
  * The counters of cache i of a block since it was made, and its length, read consistently with
- * the sequence count (the owner may be allocating meanwhile).
+ * the sequence count (the owner may be allocating meanwhile). A reading that gives up on a
+ * writer inside its section (a thread killed there, or one descheduled there for long) takes
+ * only what the counters hold, without the hits the top word implies: a writer half-way
+ * through its section may have added them to the counters already, so the sum could count
+ * them twice; without them, the reading is at most the hits since the owner's last miss low.
  */
 static uint32_t
 cache_totals(const struct rte_fastmem_block *blk, unsigned int i, struct fastmem_counters *tot)
@@ -321,7 +325,7 @@ cache_totals(const struct rte_fastmem_block *blk, unsigned int i, struct fastmem
 	const struct rte_fastmem_cache *c = &blk->caches[i];
 	const struct fastmem_cache_rec *r = fastmem_cache_rec(blk, i);
 	unsigned int spins = 0;
-	uint64_t top, frees;
+	uint64_t top;
 	uint32_t sn, len0;
 
 	do {
@@ -330,20 +334,19 @@ cache_totals(const struct rte_fastmem_block *blk, unsigned int i, struct fastmem
 		len0 = r->len0;
 		*tot = r->cnt;
 		if (++spins == READ_SPINS)
-			break;
+			return __rte_fastmem_top_len(top);
 		if (sn & 1)
 			rte_pause();
 	} while (rte_seqcount_read_retry(&r->sc, sn));
-	frees = top >> RTE_FASTMEM_CACHE_LEN_BITS;
-	tot->free_hits += frees;
+	tot->free_hits += top >> RTE_FASTMEM_CACHE_LEN_BITS;
 	tot->alloc_hits += hits_implied(top, len0);
 	return __rte_fastmem_top_len(top);
 }
 
 /*
- * A count since the base. Totals only grow, but a reading that gave up on a writer that never
- * left its section (READ_SPINS) may be torn, and so may a base taken from one: such a count
- * below its base reads as 0, not as a wrap to about 2^64.
+ * A count since the base. Totals only grow, but a reading that gave up on a writer inside its
+ * section (READ_SPINS) may be lower than the base: such a count reads as 0, not as a wrap to
+ * about 2^64.
  */
 static inline uint64_t
 count_since(uint64_t tot, uint64_t base)
