@@ -36,7 +36,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <malloc.h>
 #include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,6 +43,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* glibc's mallinfo2() (2.33 on); without it the libc footprint is the resident memory's growth. */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+#define PERF_HAVE_MALLINFO2 1
+#include <malloc.h>
+#else
+#define PERF_HAVE_MALLINFO2 0
+#endif
 
 #include <rte_common.h>
 #include <rte_cycles.h>
@@ -547,15 +554,17 @@ perf_rss(void)
 static int
 lc_footprint(uint64_t *bytes)
 {
+#if PERF_HAVE_MALLINFO2
 	struct mallinfo2 mi;
 
-	if (perf_libc_rss) {
-		*bytes = perf_rss();
-		return *bytes != 0 ? 0 : -ENOTSUP;
+	if (!perf_libc_rss) {
+		mi = mallinfo2();
+		*bytes = mi.uordblks + mi.hblkhd;
+		return 0;
 	}
-	mi = mallinfo2();
-	*bytes = mi.uordblks + mi.hblkhd;
-	return 0;
+#endif
+	*bytes = perf_rss();
+	return *bytes != 0 ? 0 : -ENOTSUP;
 }
 
 static const struct perf_ops libc_ops = {
@@ -955,7 +964,7 @@ perf_select(void)
 	snprintf(perf_libc_from, sizeof(perf_libc_from), "unknown object");
 	if (dladdr((void *)(uintptr_t)&malloc, &dli) != 0 && dli.dli_fname != NULL)
 		snprintf(perf_libc_from, sizeof(perf_libc_from), "%s", dli.dli_fname);
-	perf_libc_rss = strstr(perf_libc_from, "/libc.so") == NULL;
+	perf_libc_rss = !PERF_HAVE_MALLINFO2 || strstr(perf_libc_from, "/libc.so") == NULL;
 	for (a = 0; a < PERF_N_ALLOC; a++) {
 		const char *n = perf_allocators[a].ops->name;
 
