@@ -698,8 +698,8 @@ __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
  * The cache a handle names in the calling thread's block, or NULL. The compiler is kept from
  * seeing how the pointer was computed (an empty asm statement that may change it), so that it
  * addresses the cache's slots from it: GCC 12 otherwise computed every slot's address anew
- * from the handle's index, with a second multiplication (the programming guide's Performance
- * section has the measurements).
+ * from the handle's index, with a second multiplication (about 0.8 cycles of an allocation
+ * and free pair).
  */
 static inline struct rte_fastmem_cache *
 __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
