@@ -31,11 +31,23 @@ count_tests() {
 	skip=$((skip + ${k:-0}))
 }
 
+# The fast tests as DPDK's CI runs them: meson test with the registered arguments (--no-huge
+# -m 2048 for NOHUGE_OK, every lcore), its 10 s timeout tripled (-t 3, as DPDK's CI scripts).
+meson_fast_tests() {
+	local names
+	names=$(meson test -C build/meson --no-rebuild --suite fast-tests --list 2>/dev/null |
+		sed -n 's|^DPDK:fast-tests / \(fastmem_[a-z_]*\)$|\1|p')
+	[ -n "$names" ] || { echo "no fastmem test in DPDK's fast-tests suite"; return 1; }
+	# shellcheck disable=SC2086
+	meson test -C build/meson --no-rebuild --suite fast-tests -t 3 --print-errorlogs $names
+}
+
 step "patch series applies with git am" scripts/check-patches.sh
 step "DPDK's contribution checks (make check)" make -s check
 step "programming guide" make -s doc
 step "example built out of tree against the installed DPDK, shared and static, and run" \
 	scripts/example.sh
+step "fastmem fast-tests through DPDK's test runner (meson test)" meson_fast_tests
 echo "##### unit tests, all memory modes"
 count_tests scripts/run-tests.sh nohuge,va,pa,pa1g fastmem_autotest fastmem_telemetry_autotest \
 	fastmem_inval_autotest fastmem_fault_autotest fastmem_memory_autotest fastmem_secondary_autotest \
