@@ -1021,18 +1021,23 @@ void
 fastmem_cache_register_all(void)
 {
 	struct block_rec *rec, **prev, *drop = NULL;
+	unsigned int pass;
 
 	reclaim_dead();
 	rte_spinlock_lock(&local_lock);
 	armed = true;
-	for (prev = &local_recs; (rec = *prev) != NULL; ) {
-		if (block_register(rec->blk, rec->owned) == 0 || rec->owned) {
-			prev = &rec->next;
-			continue;
+	/* The blocks of live threads first; parked ones take the slots that are left, or go. */
+	for (pass = 0; pass < 2; pass++) {
+		for (prev = &local_recs; (rec = *prev) != NULL; ) {
+			if (rec->owned != (pass == 0) || block_register(rec->blk, rec->owned) == 0 ||
+					rec->owned) {
+				prev = &rec->next;
+				continue;
+			}
+			*prev = rec->next;
+			rec->next = drop;
+			drop = rec;
 		}
-		*prev = rec->next;
-		rec->next = drop;
-		drop = rec;
 	}
 	rte_spinlock_unlock(&local_lock);
 	while (drop != NULL) {
