@@ -664,8 +664,8 @@ block_new(unsigned int sidx, int socket_id)
 		blk = rte_zmalloc("fastmem_cache", size, FASTMEM_BLOCK_ALIGN);
 	if (blk == NULL) {
 		if (RTE_PER_LCORE(fastmem_uncached_until) == 0)
-			FASTMEM_LOG(WARNING, "no memory for a cache block (%zu bytes): thread works "
-					"uncached", size);
+			FASTMEM_LOG(WARNING, "no memory for a cache block (%zu bytes): "
+					"thread works uncached", size);
 		free(rec);
 		return NULL;
 	}
@@ -1029,8 +1029,8 @@ fastmem_cache_register_all(void)
 	/* The blocks of live threads first; parked ones take the slots that are left, or go. */
 	for (pass = 0; pass < 2; pass++) {
 		for (prev = &local_recs; (rec = *prev) != NULL; ) {
-			if (rec->owned != (pass == 0) || block_register(rec->blk, rec->owned) == 0 ||
-					rec->owned) {
+			if (rec->owned != (pass == 0) ||
+					block_register(rec->blk, rec->owned) == 0 || rec->owned) {
 				prev = &rec->next;
 				continue;
 			}
