@@ -63,6 +63,9 @@
  * - trim_policy: after a peak over several memzones, new slabs come from the oldest memzone,
  *   so that the newer ones drain and trim gives them back; a memzone with a live object
  *   stays, its objects intact; a trim with nothing to give back returns 0.
+ * - trim_policy_partial: after a peak of 4 KiB objects over POLICY_ZONES memzones, three in
+ *   four freed at random, new objects fill the partial pages of the older memzones, none the
+ *   newest one's; once the peak's objects there are freed, trim gives that memzone back.
  * - large, large_realloc, large_bulk, large_lcore: objects above the largest class, one memzone
  *   each: contents, alignment, IO addresses in every 2 MiB chunk, statistics, the memzone of a
  *   freed object kept idle and given back to EAL by a trim, realloc across the largest class,
@@ -1712,6 +1715,109 @@ out:
 	return ret;
 }
 
+#define PARTIAL_AGAIN 20000     /* 4 KiB objects after the peak: below the older pages' room */
+
+/* Where EAL holds the backing memzone of sequence number seq: [*lo, *hi), or 0 and 0. */
+struct zone_range {
+	unsigned int seq;
+	uintptr_t lo, hi;
+};
+
+static void
+zone_range_cb(const struct rte_memzone *mz, void *arg)
+{
+	struct zone_range *zr = arg;
+	int sock;
+	unsigned int seq;
+
+	if (sscanf(mz->name, "fastmem_%d_%u", &sock, &seq) == 2 && seq == zr->seq) {
+		zr->lo = (uintptr_t)mz->addr;
+		zr->hi = (uintptr_t)mz->addr + mz->len;
+	}
+}
+
+static int
+test_trim_policy_partial(void)
+{
+	const unsigned int max = POLICY_ZONES * (ZONE_SIZE / KIB(4));
+	void **objs = calloc(max, sizeof(void *)), **again = calloc(PARTIAL_AGAIN, sizeof(void *));
+	struct zone_range zr = { .seq = POLICY_ZONES - 1, .lo = 0, .hi = 0 };
+	unsigned int n = 0, top = 0, in_newest = 0, i;
+	uint64_t rnd = 0x7061727469616cULL, before;
+	int got, ret = TEST_FAILED;
+
+	TEST_ASSERT(objs != NULL && again != NULL, "no memory");
+	/* The peak: up to memzone POLICY_ZONES - 1, and half of that one. */
+	while (n < max && (top == 0 || n < top + ZONE_SIZE / KIB(4) / 2)) {
+		objs[n] = rte_fastmem_alloc(KIB(4), 0, 0);
+		if (objs[n] == NULL) {
+			printf("alloc 4 KiB #%u: %d\n", n, rte_errno);
+			goto out;
+		}
+		n++;
+		if (top == 0 && n % 256 == 0 && zone_seq_of(objs[n - 1]) == POLICY_ZONES - 1)
+			top = n;
+	}
+	rte_memzone_walk(zone_range_cb, &zr);
+	if (top == 0 || zr.lo == 0) {
+		printf("the peak did not reach memzone %u\n", POLICY_ZONES - 1);
+		goto out;
+	}
+	/* Three in four freed at random; the depots drained into the pages (nothing to trim). */
+	for (i = 0; i < n; i++) {
+		if (test_rnd_below(&rnd, 4) != 0) {
+			rte_fastmem_free(objs[i]);
+			objs[i] = NULL;
+		}
+	}
+	rte_fastmem_cache_flush();
+	got = rte_fastmem_trim(SOCKET_ID_ANY);
+	if (got != 0) {
+		printf("trim with live objects in every memzone gave back %d bytes\n", got);
+		goto out;
+	}
+	for (i = 0; i < PARTIAL_AGAIN; i++) {
+		again[i] = rte_fastmem_alloc(KIB(4), 0, 0);
+		if (again[i] == NULL) {
+			printf("alloc 4 KiB after the peak #%u: %d\n", i, rte_errno);
+			goto out;
+		}
+		in_newest += (uintptr_t)again[i] >= zr.lo && (uintptr_t)again[i] < zr.hi;
+	}
+	printf("trim_policy_partial: %u objects of 4 KiB up to memzone %u, a quarter kept; "
+			"of %u new ones, %u in memzone %u\n", n, POLICY_ZONES - 1, PARTIAL_AGAIN,
+			in_newest, POLICY_ZONES - 1);
+	if (in_newest != 0) {
+		printf("new objects went to the newest memzone while older ones had room\n");
+		goto out;
+	}
+	/* The peak's objects in the newest memzone freed: trim gives that memzone back. */
+	for (i = 0; i < n; i++) {
+		if (objs[i] != NULL && (uintptr_t)objs[i] >= zr.lo && (uintptr_t)objs[i] < zr.hi) {
+			rte_fastmem_free(objs[i]);
+			objs[i] = NULL;
+		}
+	}
+	rte_fastmem_cache_flush();
+	before = backing();
+	got = rte_fastmem_trim(SOCKET_ID_ANY);
+	printf("trim_policy_partial: trim gave back %d bytes (the newest memzone: %" PRIuPTR ")\n",
+			got, zr.hi - zr.lo);
+	if (got <= 0 || (uint64_t)got < zr.hi - zr.lo || backing() != before - (uint64_t)got) {
+		printf("the newest memzone is not given back\n");
+		goto out;
+	}
+	ret = TEST_SUCCESS;
+out:
+	for (i = 0; objs != NULL && i < n; i++)
+		rte_fastmem_free(objs[i]);
+	for (i = 0; again != NULL && i < PARTIAL_AGAIN; i++)
+		rte_fastmem_free(again[i]);
+	free(objs);
+	free(again);
+	return ret;
+}
+
 /*
  * Large objects.
  */
@@ -2564,6 +2670,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_peak),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_policy),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_policy_pages),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_trim_policy_partial),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_realloc),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_bulk),

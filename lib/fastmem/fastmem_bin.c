@@ -32,18 +32,38 @@ fastmem_bin_init(struct fastmem_bin *bin, unsigned int sidx, unsigned int cls)
 	bin->depot_max = fastmem_class_depot_max(cls);
 }
 
+/*
+ * A span that becomes partial goes to the list of partial spans, or, when it lies in the newest
+ * memzone of the socket (and that is not the only one), to a list of its own that allocations
+ * take from last. The spans of the newest memzone then empty as their objects come back, and
+ * its slabs return to the pool, which hands out the oldest memzone's slabs first: after a peak,
+ * rte_fastmem_trim() can give the newest memzone back, then the next newest, where allocations
+ * taking the most recently partial span first would refill spans of every memzone alike. (A
+ * span keeps its list until it is full or empty: those of a memzone that was the newest one
+ * when they became partial stay behind the others meanwhile.)
+ */
 static void
 bin_list_add(struct fastmem_bin *bin, struct fastmem_page *pg)
 {
-	FASTMEM_LIST_PUSH(&bin->partial, pg);
-	pg->state = FASTMEM_PAGE_PARTIAL;
+	struct fastmem_socket *s = &fastmem_state->sockets[bin->socket_idx];
+
+	if (fastmem_slab_of(pg)->zone_seq < fastmem_load32(&s->newest_seq)) {
+		FASTMEM_LIST_PUSH(&bin->partial, pg);
+		pg->state = FASTMEM_PAGE_PARTIAL;
+	} else {
+		FASTMEM_LIST_PUSH(&bin->partial_new, pg);
+		pg->state = FASTMEM_PAGE_PARTIAL_NEW;
+	}
 	bin->n_partial++;
 }
 
 static void
 bin_list_del(struct fastmem_bin *bin, struct fastmem_page *pg)
 {
-	FASTMEM_LIST_DEL(&bin->partial, pg);
+	if (pg->state == FASTMEM_PAGE_PARTIAL_NEW)
+		FASTMEM_LIST_DEL(&bin->partial_new, pg);
+	else
+		FASTMEM_LIST_DEL(&bin->partial, pg);
 	bin->n_partial--;
 }
 
@@ -55,7 +75,7 @@ bin_take_slabs(struct fastmem_bin *bin, struct fastmem_socket *s, void **objs, u
 	unsigned int got = 0;
 
 	while (got < n) {
-		pg = bin->partial;
+		pg = bin->partial != NULL ? bin->partial : bin->partial_new;
 		if (pg == NULL) {
 			pg = fastmem_slab_page_get(s, bin->cls);
 			if (pg == NULL)

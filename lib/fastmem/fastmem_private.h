@@ -42,8 +42,8 @@ extern int fastmem_logtype;
 #define FASTMEM_LOG(level, ...) RTE_LOG_LINE(level, FASTMEM, __VA_ARGS__)
 
 #define FASTMEM_STATE_MZ "fastmem_state"
-/* "fastmem3": the digit changes with the layout of the shared state and blocks (3: page keys) */
-#define FASTMEM_STATE_MAGIC UINT64_C(0x666173746d656d33)
+/* "fastmem4": the digit changes with the layout of the shared state and blocks (4: span ages) */
+#define FASTMEM_STATE_MAGIC UINT64_C(0x666173746d656d34)
 #define FASTMEM_SLAB_MAGIC UINT64_C(0x66617374736c6162)   /* "fastslab" */
 #define FASTMEM_ZONE_SIZE (UINT64_C(128) << 20)  /* default memzone size */
 #define FASTMEM_DEPOT_SLOTS 1024                 /* objects a bin's depot can hold */
@@ -231,6 +231,7 @@ enum fastmem_slab_kind {
 enum fastmem_page_state {
 	FASTMEM_PAGE_FREE,      /* no class */
 	FASTMEM_PAGE_PARTIAL,   /* in its bin's list, with free objects */
+	FASTMEM_PAGE_PARTIAL_NEW, /* the same, in the list of spans of the newest memzone */
 	FASTMEM_PAGE_FULL,      /* every object out */
 };
 
@@ -268,7 +269,7 @@ struct fastmem_slab {
 	uint32_t socket_idx;
 	uint32_t kind;          /* enum fastmem_slab_kind */
 	uint32_t free_pages;    /* paged slab: bit i set when page i is free */
-	uint32_t reserved;
+	uint32_t zone_seq;      /* sequence number of its memzone */
 	struct fastmem_slab *next; /* pool list, or the socket's list of paged slabs */
 	struct fastmem_slab *prev;
 	alignas(RTE_CACHE_LINE_SIZE) struct fastmem_page pages[FASTMEM_SLAB_PAGES];
@@ -280,6 +281,8 @@ struct fastmem_bin {
 	uint32_t cls;
 	uint32_t socket_idx;
 	struct fastmem_page *partial;   /* doubly linked list of partial spans */
+	/* those that were in the socket's newest memzone when they became partial: used last */
+	struct fastmem_page *partial_new;
 	uint32_t n_partial;
 	uint32_t n_full;
 	uint64_t n_out;                 /* objects out of slabs: live, cached or in the depot */
@@ -324,6 +327,7 @@ struct fastmem_socket {
 	uint32_t n_pool_zones;          /* entries of pool_zones */
 	uint32_t pool_oldest;           /* oldest entry with free slabs, or FASTMEM_POOL_NONE */
 	uint32_t page_oldest;           /* oldest entry with free slabs or pages, or NONE */
+	RTE_ATOMIC(uint32_t) newest_seq; /* sequence number of the newest entry */
 	int socket_id;
 	/*
 	 * Serializes reservations. Held across EAL calls that can take long: never spun on, see
@@ -631,7 +635,7 @@ void fastmem_check_large_reuse(struct fastmem_large *l);
 void fastmem_check_resize(void *obj, size_t size);
 
 /* fastmem_slab.c */
-void fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova);
+void fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova, uint32_t zone_seq);
 struct fastmem_page *fastmem_slab_page_get(struct fastmem_socket *s, unsigned int cls);
 void fastmem_slab_page_put(struct fastmem_socket *s, struct fastmem_page *pg);
 unsigned int fastmem_page_take(struct fastmem_page *pg, void **objs, unsigned int n);

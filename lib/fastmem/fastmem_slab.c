@@ -13,7 +13,8 @@
  * are linked through their first word, so a span has no per-object metadata.
  *
  * Paged slabs with free pages are listed per memzone in the socket's pool, and pages and slabs
- * come from the oldest memzone that has one, so that the newest memzones drain after a peak;
+ * come from the oldest memzone that has one, so that the newest memzones drain after a peak
+ * (bins fill the partial spans of the newest memzone last, too: fastmem_bin.c);
  * a slab whose pages are all free again goes back to the pool, where any class (and trimming)
  * can have it.
  */
@@ -27,11 +28,12 @@
 #include "fastmem_private.h"
 
 void
-fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova)
+fastmem_slab_format(struct fastmem_slab *slab, rte_iova_t iova, uint32_t zone_seq)
 {
 	memset(slab, 0, sizeof(*slab));
 	slab->magic = FASTMEM_SLAB_MAGIC;
 	slab->iova = iova;
+	slab->zone_seq = zone_seq;
 	slab->kind = FASTMEM_SLAB_FREE;
 }
 

@@ -191,11 +191,12 @@ fastmem_zone_pool_of(struct fastmem_socket *s, const void *slab)
 static void
 pool_oldest_scan(struct fastmem_socket *s)
 {
-	uint32_t i, slabs = FASTMEM_POOL_NONE, pages = FASTMEM_POOL_NONE;
+	uint32_t i, slabs = FASTMEM_POOL_NONE, pages = FASTMEM_POOL_NONE, newest = 0;
 	const struct fastmem_pool_zone *pz;
 
 	for (i = 0; i < s->n_pool_zones; i++) {
 		pz = &s->pool_zones[i];
+		newest = RTE_MAX(newest, pz->seq);
 		if (pz->n_free > 0 && (slabs == FASTMEM_POOL_NONE ||
 				pz->seq < s->pool_zones[slabs].seq))
 			slabs = i;
@@ -205,6 +206,7 @@ pool_oldest_scan(struct fastmem_socket *s)
 	}
 	s->pool_oldest = slabs;
 	s->page_oldest = pages;
+	rte_atomic_store_explicit(&s->newest_seq, newest, rte_memory_order_relaxed);
 }
 
 /* The oldest memzone with free slabs, or NULL when the pool is empty. */
@@ -301,7 +303,7 @@ zone_carve(struct fastmem_socket *s, const struct rte_memzone *mz, uint64_t size
 		iova = fastmem_zone_iova(slab, FASTMEM_SLAB_SIZE);
 		if (iova == RTE_BAD_IOVA)
 			continue;
-		fastmem_slab_format(slab, iova);
+		fastmem_slab_format(slab, iova, seq);
 		fastmem_slab_pool_put(s, slab);
 		n++;
 	}
