@@ -125,6 +125,9 @@ checkpatches() {
 	mv "$dict.tmp" "$dict"
 	DPDK_CHECKPATCH_PATH=$cp DPDK_CHECKPATCH_CODESPELL=$dict DPDK_CHECKPATCH_OPTIONS=$opts \
 		tool "$B/check-checkpatches.log" devtools/checkpatches.sh "$B"/patches/*.patch
+	# an accepted finding would hide a tool that died after it: the report must be complete
+	grep -q 'valid patch' "$B/check-checkpatches.log" ||
+		echo "checkpatches.sh did not finish (build/check-checkpatches.log)"
 	checkpatches_findings < "$B/check-checkpatches.log"
 }
 

@@ -48,6 +48,8 @@ def edit(tree, path, marker, new, after=True, first=False):
 
 def part_doc(tree):
     edit(tree, 'doc/guides/prog_guide/index.rst', '    mempool_lib', '    fastmem_lib')
+    # the release note links to the guide: it comes with it, so that every commit's docs build
+    part_release_notes(tree)
 
 
 MAINTAINERS = '''Fast memory allocator - EXPERIMENTAL
@@ -128,7 +130,6 @@ def part_lib(tree):
     edit(tree, 'doc/api/doxy-api.conf.in', '@TOPDIR@/lib/mempool \\',
          '                          @TOPDIR@/lib/fastmem \\', after=False)
     part_mailmap(tree)
-    part_release_notes(tree)
     path = os.path.join(tree, 'MAINTAINERS')
     with open(path) as f:
         text = f.read()
