@@ -1192,7 +1192,8 @@ static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool release;
-} rc_fill = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false };
+	bool others_joined;     /* every filling thread but the last has exited */
+} rc_fill = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false };
 
 static uint32_t
 rc_fill_main(void *arg)
@@ -1205,15 +1206,19 @@ rc_fill_main(void *arg)
 	pthread_cond_broadcast(&rc_fill.cond);
 	while (!rc_fill.release)
 		pthread_cond_wait(&rc_fill.cond, &rc_fill.lock);
-	pthread_mutex_unlock(&rc_fill.lock);
 	/*
 	 * The thread that found the registry full, once the others have exited (their blocks
 	 * kept for the process's next threads) and its wait is over: it gets a block now.
 	 */
 	if (f->pt.ret == TEST_SUCCESS && f->pt.hits == 0) {
+		while (!rc_fill.others_joined)
+			pthread_cond_wait(&rc_fill.cond, &rc_fill.lock);
+		pthread_mutex_unlock(&rc_fill.lock);
 		rte_delay_us_sleep(RC_BLOCK_RETRY_MS * 1000);
 		rc_prim_thread(&f->again);
+		return 0;
 	}
+	pthread_mutex_unlock(&rc_fill.lock);
 	return 0;
 }
 
@@ -1246,7 +1251,7 @@ rc_fill_registry(struct rc_fill_thread *fill, unsigned int *n)
 	return full;
 }
 
-/* Let the filling threads exit and join them. */
+/* Let the filling threads exit and join them: the last one after the others. */
 static void
 rc_fill_release(struct rc_fill_thread *fill, unsigned int n)
 {
@@ -1254,10 +1259,17 @@ rc_fill_release(struct rc_fill_thread *fill, unsigned int n)
 
 	pthread_mutex_lock(&rc_fill.lock);
 	rc_fill.release = true;
+	rc_fill.others_joined = false;
 	pthread_cond_broadcast(&rc_fill.cond);
 	pthread_mutex_unlock(&rc_fill.lock);
-	for (i = 0; i < n; i++)
+	for (i = 0; i + 1 < n; i++)
 		rte_thread_join(fill[i].tid, NULL);
+	pthread_mutex_lock(&rc_fill.lock);
+	rc_fill.others_joined = true;
+	pthread_cond_broadcast(&rc_fill.cond);
+	pthread_mutex_unlock(&rc_fill.lock);
+	if (n > 0)
+		rte_thread_join(fill[n - 1].tid, NULL);
 }
 
 /* The primary's side of RC_REJOIN (see the description of the test). */
@@ -1299,12 +1311,12 @@ rc_rejoin_primary(struct rc_shared *sh)
 	rc_fill_release(fill, n);
 	TEST_ASSERT_SUCCESS(ret, "primary: init or reserve again: %d", ret);
 	TEST_ASSERT(full, "primary: the registry did not fill up with %u threads", n);
-	TEST_ASSERT_SUCCESS(fill[n - 1].again.ret, "primary: the thread without a block, later");
-	TEST_ASSERT(fill[n - 1].again.hits > 0, "primary: a thread that found the registry full "
-		"works uncached after the other threads exited and its wait is over");
 	TEST_ASSERT(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 		sh->result == 0, "primary: secondary (%s) failed: status 0x%x, result %d",
 		rc_mode_names[RC_REJOIN], status, sh->result);
+	TEST_ASSERT_SUCCESS(fill[n - 1].again.ret, "primary: the thread without a block, later");
+	TEST_ASSERT(fill[n - 1].again.hits > 0, "primary: a thread that found the registry full "
+		"works uncached after the other threads exited and its wait is over");
 	return TEST_SUCCESS;
 }
 
