@@ -328,16 +328,18 @@ cache_totals(const struct rte_fastmem_block *blk, unsigned int i, struct fastmem
 	uint64_t top;
 	uint32_t sn, len0;
 
-	do {
+	for (;;) {
 		sn = rte_seqcount_read_begin(&r->sc);
 		top = c->top;
 		len0 = r->len0;
 		*tot = r->cnt;
+		if (!rte_seqcount_read_retry(&r->sc, sn))
+			break;
 		if (++spins == READ_SPINS)
 			return __rte_fastmem_top_len(top);
 		if (sn & 1)
 			rte_pause();
-	} while (rte_seqcount_read_retry(&r->sc, sn));
+	}
 	tot->free_hits += top >> RTE_FASTMEM_CACHE_LEN_BITS;
 	tot->alloc_hits += hits_implied(top, len0);
 	return __rte_fastmem_top_len(top);
