@@ -108,7 +108,9 @@ checkpatches_findings() {
 
 checkpatches() {
 	local cp dict=$B/check-dict.txt
-	cp=$("$REPO/scripts/fetch-checkpatch.sh") || { echo "cannot fetch checkpatch.pl"; return; }
+	# its progress (the download, on a machine's first run) goes to its log, not to findings
+	cp=$("$REPO/scripts/fetch-checkpatch.sh" 2> "$B/check-fetch-checkpatch.log") ||
+		{ echo "cannot fetch checkpatch.pl (build/check-fetch-checkpatch.log)"; return; }
 	# DPDK's dictionary, as devtools/build-dict.sh makes it from Debian's codespell.
 	sh devtools/build-dict.sh /usr/lib/python3/dist-packages > "$dict.tmp" ||
 		{ echo "devtools/build-dict.sh failed"; return; }
