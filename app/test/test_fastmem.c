@@ -3038,6 +3038,70 @@ test_cache_flush(void)
 }
 
 /*
+ * A free that finds the cache full gives its newest half to the bin's depot and keeps the older
+ * half in place; the next refill takes that half back from the depot. Objects of 512 B, on the
+ * calling thread only (no other thread uses the bin's depot meanwhile).
+ */
+static int
+test_cache_overflow(void)
+{
+	unsigned int lcore = rte_lcore_id(), cls = class_of(512, 0);
+	unsigned int cap = cache_cap(cls), batch = cache_batch(cls), n = 0, m = 0;
+	struct rte_fastmem_lcore_class_stats s0, s1;
+	void **objs, **got, *want;
+	int ret = TEST_FAILED;
+
+	objs = calloc(cap + 1, sizeof(*objs));
+	got = calloc(batch + 2, sizeof(*got));
+	if (objs == NULL || got == NULL) {
+		printf("calloc failed\n");
+		goto out;
+	}
+	for (n = 0; n <= cap; n++) {
+		objs[n] = rte_fastmem_alloc(512, 0, 0);
+		if (objs[n] == NULL) {
+			printf("alloc %u: %d\n", n, rte_errno);
+			goto out;
+		}
+	}
+	rte_fastmem_cache_flush();      /* an empty cache: the first cap frees fill it */
+	if (rte_fastmem_stats_lcore_class(lcore, 512, &s0) != 0)
+		goto out;
+	for (; n > 0; n--)
+		rte_fastmem_free(objs[cap + 1 - n]);
+	if (rte_fastmem_stats_lcore_class(lcore, 512, &s1) != 0)
+		goto out;
+	if (s1.free_cache_misses != s0.free_cache_misses + 1) {
+		printf("%u frees into an empty cache of %u: %" PRIu64 " misses, not 1\n",
+				cap + 1, cap, s1.free_cache_misses - s0.free_cache_misses);
+		goto out;
+	}
+	/*
+	 * The cache: the oldest batch freed, then the object freed last; then a refill from the
+	 * depot, the newest batch, whose last object comes first.
+	 */
+	for (m = 0; m < batch + 2; m++) {
+		want = m == 0 ? objs[cap] : m <= batch ? objs[batch - m] : objs[cap - 1];
+		got[m] = rte_fastmem_alloc(512, 0, 0);
+		if (got[m] != want) {
+			printf("allocation %u after the overflow: %p, not %p\n", m, got[m], want);
+			m++;
+			goto out;
+		}
+	}
+	ret = TEST_SUCCESS;
+out:
+	while (m > 0)
+		rte_fastmem_free(got[--m]);
+	while (n > 0)
+		rte_fastmem_free(objs[--n]);
+	free(got);
+	free(objs);
+	rte_fastmem_cache_flush();
+	return ret;
+}
+
+/*
  * What a flush guarantees: the objects freed into the calling thread's cache go back to their
  * slabs, and slabs left empty go back to the free-slab pool. Objects cached by another thread
  * stay there until that thread flushes. (Frees that overflow a cache move a batch to the
@@ -4017,6 +4081,7 @@ static struct unit_test_suite fastmem_testsuite = {
 		FASTMEM_CASE(test_iova),
 		FASTMEM_CASE(test_sockets),
 		FASTMEM_CASE(test_cache_flush),
+		FASTMEM_CASE(test_cache_overflow),
 		FASTMEM_CASE(test_cache_flush_slabs),
 		FASTMEM_CASE(test_remote_free),
 		FASTMEM_CASE(test_non_eal_thread),

@@ -68,7 +68,7 @@ class_of(size_t size, size_t align)
 /*
  * Cache geometry, as the programming guide documents it: a thread's cache holds 384 objects of
  * a class, or 1 MiB worth of the larger ones (at least 2); a refill takes half a cache from the
- * bin, and a full cache flushes its oldest half to the bin's depot.
+ * bin, and a full cache flushes its newest half to the bin's depot.
  */
 static inline unsigned int
 cache_cap(unsigned int cls)

@@ -845,7 +845,13 @@ obj_get(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls,
 	return c->objs[got - 1];
 }
 
-/* One object into cache c (flushing its oldest batch to the bin when full) or into the bin. */
+/*
+ * One object into cache c or, uncached, into the bin. A full cache first gives its newest batch
+ * to the bin, as tcmalloc's thread cache gives back the head of its list and a full magazine
+ * of Bonwick's goes to the depot: what stays needs no move. (Giving back the oldest batch and
+ * moving the rest down: cross_lcore's freeing side 0.95-1.05 of mempool's cycles against
+ * 0.90-0.97, four alternate runs.)
+ */
 static void
 obj_put(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls, void *obj,
 		struct fastmem_counters *cnt)
@@ -859,9 +865,8 @@ obj_put(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls, void *
 	}
 	len = __rte_fastmem_cache_len(c);
 	if (len >= c->cap) {
-		fastmem_bin_put(sidx, cls, c->objs, batch, false);
 		len -= batch;
-		memmove(c->objs, c->objs + batch, len * sizeof(void *));
+		fastmem_bin_put(sidx, cls, c->objs + len, batch, false);
 		cnt->free_misses++;
 	} else {
 		cnt->free_hits++;
