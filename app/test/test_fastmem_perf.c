@@ -853,27 +853,25 @@ struct perf_loops {
 };
 
 /*
- * A timed loop's function starts a cache line: where the loop falls in the lines the core
- * fetches then depends on its own code only, not on the size of unrelated code linked before it
- * (which moved fastmem's hot pair between 4.9 and 5.6 cycles, a change of tests elsewhere).
+ * The timed loops are not aligned: where a loop falls in the lines the core fetches depends on
+ * the code linked before it, which moved fastmem's hot pair between 4.9 and 5.6 cycles once
+ * (PERFORMANCE.md). DPDK's checkpatches allows the alignment macros on struct and union types only.
  */
-#define PERF_LOOP_ALIGN __rte_aligned(RTE_CACHE_LINE_SIZE)
-
 #define PERF_LOOPS(a) \
-static PERF_LOOP_ALIGN int a##_hot(size_t size, unsigned int iters, uint64_t *cycles) \
+static int a##_hot(size_t size, unsigned int iters, uint64_t *cycles) \
 { return tpl_hot(&a##_ops, size, iters, cycles); } \
-static PERF_LOOP_ALIGN int a##_batch(size_t size, unsigned int n_batches, bool lifo, \
+static int a##_batch(size_t size, unsigned int n_batches, bool lifo, \
 		uint64_t *ca, uint64_t *cf) \
 { return tpl_batch(&a##_ops, size, n_batches, lifo, ca, cf); } \
-static PERF_LOOP_ALIGN int a##_mlcore(unsigned int n, uint64_t *cycles) \
+static int a##_mlcore(unsigned int n, uint64_t *cycles) \
 { return tpl_mlcore(&a##_ops, n, 1, cycles); } \
-static PERF_LOOP_ALIGN int a##_mlcore_bulk(unsigned int n, uint64_t *cycles) \
+static int a##_mlcore_bulk(unsigned int n, uint64_t *cycles) \
 { return tpl_mlcore(&a##_ops, n, PERF_ML_BULK, cycles); } \
-static PERF_LOOP_ALIGN int a##_xl_alloc(struct perf_xl *x) \
+static int a##_xl_alloc(struct perf_xl *x) \
 { return tpl_xl_alloc(&a##_ops, x); } \
-static PERF_LOOP_ALIGN int a##_xl_free(struct perf_xl *x) \
+static int a##_xl_free(struct perf_xl *x) \
 { return tpl_xl_free(&a##_ops, x); } \
-static PERF_LOOP_ALIGN int a##_mixed(struct perf_mix *m, unsigned int from, unsigned int to, \
+static int a##_mixed(struct perf_mix *m, unsigned int from, unsigned int to, \
 		uint64_t *c) \
 { return tpl_mixed(&a##_ops, m, from, to, c); }
 
