@@ -53,9 +53,7 @@ for link in static shared; do
 		--no-huge -m 256 \
 		--file-prefix "fastmem_example_$$" --log-level=lib.eal:error -- -t "$secs" \
 		</dev/null >"$log" 2>&1 || rc=$?
-	# EAL's runtime directory (eal_create_runtime_dir())
-	rm -rf "${RUNTIME_DIRECTORY:-$([ "$(id -u)" = 0 ] && echo /var/run ||
-		echo "${XDG_RUNTIME_DIR:-/tmp}")}/dpdk/fastmem_example_$$"
+	rm -rf "$("$REPO/scripts/eal-run-dir.sh")/fastmem_example_$$"
 	cat "$log"
 	if [ $rc = 0 ]; then
 		echo "example: PASS: $link example"

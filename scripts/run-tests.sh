@@ -45,8 +45,7 @@ else:
 fi
 TMO=${FASTMEM_TEST_TIMEOUT:-600}
 # EAL's runtime directory (eal_create_runtime_dir()), where each run leaves a directory
-RUN_DIR=${RUNTIME_DIRECTORY:-$([ "$(id -u)" = 0 ] && echo /var/run ||
-	echo "${XDG_RUNTIME_DIR:-/tmp}")}/dpdk
+RUN_DIR=$("$REPO/scripts/eal-run-dir.sh")
 HUGE_DIR=$REPO/build/hugepages
 MEM=${FASTMEM_TEST_MEM:-1792}
 NR_PAGES=${FASTMEM_HUGEPAGES:-1024}

@@ -43,8 +43,7 @@ meson_fast_tests() {
 	rc=$?
 	# Each test leaves EAL's runtime directory of its file prefix, the test's name, with a
 	# 25 MB map of its no-huge memory: in /var/run, a tmpfs, that is RAM until a reboot.
-	run_dir=${RUNTIME_DIRECTORY:-$([ "$(id -u)" = 0 ] && echo /var/run ||
-		echo "${XDG_RUNTIME_DIR:-/tmp}")}/dpdk
+	run_dir=$(scripts/eal-run-dir.sh)
 	for n in $names; do
 		rm -rf "${run_dir:?}/$n"
 	done
