@@ -31,9 +31,10 @@ PLOT_PKGS := gnuplot-nox
 # the allocators the benchmark compares with, LD_PRELOADed into a second run each (scripts/bench.sh)
 PEER_PKGS := libtcmalloc-minimal4 libmimalloc2.0 libjemalloc2
 CHECK_PKGS := codespell doxygen gawk g++ perl dpkg xz-utils
+COVERAGE_PKGS := gcovr
 
 .PHONY: all bench build test test-unit test-asan test-ubsan stress check-patches check patches \
-	doc example clean
+	doc example coverage clean
 
 SAN_TESTS := fastmem_autotest fastmem_inval_autotest fastmem_fault_autotest fastmem_memory_autotest \
 	fastmem_telemetry_autotest fastmem_stress_autotest
@@ -79,6 +80,11 @@ test-ubsan: build
 	@scripts/build.sh ubsan
 	@FASTMEM_TEST_BIN=$(CURDIR)/build/dpdk-test-ubsan UBSAN_OPTIONS=print_stacktrace=1 \
 		scripts/run-tests.sh nohuge $(SAN_TESTS)
+
+# Which lines and branches of lib/fastmem the tests run (gcov build; report in build/coverage).
+coverage: build
+	@scripts/deps.sh $(COVERAGE_PKGS)
+	@scripts/coverage.sh
 
 stress: build
 	@FASTMEM_TEST_TAIL=30 scripts/run-tests.sh best fastmem_stress_autotest

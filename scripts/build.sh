@@ -6,9 +6,10 @@
 # Leaves the test binary at build/dpdk-test.
 #
 # build.sh [VARIANT]: VARIANT debug (RTE_LIBRTE_FASTMEM_DEBUG), asan (AddressSanitizer),
-# asan-debug (both), ubsan (UndefinedBehaviorSanitizer) or check (warnings are errors, and
-# every public header compiled alone as C and as C++: what make check builds) builds the same
-# tree in build/meson-VARIANT and leaves build/dpdk-test-VARIANT.
+# asan-debug (both), ubsan (UndefinedBehaviorSanitizer), check (warnings are errors, and
+# every public header compiled alone as C and as C++: what make check builds) or coverage (gcov,
+# not optimized: what make coverage measures) builds the same tree in build/meson-VARIANT and
+# leaves build/dpdk-test-VARIANT.
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,6 +52,9 @@ if [ ! -f "$M/build.ninja" ]; then
 	ubsan) opts="$opts -Db_sanitize=undefined -Db_lundef=false -Dbuildtype=debugoptimized"
 		cargs="$cargs -fno-sanitize-recover=undefined" ;;
 	check) opts="$opts -Dwerror=true -Dcheck_includes=true" ;;
+	# (atomic counters: the tests' threads run the same lines at once)
+	coverage) opts="$opts -Db_coverage=true -Dbuildtype=debug"
+		cargs="$cargs -fprofile-update=atomic" ;;
 	*) echo "build: unknown variant $variant" >&2; exit 2 ;;
 	esac
 	extra=${FASTMEM_MESON_OPTS:-}
