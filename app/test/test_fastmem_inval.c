@@ -87,6 +87,9 @@
 #define OBJ_SIZE 100
 #define FREED_LARGE_SIZE MIB(3)
 #define LARGE_COPY_SIZE MIB(3)
+/* Classes that no other row uses: of 64 KiB pages, and of whole slabs (O_FREED) */
+#define FREED_PAGE_SIZE KIB(6)
+#define FREED_SLAB_SIZE KIB(384)
 
 /* Debug mode reports misuse instead of ignoring it: the rows of misuse are not for it. */
 #ifdef RTE_LIBRTE_FASTMEM_DEBUG
@@ -127,6 +130,8 @@ enum inval_ptr {
 	P_HEADER,  /* the start of the live object's slab (its header) */
 	P_LARGE_COPY, /* 2 MiB into a live large object, which holds a copy of its header there */
 	P_STALE,   /* an object freed before the last deinit (after deinit only) */
+	P_FREED_PAGE, /* a freed object whose 64 KiB page went back to its slab (O_FREED) */
+	P_FREED_SLAB, /* a freed object whose slab went back to the pool (O_FREED) */
 };
 
 enum inval_handle {
@@ -159,6 +164,8 @@ typedef int (*inval_call_t)(struct inval_ctx *c, const struct inval_args *a);
 
 /* Row options. */
 #define O_LIMIT 1u /* run under a backing limit just above the current backing */
+/* first free an object of each FREED_*_SIZE class and give their spans back (P_FREED_*) */
+#define O_FREED 2u
 
 struct inval_row {
 	const char *name;
@@ -184,6 +191,8 @@ struct inval_ctx {
 	void *large;                /* a live large object (initialized phase), or NULL */
 	void *foreign;              /* P_FOREIGN, or NULL */
 	void *stale;                /* P_STALE (after deinit), or NULL */
+	void *freed_page;           /* P_FREED_PAGE: set by an O_FREED row */
+	void *freed_slab;           /* P_FREED_SLAB: set by an O_FREED row */
 	void *foreign_map;          /* the mapping around it */
 	int valid_socket;
 	int absent_socket;          /* -1: none */
@@ -265,6 +274,8 @@ ptrs_of(struct inval_ctx *c, enum inval_ptr p)
 	case P_HEADER:
 	case P_LARGE_COPY:
 	case P_STALE:
+	case P_FREED_PAGE:
+	case P_FREED_SLAB:
 		break;
 	}
 	return NULL;
@@ -380,6 +391,12 @@ ptr_of(struct inval_ctx *c, enum inval_ptr p)
 		return RTE_PTR_ALIGN_FLOOR(c->obj, MIB(2));
 	case P_LARGE_COPY:
 		return c->large != NULL ? RTE_PTR_ADD(c->large, MIB(2)) : NULL;
+	case P_STALE:
+		return c->stale;
+	case P_FREED_PAGE:
+		return c->freed_page;
+	case P_FREED_SLAB:
+		return c->freed_slab;
 	default:
 		return NULL;
 	}
@@ -389,7 +406,8 @@ ptr_of(struct inval_ctx *c, enum inval_ptr p)
 static void *
 free_ptr(struct inval_ctx *c, const struct inval_args *a)
 {
-	if (a->ptr == P_FREED_LARGE || a->ptr == P_LARGE_COPY)
+	if (a->ptr == P_FREED_LARGE || a->ptr == P_LARGE_COPY || a->ptr == P_FREED_PAGE ||
+			a->ptr == P_FREED_SLAB)
 		return ptr_of(c, a->ptr);
 	return ptrs_of(c, a->ptr);
 }
@@ -717,6 +735,8 @@ static const struct inval_row inval_rows[] = {
 	{ "realloc: align 2^63", PH_INIT, E2BIG, call_realloc,
 		A(64, ALIGN_HUGE, .ptr = P_OBJ), 0 },
 	{ "realloc: not initialized", PH_UNINIT, ENODEV, call_realloc, A(64, .ptr = P_NULL), 0 },
+	{ "realloc: an object freed before deinit", PH_UNINIT, ENODEV, call_realloc,
+		A(64, .ptr = P_STALE), 0 },
 
 	/* rte_fastmem_alloc_bulk: on failure the array is untouched (checked by the harness) */
 	{ "alloc_bulk: NULL ptrs", PH_INIT, EINVAL, call_alloc_bulk,
@@ -815,6 +835,19 @@ static const struct inval_row inval_rows[] = {
 	{ "realloc: inside an object, larger", PH_INIT, EINVAL, call_realloc,
 		A(KIB(4), .ptr = P_INSIDE), 0 },
 	{ "realloc: slab header", PH_INIT, EINVAL, call_realloc, A(64, .ptr = P_HEADER), 0 },
+	/* A freed object whose span went back: ignored or refused, as other memory */
+	{ "free: freed object, its page given back", PH_INIT, 0, call_free,
+		A(.ptr = P_FREED_PAGE), O_FREED },
+	{ "dealloc: freed object, its page given back", PH_INIT, 0, call_dealloc,
+		A(.ptr = P_FREED_PAGE), O_FREED },
+	{ "realloc: freed object, its page given back", PH_INIT, EINVAL, call_realloc,
+		A(64, .ptr = P_FREED_PAGE), O_FREED },
+	{ "free: freed object, its slab given back", PH_INIT, 0, call_free,
+		A(.ptr = P_FREED_SLAB), O_FREED },
+	{ "dealloc: freed object, its slab given back", PH_INIT, 0, call_dealloc,
+		A(.ptr = P_FREED_SLAB), O_FREED },
+	{ "realloc: freed object, its slab given back", PH_INIT, EINVAL, call_realloc,
+		A(64, .ptr = P_FREED_SLAB), O_FREED },
 	/* Past a large object's first 2 MiB, its data is no header, even a copy of one */
 	{ "free: large object's data, a copy of its header", PH_INIT, 0, call_free,
 		A(.ptr = P_LARGE_COPY), 0 },
@@ -1212,7 +1245,43 @@ row_skipped(const struct inval_ctx *c, const struct inval_row *r)
 		(r->a.ptr == P_FOREIGN && (c->foreign == NULL || TEST_DEBUG_MODE)) ||
 		(r->a.ptr == P_LARGE_COPY && (c->large == NULL || TEST_DEBUG_MODE)) ||
 		(r->a.ptr == P_STALE && c->stale == NULL) ||
-		((r->a.ptr == P_INSIDE || r->a.ptr == P_HEADER) && TEST_DEBUG_MODE);
+		((r->a.ptr == P_INSIDE || r->a.ptr == P_HEADER || r->a.ptr == P_FREED_PAGE ||
+			r->a.ptr == P_FREED_SLAB) && TEST_DEBUG_MODE);
+}
+
+/*
+ * O_FREED: an object of each FREED_*_SIZE class allocated and freed, and the thread's caches
+ * flushed to the slabs, which gives the spans of those classes back (no other row uses them,
+ * so none of their objects is live or in a depot): the page to its slab, the slab to the pool.
+ * The freed objects are P_FREED_PAGE and P_FREED_SLAB.
+ */
+static bool
+ctx_freed_spans(struct inval_ctx *c)
+{
+	static const size_t sizes[] = { FREED_PAGE_SIZE, FREED_SLAB_SIZE };
+	struct rte_fastmem_class_stats cs;
+	void *p[RTE_DIM(sizes)];
+	unsigned int i;
+	bool ok = true;
+
+	for (i = 0; i < RTE_DIM(sizes); i++)
+		p[i] = rte_fastmem_alloc(sizes[i], 0, 0);
+	for (i = 0; i < RTE_DIM(sizes); i++)
+		rte_fastmem_free(p[i]);
+	rte_fastmem_cache_flush();
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		if (p[i] == NULL) {
+			row_fail("no object of %zu B: %s\n", sizes[i], rte_strerror(rte_errno));
+			ok = false;
+		} else if (rte_fastmem_stats_class(sizes[i], &cs) != 0 ||
+				cs.slabs_partial + cs.slabs_full != 0) {
+			row_fail("the class of %zu B kept a span after the flush\n", sizes[i]);
+			ok = false;
+		}
+	}
+	c->freed_page = p[0];
+	c->freed_slab = p[1];
+	return ok;
 }
 
 /* Run one row in the current phase; returns false on a failure (already printed). */
@@ -1221,10 +1290,13 @@ run_row(struct inval_ctx *c, const struct inval_row *r, bool initialized)
 {
 	struct rte_fastmem_stats before, after;
 	bool big = r->a.ptr == P_BIG;
-	unsigned int mz0 = memzone_count();
+	unsigned int mz0;
 	bool ok = true;
 	int ret, err;
 
+	if ((r->opts & O_FREED) && !ctx_freed_spans(c))
+		return false;
+	mz0 = memzone_count();
 	memset(&before, 0, sizeof(before));
 	reset_outputs(c, big);
 	if (initialized && rte_fastmem_stats(&before) != 0) {

@@ -678,6 +678,8 @@ test_fastmem_telemetry(void)
 	QUERY_NULL("/fastmem/class,100");
 	QUERY_NULL("/fastmem/class");
 	QUERY_NULL("/fastmem/class,abc");
+	QUERY_NULL("/fastmem/class,64x");
+	QUERY_NULL("/fastmem/class,99999999999999999999");
 
 	TEST_ASSERT_SUCCESS(check_lcore_cmd(rte_lcore_id(), known, N_TEL_CLASSES),
 			"lcore %u", rte_lcore_id());
@@ -693,6 +695,7 @@ test_fastmem_telemetry(void)
 	snprintf(cmd, sizeof(cmd), "/fastmem/lcore,%u", RTE_MAX_LCORE);
 	QUERY_NULL(cmd);
 	QUERY_NULL("/fastmem/lcore,-1");
+	QUERY_NULL("/fastmem/lcore,0x1");
 
 	QUERY("/fastmem/sockets");
 	CHECK_MEMBERS(NULL, rte_socket_count());
