@@ -263,6 +263,38 @@ double_free(void)
 	rte_fastmem_free(stash);        /* still in this thread's cache */
 }
 
+/*
+ * A double free after the flush of the thread's caches gave the object's span back: its
+ * 64 KiB page to its slab, which a live object of another class keeps in service, or its
+ * whole slab to the pool. The sizes are of classes that nothing before the fork uses.
+ */
+static void
+double_free_span_back(size_t size, bool page)
+{
+	void *keep = must_alloc(64, 0);
+	void *p = must_alloc(size, 0);
+
+	if (page && ((uintptr_t)p ^ (uintptr_t)keep) >= RTE_FASTMEM_SLAB_SIZE) {
+		printf("the page of %zu B objects is not in the slab of the live object\n", size);
+		_exit(2);
+	}
+	rte_fastmem_free(p);
+	rte_fastmem_cache_flush();
+	rte_fastmem_free(p);
+}
+
+static void
+double_free_page_back(void)
+{
+	double_free_span_back(6144, true);
+}
+
+static void
+double_free_slab_back(void)
+{
+	double_free_span_back(384 << 10, false);
+}
+
 static void *victim; /* freed by another thread before the fork */
 
 static uint32_t
@@ -497,6 +529,10 @@ static const struct {
 } cases[] = {
 	{ "double free", double_free, "double free" },
 	{ "double free across threads", double_free_threads, "double free" },
+	{ "double free, page given back", double_free_page_back,
+		"free of a pointer into a free page", "(double free?)" },
+	{ "double free, slab given back", double_free_slab_back,
+		"free of a pointer into a free slab", "(double free?)" },
 	{ "free of foreign memory", free_foreign, "free of memory fastmem never returned" },
 	{ "realloc of foreign memory", realloc_foreign,
 		"realloc of memory fastmem never returned", "(foreign memory)" },

@@ -50,8 +50,11 @@
  * normal allocations still work.
  *
  * A freed large object (its memzone kept idle for reuse) freed again, reallocated or
- * translated is ignored, refused with EINVAL or has no IO address. Debug mode panics on those
- * calls instead (fastmem_debug_autotest checks it): its build skips their rows.
+ * translated is ignored, refused with EINVAL or has no IO address. So is a freed object whose
+ * page went back to its slab, or whose slab went back to the pool: the rows that pass one
+ * (O_FREED) make it just before the call, in a class no other row uses, and check that its
+ * span was given back. Debug mode panics on those calls instead (fastmem_debug_autotest
+ * checks it): its build skips their rows.
  * After each uninitialized row it checks that the allocator is still not initialized, and at
  * the end of the phase that a fresh init starts from zero.
  *
@@ -1252,8 +1255,8 @@ row_skipped(const struct inval_ctx *c, const struct inval_row *r)
 /*
  * O_FREED: an object of each FREED_*_SIZE class allocated and freed, and the thread's caches
  * flushed to the slabs, which gives the spans of those classes back (no other row uses them,
- * so none of their objects is live or in a depot): the page to its slab, the slab to the pool.
- * The freed objects are P_FREED_PAGE and P_FREED_SLAB.
+ * so none of their objects is live or in a depot): the page to its slab, which the live object
+ * keeps in service, the slab to the pool. The freed objects are P_FREED_PAGE and P_FREED_SLAB.
  */
 static bool
 ctx_freed_spans(struct inval_ctx *c)
@@ -1269,6 +1272,10 @@ ctx_freed_spans(struct inval_ctx *c)
 	for (i = 0; i < RTE_DIM(sizes); i++)
 		rte_fastmem_free(p[i]);
 	rte_fastmem_cache_flush();
+	if (p[0] != NULL && ((uintptr_t)p[0] ^ (uintptr_t)c->obj) >= MIB(2)) {
+		row_fail("the page of %zu B objects is not in the live object's slab\n", sizes[0]);
+		ok = false;
+	}
 	for (i = 0; i < RTE_DIM(sizes); i++) {
 		if (p[i] == NULL) {
 			row_fail("no object of %zu B: %s\n", sizes[i], rte_strerror(rte_errno));
