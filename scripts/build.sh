@@ -7,9 +7,9 @@
 #
 # build.sh [VARIANT]: VARIANT debug (RTE_LIBRTE_FASTMEM_DEBUG), asan (AddressSanitizer),
 # asan-debug (both), ubsan (UndefinedBehaviorSanitizer), check (warnings are errors, and
-# every public header compiled alone as C and as C++: what make check builds) or coverage (gcov,
-# not optimized: what make coverage measures) builds the same tree in build/meson-VARIANT and
-# leaves build/dpdk-test-VARIANT.
+# every public header compiled alone as C and as C++: what make check builds), coverage (gcov,
+# not optimized: what make coverage measures) or coverage-debug (the same in debug mode) builds
+# the same tree in build/meson-VARIANT and leaves build/dpdk-test-VARIANT.
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,6 +55,8 @@ if [ ! -f "$M/build.ninja" ]; then
 	# (atomic counters: the tests' threads run the same lines at once)
 	coverage) opts="$opts -Db_coverage=true -Dbuildtype=debug"
 		cargs="$cargs -fprofile-update=atomic" ;;
+	coverage-debug) opts="$opts -Db_coverage=true -Dbuildtype=debug"
+		cargs="$cargs -fprofile-update=atomic -DRTE_LIBRTE_FASTMEM_DEBUG" ;;
 	*) echo "build: unknown variant $variant" >&2; exit 2 ;;
 	esac
 	extra=${FASTMEM_MESON_OPTS:-}
