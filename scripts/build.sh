@@ -44,20 +44,19 @@ if [ ! -f "$M/build.ninja" ]; then
 	# (an older tree's compat layer is in the tree's own headers: see compat/compat.py)
 	cargs=
 	case $variant in
-	"") ;;
-	debug) cargs="$cargs -DRTE_LIBRTE_FASTMEM_DEBUG" ;;
-	asan) opts="$opts -Db_sanitize=address -Db_lundef=false -Dbuildtype=debugoptimized" ;;
-	asan-debug) opts="$opts -Db_sanitize=address -Db_lundef=false -Dbuildtype=debugoptimized"
-		cargs="$cargs -DRTE_LIBRTE_FASTMEM_DEBUG" ;;
+	"" | debug) ;;
+	asan | asan-debug)
+		opts="$opts -Db_sanitize=address -Db_lundef=false -Dbuildtype=debugoptimized" ;;
 	ubsan) opts="$opts -Db_sanitize=undefined -Db_lundef=false -Dbuildtype=debugoptimized"
 		cargs="$cargs -fno-sanitize-recover=undefined" ;;
 	check) opts="$opts -Dwerror=true -Dcheck_includes=true" ;;
 	# (atomic counters: the tests' threads run the same lines at once)
-	coverage) opts="$opts -Db_coverage=true -Dbuildtype=debug"
+	coverage | coverage-debug) opts="$opts -Db_coverage=true -Dbuildtype=debug"
 		cargs="$cargs -fprofile-update=atomic" ;;
-	coverage-debug) opts="$opts -Db_coverage=true -Dbuildtype=debug"
-		cargs="$cargs -fprofile-update=atomic -DRTE_LIBRTE_FASTMEM_DEBUG" ;;
 	*) echo "build: unknown variant $variant" >&2; exit 2 ;;
+	esac
+	case $variant in
+	*debug) cargs="$cargs -DRTE_LIBRTE_FASTMEM_DEBUG" ;;
 	esac
 	extra=${FASTMEM_MESON_OPTS:-}
 	echo "build: meson setup $opts $extra" >&2
