@@ -32,10 +32,17 @@ struct fastmem_state *fastmem_state;
  */
 static rte_rwlock_t config_lock = RTE_RWLOCK_INITIALIZER;
 
-void
+/*
+ * Take the read lock of such a reader. Returns 0 when this process uses an allocator (the
+ * primary's after init, a secondary attached by its own calls), else -ENODEV; the lock is held
+ * either way. A reader never attaches a secondary process: after the secondary's
+ * rte_fastmem_deinit(), it must not come back to memory the primary may free meanwhile.
+ */
+int
 fastmem_config_read_lock(void)
 {
 	rte_rwlock_read_lock(&config_lock);
+	return fastmem_state != NULL ? 0 : -ENODEV;
 }
 
 void

@@ -581,7 +581,7 @@ fastmem_bin_of(unsigned int sidx, unsigned int cls)
 }
 
 /* fastmem.c */
-void fastmem_config_read_lock(void);
+int fastmem_config_read_lock(void);
 void fastmem_config_read_unlock(void);
 int fastmem_attach(void);
 int fastmem_socket_index(int socket_id, bool any_ok);

@@ -96,8 +96,7 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 	unsigned int cls, sidx;
 
 	rte_tel_data_start_dict(d);
-	fastmem_config_read_lock();
-	st = fastmem_attach() == 0 ? fastmem_state : NULL;
+	st = fastmem_config_read_lock() == 0 ? fastmem_state : NULL;
 	rte_tel_data_add_dict_int(d, "initialized", st != NULL);
 	rte_tel_data_add_dict_string(d, "process",
 			rte_eal_process_type() == RTE_PROC_PRIMARY ? "primary" : "secondary");
@@ -143,8 +142,9 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	struct rte_fastmem_stats stats;
 	int ret;
 
-	fastmem_config_read_lock();
-	ret = rte_fastmem_stats(&stats);
+	ret = fastmem_config_read_lock();
+	if (ret == 0)
+		ret = rte_fastmem_stats(&stats);
 	fastmem_config_read_unlock();
 	if (ret < 0)
 		return ret;
@@ -198,7 +198,7 @@ tel_classes(const char *cmd __rte_unused, const char *params, struct rte_tel_dat
 	unsigned int first = 0, cls;
 	size_t used = 0, len;
 	uint64_t size;
-	int ret = 0;
+	int ret;
 
 	if (params != NULL && *params != '\0') {
 		if (param_uint(params, &size) < 0 || size == 0 ||
@@ -208,7 +208,7 @@ tel_classes(const char *cmd __rte_unused, const char *params, struct rte_tel_dat
 		if (__rte_fastmem_class_size(first) != size)
 			return -EINVAL;
 	}
-	fastmem_config_read_lock();
+	ret = fastmem_config_read_lock();
 	for (cls = first; cls < FASTMEM_N_CLASSES && ret == 0; cls++)
 		ret = rte_fastmem_stats_class(__rte_fastmem_class_size(cls), &cs[cls]);
 	fastmem_config_read_unlock();
@@ -246,8 +246,9 @@ tel_class(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 
 	if (param_uint(params, &size) < 0)
 		return -EINVAL;
-	fastmem_config_read_lock();
-	ret = rte_fastmem_stats_class(size, &cs);
+	ret = fastmem_config_read_lock();
+	if (ret == 0)
+		ret = rte_fastmem_stats_class(size, &cs);
 	if (ret < 0)
 		goto out;
 	n_sockets = fastmem_state->n_sockets;
@@ -288,8 +289,10 @@ tel_counters(unsigned int lcore_id, struct rte_tel_data *d)
 	unsigned int cls, n = 0, i;
 	int ret;
 
-	fastmem_config_read_lock();
-	ret = shared ? rte_fastmem_stats_shared(&ls) : rte_fastmem_stats_lcore(lcore_id, &ls);
+	ret = fastmem_config_read_lock();
+	if (ret == 0)
+		ret = shared ? rte_fastmem_stats_shared(&ls) :
+			rte_fastmem_stats_lcore(lcore_id, &ls);
 	/* The classes with a non-zero counter, packed at the start of lcs[]. */
 	for (cls = 0; cls < FASTMEM_N_CLASSES && ret == 0; cls++) {
 		ret = shared ? rte_fastmem_stats_shared_class(__rte_fastmem_class_size(cls),
@@ -350,13 +353,11 @@ tel_sockets(const char *cmd __rte_unused, const char *params __rte_unused,
 	char key[SOCKET_KEY_LEN];
 	uint64_t idle, idle_bytes;
 	unsigned int sidx;
-	int ret = 0;
+	int ret;
 
-	fastmem_config_read_lock();
-	if (fastmem_attach() < 0) {
-		ret = -ENODEV;
+	ret = fastmem_config_read_lock();
+	if (ret < 0)
 		goto out;
-	}
 	ret = tel_alloc(sc, fastmem_state->n_sockets);
 	if (ret < 0)
 		goto out;
