@@ -773,12 +773,14 @@ eal_hold_start(rte_thread_t *t, struct eal_holder *eh, unsigned int hold_ms)
 }
 
 /*
- * A thread that allocates one 1 MiB object on command and observes the call: when it started
- * and ended against the hold of EAL's lock (eh, set before the go, or NULL), and its time.
+ * A thread that allocates one object (of 1 MiB unless size is set before the go) on command and
+ * observes the call: when it started and ended against the hold of EAL's lock (eh, set before
+ * the go, or NULL), and its time.
  */
 struct timed_alloc {
 	RTE_ATOMIC(int) state;  /* 0 warming up, 1 ready, 2 go, 3 done */
 	struct eal_holder *eh;
+	size_t size;
 	void *obj;
 	int err;
 	int released_before;    /* eh->released when the call started (0 without eh) */
@@ -809,7 +811,7 @@ timed_alloc_thread(void *arg)
 	c = now_ns(CLOCK_THREAD_CPUTIME_ID);
 	ta->start_ns = w;
 	ta->released_before = hold_released(ta->eh);
-	ta->obj = rte_fastmem_alloc(MIB(1), 0, 0);
+	ta->obj = rte_fastmem_alloc(ta->size, 0, 0);
 	ta->err = ta->obj == NULL ? rte_errno : 0;
 	ta->released_after = hold_released(ta->eh);
 	ta->cpu_ns = now_ns(CLOCK_THREAD_CPUTIME_ID) - c;
@@ -822,6 +824,7 @@ static int
 timed_alloc_start(rte_thread_t *t, struct timed_alloc *ta)
 {
 	memset(ta, 0, sizeof(*ta));
+	ta->size = MIB(1);
 	TEST_ASSERT_SUCCESS(rte_thread_create(t, NULL, timed_alloc_thread, ta), "thread");
 	while (rte_atomic_load_explicit(&ta->state, rte_memory_order_acquire) != 1)
 		rte_delay_us_sleep(1000);
@@ -842,25 +845,32 @@ timed_alloc_stop(rte_thread_t t, struct timed_alloc *ta)
 }
 
 /*
- * Use up the free slabs of the pool without growing: allocate 1 MiB objects (one slab each)
- * under a limit of the current backing until none is left, then lift the limit. The objects
- * are returned in *objs (n in *n) for the caller to free.
+ * Use up the free slabs of the pool without growing: allocate objects of size (1 MiB: one slab
+ * each; of a class of pages, also every free page of the slabs in service) under a limit of
+ * the current backing until none is left, then lift the limit. The objects are returned in
+ * *objs (n in *n) for the caller to free.
  */
 static int
-drain_pool(void ***objs, unsigned int *n)
+drain_pool_size(size_t size, void ***objs, unsigned int *n)
 {
-	unsigned int cap = backing() / SLAB_SIZE + 8;
+	unsigned int cap = backing() / size + 8;
 	void *p;
 
 	*objs = calloc(cap, sizeof(void *));
 	*n = 0;
 	TEST_ASSERT_NOT_NULL(*objs, "calloc");
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, backing()), "set_limit");
-	while (*n < cap && (p = rte_fastmem_alloc(MIB(1), 0, 0)) != NULL)
+	while (*n < cap && (p = rte_fastmem_alloc(size, 0, 0)) != NULL)
 		(*objs)[(*n)++] = p;
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "set_limit");
 	TEST_ASSERT(*n < cap, "the pool did not run dry");
 	return 0;
+}
+
+static int
+drain_pool(void ***objs, unsigned int *n)
+{
+	return drain_pool_size(MIB(1), objs, n);
 }
 
 static void
@@ -887,24 +897,61 @@ reserve_thread(void *arg)
 	return 0;
 }
 
+/*
+ * After drain_pool_size() of objects of a class of pages: free the objects of objs[0]'s page
+ * but objs[0] (NULL in objs[]), and flush them to it, so that this page is the class's only
+ * one with free objects, fewer than a refill takes.
+ */
 static int
-grow_wait_once(void)
+page_free_one(void **objs, unsigned int n)
+{
+	struct rte_fastmem_class_stats cs;
+	unsigned int i, freed = 0;
+
+	for (i = 1; i < n; i++) {
+		if (((uintptr_t)objs[i] ^ (uintptr_t)objs[0]) < TEST_PAGE_SIZE) {
+			rte_fastmem_free(objs[i]);
+			objs[i] = NULL;
+			freed++;
+		}
+	}
+	rte_fastmem_cache_flush();
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(TEST_PAGED_MAX, &cs), "stats_class");
+	TEST_ASSERT(freed > 0 && freed < cache_batch(class_of(TEST_PAGED_MAX, 0)) &&
+		cs.in_use == n - freed && cs.slabs_partial == 1,
+		"%u object(s) freed of a page of %u: %" PRIu64 " live, %u partial page(s)",
+		freed, span_objs(class_of(TEST_PAGED_MAX, 0)), cs.in_use, cs.slabs_partial);
+	return 0;
+}
+
+/*
+ * A thread allocates while the socket's pool is empty and another thread reserves a memzone,
+ * held inside EAL. With page_free false the allocation needs a slab: it waits for that
+ * reservation, sleeping. With page_free true its class (8 KiB) has a page with free objects,
+ * fewer than a refill's batch, and no other: the refill returns with those at once.
+ */
+static int
+grow_wait_once_page(bool page_free)
 {
 	struct eal_holder eh;
 	struct timed_alloc ta;
 	struct reserver res;
 	rte_thread_t th, tt, tr;
 	unsigned int n = 0;
-	void **objs = NULL;
+	void **objs = NULL, *keep;
 	int ret = TEST_SUCCESS;
 
 	if (timed_alloc_start(&tt, &ta) != 0)
 		return TEST_FAILED;
-	if (drain_pool(&objs, &n) != 0) {
+	if (page_free)
+		ta.size = TEST_PAGED_MAX;
+	if (drain_pool_size(ta.size, &objs, &n) != 0 ||
+			(page_free && page_free_one(objs, n) != 0)) {
 		timed_alloc_stop(tt, &ta);
 		free_all(objs, n);
 		return TEST_FAILED;
 	}
+	keep = page_free ? objs[0] : NULL;
 	/* EAL busy; a reservation starts and waits inside EAL, holding the socket's growth. */
 	if (eal_hold_start(&th, &eh, WAIT_HOLD_MS) != 0) {
 		timed_alloc_stop(tt, &ta);
@@ -920,13 +967,14 @@ grow_wait_once(void)
 		return TEST_FAILED;
 	}
 	rte_delay_us_sleep(100 * 1000);
-	/* Another thread needs a slab now: it has to wait for that reservation. */
+	/* Another thread allocates now. */
 	ta.eh = &eh;
 	rte_atomic_store_explicit(&ta.state, 2, rte_memory_order_release);
 	rte_thread_join(tt, NULL);
 	rte_thread_join(tr, NULL);
 	rte_thread_join(th, NULL);
-	printf("grow_wait: waiting allocation took %" PRIu64 " ms, %" PRIu64 " ms of CPU\n",
+	printf("grow_wait (%s): allocation took %" PRIu64 " ms, %" PRIu64 " ms of CPU\n",
+			page_free ? "free objects in a page" : "a slab needed",
 			ta.wall_ns / 1000000, ta.cpu_ns / 1000000);
 	if (ta.obj == NULL || res.ret != 0) {
 		printf("allocation (%s) or reservation (%d) failed\n", rte_strerror(ta.err),
@@ -935,16 +983,35 @@ grow_wait_once(void)
 	} else if (ta.released_before) {
 		printf("the allocation started after EAL was let go: nothing to wait for\n");
 		ret = TIMING_FAILED;
-	} else if (!ta.released_after) {
+	} else if (page_free && ta.released_after) {
+		/* (or it was descheduled for that long: tried again, it fails every time) */
+		printf("the allocation waited for the reservation with objects in its bin\n");
+		ret = TIMING_FAILED;
+	} else if (page_free && ((uintptr_t)ta.obj ^ (uintptr_t)keep) >= TEST_PAGE_SIZE) {
+		printf("object %p not from the page of %p\n", ta.obj, keep);
+		ret = TEST_FAILED;
+	} else if (!page_free && !ta.released_after) {
 		printf("the allocation returned while EAL held the reservation: it did not wait\n");
 		ret = TEST_FAILED;
-	} else if (ta.cpu_ns > ta.wall_ns / 4) {
+	} else if (!page_free && ta.cpu_ns > ta.wall_ns / 4) {
 		printf("the allocation spun while it waited\n");
 		ret = TIMING_FAILED;
 	}
 	rte_fastmem_free(ta.obj);
 	free_all(objs, n);
 	return ret;
+}
+
+static int
+grow_wait_once(void)
+{
+	return grow_wait_once_page(false);
+}
+
+static int
+grow_nowait_page_once(void)
+{
+	return grow_wait_once_page(true);
 }
 
 /* Memzones that take every slot EAL has, so that it refuses every reservation. */
@@ -1183,6 +1250,12 @@ static int
 test_grow_wait(void)
 {
 	return timing_retry(grow_wait_once, "grow_wait");
+}
+
+static int
+test_grow_nowait_page(void)
+{
+	return timing_retry(grow_nowait_page_once, "grow_nowait_page");
 }
 
 static int
@@ -2664,6 +2737,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_foreign_free),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_bulk_failure),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_wait),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_nowait_page),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_refused),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_refused_waiters),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_bulk_limit_nowait),

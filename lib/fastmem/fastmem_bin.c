@@ -118,38 +118,39 @@ bin_give_slabs(struct fastmem_bin *bin, struct fastmem_socket *s, void * const *
 	bin->n_out -= n;
 }
 
+/*
+ * Take up to n objects from a bin: from its depot, then from its spans. Only when that gives
+ * none (the socket's pool is empty) does it drain the socket's depots and then grow, so that a
+ * refill that finds some objects returns with them rather than wait for a memzone another
+ * thread is reserving. Returns how many it took; 0 when the socket has no memory left.
+ */
 unsigned int
 fastmem_bin_get(unsigned int sidx, unsigned int cls, void **objs, unsigned int n)
 {
 	struct fastmem_socket *s = &fastmem_state->sockets[sidx];
 	struct fastmem_bin *bin = &s->bins[cls];
-	unsigned int got = 0, k;
-	bool reclaimed = false;
+	bool reclaimed = false, failed = false;
+	unsigned int got, k;
 
 	rte_spinlock_lock(&bin->lock);
 	for (;;) {
 		/* The depot first: the most recently flushed objects, still warm. */
-		k = RTE_MIN(bin->depot_len, n - got);
-		memcpy(objs + got, &bin->depot[bin->depot_len - k], k * sizeof(void *));
+		k = RTE_MIN(bin->depot_len, n);
+		memcpy(objs, &bin->depot[bin->depot_len - k], k * sizeof(void *));
 		bin->depot_len -= k;
-		got += k;
-		got += bin_take_slabs(bin, s, objs + got, n - got);
-		if (got == n)
+		got = k + bin_take_slabs(bin, s, objs + k, n - k);
+		if (got > 0 || failed)
 			break;
-		/* The pool is empty: reuse what other bins hold in depots, then grow. */
 		rte_spinlock_unlock(&bin->lock);
+		/*
+		 * The pool is empty: reuse what other bins hold in depots, then grow. When growth
+		 * fails, look once more: another lcore may have freed objects meanwhile.
+		 */
 		if (!reclaimed) {
 			reclaimed = true;
 			fastmem_bin_reclaim(sidx);
 		} else if (fastmem_zone_grow(s, FASTMEM_SLAB_SIZE, false) < 0) {
-			rte_spinlock_lock(&bin->lock);
-			/* Another lcore may have freed objects meanwhile. */
-			k = RTE_MIN(bin->depot_len, n - got);
-			memcpy(objs + got, &bin->depot[bin->depot_len - k], k * sizeof(void *));
-			bin->depot_len -= k;
-			got += k;
-			got += bin_take_slabs(bin, s, objs + got, n - got);
-			break;
+			failed = true;
 		}
 		rte_spinlock_lock(&bin->lock);
 	}
