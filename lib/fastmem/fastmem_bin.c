@@ -9,8 +9,9 @@
  * object pointers that takes the batches caches flush and serves the batches caches refill
  * with, without touching the objects (the idea of Bonwick's magazine depot). It is what makes
  * the pipeline pattern, allocate on one lcore and free on another, cheap. Objects reach the
- * slabs only when the depot is full, on an explicit flush, or when the socket runs out of free
- * slabs (reclaim).
+ * slabs past the depot when it is full, when the socket runs out of free slabs or is trimmed
+ * (reclaim), and from the paths that empty caches or undo: an explicit flush, a thread's exit,
+ * the reclaim of a gone process's blocks, a failed bulk allocation.
  *
  * Lock order: a bin lock, then the socket's pool lock. Never two bin locks at once; no bin lock
  * while a memzone is reserved.
@@ -34,8 +35,9 @@ fastmem_bin_init(struct fastmem_bin *bin, unsigned int sidx, unsigned int cls)
 
 /*
  * A span that becomes partial goes to the list of partial spans, or, when it lies in the newest
- * memzone of the socket (and that is not the only one), to a list of its own that allocations
- * take from last. The spans of the newest memzone then empty as their objects come back, and
+ * memzone of the socket, to a list of its own that allocations take from last (with one
+ * memzone, every span: a bin takes a span from the pool only when it has no partial one, so
+ * that the spans of an older memzone are never in that list beside those of a newer one). The spans of the newest memzone then empty as their objects come back, and
  * its slabs return to the pool, which hands out the oldest memzone's slabs first: after a peak,
  * rte_fastmem_trim() can give the newest memzone back, then the next newest, where allocations
  * taking the most recently partial span first would refill spans of every memzone alike. (A

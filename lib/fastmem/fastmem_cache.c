@@ -6,8 +6,8 @@
  * Per-thread caches. Every thread that allocates or frees gets a cache block on first use: one
  * bounded LIFO cache per (socket, class), found through one thread-local variable. The inline
  * functions of rte_fastmem.h serve hits; this file serves everything else: creating blocks,
- * refilling an empty cache from its bin (half its capacity at once) and flushing the oldest
- * half of a full cache to the bin's depot.
+ * refilling an empty cache from its bin (up to half its capacity at once) and flushing the
+ * newest half of a full cache to the bin's depot.
  *
  * Blocks live in DPDK memory so that statistics can read the caches of every thread of every
  * process, and are listed in the shared block registry. Threads other than EAL lcores (non-EAL
