@@ -2591,6 +2591,60 @@ test_large_keep_bound(void)
 }
 
 /* Deinit gives back the idle memzones (and the live ones, reported): no memzone left. */
+/*
+ * EAL out of memzones: when fastmem needs a new memzone, for a large object or for slabs, the
+ * idle memzones of large objects go back to EAL first, and the reservation is tried again.
+ */
+static int
+test_large_idle_nomem(void)
+{
+	struct eal_fill fill = { NULL, 0 };
+	unsigned int n = 0;
+	void **objs = NULL, *p = NULL, *q = NULL;
+	uint64_t trimmed;
+	int ret = TEST_FAILED;
+
+	p = rte_fastmem_alloc(MIB(60), 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc 60 MiB: %d", rte_errno);
+	rte_fastmem_free(p);
+	p = NULL;
+	if (large_idle_check(1, UINT64_MAX) != 0 || drain_pool(&objs, &n) != 0 ||
+			eal_fill(&fill) != 0)
+		goto out;
+	/* Too large to serve 2 MiB from (more than twice that): given back for a new memzone. */
+	trimmed = stats_now().bytes_trimmed;
+	p = rte_fastmem_alloc(MIB(2), 0, 0);
+	if (p == NULL) {
+		printf("alloc 2 MiB with EAL full and 60 MiB idle: %s\n", rte_strerror(rte_errno));
+		goto out;
+	}
+	if (large_idle_check(0, 0) != 0 || stats_now().bytes_trimmed <= trimmed) {
+		printf("the idle memzone was not given back\n");
+		goto out;
+	}
+	/* Idle again, and given back for slabs: a 1 MiB object needs a new slab. */
+	rte_fastmem_free(p);
+	p = NULL;
+	if (large_idle_check(1, UINT64_MAX) != 0)
+		goto out;
+	q = rte_fastmem_alloc(MIB(1), 0, 0);
+	if (q == NULL) {
+		printf("alloc 1 MiB with EAL full, the pool empty and a large memzone idle: %s\n",
+				rte_strerror(rte_errno));
+		goto out;
+	}
+	if (large_idle_check(0, 0) != 0)
+		goto out;
+	ret = TEST_SUCCESS;
+out:
+	rte_fastmem_free(p);
+	rte_fastmem_free(q);
+	eal_unfill(&fill);
+	free(fill.mz);
+	free_all(objs, n);
+	return ret;
+}
+
 static int
 test_large_deinit(void)
 {
@@ -2756,6 +2810,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_zero),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_double_free),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_keep_bound),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_idle_nomem),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_deinit),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_mlcore),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_init_nomem),

@@ -281,9 +281,10 @@ large_reuse(struct fastmem_state *st, unsigned int sidx, size_t size, uint32_t o
 /*
  * Allocate a large object of size bytes on socket index sidx, aligned to align (a power of two
  * of at most RTE_FASTMEM_MAX_OBJ_SIZE, checked by the caller): in an idle memzone of the socket
- * that fits, else in a new one. NULL with rte_errno ENOMEM when EAL has no such memzone, or no
- * IOVA-contiguous 2 MiB chunks. Not counted as a failure here: the caller may try other
- * sockets.
+ * that fits, else in a new one; when EAL refuses that, the socket's idle memzones go back to it
+ * and the reservation is tried once more. NULL with rte_errno ENOMEM when EAL has no such
+ * memzone, or no IOVA-contiguous 2 MiB chunks. Not counted as a failure here: the caller may
+ * try other sockets.
  */
 void *
 fastmem_large_alloc(size_t size, size_t align, unsigned int sidx)
@@ -306,6 +307,9 @@ fastmem_large_alloc(size_t size, size_t align, unsigned int sidx)
 	snprintf(name, sizeof(name), "fastmem_L%" PRIu64, seq);
 	mz = rte_memzone_reserve_aligned(name, off + size, st->sockets[sidx].socket_id, 0,
 			FASTMEM_SLAB_SIZE);
+	if (mz == NULL && fastmem_large_trim_refused(sidx, off + size, rte_errno))
+		mz = rte_memzone_reserve_aligned(name, off + size, st->sockets[sidx].socket_id, 0,
+				FASTMEM_SLAB_SIZE);
 	if (mz == NULL) {
 		FASTMEM_LOG(DEBUG, "socket %d: no memzone of %zu bytes for a large object: %s",
 				st->sockets[sidx].socket_id, off + size, rte_strerror(rte_errno));
@@ -432,10 +436,38 @@ fastmem_large_trim(unsigned int sidx)
 	if (bytes != 0) {
 		rte_atomic_fetch_add_explicit(&s->bytes_released, bytes,
 				rte_memory_order_relaxed);
+		/* EAL has room again: growth on demand need not wait for the retry delay. */
+		rte_atomic_store_explicit(&s->grow_fail_tsc, 0, rte_memory_order_relaxed);
 		FASTMEM_LOG(DEBUG, "socket %d: %" PRIu64 " bytes of idle large memzones given "
 				"back to EAL", s->socket_id, bytes);
 	}
 	return bytes;
+}
+
+/*
+ * After EAL refused a reservation of len bytes on socket index sidx with error err: give the
+ * socket's idle memzones back to EAL when that can make room for it. For ENOSPC (no memzone
+ * slot left) any of them does; for ENOMEM, when their bytes and the free bytes of EAL's heap
+ * of the socket hold len (a request too large for that keeps them); not for other errors.
+ * Returns whether any went back, for the caller to try the reservation again.
+ */
+bool
+fastmem_large_trim_refused(unsigned int sidx, uint64_t len, int err)
+{
+	struct fastmem_state *st = fastmem_state;
+	struct fastmem_socket *s = &st->sockets[sidx];
+	struct rte_malloc_socket_stats ms;
+	uint64_t idle;
+
+	if (err != ENOSPC && err != ENOMEM)
+		return false;
+	rte_spinlock_lock(&st->large_lock);
+	idle = s->large_idle_bytes;
+	rte_spinlock_unlock(&st->large_lock);
+	if (idle == 0 || (err == ENOMEM && (rte_malloc_get_socket_stats(s->socket_id, &ms) < 0 ||
+			len > ms.heap_freesz_bytes + idle)))
+		return false;
+	return fastmem_large_trim(sidx) != 0;
 }
 
 /*

@@ -316,7 +316,11 @@ zone_carve(struct fastmem_socket *s, const struct rte_memzone *mz, uint64_t size
 	return n;
 }
 
-/* Reserve one memzone of at most max_bytes, halving down to one slab. Returns its size. */
+/*
+ * Reserve one memzone of at most max_bytes, halving down to one slab. Returns its size, or 0
+ * with rte_errno EAL's error for the last size it refused, or 0 when a memzone could not be
+ * used (its slabs not IOVA-contiguous, fastmem's memzone table full).
+ */
 static uint64_t
 zone_reserve_one(struct fastmem_socket *s, uint64_t max_bytes)
 {
@@ -351,6 +355,7 @@ zone_reserve_one(struct fastmem_socket *s, uint64_t max_bytes)
 					"no 2 MiB range of the memory EAL gives is IOVA-contiguous "
 					"(IOVA as PA needs hugepages of 2 MiB or more)");
 			rte_memzone_free(mz);
+			rte_errno = 0;
 			return 0;
 		}
 		rte_atomic_store_explicit(&s->zone_seq, seq + 1, rte_memory_order_relaxed);
@@ -463,6 +468,9 @@ fastmem_zone_grow(struct fastmem_socket *s, uint64_t min_bytes, bool exact)
 			break;
 		}
 		got = zone_reserve_one(s, want);
+		/* The idle memzones of large objects are memory EAL may need back. */
+		if (got == 0 && fastmem_large_trim_refused(s->idx, FASTMEM_SLAB_SIZE, rte_errno))
+			got = zone_reserve_one(s, want);
 		if (got == 0) {
 			if (!exact)
 				rte_atomic_store_explicit(&s->grow_fail_tsc,

@@ -18,12 +18,12 @@
  * 1 MiB) are large objects: each is a memzone of its own, IOVA-contiguous within each
  * 2 MiB-aligned 2 MiB chunk; when one is freed its memzone is kept for reuse by the next large
  * allocation of a fitting size, up to 128 MiB of such idle memzones per socket, and given back
- * to EAL beyond that, by rte_fastmem_trim() and by rte_fastmem_deinit(). Backing memory comes
- * from EAL
- * memzones, carved into 2 MiB slabs that move freely between size classes (four per power of
- * two, finer below 256 B); slabs of the classes up to 8 KiB are shared by classes in 64 KiB
- * pages. Each socket has one bin per class; each thread has a LIFO cache per (socket, class),
- * bounded by count and bytes, that serves allocations and frees without locks.
+ * to EAL beyond that, by rte_fastmem_trim() and by rte_fastmem_deinit(), and when EAL refuses
+ * a memzone fastmem needs. Backing memory comes from EAL memzones, carved into 2 MiB slabs
+ * that move freely between size classes (four per power of two, finer below 256 B); slabs of
+ * the classes up to 8 KiB are shared by classes in 64 KiB pages. Each socket has one bin per
+ * class; each thread has a LIFO cache per (socket, class), bounded by count and bytes, that
+ * serves allocations and frees without locks.
  *
  * There is one allocator per process group: the primary process calls rte_fastmem_init();
  * secondary processes attach to it on their first call. Any object may be freed from any
@@ -90,7 +90,8 @@ struct rte_fastmem_stats {
 	uint64_t bytes_backing; /**< Bytes of the slab memzones reserved, all sockets. */
 	/**
 	 * Bytes of memzones given back to EAL since init, all sockets: by rte_fastmem_trim()
-	 * (slab memzones and the idle memzones of large objects) and by bulk allocations that
+	 * (slab memzones and the idle memzones of large objects), by allocations that EAL
+	 * refused a memzone (idle memzones of large objects) and by bulk allocations that
 	 * could not be met (the slab memzones they reserved; the memzones a bulk allocation of
 	 * large objects reserved were never counted anywhere and are not counted here).
 	 */
