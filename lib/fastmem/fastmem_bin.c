@@ -37,8 +37,9 @@ fastmem_bin_init(struct fastmem_bin *bin, unsigned int sidx, unsigned int cls)
  * A span that becomes partial goes to the list of partial spans, or, when it lies in the newest
  * memzone of the socket, to a list of its own that allocations take from last (with one
  * memzone, every span: a bin takes a span from the pool only when it has no partial one, so
- * that the spans of an older memzone are never in that list beside those of a newer one). The spans of the newest memzone then empty as their objects come back, and
- * its slabs return to the pool, which hands out the oldest memzone's slabs first: after a peak,
+ * that the spans of an older memzone are never in that list beside those of a newer one).
+ * The spans of the newest memzone then empty as their objects come back, and its slabs return
+ * to the pool, which hands out the oldest memzone's slabs first: after a peak,
  * rte_fastmem_trim() can give the newest memzone back, then the next newest, where allocations
  * taking the most recently partial span first would refill spans of every memzone alike. (A
  * span keeps its list until it is full or empty: those of a memzone that was the newest one
