@@ -115,6 +115,7 @@ static struct {
 	uint64_t succ_limited[REQ_N]; /* successes while limited: served from reserved memory */
 	uint64_t reserve_fails;
 	uint64_t recoveries;
+	uint64_t kept_in_place;   /* realloc to another class served in place, no memory */
 	uint64_t lowerings;
 	uint64_t lowerings_below;
 	struct obj_rec live[FAULT_MAX_LIVE];
@@ -467,6 +468,15 @@ req_run(const struct req *rq)
 		if (cls == old.cls) {
 			TEST_ASSERT(ptrs[0] == old.p, "realloc in the same class moved %p to %p",
 				old.p, ptrs[0]);
+		} else if (ptrs[0] == old.p) {
+			/* Without memory for a new object, one that holds the new size stays. */
+			TEST_ASSERT(rq->size <= class_size(old.cls) &&
+				((uintptr_t)old.p & (a - 1)) == 0, "op %" PRIu64 ": realloc of "
+				"%p (%u B) to %zu B (align %zu) kept it in place", m.ops, old.p,
+				old.size, rq->size, rq->align);
+			m.n_nomem++;
+			m.kept_in_place++;
+			cls = old.cls;
 		} else {
 			m.n_alloc++;
 			m.n_free++;
@@ -714,9 +724,10 @@ test_fault_random(void)
 	}
 
 	printf("fault: %" PRIu64 " calls, %u limit lowerings (%" PRIu64 " below the backing), %"
-		PRIu64 " recoveries, %" PRIu64 " reserve refusals, backing %" PRIu64 " MiB\n",
-		m.ops, (unsigned int)m.lowerings, m.lowerings_below, m.recoveries,
-		m.reserve_fails, backing() >> 20);
+		PRIu64 " recoveries, %" PRIu64 " reserve refusals, %" PRIu64 " reallocs kept in "
+		"place, backing %" PRIu64 " MiB\n", m.ops, (unsigned int)m.lowerings,
+		m.lowerings_below, m.recoveries, m.reserve_fails, m.kept_in_place,
+		backing() >> 20);
 	for (k = 0; k < REQ_N; k++)
 		printf("  %-18s ENOMEM %6" PRIu64 ", served while limited %6" PRIu64 "\n",
 			req_name[k], m.fails[k], m.succ_limited[k]);

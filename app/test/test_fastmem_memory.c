@@ -2590,7 +2590,75 @@ test_large_keep_bound(void)
 	return TEST_SUCCESS;
 }
 
-/* Deinit gives back the idle memzones (and the live ones, reported): no memzone left. */
+/*
+ * A realloc that cannot get its new object (the socket at its limit with no free object, EAL
+ * out of memzones) keeps the old object where it is when that holds the new size: a shrink,
+ * or a growth within a large object's memzone; any other growth fails as before.
+ */
+static int
+test_realloc_nomem(void)
+{
+	static const struct {
+		bool large;             /* the 8 MiB object, else the 4 KiB one */
+		size_t size;
+		bool kept;              /* kept in place, else NULL and ENOMEM */
+	} steps[] = {
+		{ false, 128, true },
+		{ false, KIB(5), false },
+		{ true, MIB(2), true }, /* would move to a memzone of its size */
+		{ true, 3000, true },   /* would move to a page */
+		{ true, MIB(2), true }, /* a growth its memzone holds */
+	};
+	struct eal_fill fill = { NULL, 0 };
+	unsigned int n = 0, i, k;
+	void **objs = NULL, *obj[2], *q;
+	size_t len[2] = { KIB(4), MIB(8) }, cur[2];
+	int ret = TEST_FAILED;
+	bool ok;
+
+	obj[0] = rte_fastmem_alloc(len[0], 0, 0);
+	obj[1] = rte_fastmem_alloc(len[1], 0, 0);
+	if (obj[0] == NULL || obj[1] == NULL) {
+		printf("alloc 4 KiB, 8 MiB: %s\n", rte_strerror(rte_errno));
+		goto out;
+	}
+	for (k = 0; k < 2; k++) {
+		pat_fill(obj[k], len[k], 1 + k);
+		cur[k] = len[k];
+	}
+	/* No free object nor page left, no growth, no new memzone. */
+	if (drain_pool_size(128, &objs, &n) != 0 ||
+			rte_fastmem_set_limit(SOCKET_ID_ANY, backing()) != 0 ||
+			eal_fill(&fill) != 0)
+		goto out;
+	for (i = 0; i < RTE_DIM(steps); i++) {
+		k = steps[i].large;
+		rte_errno = 0;
+		q = rte_fastmem_realloc(obj[k], steps[i].size, 0);
+		if (q != NULL && q != obj[k])
+			obj[k] = q; /* moved: the old object is freed */
+		ok = steps[i].kept ? q == obj[k] : q == NULL && rte_errno == ENOMEM;
+		if (!ok || pat_check(obj[k], RTE_MIN(steps[i].size, cur[k]), len[k], 1 + k) !=
+				SIZE_MAX) {
+			printf("realloc %zu -> %zu B without memory: %p (%s)\n", cur[k],
+					steps[i].size, q, rte_strerror(rte_errno));
+			goto out;
+		}
+		/* What a kept object holds is its new size (the rest poisoned under ASan). */
+		if (steps[i].kept)
+			cur[k] = RTE_MIN(steps[i].size, cur[k]);
+	}
+	ret = TEST_SUCCESS;
+out:
+	eal_unfill(&fill);
+	free(fill.mz);
+	rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX);
+	free_all(objs, n);
+	rte_fastmem_free(obj[0]);
+	rte_fastmem_free(obj[1]);
+	return ret;
+}
+
 /*
  * EAL out of memzones: when fastmem needs a new memzone, for a large object or for slabs, the
  * idle memzones of large objects go back to EAL first, and the reservation is tried again.
@@ -2645,6 +2713,7 @@ out:
 	return ret;
 }
 
+/* Deinit gives back the idle memzones (and the live ones, reported): no memzone left. */
 static int
 test_large_deinit(void)
 {
@@ -2811,6 +2880,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_double_free),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_keep_bound),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_idle_nomem),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_realloc_nomem),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_deinit),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_mlcore),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_init_nomem),

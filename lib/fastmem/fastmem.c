@@ -514,6 +514,21 @@ large_fits(const struct fastmem_large *l, const void *ptr, size_t size, size_t a
 		fastmem_large_fits(l->mz->len, l->obj_off, size);
 }
 
+/*
+ * Whether object ptr (large object l, or else an object of page pg) holds size bytes at
+ * alignment align (0: a cache line) where it is.
+ */
+static bool
+realloc_holds(const void *ptr, const struct fastmem_large *l, const struct fastmem_page *pg,
+		size_t size, size_t align)
+{
+	if (align == 0)
+		align = RTE_CACHE_LINE_SIZE;
+	if (((uintptr_t)ptr & (align - 1)) != 0)
+		return false;
+	return l != NULL ? size <= l->mz->len - l->obj_off : size <= pg->obj_size;
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.11)
 void *
 rte_fastmem_realloc(void *ptr, size_t size, size_t align)
@@ -564,6 +579,13 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	old_size = l != NULL ? l->size : pg->obj_size;
 	sidx = l != NULL ? (int)l->socket_idx : (int)fastmem_slab_of(ptr)->socket_idx;
 	obj = alloc_in_order(size, align, 0, SOCKET_ID_ANY, sidx);
+	if (obj == NULL && realloc_holds(ptr, l, pg, size, align)) {
+		/* Without memory for a new object, one that holds the new size stays. */
+		FASTMEM_CHECK_RESIZE(ptr, size);
+		if (l != NULL)
+			l->size = size;
+		return ptr;
+	}
 	if (obj == NULL)
 		return NULL;
 	FASTMEM_ASAN_UNPOISON(ptr, old_size);

@@ -356,7 +356,9 @@ void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, in
  * the same pointer is returned; so it is for a large object whose memzone holds the new size
  * and needs more than half for it. Otherwise a new object (small or large) is allocated on the
  * old object's socket, falling back to the other sockets as rte_fastmem_alloc() does, the
- * contents are copied (up to the smaller size) and the old object is freed.
+ * contents are copied (up to the smaller size) and the old object is freed. When no new object
+ * can be had, an object that holds the new size at the alignment where it is (a shrink, or a
+ * large object's growth within its memzone) is kept: it returns @p ptr.
  *
  * @param ptr
  *   Object or NULL.
@@ -365,9 +367,10 @@ void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, in
  * @param align
  *   0 for RTE_CACHE_LINE_SIZE, otherwise a power of two.
  * @return
- *   The object; NULL for a size of 0, @p ptr freed (rte_errno is not set); or NULL with
- *   rte_errno set as for rte_fastmem_alloc(), and EINVAL when @p ptr is not an object fastmem
- *   handed out (debug mode panics then): on such a failure @p ptr is untouched and still valid.
+ *   The object; NULL for a size of 0 and an object @p ptr, freed (rte_errno is not set); or
+ *   NULL with rte_errno set as for rte_fastmem_alloc() (EINVAL for @p ptr NULL and a size of
+ *   0), and EINVAL when @p ptr is not an object fastmem handed out (debug mode panics then): on
+ *   such a failure @p ptr is untouched and still valid.
  */
 __rte_experimental
 void *rte_fastmem_realloc(void *ptr, size_t size, size_t align)
