@@ -530,8 +530,10 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
  * @return
  *   The IO address, or RTE_BAD_IOVA for NULL, when the allocator is not initialized, and for
  *   a freed large object (also while its memzone is kept for reuse). Debug mode panics on an
- *   address neither in a live large object nor in a page in service (foreign memory, a free
- *   page or slab).
+ *   address in no large object's memzone nor in a page in service (foreign memory, a free
+ *   page or slab). Large objects are recognized by their 2 MiB chunks: an address past the
+ *   end of a large object's memzone, in its last chunk (memory EAL may have given to someone
+ *   else), gets the IO address of that memory as if it were the object's.
  */
 __rte_experimental
 rte_iova_t rte_fastmem_virt2iova(const void *ptr);
