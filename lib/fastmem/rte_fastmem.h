@@ -172,8 +172,9 @@ __rte_experimental
 int rte_fastmem_init(void);
 
 /**
- * Tear the allocator down and give all its memory back to EAL. Objects still live are lost
- * (their number is logged per class). In a secondary process, flushes that process's caches and
+ * Tear the allocator down and give all its memory back to EAL, but for the threads' cache
+ * blocks, which they keep (emptied) for a later init. Objects still live are lost (their
+ * number is logged per class). In a secondary process, flushes that process's caches and
  * detaches only. Not thread-safe: no other thread may use fastmem during or after the call.
  * Call it before rte_eal_cleanup(), in every process: threads that used fastmem may then exit
  * after rte_eal_cleanup() without touching the DPDK memory it unmapped.
