@@ -500,6 +500,15 @@ rte_fastmem_dealloc(void *ptr)
 		free_slow(ptr);
 }
 
+/* Whether ptr is aligned to align (0: a cache line), as a realloc in place must keep it. */
+static inline bool
+ptr_aligned(const void *ptr, size_t align)
+{
+	if (align == 0)
+		align = RTE_CACHE_LINE_SIZE;
+	return ((uintptr_t)ptr & (align - 1)) == 0;
+}
+
 /*
  * Whether a large object can stay where it is for a new size and alignment: it is aligned, and
  * the new size fits in its memzone and needs more than half of it (fastmem_large_fits(): a
@@ -508,10 +517,7 @@ rte_fastmem_dealloc(void *ptr)
 static bool
 large_fits(const struct fastmem_large *l, const void *ptr, size_t size, size_t align)
 {
-	if (align == 0)
-		align = RTE_CACHE_LINE_SIZE;
-	return ((uintptr_t)ptr & (align - 1)) == 0 &&
-		fastmem_large_fits(l->mz->len, l->obj_off, size);
+	return ptr_aligned(ptr, align) && fastmem_large_fits(l->mz->len, l->obj_off, size);
 }
 
 /*
@@ -522,9 +528,7 @@ static bool
 realloc_holds(const void *ptr, const struct fastmem_large *l, const struct fastmem_page *pg,
 		size_t size, size_t align)
 {
-	if (align == 0)
-		align = RTE_CACHE_LINE_SIZE;
-	if (((uintptr_t)ptr & (align - 1)) != 0)
+	if (!ptr_aligned(ptr, align))
 		return false;
 	return l != NULL ? size <= l->mz->len - l->obj_off : size <= pg->obj_size;
 }
