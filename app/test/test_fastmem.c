@@ -1395,8 +1395,10 @@ test_realloc(void)
 	TEST_ASSERT(pat_ok(p, 3000, 4), "content after realloc to a larger alignment");
 	TEST_ASSERT_SUCCESS(check_live(KIB(64), 1), "realloc alignment class");
 
-	/* realloc(p, 0) frees. */
+	/* realloc(p, 0) frees, and is no error: rte_errno is left alone. */
+	rte_errno = 12345;
 	TEST_ASSERT_NULL(rte_fastmem_realloc(p, 0, 0), "realloc(p, 0)");
+	TEST_ASSERT_EQUAL(rte_errno, 12345, "realloc(p, 0) set rte_errno to %d", rte_errno);
 	TEST_ASSERT_SUCCESS(check_all_free(), "realloc(p, 0) did not free");
 	TEST_ASSERT_NULL(rte_fastmem_realloc(NULL, 0, 0), "realloc(NULL, 0)");
 	TEST_ASSERT_SUCCESS(check_all_free(), "realloc(NULL, 0) allocated");
