@@ -1291,6 +1291,18 @@ ctx_freed_spans(struct inval_ctx *c)
 	return ok;
 }
 
+/* The objects a row refuses for lack of memory: its count for a bulk call, else one. */
+static uint64_t
+nomem_expected(const struct inval_row *r)
+{
+	if (r->err != ENOMEM || r->call == call_reserve)
+		return 0;
+	if (r->call == call_alloc_bulk || r->call == call_alloc_bulk_socket ||
+			r->call == call_halloc_bulk)
+		return r->a.n;
+	return 1;
+}
+
 /* Run one row in the current phase; returns false on a failure (already printed). */
 static bool
 run_row(struct inval_ctx *c, const struct inval_row *r, bool initialized)
@@ -1310,8 +1322,11 @@ run_row(struct inval_ctx *c, const struct inval_row *r, bool initialized)
 		row_fail("stats unreadable before the row\n");
 		return false;
 	}
-	if (r->opts & O_LIMIT)
-		rte_fastmem_set_limit(SOCKET_ID_ANY, before.bytes_backing + MIB(4));
+	if ((r->opts & O_LIMIT) &&
+			rte_fastmem_set_limit(SOCKET_ID_ANY, before.bytes_backing + MIB(4)) != 0) {
+		row_fail("set_limit: %d\n", rte_errno);
+		return false;
+	}
 	rte_errno = 0;
 	ret = r->call(c, &r->a);
 	err = rte_errno;
@@ -1328,8 +1343,8 @@ run_row(struct inval_ctx *c, const struct inval_row *r, bool initialized)
 	}
 	if (!outputs_untouched(c, big))
 		ok = false;
-	/* No memzone, unless a row under a limit grew up to it before it failed. */
-	if (!(r->opts & O_LIMIT) && memzone_count() != mz0) {
+	/* No memzone: a row under a limit that grew up to it gave them back when it failed. */
+	if (memzone_count() != mz0) {
 		row_fail("memzones: %u -> %u\n", mz0, memzone_count());
 		ok = false;
 	}
@@ -1358,9 +1373,12 @@ run_row(struct inval_ctx *c, const struct inval_row *r, bool initialized)
 			before.bytes_large_idle, after.bytes_large_idle);
 		ok = false;
 	}
-	/* Only a lack of memory counts as one; only a row under a limit may grow the backing. */
-	if ((r->err != ENOMEM && after.alloc_nomem != before.alloc_nomem) ||
-			(!(r->opts & O_LIMIT) && after.bytes_backing != before.bytes_backing)) {
+	/*
+	 * Only a lack of memory counts, as the objects refused; a row under a limit may grow the
+	 * backing while it runs, but what it could not use goes back.
+	 */
+	if (after.alloc_nomem - before.alloc_nomem != nomem_expected(r) ||
+			after.bytes_backing != before.bytes_backing) {
 		row_fail("alloc_nomem %" PRIu64 " -> %" PRIu64 ", bytes_backing %" PRIu64 " -> %"
 			PRIu64 "\n", before.alloc_nomem, after.alloc_nomem, before.bytes_backing,
 			after.bytes_backing);
