@@ -551,7 +551,7 @@ test_foreign_free(void)
 	 */
 	obj = rte_fastmem_alloc(64, 0, 0);
 	TEST_ASSERT_NOT_NULL(obj, "alloc");
-	c = &local[__rte_fastmem_size_class(64)];
+	c = &local[class_of(64, 0)];
 	len = __rte_fastmem_cache_len(c);
 	rte_fastmem_dealloc(obj);
 	TEST_ASSERT(__rte_fastmem_cache_len(c) == len + 1 && c->objs[len] == obj,
@@ -680,8 +680,9 @@ free_hugepage_bytes(void)
 static int
 bulk_fails_clean(bool by_handle, unsigned int n, size_t probe)
 {
+	struct rte_fastmem_stats st0 = stats_now(), st;
 	rte_fastmem_handle_t h;
-	uint64_t before = backing();
+	uint64_t before = backing(), trimmed;
 	void **ptrs, *m;
 	int ret;
 
@@ -701,6 +702,17 @@ bulk_fails_clean(bool by_handle, unsigned int n, size_t probe)
 			by_handle ? "halloc_bulk" : "alloc_bulk", n, before >> 20, backing() >> 20);
 	TEST_ASSERT(backing() <= before, "the failed call left %" PRIu64 " MiB of backing memory",
 			(backing() - before) >> 20);
+	/*
+	 * It reserved slab memzones before EAL had no more (rte_malloc() found the probe's size
+	 * free before), gave them back and counted them; the n objects count as refused.
+	 */
+	st = stats_now();
+	trimmed = st.bytes_trimmed - st0.bytes_trimmed;
+	TEST_ASSERT(trimmed >= SLAB_SIZE && trimmed % SLAB_SIZE == 0,
+			"bytes_trimmed grew by %" PRIu64 " B", trimmed);
+	TEST_ASSERT_EQUAL(st.alloc_nomem - st0.alloc_nomem, (uint64_t)n,
+			"alloc_nomem grew by %" PRIu64 ", expected %u",
+			st.alloc_nomem - st0.alloc_nomem, n);
 	m = rte_malloc(NULL, probe, 0);
 	TEST_ASSERT_NOT_NULL(m, "rte_malloc of %zu MiB fails after the failed bulk call",
 			probe >> 20);
@@ -1056,8 +1068,8 @@ grow_refused_once(void)
 	struct timed_alloc ta;
 	struct eal_fill fill;
 	rte_thread_t th, tt;
-	void **objs = NULL, *p;
-	unsigned int n = 0;
+	void **objs = NULL, **objs2 = NULL, *p = NULL, *q;
+	unsigned int n = 0, n2 = 0;
 	bool joined = false;
 	int ret = TEST_FAILED;
 
@@ -1072,7 +1084,6 @@ grow_refused_once(void)
 	if (p != NULL || rte_errno != ENOMEM) {
 		printf("allocation with every memzone slot taken: %p (%s)\n", p,
 				rte_strerror(rte_errno));
-		rte_fastmem_free(p);
 		goto out;
 	}
 	/* Refused a moment ago: the next allocation must not ask EAL (which is busy now). */
@@ -1108,14 +1119,40 @@ grow_refused_once(void)
 		printf("no growth once EAL has room again: %s\n", rte_strerror(rte_errno));
 		goto out;
 	}
-	rte_fastmem_free(p);
+	/*
+	 * Refused again; a new limit asks EAL again at once (the guide's promise), where an
+	 * allocation within the 250 ms would fail without asking. (Descheduled for that long
+	 * between the refusal and the allocation, the test would pass without the limit.)
+	 */
+	free(fill.mz);
+	if (drain_pool(&objs2, &n2) != 0 || eal_fill(&fill) != 0)
+		goto out;
+	q = rte_fastmem_alloc(MIB(1), 0, 0);
+	if (q != NULL || rte_errno != ENOMEM) {
+		printf("allocation with every memzone slot taken again: %p (%s)\n", q,
+				rte_strerror(rte_errno));
+		rte_fastmem_free(q);
+		goto out;
+	}
+	eal_unfill(&fill);
+	if (rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX) != 0)
+		goto out;
+	q = rte_fastmem_alloc(MIB(1), 0, 0);
+	if (q == NULL) {
+		printf("no growth at once after rte_fastmem_set_limit(): %s\n",
+				rte_strerror(rte_errno));
+		goto out;
+	}
+	rte_fastmem_free(q);
 	ret = TEST_SUCCESS;
 out:
 	eal_unfill(&fill);
 	free(fill.mz);
 	if (!joined)
 		timed_alloc_stop(tt, &ta);
+	rte_fastmem_free(p);
 	free_all(objs, n);
+	free_all(objs2, n2);
 	return ret;
 }
 
@@ -2184,7 +2221,7 @@ test_large_realloc(void)
 static int
 test_large_bulk(void)
 {
-	uint64_t heap0 = heap_alloc_bytes();
+	uint64_t heap0 = heap_alloc_bytes(), idle, trimmed;
 	unsigned int i, j, n;
 	void *ptrs[128]; /* 8 GiB of 64 MiB objects: more than any memory mode gives EAL */
 	struct rte_fastmem_stats st;
@@ -2206,7 +2243,19 @@ test_large_bulk(void)
 	rte_fastmem_free_bulk(ptrs, 4);
 	TEST_ASSERT_SUCCESS(large_stats_check(0, 0, 4, 4), "after free_bulk");
 	TEST_ASSERT_SUCCESS(large_idle_check(4, UINT64_MAX), "idle after free_bulk");
-	TEST_ASSERT(rte_fastmem_trim(SOCKET_ID_ANY) > 4 * (int)MIB(3), "trim after free_bulk");
+	/* The trim gives the idle memzones back (and maybe free slab memzones), counted. */
+	st = stats_now();
+	TEST_ASSERT(st.bytes_large_idle >= 4 * MIB(3), "bytes_large_idle %" PRIu64
+			" for 4 x 3 MiB", st.bytes_large_idle);
+	idle = st.bytes_large_idle;
+	trimmed = st.bytes_trimmed;
+	ret = rte_fastmem_trim(SOCKET_ID_ANY);
+	TEST_ASSERT(ret >= 0 && (uint64_t)ret >= idle, "trim after free_bulk: %d, %" PRIu64
+			" B idle", ret, idle);
+	TEST_ASSERT_SUCCESS(large_idle_check(0, 0), "idle after trim");
+	st = stats_now();
+	TEST_ASSERT_EQUAL(st.bytes_trimmed - trimmed, (uint64_t)ret, "bytes_trimmed grew by %"
+			PRIu64 ", trim returned %d", st.bytes_trimmed - trimmed, ret);
 	TEST_ASSERT(heap_given_back(heap0), "free_bulk and trim kept memory");
 
 	/* All or nothing: more 64 MiB objects than the memory the tests run with. */
