@@ -41,7 +41,9 @@
  * known patterns and publishes them, with a handle and its statistics, in a memzone. It then
  * starts a real secondary process: the same dpdk-test binary with --proc-type=secondary and
  * the primary's --file-prefix, running this same test command, which sees that it is a
- * secondary and plays the other side. The secondary:
+ * secondary and plays the other side. (A secondary started before the primary's init, and
+ * one started after its deinit, find no allocator: stats, alloc, hlookup and reserve fail
+ * with ENODEV.) The secondary:
  *   - attaches on its first call, the free of one of the primary's objects (in debug mode
  *     too, whose checks run first);
  *   - checks that rte_fastmem_init() refuses with E_RTE_SECONDARY (rte_errno set);
@@ -109,8 +111,16 @@ struct mp_obj {
 };
 
 /* The memzone the two processes share. */
+/* What the primary has done when it starts the secondary. */
+enum mp_phase {
+	MP_UNINIT,      /* not initialized the allocator yet */
+	MP_LIVE,        /* initialized it and allocated: the main test */
+	MP_DEINIT,      /* deinitialized it */
+};
+
 struct mp_shared {
 	uint64_t magic;
+	uint32_t phase;                     /* enum mp_phase */
 	rte_fastmem_handle_t handle;
 	int32_t hsocket;
 	struct rte_fastmem_stats st_before; /* primary's statistics before the launch */
@@ -371,6 +381,39 @@ sec_check_lcore(const struct mp_shared *sh)
 	return TEST_SUCCESS;
 }
 
+/*
+ * A secondary of a primary that has not initialized the allocator, or has deinitialized it:
+ * there is nothing to attach to, every call fails with ENODEV and nothing is allocated.
+ */
+static int
+sec_no_allocator(struct mp_shared *sh)
+{
+	struct rte_fastmem_stats st;
+	rte_fastmem_handle_t h;
+	void *p;
+	int ret;
+
+	rte_errno = 0;
+	ret = rte_fastmem_stats(&st);
+	TEST_ASSERT(ret == -ENODEV && rte_errno == ENODEV, "secondary (phase %u): stats: %d, "
+		"rte_errno %d", sh->phase, ret, rte_errno);
+	rte_errno = 0;
+	p = rte_fastmem_alloc(64, 0, 0);
+	TEST_ASSERT(p == NULL && rte_errno == ENODEV, "secondary (phase %u): alloc: %p, "
+		"rte_errno %d", sh->phase, p, rte_errno);
+	rte_errno = 0;
+	ret = rte_fastmem_hlookup(HSIZE, 0, SOCKET_ID_ANY, &h);
+	TEST_ASSERT(ret == -ENODEV && rte_errno == ENODEV, "secondary (phase %u): hlookup: %d, "
+		"rte_errno %d", sh->phase, ret, rte_errno);
+	rte_errno = 0;
+	ret = rte_fastmem_reserve(MP_RESERVE, SOCKET_ID_ANY);
+	TEST_ASSERT(ret == -ENODEV && rte_errno == ENODEV, "secondary (phase %u): reserve: %d, "
+		"rte_errno %d", sh->phase, ret, rte_errno);
+	sh->result = 0;
+	printf("secondary: no allocator (phase %u): ENODEV\n", sh->phase);
+	return TEST_SUCCESS;
+}
+
 static int
 fastmem_secondary(void)
 {
@@ -385,6 +428,8 @@ fastmem_secondary(void)
 	sh = mz->addr;
 	TEST_ASSERT_EQUAL(sh->magic, MP_MAGIC, "secondary: bad memzone");
 	printf("secondary: pid %d, lcore %u\n", (int)getpid(), rte_lcore_id());
+	if (sh->phase != MP_LIVE)
+		return sec_no_allocator(sh);
 
 	/*
 	 * The very first call frees an object of the primary's (the first of those
@@ -561,15 +606,26 @@ wait_secondary(pid_t pid, RTE_ATOMIC(uint32_t) const *ready)
 	}
 }
 
-/* Start this binary as a secondary running this test; returns its wait status, or -1. */
+/*
+ * Start this binary as a secondary running this test in the given phase; returns
+ * TEST_SUCCESS when it exited with success and said so.
+ */
 static int
-launch_secondary(void)
+launch_secondary(struct mp_shared *sh, enum mp_phase phase)
 {
-	pid_t pid = spawn_secondary("fastmem_secondary_autotest");
+	pid_t pid;
+	int status;
 
-	if (pid < 0)
-		return -1;
-	return wait_secondary(pid, NULL);
+	sh->phase = phase;
+	sh->result = -1;
+	pid = spawn_secondary("fastmem_secondary_autotest");
+	status = pid < 0 ? -1 : wait_secondary(pid, NULL);
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || sh->result != 0) {
+		printf("primary: secondary (phase %u) failed: status 0x%x, result %d\n", phase,
+			status, sh->result);
+		return TEST_FAILED;
+	}
+	return TEST_SUCCESS;
 }
 
 /* Allocate and publish the primary's objects and handle. */
@@ -690,42 +746,41 @@ fastmem_primary(void)
 {
 	const struct rte_memzone *mz;
 	struct mp_shared *sh;
-	int ret, status;
+	int ret;
 
 	if (!rte_eal_has_hugepages()) {
 		printf("fastmem_secondary_autotest: secondary processes need hugepages, skipped\n");
 		return TEST_SKIPPED;
 	}
-	ret = rte_fastmem_init();
-	TEST_ASSERT_SUCCESS(ret, "primary: init: %d", ret);
 	mz = rte_memzone_reserve(MP_MZ_NAME, sizeof(*sh), SOCKET_ID_ANY, 0);
-	if (mz == NULL) {
-		rte_fastmem_deinit();
-		TEST_ASSERT_NOT_NULL(mz, "primary: cannot reserve the shared memzone");
-	}
+	TEST_ASSERT_NOT_NULL(mz, "primary: cannot reserve the shared memzone");
 	sh = mz->addr;
 	memset(sh, 0, sizeof(*sh));
 	sh->magic = MP_MAGIC;
-	sh->result = -1;
 	sh->hsocket = (int32_t)rte_socket_id();
 	if (sh->hsocket == SOCKET_ID_ANY)
 		sh->hsocket = rte_socket_id_by_idx(0);
 
-	ret = prim_alloc(sh);
-	if (ret == TEST_SUCCESS)
-		ret = rte_fastmem_stats(&sh->st_before);
+	/* Before init, a secondary finds no allocator. */
+	ret = launch_secondary(sh, MP_UNINIT);
 	if (ret == TEST_SUCCESS) {
-		status = launch_secondary();
-		if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-				sh->result != 0) {
-			printf("primary: secondary failed: status 0x%x, result %d\n", status,
-				sh->result);
-			ret = TEST_FAILED;
-		}
+		ret = rte_fastmem_init();
+		if (ret != 0)
+			printf("primary: init: %d\n", ret);
 	}
+	if (ret == TEST_SUCCESS) {
+		ret = prim_alloc(sh);
+		if (ret == TEST_SUCCESS)
+			ret = rte_fastmem_stats(&sh->st_before);
+		if (ret == TEST_SUCCESS)
+			ret = launch_secondary(sh, MP_LIVE);
+		if (ret == TEST_SUCCESS)
+			ret = prim_after(sh);
+		rte_fastmem_deinit();
+	}
+	/* Nor after deinit. */
 	if (ret == TEST_SUCCESS)
-		ret = prim_after(sh);
-	rte_fastmem_deinit();
+		ret = launch_secondary(sh, MP_DEINIT);
 	rte_memzone_free(mz);
 	return ret;
 }
