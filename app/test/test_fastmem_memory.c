@@ -1125,6 +1125,7 @@ grow_refused_once(void)
 	 * between the refusal and the allocation, the test would pass without the limit.)
 	 */
 	free(fill.mz);
+	fill.mz = NULL;
 	if (drain_pool(&objs2, &n2) != 0 || eal_fill(&fill) != 0)
 		goto out;
 	q = rte_fastmem_alloc(MIB(1), 0, 0);
