@@ -84,27 +84,6 @@ class_idx(size_t cls)
 	return class_of(cls, 1);
 }
 
-/* Live objects of a class, UINT64_MAX when the statistics cannot be read. */
-static uint64_t
-class_in_use(size_t cls)
-{
-	struct rte_fastmem_class_stats cs;
-
-	if (rte_fastmem_stats_class(cls, &cs) != 0)
-		return UINT64_MAX;
-	return cs.in_use;
-}
-
-static uint64_t
-backing(void)
-{
-	struct rte_fastmem_stats st;
-
-	if (rte_fastmem_stats(&st) != 0)
-		return UINT64_MAX;
-	return st.bytes_backing;
-}
-
 /* Check that exactly @p n objects of class @p cls are live, and none of any other class. */
 static int
 check_live(size_t cls, uint64_t n)
@@ -133,15 +112,6 @@ static int
 check_all_free(void)
 {
 	return check_live(0, 0);
-}
-
-/* The calling lcore's socket, as an explicit socket id. */
-static int
-local_socket(void)
-{
-	int s = (int)rte_socket_id();
-
-	return s == SOCKET_ID_ANY ? rte_socket_id_by_idx(0) : s;
 }
 
 static unsigned int
@@ -3672,7 +3642,7 @@ run_exit_child(const char *mode)
 		"--no-pci", "--log-level=lib.fastmem:info", NULL,
 	};
 	uint64_t deadline;
-	int status, fd;
+	int status;
 	pid_t pid, w;
 
 	snprintf(prefix, sizeof(prefix), "fastmem_exit_%d_%s", (int)getpid(), mode);
@@ -3687,18 +3657,7 @@ run_exit_child(const char *mode)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		DIR *d = opendir("/proc/self/fd");
-		struct dirent *e;
-
-		/* Keep stdin, stdout, stderr only, as process_dup() does. */
-		if (d != NULL) {
-			while ((e = readdir(d)) != NULL) {
-				fd = atoi(e->d_name);
-				if (fd > 2 && fd != dirfd(d))
-					close(fd);
-			}
-			closedir(d);
-		}
+		close_inherited_fds();
 		unsetenv(RECURSIVE_ENV_VAR);
 		unsetenv("DPDK_TEST_PARAMS");
 		setenv("DPDK_TEST", "fastmem_autotest", 1);

@@ -11,15 +11,21 @@
  * in every run and each thread keeps its own; rte_rand() where no run needs to be repeated.
  */
 
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_lcore.h>
 #include <rte_memzone.h>
 #include <rte_random.h>
+
+#include <rte_fastmem.h>
 
 #define PAT_STEP UINT64_C(0x9E3779B97F4A7C15)
 
@@ -252,6 +258,58 @@ is_zero(const void *p, size_t len)
 		}
 	}
 	return true;
+}
+
+/* The calling lcore's socket, as an explicit socket id. */
+static inline int
+local_socket(void)
+{
+	int s = (int)rte_socket_id();
+
+	return s == SOCKET_ID_ANY ? rte_socket_id_by_idx(0) : s;
+}
+
+/* Backing bytes of all sockets, UINT64_MAX when the statistics cannot be read. */
+static inline uint64_t
+backing(void)
+{
+	struct rte_fastmem_stats st;
+
+	if (rte_fastmem_stats(&st) != 0)
+		return UINT64_MAX;
+	return st.bytes_backing;
+}
+
+/* Live objects of the class of a size, UINT64_MAX when the statistics cannot be read. */
+static inline uint64_t
+class_in_use(size_t size)
+{
+	struct rte_fastmem_class_stats cs;
+
+	if (rte_fastmem_stats_class(size, &cs) != 0)
+		return UINT64_MAX;
+	return cs.in_use;
+}
+
+/*
+ * In a forked child that is about to exec: close every descriptor it inherited but stdin,
+ * stdout and stderr, as process_dup() does.
+ */
+static inline void
+close_inherited_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int fd;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		fd = atoi(e->d_name);
+		if (fd > 2 && fd != dirfd(d))
+			close(fd);
+	}
+	closedir(d);
 }
 
 #endif /* TEST_FASTMEM_H */

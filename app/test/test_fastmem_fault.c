@@ -178,16 +178,6 @@ known_socket(int socket_id)
 	return m.n_sockets == 1 ? m.socket_ids[0] : -1;
 }
 
-static uint64_t
-backing(void)
-{
-	struct rte_fastmem_stats st;
-
-	if (rte_fastmem_stats(&st) != 0)
-		return UINT64_MAX;
-	return st.bytes_backing;
-}
-
 /*
  * The model.
  */

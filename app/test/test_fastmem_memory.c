@@ -137,22 +137,6 @@ stats_now(void)
 	return st;
 }
 
-static uint64_t
-backing(void)
-{
-	return stats_now().bytes_backing;
-}
-
-static uint64_t
-class_in_use(size_t size)
-{
-	struct rte_fastmem_class_stats cs;
-
-	if (rte_fastmem_stats_class(size, &cs) < 0)
-		return UINT64_MAX;
-	return cs.in_use;
-}
-
 /*
  * IO addresses.
  */

@@ -2,7 +2,6 @@
  * Copyright(c) 2026 fastmem authors
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -541,7 +540,6 @@ spawn_secondary(const char *cmd)
 		prgname, "-l", lcore_arg, "--proc-type=secondary", prefix_arg, "--no-telemetry",
 		"--log-level=lib.fastmem:info", NULL,
 	};
-	int fd;
 	pid_t pid;
 
 	strlcpy(dir, rte_eal_get_runtime_dir(), sizeof(dir));
@@ -554,18 +552,7 @@ spawn_secondary(const char *cmd)
 
 	pid = fork();
 	if (pid == 0) {
-		DIR *d = opendir("/proc/self/fd");
-		struct dirent *e;
-
-		/* Keep stdin, stdout, stderr only, as process_dup() does. */
-		if (d != NULL) {
-			while ((e = readdir(d)) != NULL) {
-				fd = atoi(e->d_name);
-				if (fd > 2 && fd != dirfd(d))
-					close(fd);
-			}
-			closedir(d);
-		}
+		close_inherited_fds();
 		unsetenv(RECURSIVE_ENV_VAR);
 		unsetenv("DPDK_TEST_PARAMS");
 		setenv("DPDK_TEST", cmd, 1);

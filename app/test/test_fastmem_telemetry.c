@@ -229,15 +229,6 @@ class_list(void)
 	return list;
 }
 
-/* The calling lcore's socket, as an explicit socket id. */
-static int
-local_socket(void)
-{
-	int s = (int)rte_socket_id();
-
-	return s == SOCKET_ID_ANY ? rte_socket_id_by_idx(0) : s;
-}
-
 static bool
 reply_is_null(const char *cmd)
 {
