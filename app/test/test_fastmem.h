@@ -260,6 +260,19 @@ is_zero(const void *p, size_t len)
 	return true;
 }
 
+/*
+ * The address of a freed object as a pointer the compiler does not track, for the misuse some
+ * tests make on purpose (a freed object translated, compared or freed again), which GCC's
+ * -Wuse-after-free would flag. Take the address before the free.
+ */
+static inline void *
+freed_at(uintptr_t addr)
+{
+	volatile uintptr_t a = addr;
+
+	return (void *)a;
+}
+
 /* The calling lcore's socket, as an explicit socket id. */
 static inline int
 local_socket(void)

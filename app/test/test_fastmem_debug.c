@@ -29,6 +29,7 @@
 #include <rte_thread.h>
 
 #include "test.h"
+#include "test_fastmem.h"
 
 #define OUT_SIZE 65536
 
@@ -171,6 +172,7 @@ large_correct_use(void)
 	void *bulk[3];
 	char *p, *q;
 	unsigned int i;
+	uintptr_t at;
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
 	p = rte_fastmem_alloc(LARGE_SIZE, 0, 0);
@@ -208,9 +210,11 @@ large_correct_use(void)
 	TEST_ASSERT(((uintptr_t)p & (((size_t)1 << 20) - 1)) == 0, "%p not aligned", p);
 	memset(p, 6, LARGE_EXACT);
 	stash = p - ((size_t)1 << 20) + 64;
+	at = (uintptr_t)p;
 	rte_fastmem_free(p);
 	/* Its memzone kept idle: no IO address, and no report (a result the API documents). */
-	TEST_ASSERT(rte_fastmem_virt2iova(p) == RTE_BAD_IOVA, "virt2iova of a freed large object");
+	TEST_ASSERT(rte_fastmem_virt2iova(freed_at(at)) == RTE_BAD_IOVA,
+			"virt2iova of a freed large object");
 
 	/* The idle memzone reused (its poison intact), zeroed, at another offset, freed again. */
 	q = stash;
@@ -278,9 +282,10 @@ double_free_span_back(size_t size, bool page)
 		printf("the page of %zu B objects is not in the slab of the live object\n", size);
 		_exit(2);
 	}
+	stash = p;
 	rte_fastmem_free(p);
 	rte_fastmem_cache_flush();
-	rte_fastmem_free(p);
+	rte_fastmem_free(stash);
 }
 
 static void

@@ -2071,15 +2071,6 @@ large_stats_check(uint64_t n, uint64_t min_bytes, uint64_t alloc, uint64_t freed
  * and frees, does not warn about it.
  */
 static void *volatile misuse;
-static volatile uintptr_t misuse_addr;
-
-/* The address of a freed object, as a pointer the compiler does not track. */
-static void *
-freed_at(uintptr_t addr)
-{
-	misuse_addr = addr;
-	return (void *)misuse_addr;
-}
 
 static int
 test_large(void)
@@ -2285,10 +2276,12 @@ test_large_bulk_undo(void)
 	struct large_mz_sum mz0;
 	uint64_t len, trimmed0;
 	void **ptrs, *p, *q;
+	uintptr_t at;
 	int ret;
 
 	p = rte_fastmem_alloc(MIB(4), 0, 0);
 	TEST_ASSERT_NOT_NULL(p, "alloc 4 MiB");
+	at = (uintptr_t)p;
 	len = large_bytes();
 	rte_fastmem_free(p);
 	TEST_ASSERT_SUCCESS(large_idle_check(1, len), "4 MiB freed");
@@ -2306,8 +2299,9 @@ test_large_bulk_undo(void)
 	TEST_ASSERT_EQUAL(trimmed(), trimmed0, "a failed bulk counted as trimmed");
 	TEST_ASSERT_SUCCESS(large_stats_check(0, 0, 1, 1), "after a failed bulk");
 	q = rte_fastmem_alloc(MIB(4), 0, 0);
-	TEST_ASSERT(q == p, "4 MiB after a failed bulk at %p, not in the idle memzone %p", q,
-			freed_at((uintptr_t)p));
+	TEST_ASSERT((uintptr_t)q == at,
+			"4 MiB after a failed bulk at %p, not in the idle memzone %p", q,
+			freed_at(at));
 	rte_fastmem_free(q);
 	return TEST_SUCCESS;
 }
@@ -2425,6 +2419,7 @@ static int
 test_large_unlimited(void)
 {
 	void *p, *q;
+	uintptr_t at;
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 0), "limit of 0");
 	TEST_ASSERT_NULL(rte_fastmem_alloc(64, 0, 0), "64 B under a limit of 0");
@@ -2434,11 +2429,13 @@ test_large_unlimited(void)
 	TEST_ASSERT_EQUAL(backing(), 0u, "backing %" PRIu64 " for a large object", backing());
 	pat_fill(p, MIB(3), 1);
 	TEST_ASSERT_EQUAL(pat_check(p, MIB(3), MIB(3), 1), SIZE_MAX, "content");
+	at = (uintptr_t)p;
 	rte_fastmem_free(p);
 	TEST_ASSERT_SUCCESS(large_idle_check(1, UINT64_MAX), "freed under a limit of 0");
 	q = rte_fastmem_alloc(MIB(3), 0, 0);
-	TEST_ASSERT(q == p, "3 MiB again under a limit of 0: %p, not the idle memzone's %p", q,
-			freed_at((uintptr_t)p));
+	TEST_ASSERT((uintptr_t)q == at,
+			"3 MiB again under a limit of 0: %p, not the idle memzone's %p", q,
+			freed_at(at));
 	TEST_ASSERT_SUCCESS(large_stats_check(1, MIB(3), 2, 1), "under a limit of 0");
 	rte_fastmem_free(q);
 	TEST_ASSERT_EQUAL(backing(), 0u, "backing %" PRIu64 " after large objects", backing());
