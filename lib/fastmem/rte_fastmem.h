@@ -81,8 +81,8 @@ extern "C" {
 typedef uint32_t rte_fastmem_handle_t;
 
 /**
- * Allocator-wide statistics. Large objects (above the largest size class, see
- * rte_fastmem_max_size()) count in the object totals and in bytes_in_use, and apart in
+ * Allocator-wide statistics. Large objects (above the largest size class,
+ * RTE_FASTMEM_MAX_OBJ_SIZE) count in the object totals and in bytes_in_use, and apart in
  * large_in_use and bytes_large; the memzones of freed ones kept for reuse in large_idle and
  * bytes_large_idle. Neither are backing memory.
  */
@@ -286,7 +286,9 @@ void rte_fastmem_dealloc(void *ptr);
 
 /**
  * Free an object. Any object may be freed from any lcore, non-EAL thread or process.
- * Freeing a pointer that fastmem did not return, or freeing twice, is undefined behaviour.
+ * Freeing twice is undefined behaviour. A pointer that fastmem did not return is logged and
+ * ignored, provided the 2 MiB-aligned block it lies in is readable memory (as all DPDK memory
+ * is); otherwise the behaviour is undefined. Debug mode panics on either.
  * Thread-safe, lock-free on a cache hit: the hit puts the object into the calling thread's
  * cache inline; everything else (and, in checked builds, every object) goes to
  * rte_fastmem_dealloc().
@@ -416,7 +418,8 @@ rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
  * @param socket_id
  *   NUMA socket or SOCKET_ID_ANY.
  * @return
- *   0 on success, or a negative errno value (rte_errno is set).
+ *   0 on success, or a negative errno value as for rte_fastmem_alloc_bulk() (rte_errno is
+ *   set); -EINVAL also for a bad socket.
  */
 __rte_experimental
 int rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
@@ -436,7 +439,9 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n);
 
 /**
  * Resolve (size, align, socket) to a handle once, so that rte_fastmem_halloc() and
- * rte_fastmem_hfree() skip all per-call lookups. A handle works on every lcore, non-EAL
+ * rte_fastmem_hfree() skip the per-call checks of the arguments and the size class lookup
+ * (rte_fastmem_hfree() still reads the object's page key, to send an object of another
+ * socket or class to its own cache). A handle works on every lcore, non-EAL
  * thread and secondary process. Thread-safe.
  *
  * @param size
@@ -484,7 +489,8 @@ rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
  * @param flags
  *   0 or RTE_FASTMEM_F_ZERO.
  * @return
- *   0 on success, or a negative errno value (rte_errno is set).
+ *   0 on success, or a negative errno value (rte_errno is set): -EINVAL (bad handle or flag,
+ *   NULL @p ptrs with @p n above 0), -ENOMEM, -ENODEV (not initialized).
  */
 __rte_experimental
 static inline int
@@ -529,12 +535,13 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
  * @param ptr
  *   Address inside a live fastmem object.
  * @return
- *   The IO address, or RTE_BAD_IOVA for NULL, when the allocator is not initialized, and for
- *   a freed large object (also while its memzone is kept for reuse). Debug mode panics on an
- *   address in no large object's memzone nor in a page in service (foreign memory, a free
- *   page or slab). Large objects are recognized by their 2 MiB chunks: an address past the
- *   end of a large object's memzone, in its last chunk (memory EAL may have given to someone
- *   else), gets the IO address of that memory as if it were the object's.
+ *   The IO address, or RTE_BAD_IOVA for NULL, when the allocator is not initialized, for
+ *   a freed large object (also while its memzone is kept for reuse), and for an address in
+ *   no large object's memzone nor in a page in service (foreign memory, a free page or
+ *   slab), on which debug mode panics instead. Large objects are recognized by their 2 MiB
+ *   chunks: an address past the end of a large object's memzone, in its last chunk (memory
+ *   EAL may have given to someone else), gets the IO address of that memory as if it were
+ *   the object's.
  */
 __rte_experimental
 rte_iova_t rte_fastmem_virt2iova(const void *ptr);
