@@ -129,6 +129,7 @@ enum inval_ptr {
 	P_OBJ,   /* a live object (realloc) */
 	P_FREED_LARGE, /* a freed large object, its memzone idle (as an array: it, then NULL) */
 	P_FOREIGN, /* a page of other memory, in a 2 MiB block whose start is not readable */
+	P_PLAIN,   /* other memory at a 2 MiB boundary, readable and zero: no slab header */
 	P_INSIDE,  /* 8 bytes into the live object */
 	P_HEADER,  /* the start of the live object's slab (its header) */
 	P_LARGE_COPY, /* 2 MiB into a live large object, which holds a copy of its header there */
@@ -193,10 +194,11 @@ struct inval_ctx {
 	void *freed_arr[2];         /* freed_large, NULL */
 	void *large;                /* a live large object (initialized phase), or NULL */
 	void *foreign;              /* P_FOREIGN, or NULL */
+	void *plain;                /* P_PLAIN, or NULL */
 	void *stale;                /* P_STALE (after deinit), or NULL */
 	void *freed_page;           /* P_FREED_PAGE: set by an O_FREED row */
 	void *freed_slab;           /* P_FREED_SLAB: set by an O_FREED row */
-	void *foreign_map;          /* the mapping around it */
+	void *foreign_map;          /* the mapping around them */
 	int valid_socket;
 	int absent_socket;          /* -1: none */
 	struct rte_fastmem_stats st;
@@ -273,6 +275,7 @@ ptrs_of(struct inval_ctx *c, enum inval_ptr p)
 	case P_OBJ:
 	case P_NULL:
 	case P_FOREIGN:
+	case P_PLAIN:
 	case P_INSIDE:
 	case P_HEADER:
 	case P_LARGE_COPY:
@@ -388,6 +391,8 @@ ptr_of(struct inval_ctx *c, enum inval_ptr p)
 		return c->freed_large;
 	case P_FOREIGN:
 		return c->foreign;
+	case P_PLAIN:
+		return c->plain;
 	case P_INSIDE:
 		return RTE_PTR_ADD(c->obj, 8);
 	case P_HEADER:
@@ -410,7 +415,7 @@ static void *
 free_ptr(struct inval_ctx *c, const struct inval_args *a)
 {
 	if (a->ptr == P_FREED_LARGE || a->ptr == P_LARGE_COPY || a->ptr == P_FREED_PAGE ||
-			a->ptr == P_FREED_SLAB)
+			a->ptr == P_FREED_SLAB || a->ptr == P_PLAIN)
 		return ptr_of(c, a->ptr);
 	return ptrs_of(c, a->ptr);
 }
@@ -832,6 +837,8 @@ static const struct inval_row inval_rows[] = {
 	{ "realloc: freed large object, same size", PH_INIT, EINVAL, call_realloc,
 		A(FREED_LARGE_SIZE, .ptr = P_FREED_LARGE), 0 },
 	/* Pointers to no object: refused, the object they point into untouched */
+	{ "free: other memory", PH_ALL, 0, call_free, A(.ptr = P_PLAIN), 0 },
+	{ "dealloc: other memory", PH_ALL, 0, call_dealloc, A(.ptr = P_PLAIN), 0 },
 	{ "realloc: other memory", PH_INIT, EINVAL, call_realloc, A(64, .ptr = P_FOREIGN), 0 },
 	{ "realloc: inside an object, same class", PH_INIT, EINVAL, call_realloc,
 		A(OBJ_SIZE, .ptr = P_INSIDE), 0 },
@@ -1057,38 +1064,43 @@ big_unmap(struct inval_ctx *c)
 }
 
 /*
- * P_FOREIGN: a page 1 MiB into a 2 MiB-aligned block of 4 MiB of address space that is
- * otherwise not accessible, so that reading a slab header at the block's start would fault.
- * Without it its rows are skipped.
+ * Other memory, in 6 MiB of address space that is otherwise not accessible, which holds two
+ * 2 MiB-aligned blocks. P_FOREIGN: a page 1 MiB into the first block, so that reading a slab
+ * header at the block's start would fault. P_PLAIN: 64 bytes into the second block, whose
+ * first page is readable and zero, where a slab would keep its header (what a free reads).
+ * Without the mapping their rows are skipped.
  */
 static void
 foreign_map(struct inval_ctx *c)
 {
 	void *p, *block;
 
-	p = mmap(NULL, MIB(4), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	p = mmap(NULL, MIB(6), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
-		printf("cannot map 4 MiB (%s): rows of other memory are skipped\n",
+		printf("cannot map 6 MiB (%s): rows of other memory are skipped\n",
 			strerror(errno));
 		return;
 	}
 	block = RTE_PTR_ALIGN_CEIL(p, MIB(2));
-	if (mprotect(RTE_PTR_ADD(block, MIB(1)), KIB(4), PROT_READ | PROT_WRITE) != 0) {
+	if (mprotect(RTE_PTR_ADD(block, MIB(1)), KIB(4), PROT_READ | PROT_WRITE) != 0 ||
+			mprotect(RTE_PTR_ADD(block, MIB(2)), KIB(4), PROT_READ) != 0) {
 		printf("mprotect: %s: rows of other memory are skipped\n", strerror(errno));
-		munmap(p, MIB(4));
+		munmap(p, MIB(6));
 		return;
 	}
 	c->foreign_map = p;
 	c->foreign = RTE_PTR_ADD(block, MIB(1));
+	c->plain = RTE_PTR_ADD(block, MIB(2) + 64);
 }
 
 static void
 foreign_unmap(struct inval_ctx *c)
 {
 	if (c->foreign_map != NULL)
-		munmap(c->foreign_map, MIB(4));
+		munmap(c->foreign_map, MIB(6));
 	c->foreign_map = NULL;
 	c->foreign = NULL;
+	c->plain = NULL;
 }
 
 /* Check that every resident page of the huge array holds what the test wrote. */
@@ -1246,6 +1258,7 @@ row_skipped(const struct inval_ctx *c, const struct inval_row *r)
 		(r->a.sock == S_ABSENT && c->absent_socket < 0) ||
 		(r->a.ptr == P_FREED_LARGE && (c->freed_large == NULL || TEST_DEBUG_MODE)) ||
 		(r->a.ptr == P_FOREIGN && (c->foreign == NULL || TEST_DEBUG_MODE)) ||
+		(r->a.ptr == P_PLAIN && (c->plain == NULL || TEST_DEBUG_MODE)) ||
 		(r->a.ptr == P_LARGE_COPY && (c->large == NULL || TEST_DEBUG_MODE)) ||
 		(r->a.ptr == P_STALE && c->stale == NULL) ||
 		((r->a.ptr == P_INSIDE || r->a.ptr == P_HEADER || r->a.ptr == P_FREED_PAGE ||
