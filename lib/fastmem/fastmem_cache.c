@@ -930,14 +930,14 @@ fastmem_cache_count_nomem(unsigned int sidx, unsigned int cls, unsigned int n)
 }
 
 /*
- * Undo a bulk allocation that failed: the objects gathered (chained through their first word)
- * and those the cache holds go back to their slabs, and the memzones reserved during the call
- * (number since_seq on) go back to EAL when all their slabs are free again, so that a call that
- * could not be met leaves no memory behind.
+ * Undo a bulk allocation that failed: the objects gathered (chained through their first word;
+ * the calling thread's cache, which the call emptied before it failed, held some of them) go
+ * back to their slabs, and the memzones reserved during the call (number since_seq on) go back
+ * to EAL when all their slabs are free again, so that a call that could not be met leaves no
+ * memory behind.
  */
 static void
-bulk_undo(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls, void *head,
-		uint32_t since_seq)
+bulk_undo(unsigned int sidx, unsigned int cls, void *head, uint32_t since_seq)
 {
 	void *objs[64];
 	unsigned int k;
@@ -948,10 +948,6 @@ bulk_undo(struct rte_fastmem_cache *c, unsigned int sidx, unsigned int cls, void
 			head = fastmem_link_get(head);
 		}
 		fastmem_bin_put(sidx, cls, objs, k, true);
-	}
-	if (c != NULL && __rte_fastmem_cache_len(c) > 0) {
-		fastmem_bin_put(sidx, cls, c->objs, __rte_fastmem_cache_len(c), true);
-		own_set_len(c, 0);
 	}
 	fastmem_zone_release(&fastmem_state->sockets[sidx], since_seq);
 }
@@ -986,7 +982,7 @@ fastmem_cache_get_bulk(unsigned int sidx, unsigned int cls, void **ptrs, unsigne
 		head = obj;
 	}
 	if (got < n) {
-		bulk_undo(c, sidx, cls, head, seq);
+		bulk_undo(sidx, cls, head, seq);
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
