@@ -39,6 +39,19 @@
  */
 static void *volatile stash;
 
+/*
+ * A child's SIGABRT handler: in coverage builds, write the coverage counters before the
+ * panic's abort() ends the child, so that the report shows the checks that fired.
+ */
+static void
+child_abort(int sig)
+{
+	if (__gcov_dump != NULL)
+		__gcov_dump();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Run fn in a child with its output in out; returns the wait status. */
 static int __rte_unused
 run_child(void (*fn)(void), char *out, size_t len)
@@ -60,6 +73,7 @@ run_child(void (*fn)(void), char *out, size_t len)
 		close(fds[0]);
 		dup2(fds[1], STDOUT_FILENO);
 		dup2(fds[1], STDERR_FILENO);
+		signal(SIGABRT, child_abort);
 		fn();
 		fflush(stdout);
 		_exit(0);
@@ -388,6 +402,50 @@ free_slack(void)
 	rte_fastmem_free((void *)((uintptr_t)p & ~(page - 1)));
 }
 
+/*
+ * The last object slot of the page of a 40 B object (a class nothing else here uses): past
+ * what the page's first refill carved, never handed out.
+ */
+static void
+free_unused(void)
+{
+	const uintptr_t page = (uintptr_t)1 << RTE_FASTMEM_PAGE_SHIFT;
+	char *p = must_alloc(40, 8);
+	uintptr_t end = ((uintptr_t)p & ~(page - 1)) + page;
+
+	rte_fastmem_free(p + ((end - (uintptr_t)p) / 40 - 1) * 40);
+}
+
+/*
+ * A corrupted cache: the object on top of the thread's cache of its class pushed a second
+ * time, as a bug in the allocator could, so that two allocations get it.
+ */
+static void
+alloc_twice(void)
+{
+	struct rte_fastmem_cache *c;
+	void *p;
+	uint32_t len;
+
+	stash = must_alloc(64, 0);
+	rte_fastmem_free(stash);
+	p = stash;
+	if (!__rte_fastmem_key_cache(RTE_PER_LCORE(rte_fastmem_tls).local,
+			__rte_fastmem_slab_key(p), &c)) {
+		printf("no cache holds the 64 B object\n");
+		_exit(2);
+	}
+	len = __rte_fastmem_cache_len(c);
+	if (len == 0 || len >= c->cap || c->objs[len - 1] != p) {
+		printf("the 64 B object is not on top of its cache\n");
+		_exit(2);
+	}
+	c->objs[len] = p;
+	c->top += 1;
+	must_alloc(64, 0);
+	must_alloc(64, 0);
+}
+
 static void
 hfree_other_class(void)
 {
@@ -451,6 +509,13 @@ large_overflow(void)
 
 	p[LARGE_SIZE] = 1;
 	rte_fastmem_free(p);
+}
+
+static void
+large_free_inside(void)
+{
+	stash = (char *)large_live + 4096;
+	rte_fastmem_free(stash);
 }
 
 static void
@@ -548,6 +613,10 @@ static const struct {
 	{ "free inside an object", free_inside, "free of a pointer inside an object" },
 	{ "free into a slab header", free_header, "free of a pointer into a slab header" },
 	{ "free before a page's first object", free_slack, "free of a pointer into slab slack" },
+	{ "free of an object never handed out", free_unused,
+		"free of an object fastmem never handed out" },
+	{ "allocation of an object twice", alloc_twice,
+		"object handed out twice (cache or depot corrupted)" },
 	{ "hfree of another class", hfree_other_class,
 		"hfree of an object of another class" },
 	{ "hfree with a bad handle", hfree_bad_handle,
@@ -558,6 +627,7 @@ static const struct {
 		"write to a freed object", "(byte 0 changed after free)" },
 	{ "large: write past the size", large_overflow, "write past the requested size",
 		"(requested 1048676 B, byte 1048676 overwritten)" },
+	{ "large: free inside", large_free_inside, "free of a pointer inside a large object" },
 	{ "large: double free", large_double_free, "double free", "(large object)" },
 	/* A trimmed large object's memzone is back with EAL: the pointer is foreign memory. */
 	{ "large: double free, trimmed", large_double_free_gone,
