@@ -286,9 +286,10 @@ void rte_fastmem_dealloc(void *ptr);
 
 /**
  * Free an object. Any object may be freed from any lcore, non-EAL thread or process.
- * Freeing twice is undefined behaviour. A pointer that fastmem did not return is logged and
- * ignored, provided the 2 MiB-aligned block it lies in is readable memory (as all DPDK memory
- * is); otherwise the behaviour is undefined. Debug mode panics on either.
+ * Freeing twice, or freeing a pointer into fastmem's memory that is not an object's start, is
+ * undefined behaviour. A pointer into memory outside fastmem's memzones is logged and
+ * ignored, provided the 2 MiB-aligned block it lies in is readable (as all DPDK memory is).
+ * Debug mode panics on all of these.
  * Thread-safe, lock-free on a cache hit: the hit puts the object into the calling thread's
  * cache inline; everything else (and, in checked builds, every object) goes to
  * rte_fastmem_dealloc().
