@@ -50,11 +50,10 @@ if [ ! -f "$M/build.ninja" ]; then
 	ubsan) opts="$opts -Db_sanitize=undefined -Db_lundef=false -Dbuildtype=debugoptimized"
 		cargs="$cargs -fno-sanitize-recover=undefined" ;;
 	check) opts="$opts -Dwerror=true -Dcheck_includes=true" ;;
-	# (atomic counters: the tests' threads run the same lines at once; __gcov_dump() linked
-	# in for the debug test's children, which name it only weakly)
+	# (atomic counters: the tests' threads run the same lines at once; FASTMEM_TEST_GCOV: the
+	# debug test's children write their counters before they abort)
 	coverage | coverage-debug) opts="$opts -Db_coverage=true -Dbuildtype=debug"
-		opts="$opts -Dc_link_args=-Wl,--undefined=__gcov_dump"
-		cargs="$cargs -fprofile-update=atomic" ;;
+		cargs="$cargs -fprofile-update=atomic -DFASTMEM_TEST_GCOV" ;;
 	*) echo "build: unknown variant $variant" >&2; exit 2 ;;
 	esac
 	case $variant in

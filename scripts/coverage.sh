@@ -9,7 +9,8 @@
 # - the debug build (RTE_LIBRTE_FASTMEM_DEBUG) runs the debug mode's misuse test and the unit
 #   and bad-input tests under its checks, in --no-huge mode. Each misuse case ends in a panic
 #   in a child process, which writes its gcov counters before the abort (the test's SIGABRT
-#   handler calls __gcov_dump()): the report shows the checks that fired, up to rte_panic().
+#   handler calls __gcov_dump() in these builds, FASTMEM_TEST_GCOV): the report shows the
+#   checks that fired, up to rte_panic().
 # It prints gcovr's summary per source file of each, and writes the annotated sources to
 # build/coverage/index.html and build/coverage-debug/index.html. Fails if a test failed.
 # Environment: FASTMEM_STRESS_OPS (default 20000: a short stress run).

@@ -273,13 +273,6 @@ freed_at(uintptr_t addr)
 	return (void *)a;
 }
 
-/*
- * gcov's dump of the coverage counters: defined in coverage builds only (--coverage), NULL
- * otherwise. A child process that ends in abort() (a debug-mode panic) writes no counters
- * unless it calls this first.
- */
-void __gcov_dump(void) __rte_weak;
-
 /* The calling lcore's socket, as an explicit socket id. */
 static inline int
 local_socket(void)
