@@ -31,7 +31,7 @@
 #include "test.h"
 #include "test_fastmem.h"
 
-/* Coverage builds (scripts/build.sh) define FASTMEM_TEST_GCOV: see child_abort(). */
+/* A gcov build (-Db_coverage=true) that defines FASTMEM_TEST_GCOV: see child_abort(). */
 #ifdef FASTMEM_TEST_GCOV
 #include <gcov.h>
 #endif
