@@ -3515,7 +3515,6 @@ test_non_eal_exit_flush(void)
  */
 
 #define EXIT_CHILD_ENV "FASTMEM_TEST_EXIT_CHILD"
-#define EXIT_CHILD_TIMEOUT_S 120
 
 struct exit_child_sync {
 	pthread_mutex_t lock;
@@ -3641,9 +3640,8 @@ run_exit_child(const char *mode)
 		prgname, "-l", lcore_arg, "--no-huge", "-m", "256", prefix_arg, "--no-telemetry",
 		"--no-pci", "--log-level=lib.fastmem:info", NULL,
 	};
-	uint64_t deadline;
 	int status;
-	pid_t pid, w;
+	pid_t pid;
 
 	snprintf(prefix, sizeof(prefix), "fastmem_exit_%d_%s", (int)getpid(), mode);
 	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", prefix);
@@ -3666,26 +3664,7 @@ run_exit_child(const char *mode)
 		_exit(127);
 	}
 
-	status = -1;
-	deadline = rte_get_timer_cycles() + EXIT_CHILD_TIMEOUT_S * rte_get_timer_hz();
-	for (;;) {
-		w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			status = -1;
-			break;
-		}
-		if (rte_get_timer_cycles() > deadline) {
-			printf("exit child %d still running after %d s: killing it\n", (int)pid,
-				EXIT_CHILD_TIMEOUT_S);
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			status = -1;
-			break;
-		}
-		usleep(10000);
-	}
+	status = wait_child(pid, NULL);
 	remove_runtime_dir(rundir);
 	return status;
 }

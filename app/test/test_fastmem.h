@@ -12,18 +12,24 @@
  */
 
 #include <dirent.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_memzone.h>
 #include <rte_random.h>
+#include <rte_stdatomic.h>
 
 #include <rte_fastmem.h>
 
@@ -38,6 +44,7 @@
 #define TEST_PAGE_SIZE ((size_t)64 << 10)      /* spans of the classes up to 8 KiB */
 #define TEST_PAGED_MAX ((size_t)8 << 10)
 #define TEST_CACHE_BYTES ((size_t)1 << 20)     /* bytes a thread's cache of a class holds */
+#define TEST_CHILD_TIMEOUT_S 120               /* a child process is killed after this */
 
 static inline size_t
 class_size(unsigned int cls)
@@ -323,6 +330,37 @@ close_inherited_fds(void)
 			close(fd);
 	}
 	closedir(d);
+}
+
+/*
+ * Wait for child process pid, at most TEST_CHILD_TIMEOUT_S seconds (then kill it); returns its
+ * wait status, or -1 (also when it had to be killed). With ready set, return 0 as soon as
+ * *ready is non-zero, leaving the child running.
+ */
+static inline int
+wait_child(pid_t pid, RTE_ATOMIC(uint32_t) const *ready)
+{
+	uint64_t deadline = rte_get_timer_cycles() + TEST_CHILD_TIMEOUT_S * rte_get_timer_hz();
+	int status;
+	pid_t w;
+
+	for (;;) {
+		if (ready != NULL && rte_atomic_load_explicit(ready, rte_memory_order_acquire))
+			return 0;
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			return status;
+		if (w < 0 && errno != EINTR)
+			return -1;
+		if (rte_get_timer_cycles() > deadline) {
+			printf("child %d still running after %d s: killing it\n", (int)pid,
+				TEST_CHILD_TIMEOUT_S);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return -1;
+		}
+		usleep(10000);
+	}
 }
 
 #endif /* TEST_FASTMEM_H */

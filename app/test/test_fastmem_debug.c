@@ -59,7 +59,11 @@ child_abort(int sig)
 	raise(sig);
 }
 
-/* Run fn in a child with its output in out; returns the wait status. */
+/*
+ * Run fn in a child with its output in out; returns the wait status. A child that still runs
+ * after TEST_CHILD_TIMEOUT_S seconds (a check that hangs instead of panicking) ends by SIGALRM,
+ * which the caller reports as not caught.
+ */
 static int __rte_unused
 run_child(void (*fn)(void), char *out, size_t len)
 {
@@ -81,6 +85,7 @@ run_child(void (*fn)(void), char *out, size_t len)
 		dup2(fds[1], STDOUT_FILENO);
 		dup2(fds[1], STDERR_FILENO);
 		signal(SIGABRT, child_abort);
+		alarm(TEST_CHILD_TIMEOUT_S);
 		fn();
 		fflush(stdout);
 		_exit(0);

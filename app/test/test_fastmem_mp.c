@@ -76,7 +76,6 @@
 #define MP_MZ_NAME "test_fastmem_mp"
 #define MP_MAGIC UINT64_C(0x666d6d7074657374)
 #define MP_MAX_OBJS 128
-#define MP_CHILD_TIMEOUT_S 120
 #define MP_RESERVE MIB(4)
 
 #define TEST_MAX_SIZE MIB(1)
@@ -563,37 +562,6 @@ spawn_secondary(const char *cmd)
 }
 
 /*
- * Wait for a child, at most MP_CHILD_TIMEOUT_S seconds (then kill it); returns its wait status,
- * or -1. With ready set, return 0 as soon as *ready is non-zero, leaving the child running.
- */
-static int
-wait_secondary(pid_t pid, RTE_ATOMIC(uint32_t) const *ready)
-{
-	uint64_t deadline;
-	int status;
-	pid_t w;
-
-	deadline = rte_get_timer_cycles() + MP_CHILD_TIMEOUT_S * rte_get_timer_hz();
-	for (;;) {
-		if (ready != NULL && rte_atomic_load_explicit(ready, rte_memory_order_acquire))
-			return 0;
-		w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			return status;
-		if (w < 0 && errno != EINTR)
-			return -1;
-		if (rte_get_timer_cycles() > deadline) {
-			printf("primary: secondary %d still running after %d s: killing it\n",
-				(int)pid, MP_CHILD_TIMEOUT_S);
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return -1;
-		}
-		usleep(10000);
-	}
-}
-
-/*
  * Start this binary as a secondary running this test in the given phase; returns
  * TEST_SUCCESS when it exited with success and said so.
  */
@@ -606,7 +574,7 @@ launch_secondary(struct mp_shared *sh, enum mp_phase phase)
 	sh->phase = phase;
 	sh->result = -1;
 	pid = spawn_secondary("fastmem_secondary_autotest");
-	status = pid < 0 ? -1 : wait_secondary(pid, NULL);
+	status = pid < 0 ? -1 : wait_child(pid, NULL);
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || sh->result != 0) {
 		printf("primary: secondary (phase %u) failed: status 0x%x, result %d\n", phase,
 			status, sh->result);
@@ -932,20 +900,20 @@ static int
 rc_wait_kill(struct rc_shared *sh)
 {
 	rte_atomic_store_explicit(&sh->ready, 1, rte_memory_order_release);
-	sleep(MP_CHILD_TIMEOUT_S);
+	sleep(TEST_CHILD_TIMEOUT_S);
 	printf("secondary: not killed\n");
 	return TEST_FAILED;
 }
 
-/* Wait for a flag of the primary, at most MP_CHILD_TIMEOUT_S seconds. */
+/* Wait for a flag of the primary, at most TEST_CHILD_TIMEOUT_S seconds. */
 static int
 rc_wait_flag(RTE_ATOMIC(uint32_t) const *flag)
 {
-	uint64_t deadline = rte_get_timer_cycles() + MP_CHILD_TIMEOUT_S * rte_get_timer_hz();
+	uint64_t deadline = rte_get_timer_cycles() + TEST_CHILD_TIMEOUT_S * rte_get_timer_hz();
 
 	while (!rte_atomic_load_explicit(flag, rte_memory_order_acquire)) {
 		TEST_ASSERT(rte_get_timer_cycles() < deadline, "secondary: the primary did not "
-			"answer in %d s", MP_CHILD_TIMEOUT_S);
+			"answer in %d s", TEST_CHILD_TIMEOUT_S);
 		usleep(1000);
 	}
 	return TEST_SUCCESS;
@@ -1143,7 +1111,7 @@ rc_run(struct rc_shared *sh, enum rc_mode mode, uint64_t *allocs)
 	pid = spawn_secondary("fastmem_secondary_reclaim_autotest");
 	TEST_ASSERT(pid > 0, "primary: cannot start a secondary");
 	if (mode == RC_KILL || mode == RC_IDLE_KILL) {
-		status = wait_secondary(pid, &sh->ready);
+		status = wait_child(pid, &sh->ready);
 		TEST_ASSERT_EQUAL(status, 0, "primary: secondary (%s) ended before it was ready: "
 			"status 0x%x", rc_mode_names[mode], status);
 		ret = TEST_SUCCESS;
@@ -1158,7 +1126,7 @@ rc_run(struct rc_shared *sh, enum rc_mode mode, uint64_t *allocs)
 		printf("primary: secondary %d killed\n", (int)pid);
 		return ret;
 	}
-	status = wait_secondary(pid, NULL);
+	status = wait_child(pid, NULL);
 	TEST_ASSERT(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 		sh->result == 0, "primary: secondary (%s) failed: status 0x%x, result %d",
 		rc_mode_names[mode], status, sh->result);
@@ -1331,7 +1299,7 @@ rc_rejoin_primary(struct rc_shared *sh)
 	rte_atomic_store_explicit(&sh->go, 0, rte_memory_order_relaxed);
 	pid = spawn_secondary("fastmem_secondary_reclaim_autotest");
 	TEST_ASSERT(pid > 0, "primary: cannot start a secondary");
-	status = wait_secondary(pid, &sh->ready);
+	status = wait_child(pid, &sh->ready);
 	TEST_ASSERT_EQUAL(status, 0, "primary: secondary (%s) ended before it detached: "
 		"status 0x%x", rc_mode_names[RC_REJOIN], status);
 	/* A new allocator, whose registry knows nothing of the secondary's blocks. */
@@ -1345,7 +1313,7 @@ rc_rejoin_primary(struct rc_shared *sh)
 		printf("primary: %u non-EAL threads started, the last one works uncached: the "
 			"registry is full\n", n);
 		rte_atomic_store_explicit(&sh->go, 1, rte_memory_order_release);
-		status = wait_secondary(pid, NULL);
+		status = wait_child(pid, NULL);
 	} else {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
