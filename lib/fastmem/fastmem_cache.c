@@ -731,8 +731,9 @@ block_create(void)
 		lcore_blocks[lcore_id] = blk;
 	rte_spinlock_unlock(&local_lock);
 	pthread_once(&exit_key_once, exit_key_create);
-	if (exit_key_valid)
-		pthread_setspecific(exit_key, rec);
+	if (exit_key_valid && pthread_setspecific(exit_key, rec) != 0)
+		FASTMEM_LOG(WARNING, "no thread-exit hook for this thread: it keeps its cache "
+				"when it exits");
 	return blk;
 }
 
