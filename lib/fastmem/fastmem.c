@@ -73,6 +73,7 @@ fastmem_attach(void)
 	if (mz == NULL || rte_atomic_load_explicit(&((struct fastmem_state *)mz->addr)->magic,
 			rte_memory_order_acquire) != FASTMEM_STATE_MAGIC)
 		return fail(ENODEV);
+	fastmem_cache_arm();
 	fastmem_state = mz->addr;
 	fastmem_cache_register_all();
 	FASTMEM_LOG(DEBUG, "secondary process attached");
@@ -156,6 +157,7 @@ rte_fastmem_init(void)
 			fastmem_bin_init(&s->bins[cls], i, cls);
 	}
 	rte_atomic_store_explicit(&st->magic, FASTMEM_STATE_MAGIC, rte_memory_order_release);
+	fastmem_cache_arm();
 	rte_rwlock_write_lock(&config_lock);
 	fastmem_state = st;
 	rte_rwlock_write_unlock(&config_lock);

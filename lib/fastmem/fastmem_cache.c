@@ -1015,6 +1015,21 @@ rte_fastmem_cache_flush(void)
 }
 
 /*
+ * Before init or attach publishes the allocator's state: put this process's blocks in service,
+ * so that a thread that finds the state published and exits before
+ * fastmem_cache_register_all() has run gives its block's objects back (a secondary's threads
+ * may call fastmem, and so attach, concurrently). An exit that runs before the state is
+ * published finds no state and does nothing, as before.
+ */
+void
+fastmem_cache_arm(void)
+{
+	rte_spinlock_lock(&local_lock);
+	armed = true;
+	rte_spinlock_unlock(&local_lock);
+}
+
+/*
  * After init or attach: reclaim the blocks of processes that are gone, register this
  * process's blocks (again) and put those of live threads (back) in service. A parked block
  * that finds no slot is freed: an unregistered block would be lost if the process exited. (A
@@ -1029,7 +1044,6 @@ fastmem_cache_register_all(void)
 
 	reclaim_dead();
 	rte_spinlock_lock(&local_lock);
-	armed = true;
 	/* The blocks of live threads first; parked ones take the slots that are left, or go. */
 	for (pass = 0; pass < 2; pass++) {
 		for (prev = &local_recs; (rec = *prev) != NULL; ) {
