@@ -14,6 +14,7 @@
  */
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@
 #include <rte_errno.h>
 #include <rte_fastmem.h>
 #include <rte_log.h>
+#include <rte_pause.h>
+#include <rte_stdatomic.h>
 #include <rte_thread.h>
 
 #include "test.h"
@@ -342,6 +345,52 @@ double_free_threads(void)
 	rte_fastmem_free(stash);
 }
 
+/*
+ * Two threads free one object at the same moment (as far as a spin on a shared counter lines
+ * them up): both may find it live before either marks it freed. One of the two frees must be
+ * reported; before the check claimed the object atomically, the two frees of a large object
+ * could both pass, and the second corrupted the lists of large objects.
+ */
+static RTE_ATOMIC(uint32_t) at_once_ready;
+
+static void *
+free_at_once_thread(void *obj)
+{
+	rte_atomic_fetch_add_explicit(&at_once_ready, 1, rte_memory_order_relaxed);
+	while (rte_atomic_load_explicit(&at_once_ready, rte_memory_order_relaxed) < 2)
+		rte_pause();
+	rte_fastmem_free(obj);
+	return NULL;
+}
+
+static void
+free_at_once(size_t size)
+{
+	void *obj = must_alloc(size, 0);
+	pthread_t t[2];
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(t); i++)
+		if (pthread_create(&t[i], NULL, free_at_once_thread, obj) != 0) {
+			printf("cannot create a thread\n");
+			_exit(2);
+		}
+	for (i = 0; i < RTE_DIM(t); i++)
+		pthread_join(t[i], NULL);
+}
+
+static void
+double_free_at_once(void)
+{
+	free_at_once(64);
+}
+
+static void
+large_double_free_at_once(void)
+{
+	free_at_once(LARGE_SIZE);
+}
+
 static void
 free_foreign(void)
 {
@@ -611,6 +660,9 @@ static const struct {
 } cases[] = {
 	{ "double free", double_free, "double free" },
 	{ "double free across threads", double_free_threads, "double free" },
+	{ "double free by two threads at once", double_free_at_once, "double free" },
+	{ "large: double free by two threads at once", large_double_free_at_once,
+		"double free" },
 	{ "double free, page given back", double_free_page_back,
 		"free of a pointer into a free page", "(double free?)" },
 	{ "double free, slab given back", double_free_slab_back,

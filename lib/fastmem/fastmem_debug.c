@@ -9,9 +9,9 @@
  * Debug mode (RTE_LIBRTE_FASTMEM_DEBUG): each slab keeps one 32-bit word per object after its
  * header: the object's state and requested size. A free is checked for foreign memory (the
  * pointer lies in no fastmem memzone), a pointer into a slab header or inside an object, a
- * double free (also when the object still sits in a cache, also across lcores), an object of
- * another class than the handle's, a handle hlookup never returned, and a write past
- * the requested size (canary bytes after it). A freed object is filled with a poison pattern,
+ * double free (also when the object still sits in a cache, also across lcores, also two frees
+ * of one object at the same time), an object of another class than the handle's, a handle
+ * hlookup never returned, and a write past the requested size (canary bytes after it). A freed object is filled with a poison pattern,
  * checked when it is handed out again. A failed check logs the object and the check, then
  * panics.
  *
@@ -57,6 +57,24 @@ debug_fail(const void *ptr, const char *check, const char *detail)
 {
 	FASTMEM_LOG(CRIT, "debug check failed: %s: object %p%s", check, ptr, detail);
 	rte_panic("fastmem: %s (object %p)\n", check, ptr);
+}
+
+/*
+ * Turn the state word of an object that was checked live (META_LIVE set) into freed, once:
+ * two frees of one object on two lcores at the same time may both find it live, and only one
+ * of them may go on. The other is reported as a double free.
+ */
+static void
+debug_claim(const void *ptr, uint32_t *word, uint32_t freed)
+{
+	uint32_t v = rte_atomic_load_explicit((uint32_t __rte_atomic *)word,
+			rte_memory_order_relaxed);
+
+	do {
+		if (!(v & META_LIVE))
+			debug_fail(ptr, "double free", " (two frees at once)");
+	} while (!rte_atomic_compare_exchange_weak_explicit((uint32_t __rte_atomic *)word, &v,
+			freed, rte_memory_order_relaxed, rte_memory_order_relaxed));
 }
 
 /*
@@ -268,7 +286,7 @@ large_set_live(struct fastmem_large *l, void *obj, size_t size)
 
 	FASTMEM_ASAN_UNPOISON(obj, usable);
 	if (FASTMEM_DEBUG_META_SIZE != 0) {
-		l->live = 1;
+		l->live = META_LIVE;
 		memset(RTE_PTR_ADD(obj, size), CANARY_BYTE,
 				RTE_MIN(size + CANARY_LEN, usable) - size);
 	}
@@ -311,7 +329,8 @@ rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 	l = fastmem_large_of(obj);
 	if (l != NULL) {
 		large_check_live(l, obj, cache_idx);
-		l->live = 0;
+		if (FASTMEM_DEBUG_META_SIZE != 0)
+			debug_claim(obj, &l->live, 0);
 		FASTMEM_ASAN_POISON(obj, fastmem_large_usable(l));
 		return;
 	}
@@ -325,7 +344,7 @@ rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 	}
 	if (FASTMEM_DEBUG_META_SIZE != 0) {
 		pg = debug_check_live(obj, cache_idx, &idx);
-		page_meta(pg)[idx] = META_FREED;
+		debug_claim(obj, &page_meta(pg)[idx], META_FREED);
 		memset(obj, POISON_BYTE, pg->obj_size);
 	} else {
 		pg = fastmem_page_valid(obj);
