@@ -396,6 +396,7 @@ large_alloc_in_order(void **ptrs, unsigned int n, size_t size, size_t align,
 				chain = *(void **)chain;
 				large_hand_out(ptrs[n], size, flags);
 			}
+			fastmem_large_count(i, 0);
 			return 0;
 		}
 		while (chain != NULL) {
@@ -404,7 +405,7 @@ large_alloc_in_order(void **ptrs, unsigned int n, size_t size, size_t align,
 			fastmem_large_free(fastmem_large_of(obj), true);
 		}
 	}
-	fastmem_large_count_nomem(n);
+	fastmem_large_count(0, n);
 	return fail(ENOMEM);
 }
 

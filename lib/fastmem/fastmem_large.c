@@ -246,7 +246,6 @@ large_live_link(struct fastmem_state *st, struct fastmem_large *l)
 	FASTMEM_LIST_PUSH(&st->large, l);
 	st->large_stats.in_use++;
 	st->large_stats.bytes += l->mz->len;
-	st->large_stats.alloc++;
 }
 
 /*
@@ -283,7 +282,8 @@ large_reuse(struct fastmem_state *st, unsigned int sidx, size_t size, uint32_t o
  * of at most RTE_FASTMEM_MAX_OBJ_SIZE, checked by the caller): in an idle memzone of the socket
  * that fits, else in a new one; when EAL refuses that, the socket's idle memzones go back to it
  * and the reservation is tried once more. NULL with rte_errno ENOMEM when EAL has no such
- * memzone, or no IOVA-contiguous 2 MiB chunks. Not counted as a failure here: the caller may
+ * memzone, or no IOVA-contiguous 2 MiB chunks. Counted neither as an allocation nor as a
+ * failure here: the caller counts (fastmem_large_count()), as it may give the object back or
  * try other sockets.
  */
 void *
@@ -375,9 +375,8 @@ large_evict(struct fastmem_state *st, struct fastmem_socket *s, uint64_t keep)
 /*
  * Unlink a large object and keep its memzone idle for reuse, or give it back to EAL when it is
  * larger than FASTMEM_LARGE_KEEP. undo: the object was never handed out (a bulk call that
- * could not get all its objects): its allocation is not counted, and its memzone goes back to
- * where it came from, the idle list or EAL, so that a failed bulk call leaves the memory as it
- * found it.
+ * could not get all its objects, which counts none of them): its memzone goes back to where it
+ * came from, the idle list or EAL, so that a failed bulk call leaves the memory as it found it.
  */
 void
 fastmem_large_free(struct fastmem_large *l, bool undo)
@@ -396,8 +395,6 @@ fastmem_large_free(struct fastmem_large *l, bool undo)
 	st->large_stats.bytes -= mz->len;
 	if (!undo)
 		st->large_stats.free++;
-	else if (st->large_stats.alloc > 0) /* 0: counted before a statistics reset */
-		st->large_stats.alloc--;
 	if (keep) {
 		evicted = large_evict(st, s, FASTMEM_LARGE_KEEP - mz->len);
 		l->magic = FASTMEM_LARGE_IDLE_MAGIC;
@@ -543,12 +540,18 @@ fastmem_large_iova(const void *ptr)
 	return (v & ~FASTMEM_MAP_HEAD) - 1 + ((uintptr_t)ptr & (FASTMEM_SLAB_SIZE - 1));
 }
 
-/* Count n large objects that no socket could hold. */
+/*
+ * Count large objects handed out (alloc) and large objects that no socket could hold (nomem).
+ * An allocation counts once its call has all its objects: a bulk call that gives back the
+ * objects it got has nothing to take back from the counters, which a reset may have zeroed
+ * meanwhile.
+ */
 void
-fastmem_large_count_nomem(unsigned int n)
+fastmem_large_count(unsigned int alloc, unsigned int nomem)
 {
 	rte_spinlock_lock(&fastmem_state->large_lock);
-	fastmem_state->large_stats.nomem += n;
+	fastmem_state->large_stats.alloc += alloc;
+	fastmem_state->large_stats.nomem += nomem;
 	rte_spinlock_unlock(&fastmem_state->large_lock);
 }
 

@@ -609,7 +609,7 @@ size_t fastmem_large_usable(const struct fastmem_large *l);
 bool fastmem_large_fits(uint64_t mz_len, uint32_t obj_off, size_t size);
 uint64_t fastmem_large_trim(unsigned int sidx);
 bool fastmem_large_trim_refused(unsigned int sidx, uint64_t len, int err);
-void fastmem_large_count_nomem(unsigned int n);
+void fastmem_large_count(unsigned int alloc, unsigned int nomem);
 void fastmem_large_stats_read(struct fastmem_large_stats *ls);
 void fastmem_large_idle_read(unsigned int sidx, uint64_t *n, uint64_t *bytes);
 void fastmem_large_stats_reset(void);
