@@ -760,8 +760,8 @@ REGISTER_FAST_TEST(fastmem_secondary_autotest, NOHUGE_SKIP, ASAN_OK, test_fastme
  *   - RC_KILL: reports that it is ready and waits, to be killed with SIGKILL;
  *   - RC_EXIT: lets half its threads exit (their blocks are retired) and exits without
  *     rte_fastmem_deinit(), the other half still running;
- *   - RC_DEINIT: lets half its threads exit, calls rte_fastmem_deinit() (detach), lets the other
- *     half exit and exits;
+ *   - RC_DEINIT: lets half its threads exit, calls rte_fastmem_deinit() (detach), which must
+ *     give their blocks back to the DPDK heap, lets the other half exit and exits;
  *   - RC_IDLE_KILL: does not use fastmem at all; is killed. It measures what a killed
  *     secondary leaves in the DPDK heap besides fastmem (EAL's own allocations, such as the
  *     service cores' tables, which only rte_eal_cleanup() frees).
@@ -982,6 +982,7 @@ static int
 reclaim_secondary(void)
 {
 	static struct rc_thread thr[RC_THREADS];
+	uint64_t heap0, blk_size = 0, freed;
 	const struct rte_memzone *mz;
 	struct rc_shared *sh;
 	unsigned int i;
@@ -1003,12 +1004,15 @@ reclaim_secondary(void)
 	for (i = 0; i < RC_THREADS; i++) {
 		thr[i].group = i % 2;
 		thr[i].ret = TEST_FAILED;
+		heap0 = heap_used();
 		TEST_ASSERT_SUCCESS(rte_thread_create(&thr[i].tid, NULL, rc_thread_main, &thr[i]),
 			"secondary: rte_thread_create %u", i);
 		pthread_mutex_lock(&rc_sync.lock);
 		while (rc_sync.n_done < i + 1)
 			pthread_cond_wait(&rc_sync.cond, &rc_sync.lock);
 		pthread_mutex_unlock(&rc_sync.lock);
+		if (i == 0)
+			blk_size = heap_used() - heap0;
 	}
 	switch (sh->mode) {
 	case RC_KILL:
@@ -1021,7 +1025,19 @@ reclaim_secondary(void)
 	case RC_DEINIT:
 		ret = rc_release(thr, 0);
 		TEST_ASSERT_SUCCESS(ret, "secondary: threads");
+		/*
+		 * The detach gives the blocks of the threads that have exited back to the heap:
+		 * they would be lost if the primary deinitialized before this process is gone.
+		 */
+		heap0 = heap_used();
 		rte_fastmem_deinit();
+		freed = heap0 - heap_used();
+		printf("secondary: block %" PRIu64 " bytes, detach freed %" PRIu64 " bytes\n",
+			blk_size, freed);
+		TEST_ASSERT(blk_size > 0 && freed >= RC_THREADS / 2 * (blk_size - blk_size / 8),
+			"secondary: the detach gave back %" PRIu64 " bytes, not the %u blocks of "
+			"the exited threads (%" PRIu64 " bytes each)", freed, RC_THREADS / 2,
+			blk_size);
 		ret = rc_release(thr, 1);
 		TEST_ASSERT_SUCCESS(ret, "secondary: threads after deinit");
 		break;

@@ -449,6 +449,24 @@ block_retire(struct rte_fastmem_block *blk, bool flush)
 }
 
 /*
+ * Free registry slot idx if it holds blk for this process (its counters moved to the bins
+ * already, by block_empty()).
+ */
+static void
+block_unregister(struct rte_fastmem_block *blk, uint32_t idx)
+{
+	struct fastmem_state *st = fastmem_state;
+
+	rte_spinlock_lock(&st->reg_lock);
+	if (idx < FASTMEM_MAX_BLOCKS && st->blocks[idx] == blk &&
+			owner_eq(&st->owners[idx], self())) {
+		st->blocks[idx] = NULL;
+		memset(&st->owners[idx], 0, sizeof(st->owners[idx]));
+	}
+	rte_spinlock_unlock(&st->reg_lock);
+}
+
+/*
  * Reclaim the block in registry slot idx, adopted from a process that is gone: its cached
  * objects go back to their slabs, its counters to the bins' retired counters, its slot is freed
  * and its memory given back to the DPDK heap, which all processes share. Until its slot is
@@ -458,20 +476,13 @@ static void
 block_reclaim(unsigned int idx, struct rte_fastmem_block *blk)
 {
 	struct fastmem_state *st = fastmem_state;
-	const struct fastmem_owner *me = self();
-
 	unsigned int i;
 
 	/* Its owner may have died inside a write section: no writer is left. */
 	for (i = 0; i < blk->n_caches; i++)
 		rte_seqcount_init(&fastmem_cache_rec(blk, i)->sc);
 	block_empty(blk, RTE_MIN(blk->n_caches, st->n_caches));
-	rte_spinlock_lock(&st->reg_lock);
-	if (st->blocks[idx] == blk && owner_eq(&st->owners[idx], me)) {
-		st->blocks[idx] = NULL;
-		memset(&st->owners[idx], 0, sizeof(st->owners[idx]));
-	}
-	rte_spinlock_unlock(&st->reg_lock);
+	block_unregister(blk, idx);
 	fastmem_block_free(blk);
 }
 
@@ -1068,24 +1079,41 @@ fastmem_cache_register_all(void)
 
 /*
  * At deinit or detach: take this process's blocks out of service. A detaching secondary parks
- * them, flushed and still registered, so that they are reclaimed once the process is gone, or
- * put back in service if it attaches again. A primary tearing the allocator down reclaims the
- * blocks of exited processes, then just empties its own. The blocks of this process stay
- * allocated either way: live threads keep them, and find them in service again after the next
- * init or attach.
+ * the blocks of its live threads, flushed and still registered, so that they are reclaimed
+ * once the process is gone, or put back in service if it attaches again; it gives the parked
+ * blocks of its threads that have exited back to the DPDK heap (a thread that comes later gets
+ * a new block), as they would be lost if the primary tore the allocator down before this
+ * process is gone. A primary tearing the allocator down reclaims the blocks of exited
+ * processes, then just empties its own, which stay allocated: live threads keep them, and find
+ * them in service again after the next init; parked ones are reused.
  */
 void
 fastmem_cache_detach_all(bool flush)
 {
-	struct block_rec *rec;
+	struct block_rec *rec, **prev, *drop = NULL;
 
 	if (!flush)
 		reclaim_dead();
 	rte_spinlock_lock(&local_lock);
-	for (rec = local_recs; rec != NULL; rec = rec->next)
+	for (prev = &local_recs; (rec = *prev) != NULL; ) {
 		block_retire(rec->blk, flush);
+		if (flush && !rec->owned) {
+			block_unregister(rec->blk, fastmem_block_hdr(rec->blk)->reg_idx);
+			*prev = rec->next;
+			rec->next = drop;
+			drop = rec;
+			continue;
+		}
+		prev = &rec->next;
+	}
 	armed = false;
 	rte_spinlock_unlock(&local_lock);
+	while (drop != NULL) {
+		rec = drop;
+		drop = rec->next;
+		fastmem_block_free(rec->blk);
+		free(rec);
+	}
 }
 
 /*
