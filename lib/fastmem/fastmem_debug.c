@@ -11,9 +11,9 @@
  * pointer lies in no fastmem memzone), a pointer into a slab header or inside an object, a
  * double free (also when the object still sits in a cache, also across lcores, also two frees
  * of one object at the same time), an object of another class than the handle's, a handle
- * hlookup never returned, and a write past the requested size (canary bytes after it). A freed object is filled with a poison pattern,
- * checked when it is handed out again. A failed check logs the object and the check, then
- * panics.
+ * hlookup never returned, and a write past the requested size (canary bytes after it). A
+ * freed object is filled with a poison pattern, checked when it is handed out again. A failed
+ * check logs the object and the check, then panics.
  *
  * AddressSanitizer: free objects and slab slack are poisoned, an object is unpoisoned for
  * exactly its requested size when handed out, so ASan reports overflows and use after free.
