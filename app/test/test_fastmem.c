@@ -465,10 +465,15 @@ test_reserve(void)
 	TEST_ASSERT_EQUAL(ret, -ENOMEM, "reserve beyond the limit: %d", ret);
 	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "reserve beyond the limit: rte_errno %d",
 		rte_errno);
+	rte_errno = 0;
 	ret = rte_fastmem_reserve(SIZE_MAX, sock);
 	TEST_ASSERT_EQUAL(ret, -ENOMEM, "reserve(SIZE_MAX): %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "reserve(SIZE_MAX): rte_errno %d", rte_errno);
+	rte_errno = 0;
 	ret = rte_fastmem_reserve(SIZE_MAX - MIB(1), sock);
 	TEST_ASSERT_EQUAL(ret, -ENOMEM, "reserve(SIZE_MAX - 1 MiB): %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "reserve(SIZE_MAX - 1 MiB): rte_errno %d",
+		rte_errno);
 	TEST_ASSERT_EQUAL(backing(), b + MIB(4), "failed reserve changed the backing memory");
 
 	/* Raising the limit allows growth again. */
@@ -593,14 +598,20 @@ test_limit_zero(void)
 	rte_errno = 0;
 	TEST_ASSERT_NULL(rte_fastmem_realloc(NULL, 64, 0), "realloc under limit 0");
 	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "realloc: rte_errno %d", rte_errno);
+	rte_errno = 0;
 	ret = rte_fastmem_alloc_bulk(ptrs, 4, 64, 0, 0);
 	TEST_ASSERT_EQUAL(ret, -ENOMEM, "alloc_bulk under limit 0: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "alloc_bulk: rte_errno %d", rte_errno);
+	rte_errno = 0;
 	ret = rte_fastmem_halloc_bulk(h, ptrs, 4, 0);
 	TEST_ASSERT_EQUAL(ret, -ENOMEM, "halloc_bulk under limit 0: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "halloc_bulk: rte_errno %d", rte_errno);
 	for (i = 0; i < RTE_DIM(ptrs); i++)
 		TEST_ASSERT_EQUAL(ptrs[i], SENTINEL(i), "failed bulk wrote ptrs[%u]", i);
+	rte_errno = 0;
 	ret = rte_fastmem_reserve(MIB(2), SOCKET_ID_ANY);
 	TEST_ASSERT_EQUAL(ret, -ENOMEM, "reserve under limit 0: %d", ret);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "reserve: rte_errno %d", rte_errno);
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	TEST_ASSERT_EQUAL(st.bytes_backing, 0u, "backing under limit 0");
 	TEST_ASSERT_EQUAL(st.alloc_total, 0u, "alloc_total under limit 0");
@@ -666,10 +677,12 @@ test_alloc_max(void)
 	p = rte_fastmem_alloc(TEST_MAX_SIZE, TEST_MAX_SIZE, 0);
 	TEST_ASSERT_NOT_NULL(p, "alloc(max, max): %d", rte_errno);
 	TEST_ASSERT_EQUAL((uintptr_t)p % TEST_MAX_SIZE, 0u, "alignment");
+	memset(p, 0xff, TEST_MAX_SIZE); /* the next allocation of the class is likely this one */
 	rte_fastmem_free(p);
 	p = rte_fastmem_alloc(1, TEST_MAX_SIZE, RTE_FASTMEM_F_ZERO);
 	TEST_ASSERT_NOT_NULL(p, "alloc(1, max): %d", rte_errno);
 	TEST_ASSERT_SUCCESS(check_live(TEST_MAX_SIZE, 1), "class of alloc(1, max)");
+	TEST_ASSERT_EQUAL(*(uint8_t *)p, 0, "alloc(1, max, F_ZERO): byte not zeroed");
 	rte_fastmem_free(p);
 	TEST_ASSERT_SUCCESS(check_all_free(), "objects left");
 	return TEST_SUCCESS;

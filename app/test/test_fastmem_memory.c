@@ -668,20 +668,24 @@ bulk_fails_clean(bool by_handle, unsigned int n, size_t probe)
 	rte_fastmem_handle_t h;
 	uint64_t before = backing(), trimmed;
 	void **ptrs, *m;
-	int ret;
+	int ret, err;
 
 	ptrs = calloc(n, sizeof(void *));
 	TEST_ASSERT_NOT_NULL(ptrs, "calloc");
 	if (by_handle) {
 		TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(MIB(1), 0, SOCKET_ID_ANY, &h), "hlookup");
+		rte_errno = 0;
 		ret = rte_fastmem_halloc_bulk(h, ptrs, n, 0);
 	} else {
+		rte_errno = 0;
 		ret = rte_fastmem_alloc_bulk(ptrs, n, MIB(1), 0, 0);
 	}
+	err = rte_errno;
 	if (ret == 0)
 		rte_fastmem_free_bulk(ptrs, n);
 	free(ptrs);
 	TEST_ASSERT_EQUAL(ret, -ENOMEM, "bulk of %u x 1 MiB: %d, expected -ENOMEM", n, ret);
+	TEST_ASSERT_EQUAL(err, ENOMEM, "bulk of %u x 1 MiB: rte_errno %d", n, err);
 	printf("%s of %u x 1 MiB failed; backing %" PRIu64 " MiB before, %" PRIu64 " MiB after\n",
 			by_handle ? "halloc_bulk" : "alloc_bulk", n, before >> 20, backing() >> 20);
 	TEST_ASSERT(backing() <= before, "the failed call left %" PRIu64 " MiB of backing memory",
@@ -2201,7 +2205,7 @@ test_large_bulk(void)
 	unsigned int i, j, n;
 	void *ptrs[128]; /* 8 GiB of 64 MiB objects: more than any memory mode gives EAL */
 	struct rte_fastmem_stats st;
-	int ret;
+	int ret, err;
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(ptrs, 4, MIB(3), 0, RTE_FASTMEM_F_ZERO),
 			"alloc_bulk of 4 x 3 MiB");
@@ -2238,13 +2242,16 @@ test_large_bulk(void)
 	n = RTE_DIM(ptrs);
 	for (i = 0; i < n; i++)
 		ptrs[i] = (void *)(uintptr_t)(0x5e0 + i);
+	rte_errno = 0;
 	ret = rte_fastmem_alloc_bulk_socket(ptrs, n, MIB(64), 0, 0, SOCKET_ID_ANY);
+	err = rte_errno;
 	if (ret == 0) {
 		rte_fastmem_free_bulk(ptrs, n);
 		printf("%u x 64 MiB fit: all-or-nothing not tested (run with less memory)\n", n);
 		return TEST_SKIPPED;
 	}
 	TEST_ASSERT_EQUAL(ret, -ENOMEM, "alloc_bulk of %u x 64 MiB: %d", n, ret);
+	TEST_ASSERT_EQUAL(err, ENOMEM, "alloc_bulk of %u x 64 MiB: rte_errno %d", n, err);
 	for (i = 0; i < n; i++)
 		TEST_ASSERT_EQUAL(ptrs[i], (void *)(uintptr_t)(0x5e0 + i), "failed bulk wrote %u",
 				i);
@@ -2277,7 +2284,7 @@ test_large_bulk_undo(void)
 	uint64_t len, trimmed0;
 	void **ptrs, *p, *q;
 	uintptr_t at;
-	int ret;
+	int ret, err;
 
 	p = rte_fastmem_alloc(MIB(4), 0, 0);
 	TEST_ASSERT_NOT_NULL(p, "alloc 4 MiB");
@@ -2289,9 +2296,12 @@ test_large_bulk_undo(void)
 	trimmed0 = trimmed();
 	ptrs = calloc(n, sizeof(*ptrs));
 	TEST_ASSERT_NOT_NULL(ptrs, "calloc");
+	rte_errno = 0;
 	ret = rte_fastmem_alloc_bulk(ptrs, n, MIB(4), 0, 0);
+	err = rte_errno;
 	free(ptrs);
 	TEST_ASSERT_EQUAL(ret, -ENOMEM, "alloc_bulk of %u x 4 MiB: %d", n, ret);
+	TEST_ASSERT_EQUAL(err, ENOMEM, "alloc_bulk of %u x 4 MiB: rte_errno %d", n, err);
 	TEST_ASSERT_SUCCESS(large_idle_check(1, len), "idle memzones after a failed bulk");
 	TEST_ASSERT(large_mz().n == mz0.n && large_mz().bytes == mz0.bytes,
 			"memzones after a failed bulk: %u of %" PRIu64 " B, before %u of %" PRIu64
@@ -2642,8 +2652,9 @@ test_realloc_nomem(void)
 	};
 	struct eal_fill fill = { NULL, 0 };
 	unsigned int n = 0, i, k;
-	void **objs = NULL, *obj[2], *q;
+	void **objs = NULL, *obj[2], *old, *q;
 	size_t len[2] = { KIB(4), MIB(8) }, cur[2];
+	uint64_t nomem0;
 	int ret = TEST_FAILED;
 	bool ok;
 
@@ -2662,13 +2673,15 @@ test_realloc_nomem(void)
 			rte_fastmem_set_limit(SOCKET_ID_ANY, backing()) != 0 ||
 			eal_fill(&fill) != 0)
 		goto out;
+	nomem0 = stats_now().alloc_nomem;
 	for (i = 0; i < RTE_DIM(steps); i++) {
 		k = steps[i].large;
+		old = obj[k];
 		rte_errno = 0;
-		q = rte_fastmem_realloc(obj[k], steps[i].size, 0);
-		if (q != NULL && q != obj[k])
-			obj[k] = q; /* moved: the old object is freed */
-		ok = steps[i].kept ? q == obj[k] : q == NULL && rte_errno == ENOMEM;
+		q = rte_fastmem_realloc(old, steps[i].size, 0);
+		if (q != NULL)
+			obj[k] = q; /* if it moved, the old object is freed */
+		ok = steps[i].kept ? q == old : q == NULL && rte_errno == ENOMEM;
 		if (!ok || pat_check(obj[k], RTE_MIN(steps[i].size, cur[k]), len[k], 1 + k) !=
 				SIZE_MAX) {
 			printf("realloc %zu -> %zu B without memory: %p (%s)\n", cur[k],
@@ -2678,6 +2691,12 @@ test_realloc_nomem(void)
 		/* What a kept object holds is its new size (the rest poisoned under ASan). */
 		if (steps[i].kept)
 			cur[k] = RTE_MIN(steps[i].size, cur[k]);
+	}
+	/* Each step's allocation failed, also where the object was kept. */
+	if (stats_now().alloc_nomem - nomem0 != RTE_DIM(steps)) {
+		printf("alloc_nomem grew by %" PRIu64 ", not %zu\n",
+				stats_now().alloc_nomem - nomem0, RTE_DIM(steps));
+		goto out;
 	}
 	ret = TEST_SUCCESS;
 out:
