@@ -125,7 +125,7 @@ enum inval_ptr {
 	P_ARRAY, /* N_ARRAY sentinel entries (or the output struct for the stats functions) */
 	P_NULL,  /* NULL */
 	P_NULLS, /* N_ARRAY NULL entries */
-	P_BIG,   /* UINT_MAX entries (row skipped if the mapping failed) */
+	P_BIG,   /* UINT_MAX entries (MAP_NORESERVE) */
 	P_OBJ,   /* a live object (realloc) */
 	P_FREED_LARGE, /* a freed large object, its memzone idle (as an array: it, then NULL) */
 	P_FOREIGN, /* a page of other memory, in a 2 MiB block whose start is not readable */
@@ -1037,8 +1037,8 @@ static const struct inval_row inval_rows[] = {
  * The harness.
  */
 
-/* Map the UINT_MAX-entry array; without it the rows that need it are skipped. */
-static void
+/* Map the UINT_MAX-entry array (MAP_NORESERVE: only the pages touched take memory). */
+static int
 big_map(struct inval_ctx *c)
 {
 	size_t len = (size_t)BIG_N * sizeof(void *);
@@ -1046,13 +1046,11 @@ big_map(struct inval_ctx *c)
 
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED) {
-		printf("cannot map a %zu-byte array (%s): rows with n = UINT_MAX are skipped\n",
-			len, strerror(errno));
-		return;
-	}
+	TEST_ASSERT(p != MAP_FAILED, "cannot map a %zu-byte array for the rows with "
+		"n = UINT_MAX: %s", len, strerror(errno));
 	c->big = p;
 	c->big_len = len;
+	return TEST_SUCCESS;
 }
 
 static void
@@ -1068,29 +1066,22 @@ big_unmap(struct inval_ctx *c)
  * 2 MiB-aligned blocks. P_FOREIGN: a page 1 MiB into the first block, so that reading a slab
  * header at the block's start would fault. P_PLAIN: 64 bytes into the second block, whose
  * first page is readable and zero, where a slab would keep its header (what a free reads).
- * Without the mapping their rows are skipped.
  */
-static void
+static int
 foreign_map(struct inval_ctx *c)
 {
 	void *p, *block;
 
 	p = mmap(NULL, MIB(6), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED) {
-		printf("cannot map 6 MiB (%s): rows of other memory are skipped\n",
-			strerror(errno));
-		return;
-	}
-	block = RTE_PTR_ALIGN_CEIL(p, MIB(2));
-	if (mprotect(RTE_PTR_ADD(block, MIB(1)), KIB(4), PROT_READ | PROT_WRITE) != 0 ||
-			mprotect(RTE_PTR_ADD(block, MIB(2)), KIB(4), PROT_READ) != 0) {
-		printf("mprotect: %s: rows of other memory are skipped\n", strerror(errno));
-		munmap(p, MIB(6));
-		return;
-	}
+	TEST_ASSERT(p != MAP_FAILED, "cannot map 6 MiB of other memory: %s", strerror(errno));
 	c->foreign_map = p;
+	block = RTE_PTR_ALIGN_CEIL(p, MIB(2));
+	TEST_ASSERT(mprotect(RTE_PTR_ADD(block, MIB(1)), KIB(4), PROT_READ | PROT_WRITE) == 0 &&
+		mprotect(RTE_PTR_ADD(block, MIB(2)), KIB(4), PROT_READ) == 0,
+		"mprotect of other memory: %s", strerror(errno));
 	c->foreign = RTE_PTR_ADD(block, MIB(1));
 	c->plain = RTE_PTR_ADD(block, MIB(2) + 64);
+	return TEST_SUCCESS;
 }
 
 static void
@@ -1547,8 +1538,8 @@ test_inval_before_init(void)
 /*
  * P_LARGE_COPY: a live large object whose data, at its memzone's second 2 MiB boundary, is a
  * copy of the memzone's first bytes (its header, up to the object), so that a pointer 2 MiB
- * into the object finds there what the object's own start finds at the first. Returns 0 (also
- * when no such object could be had: its rows are skipped).
+ * into the object finds there what the object's own start finds at the first. Returns 0, or
+ * -ENOMEM when no such object could be had.
  */
 static int
 ctx_large_copy(struct inval_ctx *c)
@@ -1557,8 +1548,9 @@ ctx_large_copy(struct inval_ctx *c)
 
 	c->large = rte_fastmem_alloc(LARGE_COPY_SIZE, 0, 0);
 	if (c->large == NULL) {
-		printf("no %zu B large object: its rows are skipped\n", (size_t)LARGE_COPY_SIZE);
-		return 0;
+		printf("no %zu B large object: %s\n", (size_t)LARGE_COPY_SIZE,
+			rte_strerror(rte_errno));
+		return -ENOMEM;
 	}
 	hdr = RTE_PTR_ALIGN_FLOOR(c->large, MIB(2));
 	memcpy(hdr + MIB(2), hdr, RTE_PTR_DIFF(c->large, hdr));
@@ -1602,10 +1594,10 @@ test_inval_initialized(void)
 		c->freed_arr[1] = NULL;
 		rte_fastmem_free(p);
 		if (p == NULL)
-			printf("no %zu B large object: its rows are skipped\n", FREED_LARGE_SIZE);
+			printf("no %zu B large object to free\n", FREED_LARGE_SIZE);
 		fill_pattern(c->obj, OBJ_SIZE);
 		c->obj_iova = rte_fastmem_virt2iova(c->obj);
-		ret = run_phase(c, true, "initialized");
+		ret = p != NULL ? run_phase(c, true, "initialized") : -ENOMEM;
 		rte_fastmem_free(c->obj);
 		c->obj = NULL;
 		c->freed_large = NULL;
@@ -1647,10 +1639,10 @@ inval_setup(void)
 {
 	memset(&inval_ctx, 0, sizeof(inval_ctx));
 	ctx_sockets(&inval_ctx);
-	big_map(&inval_ctx);
-	foreign_map(&inval_ctx);
-	printf("valid socket %d, absent socket %d, huge array %s\n", inval_ctx.valid_socket,
-		inval_ctx.absent_socket, inval_ctx.big != NULL ? "mapped" : "not mapped");
+	if (big_map(&inval_ctx) != TEST_SUCCESS || foreign_map(&inval_ctx) != TEST_SUCCESS)
+		return TEST_FAILED;
+	printf("valid socket %d, absent socket %d\n", inval_ctx.valid_socket,
+		inval_ctx.absent_socket);
 	return TEST_SUCCESS;
 }
 
