@@ -14,7 +14,6 @@
  */
 
 #include <inttypes.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -47,14 +46,23 @@
  */
 static void *volatile stash;
 
+/* The cases of two threads freeing one object at once: see free_at_once(). */
+static RTE_ATOMIC(uint32_t) at_once_done;
+static volatile bool at_once_active;
+
 /*
- * A child's SIGABRT handler: in coverage builds, write the coverage counters before the
- * panic's abort() ends the child (abort() writes none), so that the report shows the checks
- * that fired.
+ * A child's SIGABRT handler: in the cases of free_at_once(), wait for the other thread's free;
+ * in coverage builds, write the coverage counters before the panic's abort() ends the child
+ * (abort() writes none), so that the report shows the checks that fired.
  */
 static void
 child_abort(int sig)
 {
+	uint64_t end = rte_get_tsc_cycles() + rte_get_tsc_hz();
+
+	while (at_once_active && rte_get_tsc_cycles() < end &&
+			rte_atomic_load_explicit(&at_once_done, rte_memory_order_acquire) == 0)
+		rte_pause();
 #ifdef FASTMEM_TEST_GCOV
 	__gcov_dump();
 #endif
@@ -347,36 +355,40 @@ double_free_threads(void)
 
 /*
  * Two threads free one object at the same moment (as far as a spin on a shared counter lines
- * them up): both may find it live before either marks it freed. One of the two frees must be
- * reported; before the check claimed the object atomically, the two frees of a large object
- * could both pass, and the second corrupted the lists of large objects.
+ * them up). Whichever finds the object freed reports a double free, before it changes
+ * anything. The child shares the parent's DPDK memory: the panic of one thread must not end
+ * the child while the other is inside the allocator, maybe holding one of its locks, which
+ * the parent would then wait for at its deinit. So the child's SIGABRT handler waits (a second
+ * at most) until the other thread's free has returned.
  */
 static RTE_ATOMIC(uint32_t) at_once_ready;
 
-static void *
+static uint32_t
 free_at_once_thread(void *obj)
 {
 	rte_atomic_fetch_add_explicit(&at_once_ready, 1, rte_memory_order_relaxed);
 	while (rte_atomic_load_explicit(&at_once_ready, rte_memory_order_relaxed) < 2)
 		rte_pause();
 	rte_fastmem_free(obj);
-	return NULL;
+	rte_atomic_fetch_add_explicit(&at_once_done, 1, rte_memory_order_release);
+	return 0;
 }
 
 static void
 free_at_once(size_t size)
 {
 	void *obj = must_alloc(size, 0);
-	pthread_t t[2];
+	rte_thread_t t[2];
 	unsigned int i;
 
+	at_once_active = true;
 	for (i = 0; i < RTE_DIM(t); i++)
-		if (pthread_create(&t[i], NULL, free_at_once_thread, obj) != 0) {
+		if (rte_thread_create(&t[i], NULL, free_at_once_thread, obj) != 0) {
 			printf("cannot create a thread\n");
 			_exit(2);
 		}
 	for (i = 0; i < RTE_DIM(t); i++)
-		pthread_join(t[i], NULL);
+		rte_thread_join(t[i], NULL);
 }
 
 static void

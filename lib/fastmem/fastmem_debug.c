@@ -60,21 +60,25 @@ debug_fail(const void *ptr, const char *check, const char *detail)
 }
 
 /*
- * Turn the state word of an object that was checked live (META_LIVE set) into freed, once:
- * two frees of one object on two lcores at the same time may both find it live, and only one
- * of them may go on. The other is reported as a double free.
+ * Check that an object's state word (a large object's live word) says live, and for a free
+ * (claim) turn it into freed in the same step: of two frees of one object at the same moment
+ * on two lcores, one finds it live and goes on, the other finds it freed, a double free,
+ * before either has changed the object. never: the report of an object never handed out.
+ * Returns the word as it was: live, with the requested size of an object of a size class.
  */
-static void
-debug_claim(const void *ptr, uint32_t *word, uint32_t freed)
+static uint32_t
+debug_take_live(const void *ptr, uint32_t *word, bool claim, const char *never)
 {
 	uint32_t v = rte_atomic_load_explicit((uint32_t __rte_atomic *)word,
 			rte_memory_order_relaxed);
 
 	do {
 		if (!(v & META_LIVE))
-			debug_fail(ptr, "double free", " (two frees at once)");
-	} while (!rte_atomic_compare_exchange_weak_explicit((uint32_t __rte_atomic *)word, &v,
-			freed, rte_memory_order_relaxed, rte_memory_order_relaxed));
+			debug_fail(ptr, v & META_FREED ? "double free" : never, "");
+	} while (claim && !rte_atomic_compare_exchange_weak_explicit(
+			(uint32_t __rte_atomic *)word, &v, META_FREED,
+			rte_memory_order_relaxed, rte_memory_order_relaxed));
+	return v;
 }
 
 /*
@@ -181,9 +185,12 @@ debug_locate(const void *ptr, uint32_t *idx)
 	return pg;
 }
 
-/* Check that ptr is a live object (of cache cache_idx, unless UINT32_MAX) with its canary. */
+/*
+ * Check that ptr is a live object (of cache cache_idx, unless UINT32_MAX) with its canary;
+ * claim: a free, which marks it freed (debug_take_live()).
+ */
 static struct fastmem_page *
-debug_check_live(void *ptr, uint32_t cache_idx, uint32_t *idx)
+debug_check_live(void *ptr, uint32_t cache_idx, uint32_t *idx, bool claim)
 {
 	struct fastmem_page *pg;
 	uint32_t meta;
@@ -191,10 +198,8 @@ debug_check_live(void *ptr, uint32_t cache_idx, uint32_t *idx)
 	char detail[96];
 
 	pg = debug_locate(ptr, idx);
-	meta = page_meta(pg)[*idx];
-	if (!(meta & META_LIVE))
-		debug_fail(ptr, meta & META_FREED ? "double free" :
-				"free of an object fastmem never handed out", "");
+	meta = debug_take_live(ptr, &page_meta(pg)[*idx], claim,
+			"free of an object fastmem never handed out");
 	if (cache_idx != UINT32_MAX) {
 		if (fastmem_state == NULL || cache_idx >= fastmem_state->n_caches)
 			debug_fail(ptr, "hfree with a handle hlookup never returned", "");
@@ -254,17 +259,19 @@ debug_check_alloc(void *obj, size_t size)
 	debug_set_live(pg, idx, obj, size);
 }
 
-/* Check that a large object is live (and not freed through a handle) with its canary. */
+/*
+ * Check that a large object is live (and not freed through a handle) with its canary; claim:
+ * a free, which marks it freed (debug_take_live()).
+ */
 static void
-large_check_live(struct fastmem_large *l, void *obj, uint32_t cache_idx)
+large_check_live(struct fastmem_large *l, void *obj, uint32_t cache_idx, bool claim)
 {
 	size_t usable = fastmem_large_usable(l), end, i;
 	char detail[96];
 
 	if (FASTMEM_DEBUG_META_SIZE == 0)
 		return;
-	if (!l->live)
-		debug_fail(obj, "free of a large object fastmem never handed out", "");
+	debug_take_live(obj, &l->live, claim, "free of a large object fastmem never handed out");
 	if (cache_idx != UINT32_MAX)
 		debug_fail(obj, "hfree of a large object", " (handles serve size classes only)");
 	end = RTE_MIN(l->size + CANARY_LEN, usable);
@@ -300,7 +307,7 @@ rte_fastmem_check_alloc(void *obj, size_t size)
 	struct fastmem_large *l = fastmem_large_of(obj);
 
 	if (l != NULL) {
-		if (FASTMEM_DEBUG_META_SIZE != 0 && l->live)
+		if (FASTMEM_DEBUG_META_SIZE != 0 && (l->live & META_LIVE))
 			debug_fail(obj, "large object handed out twice", "");
 		large_set_live(l, obj, size);
 		return;
@@ -328,9 +335,7 @@ rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 		return; /* the free path reports it */
 	l = fastmem_large_of(obj);
 	if (l != NULL) {
-		large_check_live(l, obj, cache_idx);
-		if (FASTMEM_DEBUG_META_SIZE != 0)
-			debug_claim(obj, &l->live, 0);
+		large_check_live(l, obj, cache_idx, true);
 		FASTMEM_ASAN_POISON(obj, fastmem_large_usable(l));
 		return;
 	}
@@ -343,8 +348,7 @@ rte_fastmem_check_free(void *obj, uint32_t cache_idx)
 		return; /* the free path reports and ignores it */
 	}
 	if (FASTMEM_DEBUG_META_SIZE != 0) {
-		pg = debug_check_live(obj, cache_idx, &idx);
-		debug_claim(obj, &page_meta(pg)[idx], META_FREED);
+		pg = debug_check_live(obj, cache_idx, &idx, true);
 		memset(obj, POISON_BYTE, pg->obj_size);
 	} else {
 		pg = fastmem_page_valid(obj);
@@ -385,12 +389,12 @@ fastmem_check_resize(void *obj, size_t size)
 	uint32_t idx;
 
 	if (l != NULL) {
-		large_check_live(l, obj, UINT32_MAX);
+		large_check_live(l, obj, UINT32_MAX, false);
 		large_set_live(l, obj, size);
 		return;
 	}
 	if (FASTMEM_DEBUG_META_SIZE != 0) {
-		pg = debug_check_live(obj, UINT32_MAX, &idx);
+		pg = debug_check_live(obj, UINT32_MAX, &idx, false);
 		debug_set_live(pg, idx, obj, size);
 	}
 	FASTMEM_ASAN_POISON(obj, fastmem_page_of(obj)->obj_size);

@@ -371,7 +371,7 @@ struct fastmem_large {
 	uint64_t size;          /* requested size */
 	uint32_t obj_off;       /* offset of the object: max(cache line, alignment) */
 	uint32_t socket_idx;
-	uint32_t live;          /* debug mode: META_LIVE when handed out and not freed */
+	uint32_t live;          /* debug mode: live or freed, as an object's state word */
 	uint32_t reused;        /* the memzone was idle before this object: undo keeps it idle */
 };
 
