@@ -18,8 +18,9 @@
  *
  * Every block of a process stays registered, with its owner process, for as long as that
  * process is attached and until it is gone: a secondary detached by rte_fastmem_deinit() parks
- * its blocks. The blocks of processes that are gone (exited, with or without deinit, or killed)
- * are reclaimed by the others, see reclaim_dead().
+ * the blocks of its live threads and frees those of its exited threads (see
+ * fastmem_cache_detach_all()). The blocks of processes that are gone (exited, with or without
+ * deinit, or killed) are reclaimed by the others, see reclaim_dead().
  *
  * A thread may outlive the allocator, and EAL: the destructor then must not touch its block,
  * which rte_eal_cleanup() unmaps. rte_fastmem_deinit() disarms it (the destructor touches DPDK
