@@ -2262,6 +2262,31 @@ test_large_bulk(void)
 	TEST_ASSERT(st.large_in_use == 0 && st.alloc_nomem == n && st.alloc_total == 4,
 			"failed bulk: %" PRIu64 " live, %" PRIu64 " nomem, %" PRIu64 " allocated",
 			st.large_in_use, st.alloc_nomem, st.alloc_total);
+	/* free_bulk of large objects mixed with objects of classes and NULL entries. */
+	{
+		static const size_t mix_size[] = { 64, MIB(3), 0, MIB(1), MIB(2) + 1, 64 };
+		struct rte_fastmem_stats st0 = stats_now();
+		void *mix[RTE_DIM(mix_size)];
+
+		for (i = 0; i < RTE_DIM(mix); i++) {
+			mix[i] = mix_size[i] != 0 ? rte_fastmem_alloc(mix_size[i], 0, 0) : NULL;
+			TEST_ASSERT(mix_size[i] == 0 || mix[i] != NULL, "alloc %zu B: %d",
+					mix_size[i], rte_errno);
+		}
+		st = stats_now();
+		TEST_ASSERT(st.large_in_use == 2 && st.alloc_total - st0.alloc_total == 5,
+				"before a mixed free_bulk: %" PRIu64 " large objects, %" PRIu64
+				" allocated", st.large_in_use, st.alloc_total - st0.alloc_total);
+		rte_fastmem_free_bulk(mix, RTE_DIM(mix));
+		st = stats_now();
+		TEST_ASSERT(st.large_in_use == 0 && st.bytes_in_use == st0.bytes_in_use &&
+				st.free_total - st0.free_total == 5, "after a mixed free_bulk: %"
+				PRIu64 " large objects, bytes_in_use %" PRIu64 " (before %" PRIu64
+				"), %" PRIu64 " freed", st.large_in_use, st.bytes_in_use,
+				st0.bytes_in_use, st.free_total - st0.free_total);
+		rte_fastmem_cache_flush();
+		rte_fastmem_trim(SOCKET_ID_ANY);
+	}
 	return TEST_SUCCESS;
 }
 

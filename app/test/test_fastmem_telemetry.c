@@ -824,6 +824,12 @@ test_fastmem_telemetry(void)
 	CHECK_UINT(key, "bytes_trimmed", backing + large_idle_bytes);
 	CHECK_UINT(key, "large_idle", 0);
 	CHECK_UINT(key, "bytes_large_idle", 0);
+	/* A reservation: its target shows, and the trim keeps it. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(MIB(4), local), "reserve 4 MiB: %d", rte_errno);
+	TEST_ASSERT(rte_fastmem_trim(SOCKET_ID_ANY) == 0, "the trim gave back reserved memory");
+	QUERY("/fastmem/sockets");
+	CHECK_UINT(key, "reserved", MIB(4));
+	CHECK_UINT(key, "memzones", 1);
 	rte_fastmem_deinit();
 	if (check_uninitialized() < 0)
 		goto out;
