@@ -509,8 +509,7 @@ call_hfree_bulk(struct inval_ctx *c, const struct inval_args *a)
 static int
 call_virt2iova(struct inval_ctx *c, const struct inval_args *a)
 {
-	const void *p = a->ptr == P_NULL ? NULL : a->ptr == P_FREED_LARGE ? c->freed_large :
-		a->ptr == P_STALE ? c->stale : (const void *)c->ptrs;
+	const void *p = a->ptr == P_ARRAY ? (const void *)c->ptrs : ptr_of(c, a->ptr);
 
 	return rte_fastmem_virt2iova(p) == RTE_BAD_IOVA ? 0 : 1;
 }
@@ -964,6 +963,11 @@ static const struct inval_row inval_rows[] = {
 		A(.ptr = P_STALE), 0 },
 	{ "virt2iova: freed large object", PH_INIT, 0, call_virt2iova,
 		A(.ptr = P_FREED_LARGE), 0 },
+	{ "virt2iova: other memory, readable", PH_INIT, 0, call_virt2iova, A(.ptr = P_PLAIN), 0 },
+	{ "virt2iova: freed object, its page given back", PH_INIT, 0, call_virt2iova,
+		A(.ptr = P_FREED_PAGE), O_FREED },
+	{ "virt2iova: freed object, its slab given back", PH_INIT, 0, call_virt2iova,
+		A(.ptr = P_FREED_SLAB), O_FREED },
 
 	/* rte_fastmem_cache_flush / rte_fastmem_stats_reset: no-ops without an allocator */
 	{ "cache_flush", PH_ALL, 0, call_cache_flush, A(0), 0 },

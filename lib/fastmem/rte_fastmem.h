@@ -538,11 +538,12 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
  * @return
  *   The IO address, or RTE_BAD_IOVA for NULL, when the allocator is not initialized, for
  *   a freed large object (also while its memzone is kept for reuse), and for an address in
- *   no large object's memzone nor in a page in service (foreign memory, a free page or
- *   slab), on which debug mode panics instead. Large objects are recognized by their 2 MiB
- *   chunks: an address past the end of a large object's memzone, in its last chunk (memory
- *   EAL may have given to someone else), gets the IO address of that memory as if it were
- *   the object's.
+ *   no large object's memzone nor in a page in service (a free page or slab; foreign
+ *   memory, provided the 2 MiB-aligned block it lies in is readable, as all DPDK memory is:
+ *   its start is read as a slab header), on which debug mode panics instead. Large objects
+ *   are recognized by their 2 MiB chunks: an address past the end of a large object's
+ *   memzone, in its last chunk (memory EAL may have given to someone else), gets the IO
+ *   address of that memory as if it were the object's.
  */
 __rte_experimental
 rte_iova_t rte_fastmem_virt2iova(const void *ptr);
