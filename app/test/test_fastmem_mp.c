@@ -130,6 +130,7 @@ struct mp_shared {
 	struct mp_obj sec[MP_MAX_OBJS];     /* its objects; freed ones are marked */
 	uint64_t sec_allocs;
 	uint64_t sec_frees;
+	uint64_t sec_large;                 /* allocations (and frees) of sec_large_realloc() */
 	uint64_t backing_before;            /* bytes_backing around the secondary's reserve */
 	uint64_t backing_after;
 };
@@ -412,6 +413,33 @@ sec_no_allocator(struct mp_shared *sh)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Large objects and realloc across the class boundary, in a secondary: a 3 MiB object, its IO
+ * address in its second 2 MiB chunk, then realloc down to a class (1000 B) and up to a large
+ * object again (5 MiB), its first bytes kept, then freed. Three allocations and three frees,
+ * counted in sh->sec_large.
+ */
+static int
+sec_large_realloc(struct mp_shared *sh)
+{
+	void *p, *q;
+
+	p = rte_fastmem_alloc(MIB(3), 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "secondary: alloc(3 MiB): %d", rte_errno);
+	pat_write(p, MIB(3), 77);
+	TEST_ASSERT(rte_fastmem_virt2iova(RTE_PTR_ADD(p, MIB(2))) != RTE_BAD_IOVA,
+		"secondary: no IO address 2 MiB into a large object");
+	q = rte_fastmem_realloc(p, 1000, 0);
+	TEST_ASSERT_NOT_NULL(q, "secondary: realloc(3 MiB -> 1000 B): %d", rte_errno);
+	TEST_ASSERT(pat_ok(q, 1000, 77), "secondary: realloc down lost the contents");
+	p = rte_fastmem_realloc(q, MIB(5), 0);
+	TEST_ASSERT_NOT_NULL(p, "secondary: realloc(1000 B -> 5 MiB): %d", rte_errno);
+	TEST_ASSERT(pat_ok(p, 1000, 77), "secondary: realloc up lost the contents");
+	rte_fastmem_free(p);
+	sh->sec_large = 3;
+	return TEST_SUCCESS;
+}
+
 static int
 fastmem_secondary(void)
 {
@@ -519,6 +547,8 @@ fastmem_secondary(void)
 	ret = check_model(sh, "secondary, detached");
 	TEST_ASSERT_SUCCESS(ret, "secondary: model after deinit");
 	TEST_ASSERT(s1.bytes_backing == sh->backing_after, "secondary: backing changed");
+	ret = sec_large_realloc(sh);
+	TEST_ASSERT_SUCCESS(ret, "secondary: large objects and realloc");
 	rte_fastmem_deinit();
 
 	sh->result = 0;
@@ -648,7 +678,8 @@ prim_after(struct mp_shared *sh)
 	TEST_ASSERT(sh->n_sec == SEC_ALLOCS, "secondary published %u objects", sh->n_sec);
 	ret = rte_fastmem_stats(&st);
 	TEST_ASSERT_SUCCESS(ret, "primary: stats: %d", ret);
-	ret = check_counts(&st, &sh->st_before, sh->sec_allocs, sh->sec_frees, "primary");
+	ret = check_counts(&st, &sh->st_before, sh->sec_allocs + sh->sec_large,
+		sh->sec_frees + sh->sec_large, "primary");
 	TEST_ASSERT_SUCCESS(ret, "primary: counts after the secondary");
 	ret = check_model(sh, "primary");
 	TEST_ASSERT_SUCCESS(ret, "primary: model after the secondary");
@@ -677,10 +708,11 @@ prim_after(struct mp_shared *sh)
 		st.bytes_in_use);
 	TEST_ASSERT_EQUAL(st.alloc_total, st.free_total, "primary: alloc_total %" PRIu64
 		" != free_total %" PRIu64, st.alloc_total, st.free_total);
-	TEST_ASSERT_EQUAL(st.alloc_total, (uint64_t)(N_PRIM_PLAIN + N_PRIM_H + SEC_ALLOCS),
+	TEST_ASSERT_EQUAL(st.alloc_total, N_PRIM_PLAIN + N_PRIM_H + SEC_ALLOCS + sh->sec_large,
 		"primary: alloc_total %" PRIu64, st.alloc_total);
-	TEST_ASSERT_EQUAL(st.free_total, sh->st_before.free_total + sh->sec_frees + prim_frees,
-		"primary: free_total %" PRIu64, st.free_total);
+	TEST_ASSERT_EQUAL(st.free_total, sh->st_before.free_total + sh->sec_frees +
+		sh->sec_large + prim_frees, "primary: free_total %" PRIu64, st.free_total);
+	TEST_ASSERT_EQUAL(sh->sec_large, 3u, "primary: the secondary's large objects");
 	for (k = 0; k < TEST_N_CLASSES; k++) {
 		struct rte_fastmem_class_stats cs;
 
