@@ -1038,7 +1038,34 @@ eal_fill(struct eal_fill *f)
 	return 0;
 }
 
-/* Give the slots back (again: nothing to do). */
+/*
+ * Take all of EAL's memory, not its memzone slots: memzones of 256 MiB, then 64 MiB, then
+ * 2 MiB, each size until EAL refuses it (with hugepages, until no page is left to map), so
+ * that no memzone of 2 MiB or more can be had. eal_unfill() gives them back.
+ */
+static int
+eal_fill_memory(struct eal_fill *f)
+{
+	static const size_t sizes[] = { MIB(256), MIB(64), MIB(2) };
+	char name[RTE_MEMZONE_NAMESIZE];
+	unsigned int k;
+
+	f->n = 0;
+	f->mz = calloc(FILL_MZ_MAX, sizeof(*f->mz));
+	TEST_ASSERT_NOT_NULL(f->mz, "calloc");
+	for (k = 0; k < RTE_DIM(sizes); k++) {
+		while (f->n < FILL_MZ_MAX) {
+			snprintf(name, sizeof(name), "test_fastmem_fillm_%u", f->n);
+			f->mz[f->n] = rte_memzone_reserve(name, sizes[k], SOCKET_ID_ANY, 0);
+			if (f->mz[f->n] == NULL)
+				break;
+			f->n++;
+		}
+	}
+	return 0;
+}
+
+/* Give the memzones back (again: nothing to do). */
 static void
 eal_unfill(struct eal_fill *f)
 {
@@ -2790,6 +2817,50 @@ out:
 	return ret;
 }
 
+/*
+ * EAL out of memory, not of memzone slots: a new large object's memzone is refused with
+ * ENOMEM, and the idle memzone of a freed large object, which holds more than it needs, goes
+ * back to EAL so that the reservation succeeds.
+ */
+static int
+test_large_idle_enomem(void)
+{
+	struct eal_fill fill = { NULL, 0 };
+	void *p = NULL;
+	uint64_t trimmed;
+	int ret = TEST_FAILED;
+
+	p = rte_fastmem_alloc(MIB(60), 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc 60 MiB: %d", rte_errno);
+	rte_fastmem_free(p);
+	p = NULL;
+	if (large_idle_check(1, UINT64_MAX) != 0 || eal_fill_memory(&fill) != 0)
+		goto out;
+	if (rte_memzone_reserve("test_fastmem_fillm_probe", MIB(4), SOCKET_ID_ANY, 0) != NULL ||
+			rte_errno != ENOMEM) {
+		printf("EAL not out of memory after %u memzones (%s)\n", fill.n,
+				rte_strerror(rte_errno));
+		goto out;
+	}
+	trimmed = stats_now().bytes_trimmed;
+	p = rte_fastmem_alloc(MIB(3), 0, 0);
+	if (p == NULL) {
+		printf("alloc 3 MiB with EAL out of memory and 60 MiB idle: %s\n",
+				rte_strerror(rte_errno));
+		goto out;
+	}
+	if (large_idle_check(0, 0) != 0 || stats_now().bytes_trimmed <= trimmed) {
+		printf("the idle memzone was not given back\n");
+		goto out;
+	}
+	ret = TEST_SUCCESS;
+out:
+	rte_fastmem_free(p);
+	eal_unfill(&fill);
+	free(fill.mz);
+	return ret;
+}
+
 /* Deinit gives back the idle memzones (and the live ones, reported): no memzone left. */
 static int
 test_large_deinit(void)
@@ -2957,6 +3028,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_double_free),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_keep_bound),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_idle_nomem),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_idle_enomem),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_realloc_nomem),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_deinit),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_mlcore),
