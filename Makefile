@@ -25,7 +25,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
 BUILD_PKGS := meson ninja-build python3-pyelftools libnuma-dev pkg-config ccache gcc make git \
-	xz-utils coreutils
+	xz-utils coreutils procps
 DOC_PKGS := python3-sphinx python3-sphinx-rtd-theme
 PLOT_PKGS := gnuplot-nox
 # the allocators the benchmark compares with, LD_PRELOADed into a second run each (scripts/bench.sh)

@@ -23,7 +23,10 @@ rm -rf "$DIR.tmp"
 mkdir -p "$DIR.tmp"
 cd "$DIR.tmp"
 log "downloading $PKG (once; about 140 MB)"
+# Without package lists (a container image emptied them), fetch them once as root.
 apt-get download -q "$PKG" >&2 || {
+	[ "$(id -u)" = 0 ] && apt-get update -q >&2 && apt-get download -q "$PKG" >&2
+} || {
 	log "apt-get download $PKG failed (run apt-get update as root first?)"
 	exit 1
 }
