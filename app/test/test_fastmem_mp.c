@@ -56,7 +56,8 @@
  *     of both processes, and per lcore of its own process;
  *   - reserves backing memory (bytes_backing must grow), flushes its cache (no count may
  *     change), calls rte_fastmem_deinit() (detaches only: the accounting stays), reads the
- *     statistics again (it re-attaches) and detaches for good.
+ *     statistics again (it re-attaches), allocates a large object, reallocs it down to a
+ *     class and up to a large object again and frees it, and detaches for good.
  * The primary then checks the accounting: the secondary's objects are live in the statistics
  * with their patterns intact, the objects the secondary freed are gone, the backing grew by
  * the secondary's reservation; it frees everything and checks that nothing is in use and
