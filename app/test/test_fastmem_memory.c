@@ -1065,7 +1065,7 @@ eal_fill_memory(struct eal_fill *f)
 	return 0;
 }
 
-/* Give the memzones back (again: nothing to do). */
+/* Give the memzones back, and the array (again: nothing to do). */
 static void
 eal_unfill(struct eal_fill *f)
 {
@@ -1074,6 +1074,8 @@ eal_unfill(struct eal_fill *f)
 	for (i = 0; i < f->n; i++)
 		rte_memzone_free(f->mz[i]);
 	f->n = 0;
+	free(f->mz);
+	f->mz = NULL;
 }
 
 static int
@@ -1139,8 +1141,6 @@ grow_refused_once(void)
 	 * allocation within the 250 ms would fail without asking. (Descheduled for that long
 	 * between the refusal and the allocation, the test would pass without the limit.)
 	 */
-	free(fill.mz);
-	fill.mz = NULL;
 	if (drain_pool(&objs2, &n2) != 0 || eal_fill(&fill) != 0)
 		goto out;
 	q = rte_fastmem_alloc(MIB(1), 0, 0);
@@ -1163,7 +1163,6 @@ grow_refused_once(void)
 	ret = TEST_SUCCESS;
 out:
 	eal_unfill(&fill);
-	free(fill.mz);
 	if (!joined)
 		timed_alloc_stop(tt, &ta);
 	rte_fastmem_free(p);
@@ -1252,7 +1251,6 @@ grow_refused_waiters_once(void)
 	failures = grow_failures_logged(log, len);
 	free(log);
 	eal_unfill(&fill);
-	free(fill.mz);
 	printf("grow_refused_waiters: %u thread(s), %u growth failure(s) logged, first thread "
 			"%" PRIu64 " ms\n", (unsigned int)RTE_DIM(ta), failures,
 			ta[0].wall_ns / 1000000);
@@ -2755,12 +2753,44 @@ test_realloc_nomem(void)
 	ret = TEST_SUCCESS;
 out:
 	eal_unfill(&fill);
-	free(fill.mz);
 	rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX);
 	free_all(objs, n);
 	rte_fastmem_free(obj[0]);
 	rte_fastmem_free(obj[1]);
 	return ret;
+}
+
+/* A freed 60 MiB object, its memzone kept idle: what the next two cases see given back. */
+static int
+large_idle_60(void)
+{
+	void *p = rte_fastmem_alloc(MIB(60), 0, 0);
+
+	TEST_ASSERT_NOT_NULL(p, "alloc 60 MiB: %d", rte_errno);
+	rte_fastmem_free(p);
+	return large_idle_check(1, UINT64_MAX);
+}
+
+/*
+ * With EAL full (state, for the report), an object of size bytes into *p, which the idle
+ * memzone must have been given back for (counted as trimmed).
+ */
+static int
+alloc_idle_given_back(size_t size, void **p, const char *state)
+{
+	uint64_t trimmed = stats_now().bytes_trimmed;
+
+	*p = rte_fastmem_alloc(size, 0, 0);
+	if (*p == NULL) {
+		printf("alloc %zu B with %s and 60 MiB idle: %s\n", size, state,
+				rte_strerror(rte_errno));
+		return -1;
+	}
+	if (large_idle_check(0, 0) != 0 || stats_now().bytes_trimmed <= trimmed) {
+		printf("the idle memzone was not given back\n");
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -2773,27 +2803,13 @@ test_large_idle_nomem(void)
 	struct eal_fill fill = { NULL, 0 };
 	unsigned int n = 0;
 	void **objs = NULL, *p = NULL, *q = NULL;
-	uint64_t trimmed;
 	int ret = TEST_FAILED;
 
-	p = rte_fastmem_alloc(MIB(60), 0, 0);
-	TEST_ASSERT_NOT_NULL(p, "alloc 60 MiB: %d", rte_errno);
-	rte_fastmem_free(p);
-	p = NULL;
-	if (large_idle_check(1, UINT64_MAX) != 0 || drain_pool(&objs, &n) != 0 ||
-			eal_fill(&fill) != 0)
+	if (large_idle_60() != 0 || drain_pool(&objs, &n) != 0 || eal_fill(&fill) != 0)
 		goto out;
 	/* Too large to serve 2 MiB from (more than twice that): given back for a new memzone. */
-	trimmed = stats_now().bytes_trimmed;
-	p = rte_fastmem_alloc(MIB(2), 0, 0);
-	if (p == NULL) {
-		printf("alloc 2 MiB with EAL full and 60 MiB idle: %s\n", rte_strerror(rte_errno));
+	if (alloc_idle_given_back(MIB(2), &p, "no memzone slot left") != 0)
 		goto out;
-	}
-	if (large_idle_check(0, 0) != 0 || stats_now().bytes_trimmed <= trimmed) {
-		printf("the idle memzone was not given back\n");
-		goto out;
-	}
 	/* Idle again, and given back for slabs: a 1 MiB object needs a new slab. */
 	rte_fastmem_free(p);
 	p = NULL;
@@ -2812,7 +2828,6 @@ out:
 	rte_fastmem_free(p);
 	rte_fastmem_free(q);
 	eal_unfill(&fill);
-	free(fill.mz);
 	free_all(objs, n);
 	return ret;
 }
@@ -2829,14 +2844,9 @@ test_large_idle_enomem(void)
 	struct eal_fill fill = { NULL, 0 };
 	const struct rte_memzone *probe = NULL;
 	void *p = NULL;
-	uint64_t trimmed;
 	int ret = TEST_FAILED;
 
-	p = rte_fastmem_alloc(MIB(60), 0, 0);
-	TEST_ASSERT_NOT_NULL(p, "alloc 60 MiB: %d", rte_errno);
-	rte_fastmem_free(p);
-	p = NULL;
-	if (large_idle_check(1, UINT64_MAX) != 0 || eal_fill_memory(&fill) != 0)
+	if (large_idle_60() != 0 || eal_fill_memory(&fill) != 0)
 		goto out;
 	rte_errno = 0;
 	probe = rte_memzone_reserve("test_fastmem_fillm_probe", MIB(4), SOCKET_ID_ANY, 0);
@@ -2845,23 +2855,13 @@ test_large_idle_enomem(void)
 				rte_strerror(rte_errno));
 		goto out;
 	}
-	trimmed = stats_now().bytes_trimmed;
-	p = rte_fastmem_alloc(MIB(3), 0, 0);
-	if (p == NULL) {
-		printf("alloc 3 MiB with EAL out of memory and 60 MiB idle: %s\n",
-				rte_strerror(rte_errno));
+	if (alloc_idle_given_back(MIB(3), &p, "EAL out of memory") != 0)
 		goto out;
-	}
-	if (large_idle_check(0, 0) != 0 || stats_now().bytes_trimmed <= trimmed) {
-		printf("the idle memzone was not given back\n");
-		goto out;
-	}
 	ret = TEST_SUCCESS;
 out:
 	rte_fastmem_free(p);
 	rte_memzone_free(probe);
 	eal_unfill(&fill);
-	free(fill.mz);
 	return ret;
 }
 
@@ -2990,7 +2990,6 @@ test_init_nomem(void)
 	mz = rte_memzone_lookup("fastmem_state");
 	n = fill.n;
 	eal_unfill(&fill);
-	free(fill.mz);
 	TEST_ASSERT(n > 0, "no memzone could be reserved to fill EAL");
 	TEST_ASSERT(ret == -ENOMEM && err == ENOMEM, "init with every memzone slot taken: "
 			"%d (rte_errno %d)", ret, err);
