@@ -10,9 +10,10 @@
 # Hugepages are reserved (and hugetlbfs mounted) only for the run, as root, and given back.
 # Environment: FASTMEM_LCORES (default 0-1, or all cores up to 4; "all": every CPU this
 # process may run on, lcore i on the i-th of them), FASTMEM_TEST_TIMEOUT (s),
-# FASTMEM_TEST_BIN (default build/dpdk-test), FASTMEM_TEST_MEM (EAL memory in MiB, -m, 1792:
-# the trim test grows to more than 1 GiB of live objects), FASTMEM_HUGEPAGES (2 MiB pages
-# needed, 1024),
+# FASTMEM_TEST_BIN (default build/dpdk-test), FASTMEM_TEST_MEM (EAL memory in MiB, -m; 1792
+# with hugepages: the trim test grows to more than 1 GiB of live objects; 2560 with --no-huge,
+# where it costs no hugepages: more than 2 GiB, which trim's INT_MAX bound needs),
+# FASTMEM_HUGEPAGES (2 MiB pages needed, 1024),
 # FASTMEM_HUGEPAGES_1G (1 GiB pages to reserve for pa1g, 3), FASTMEM_TEST_PRELOAD (LD_PRELOAD
 # of the test binary), FASTMEM_TEST_LOG_TAG (appended to the log names: build/test-T-MODE-TAG.log).
 set -u
@@ -48,6 +49,7 @@ TMO=${FASTMEM_TEST_TIMEOUT:-600}
 RUN_DIR=$("$REPO/scripts/eal-run-dir.sh")
 HUGE_DIR=$REPO/build/hugepages
 MEM=${FASTMEM_TEST_MEM:-1792}
+MEM_NOHUGE=${FASTMEM_TEST_MEM:-2560}
 NR_PAGES=${FASTMEM_HUGEPAGES:-1024}
 HUGE_DIR_1G=$REPO/build/hugepages-1G
 NR_PAGES_1G=${FASTMEM_HUGEPAGES_1G:-3}
@@ -297,7 +299,7 @@ pass=0
 skip=0
 for mode in ${modes//,/ }; do
 	case $mode in
-	nohuge) eal="--no-huge -m $MEM" ;;
+	nohuge) eal="--no-huge -m $MEM_NOHUGE" ;;
 	va|pa)
 		if ! huge_setup; then
 			# as root, with a pool to grow, these modes must run: a skip would hide them

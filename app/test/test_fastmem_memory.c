@@ -715,8 +715,11 @@ test_bulk_failure(void)
 	unsigned int n;
 	void *m;
 
-	/* More 1 MiB objects (one per 2 MiB slab) than EAL can give, whatever the mode. */
-	n = (free_hugepage_bytes() + MIB(2048)) / SLAB_SIZE + 64;
+	/*
+	 * More 1 MiB objects (one per 2 MiB slab) than EAL can give, whatever the mode: more than
+	 * the free hugepages and the memory EAL has (all of -m with --no-huge).
+	 */
+	n = (free_hugepage_bytes() + rte_eal_get_physmem_size()) / SLAB_SIZE + 64;
 	m = rte_malloc(NULL, probe, 0);
 	if (m == NULL) {
 		printf("rte_malloc of %zu MiB fails before the test: too little memory\n",
@@ -1412,7 +1415,10 @@ test_reserve_midway(void)
 			backing(), got);
 	TEST_ASSERT_EQUAL(stats_now().bytes_trimmed, got, "bytes_trimmed %" PRIu64 " of %" PRIu64,
 			stats_now().bytes_trimmed, got);
-	if (got <= INT_MAX)
+	if (got > INT_MAX)
+		printf("reserve_midway: trim gave back %" PRIu64 " MiB and returned INT_MAX\n",
+				got >> 20);
+	else
 		printf("reserve_midway: at most 2 GiB, trim's INT_MAX bound not reached\n");
 	return TEST_SUCCESS;
 }
