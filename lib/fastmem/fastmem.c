@@ -384,7 +384,7 @@ large_alloc_in_order(void **ptrs, unsigned int n, size_t size, size_t align,
 	for (k = 0; k < n_order; k++) {
 		chain = NULL;
 		for (i = 0; i < n; i++) {
-			obj = fastmem_large_alloc(size, align, order[k]);
+			obj = fastmem_large_alloc(size, align, order[k], i == n - 1 ? n : 0);
 			if (obj == NULL)
 				break;
 			*(void **)obj = chain;
@@ -396,7 +396,6 @@ large_alloc_in_order(void **ptrs, unsigned int n, size_t size, size_t align,
 				chain = *(void **)chain;
 				large_hand_out(ptrs[n], size, flags);
 			}
-			fastmem_large_count(i, 0);
 			return 0;
 		}
 		while (chain != NULL) {
@@ -405,7 +404,7 @@ large_alloc_in_order(void **ptrs, unsigned int n, size_t size, size_t align,
 			fastmem_large_free(fastmem_large_of(obj), true);
 		}
 	}
-	fastmem_large_count(0, n);
+	fastmem_large_count_nomem(n);
 	return fail(ENOMEM);
 }
 

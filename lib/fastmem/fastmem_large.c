@@ -239,13 +239,17 @@ large_idle_unlink(struct fastmem_socket *s, struct fastmem_large *l)
 	s->large_idle_bytes -= l->mz->len;
 }
 
-/* Link a large object, its header written, into the list of live ones. large_lock held. */
+/*
+ * Link a large object, its header written, into the list of live ones, and count n_count
+ * allocations (see fastmem_large_alloc()). large_lock held.
+ */
 static void
-large_live_link(struct fastmem_state *st, struct fastmem_large *l)
+large_live_link(struct fastmem_state *st, struct fastmem_large *l, unsigned int n_count)
 {
 	FASTMEM_LIST_PUSH(&st->large, l);
 	st->large_stats.in_use++;
 	st->large_stats.bytes += l->mz->len;
+	st->large_stats.alloc += n_count;
 }
 
 /*
@@ -255,7 +259,8 @@ large_live_link(struct fastmem_state *st, struct fastmem_large *l)
  * builds too: a failed check (a panic) leaves the memzone idle, where deinit finds it.
  */
 static void *
-large_reuse(struct fastmem_state *st, unsigned int sidx, size_t size, uint32_t off)
+large_reuse(struct fastmem_state *st, unsigned int sidx, size_t size, uint32_t off,
+		unsigned int n_count)
 {
 	struct fastmem_socket *s = &st->sockets[sidx];
 	struct fastmem_large *l, *best = NULL;
@@ -271,7 +276,7 @@ large_reuse(struct fastmem_state *st, unsigned int sidx, size_t size, uint32_t o
 		large_header_write(best, best->mz, size, off, sidx);
 		best->reused = 1;
 		map_mark(st, best->mz, false);
-		large_live_link(st, best);
+		large_live_link(st, best, n_count);
 	}
 	rte_spinlock_unlock(&st->large_lock);
 	return best != NULL ? RTE_PTR_ADD(best, off) : NULL;
@@ -282,12 +287,15 @@ large_reuse(struct fastmem_state *st, unsigned int sidx, size_t size, uint32_t o
  * of at most RTE_FASTMEM_MAX_OBJ_SIZE, checked by the caller): in an idle memzone of the socket
  * that fits, else in a new one; when EAL refuses that, the socket's idle memzones go back to it
  * and the reservation is tried once more. NULL with rte_errno ENOMEM when EAL has no such
- * memzone, or no IOVA-contiguous 2 MiB chunks. Counted neither as an allocation nor as a
- * failure here: the caller counts (fastmem_large_count()), as it may give the object back or
- * try other sockets.
+ * memzone, or no IOVA-contiguous 2 MiB chunks.
+ *
+ * A call counts its objects as allocated once it has them all, as it may give them back or try
+ * other sockets until then: the last object of the call, when linked, counts n_count
+ * allocations (the call's number of objects; 0 for the others). Failures are the caller's to
+ * count (fastmem_large_count_nomem()).
  */
 void *
-fastmem_large_alloc(size_t size, size_t align, unsigned int sidx)
+fastmem_large_alloc(size_t size, size_t align, unsigned int sidx, unsigned int n_count)
 {
 	struct fastmem_state *st = fastmem_state;
 	char name[RTE_MEMZONE_NAMESIZE];
@@ -300,7 +308,7 @@ fastmem_large_alloc(size_t size, size_t align, unsigned int sidx)
 	void *obj;
 
 	RTE_BUILD_BUG_ON(RTE_FASTMEM_MAX_OBJ_SIZE + RTE_CACHE_LINE_SIZE > FASTMEM_SLAB_SIZE);
-	obj = large_reuse(st, sidx, size, off);
+	obj = large_reuse(st, sidx, size, off, n_count);
 	if (obj != NULL)
 		return obj;
 	seq = rte_atomic_fetch_add_explicit(&st->large_seq, 1, rte_memory_order_relaxed);
@@ -337,7 +345,7 @@ fastmem_large_alloc(size_t size, size_t align, unsigned int sidx)
 	large_header_write(l, mz, size, off, sidx);
 	rte_spinlock_lock(&st->large_lock);
 	map_set(st, mz, iovas);
-	large_live_link(st, l);
+	large_live_link(st, l, n_count);
 	rte_spinlock_unlock(&st->large_lock);
 	free(iovas);
 	return RTE_PTR_ADD(l, off);
@@ -541,17 +549,15 @@ fastmem_large_iova(const void *ptr)
 }
 
 /*
- * Count large objects handed out (alloc) and large objects that no socket could hold (nomem).
- * An allocation counts once its call has all its objects: a bulk call that gives back the
- * objects it got has nothing to take back from the counters, which a reset may have zeroed
- * meanwhile.
+ * Count large objects that no socket could hold. (Allocations count when a call's last object
+ * is linked: a bulk call that gives back the objects it got has nothing to take back from the
+ * counters, which a reset may have zeroed meanwhile.)
  */
 void
-fastmem_large_count(unsigned int alloc, unsigned int nomem)
+fastmem_large_count_nomem(unsigned int n)
 {
 	rte_spinlock_lock(&fastmem_state->large_lock);
-	fastmem_state->large_stats.alloc += alloc;
-	fastmem_state->large_stats.nomem += nomem;
+	fastmem_state->large_stats.nomem += n;
 	rte_spinlock_unlock(&fastmem_state->large_lock);
 }
 

@@ -599,7 +599,7 @@ bool fastmem_zone_contains(struct fastmem_state *st, const void *ptr);
 rte_iova_t fastmem_zone_iova(void *addr, uint64_t len);
 
 /* fastmem_large.c */
-void *fastmem_large_alloc(size_t size, size_t align, unsigned int sidx);
+void *fastmem_large_alloc(size_t size, size_t align, unsigned int sidx, unsigned int n_count);
 void fastmem_large_free(struct fastmem_large *l, bool undo);
 struct fastmem_large *fastmem_large_of(const void *ptr);
 struct fastmem_large *fastmem_large_idle_of(const void *ptr);
@@ -609,7 +609,7 @@ size_t fastmem_large_usable(const struct fastmem_large *l);
 bool fastmem_large_fits(uint64_t mz_len, uint32_t obj_off, size_t size);
 uint64_t fastmem_large_trim(unsigned int sidx);
 bool fastmem_large_trim_refused(unsigned int sidx, uint64_t len, int err);
-void fastmem_large_count(unsigned int alloc, unsigned int nomem);
+void fastmem_large_count_nomem(unsigned int n);
 void fastmem_large_stats_read(struct fastmem_large_stats *ls);
 void fastmem_large_idle_read(unsigned int sidx, uint64_t *n, uint64_t *bytes);
 void fastmem_large_stats_reset(void);
