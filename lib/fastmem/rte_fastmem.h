@@ -464,7 +464,9 @@ int rte_fastmem_hlookup(size_t size, size_t align, int socket_id,
 		rte_fastmem_handle_t *handle);
 
 /**
- * Allocate an object through a handle. Thread-safe, lock-free on a cache hit.
+ * Allocate an object through a handle. Thread-safe, lock-free on a cache hit. A handle names
+ * one socket: when that socket cannot serve, the call fails with ENOMEM rather than fall back
+ * to another socket, as rte_fastmem_alloc_socket() with an explicit socket.
  *
  * @param handle
  *   Handle from rte_fastmem_hlookup().
@@ -479,7 +481,8 @@ rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 	__rte_malloc;
 
 /**
- * Allocate @p n objects through a handle, all or nothing. Thread-safe.
+ * Allocate @p n objects through a handle, all or nothing, on the handle's socket (see
+ * rte_fastmem_halloc()). Thread-safe.
  *
  * @param handle
  *   Handle from rte_fastmem_hlookup().
