@@ -289,6 +289,20 @@ local_socket(void)
 	return s == SOCKET_ID_ANY ? rte_socket_id_by_idx(0) : s;
 }
 
+/*
+ * Let only the calling thread's socket grow, up to max_bytes: every other socket gets a limit of
+ * 0. On a machine of several sockets an allocation for any socket falls back to the others, so
+ * a test that counts what one socket's limit holds calls this right after init (memory another
+ * socket holds already would still serve). Returns 0 or what rte_fastmem_set_limit() returned.
+ */
+static inline int
+limit_local(size_t max_bytes)
+{
+	int ret = rte_fastmem_set_limit(SOCKET_ID_ANY, 0);
+
+	return ret != 0 ? ret : rte_fastmem_set_limit(local_socket(), max_bytes);
+}
+
 /* Backing bytes of all sockets, UINT64_MAX when the statistics cannot be read. */
 static inline uint64_t
 backing(void)
@@ -298,6 +312,56 @@ backing(void)
 	if (rte_fastmem_stats(&st) != 0)
 		return UINT64_MAX;
 	return st.bytes_backing;
+}
+
+struct socket_backing {
+	char prefix[RTE_MEMZONE_NAMESIZE];
+	uint64_t bytes;
+};
+
+static inline void
+socket_backing_add(const struct rte_memzone *mz, void *arg)
+{
+	struct socket_backing *sb = arg;
+
+	if (strncmp(mz->name, sb->prefix, strlen(sb->prefix)) == 0)
+		sb->bytes += mz->len;
+}
+
+/* Backing bytes of one socket: its slab memzones, named fastmem_<socket>_<n> (see the guide). */
+static inline uint64_t
+socket_backing(int socket_id)
+{
+	struct socket_backing sb = { .bytes = 0 };
+
+	snprintf(sb.prefix, sizeof(sb.prefix), "fastmem_%d_", socket_id);
+	rte_memzone_walk(socket_backing_add, &sb);
+	return sb.bytes;
+}
+
+/*
+ * Every socket's limit at percent of the backing memory it holds, in whole slabs: 100 stops all
+ * growth (a limit of the total for every socket would let a socket that holds less grow).
+ * Returns 0, what rte_fastmem_set_limit() returned, or -EIO when the sockets' memzones do not
+ * add up to the backing memory of the statistics.
+ */
+static inline int
+limit_backing(unsigned int percent)
+{
+	uint64_t total = 0, b;
+	unsigned int i;
+	int ret, s;
+
+	for (i = 0; i < rte_socket_count(); i++) {
+		s = rte_socket_id_by_idx(i);
+		b = socket_backing(s);
+		ret = rte_fastmem_set_limit(s, RTE_ALIGN_FLOOR(b * percent / 100,
+				UINT64_C(1) << RTE_FASTMEM_SLAB_SHIFT));
+		if (ret != 0)
+			return ret;
+		total += b;
+	}
+	return total == backing() ? 0 : -EIO;
 }
 
 /* Live objects of the class of a size, UINT64_MAX when the statistics cannot be read. */
