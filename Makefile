@@ -14,6 +14,8 @@
 #                 it (pkg-config, shared and static) and run it
 #   make doc      build the programming guide with sphinx (warnings are errors)
 #   make stress   the randomized multi-lcore stress test
+#   make test-numa  the tests on a virtual machine of two NUMA sockets (QEMU): the paths of a
+#                 second socket, which this one-socket host never takes
 #   make test-asan, make test-ubsan   the fastmem tests in AddressSanitizer / UBSan builds
 #   make clean
 
@@ -33,8 +35,8 @@ PEER_PKGS := libtcmalloc-minimal4 libmimalloc2.0 libjemalloc2
 CHECK_PKGS := codespell doxygen gawk g++ perl dpkg xz-utils
 COVERAGE_PKGS := gcovr
 
-.PHONY: all bench build test test-unit test-asan test-ubsan stress check-patches check patches \
-	doc example coverage clean
+.PHONY: all bench build test test-unit test-asan test-ubsan test-numa stress check-patches check \
+	patches doc example coverage clean
 
 SAN_TESTS := fastmem_autotest fastmem_inval_autotest fastmem_fault_autotest fastmem_memory_autotest \
 	fastmem_telemetry_autotest fastmem_stress_autotest
@@ -88,6 +90,9 @@ coverage: build
 
 stress: build
 	@FASTMEM_TEST_TAIL=30 scripts/run-tests.sh best fastmem_stress_autotest
+
+test-numa: build
+	@scripts/numa-vm.sh
 
 bench: build
 	@scripts/deps.sh $(PLOT_PKGS) $(PEER_PKGS)

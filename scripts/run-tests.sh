@@ -375,7 +375,7 @@ for mode in ${modes//,/ }; do
 			< /dev/null > "$log" 2>&1
 		rc=$?
 		run_done "$mode"
-		grep -v '^EAL: \|^TELEMETRY: \|^APP: \|^RTE>>$' "$log" | tail -n "${FASTMEM_TEST_TAIL:-40}"
+		"$REPO/scripts/log-tail.sh" "${FASTMEM_TEST_TAIL:-40}" < "$log"
 		# a case of a suite that skips (the suite still says Test OK) hides what it tests
 		cskip=$(sed -n 's/^ + Tests Skipped : *\([0-9]*\)$/\1/p' "$log" | sort -n | tail -1)
 		if [ $rc = 0 ] && grep -q '^Test OK' "$log" && [ "${cskip:-0}" != 0 ]; then

@@ -60,6 +60,8 @@ echo "##### unit tests, all memory modes"
 count_tests scripts/run-tests.sh nohuge,va,pa,pa1g fastmem_autotest fastmem_telemetry_autotest \
 	fastmem_inval_autotest fastmem_fault_autotest fastmem_memory_autotest fastmem_secondary_autotest \
 	fastmem_secondary_reclaim_autotest
+echo "##### two NUMA sockets, on a virtual machine (QEMU): the paths of a second socket (make test-numa)"
+count_tests scripts/numa-vm.sh
 echo "##### randomized multi-lcore stress test (make stress)"
 count_tests scripts/run-tests.sh nohuge,pa fastmem_stress_autotest
 echo "##### debug mode (RTE_LIBRTE_FASTMEM_DEBUG): misuse detection, and the unit tests under it"
