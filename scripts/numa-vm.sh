@@ -13,9 +13,10 @@
 # Everything comes from Debian's packages by name: qemu-system-x86, busybox-static and the
 # kernel linux-image-amd64 depends on (downloaded, not installed, and kept in
 # ~/.cache/fastmem/numa-vm).
+# The guest takes 6 GiB of the host's memory.
 # Environment: FASTMEM_TEST_BIN (default build/dpdk-test), FASTMEM_VM_TIMEOUT (s, per test,
-# default 480; the whole run stops after 1800 s). Ends with
-# "run-tests: N passed, M failed, 0 skipped", as run-tests.sh.
+# default 480; the whole run stops after 1200 s), FASTMEM_CACHE (default ~/.cache/fastmem).
+# Ends with "run-tests: N passed, M failed, 0 skipped", as run-tests.sh.
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +29,7 @@ LOG=$VM/console.log
 	fastmem_secondary_autotest fastmem_secondary_reclaim_autotest
 
 "$REPO/scripts/deps.sh" qemu-system-x86 busybox-static || exit 1
+[ -x "$BIN" ] || { echo "numa-vm: no test binary $BIN (make build)"; exit 1; }
 mkdir -p "$VM"
 
 # The kernel: the image package that linux-image-amd64 depends on, unpacked once into the
@@ -37,22 +39,34 @@ kernel=
 for k in "$KDIR"/kernel/boot/vmlinuz-*; do
 	[ -f "$k" ] && kernel=$k
 done
-if [ -z "$kernel" ]; then
-	tmp=$(mktemp -d)
+# download_kernel DIR: the image package, in DIR (with empty or stale package lists: false).
+download_kernel() {
 	(
 		set -e
-		# as root, apt downloads as _apt, which must be able to write there
-		chmod 777 "$tmp"
-		cd "$tmp"
-		apt-get download -q linux-image-amd64 >&2 || { apt-get update -q >&2 &&
-			apt-get download -q linux-image-amd64 >&2; }
+		cd "$1"
+		rm -f ./*.deb
+		apt-get download -q linux-image-amd64 >&2
 		image=$(dpkg-deb -f linux-image-amd64_*.deb Depends | sed 's/[ (].*//')
 		apt-get download -q "$image" >&2
-		rm -rf "$KDIR"
-		mkdir -p "$KDIR"
-		dpkg-deb -x "$image"_*.deb "$KDIR/kernel"
-	) || { echo "numa-vm: cannot get Debian's kernel"; rm -rf "$tmp"; exit 1; }
-	rm -rf "$tmp"
+		rm linux-image-amd64_*.deb
+	)
+}
+if [ -z "$kernel" ]; then
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	# as root, apt downloads as _apt, which must be able to write there
+	chmod 777 "$tmp"
+	if ! download_kernel "$tmp"; then
+		apt-get update -q >&2
+		download_kernel "$tmp" || { echo "numa-vm: cannot get Debian's kernel"; exit 1; }
+	fi
+	# only its /boot, moved into the cache when whole
+	mkdir -p "$tmp/x/kernel"
+	dpkg-deb --fsys-tarfile "$tmp"/linux-image-*.deb | tar -x -C "$tmp/x/kernel" ./boot ||
+		{ echo "numa-vm: cannot unpack Debian's kernel"; exit 1; }
+	rm -rf "$KDIR"
+	mkdir -p "$(dirname "$KDIR")"
+	mv "$tmp/x" "$KDIR"
 	kernel=$(echo "$KDIR"/kernel/boot/vmlinuz-*)
 fi
 
@@ -66,6 +80,10 @@ for c in sh mount cat echo date timeout poweroff; do
 done
 cp -L "$BIN" "$root/dpdk-test"
 # the libraries ldd names, and libgcc_s, which glibc loads for pthread_cancel()
+if ldd "$BIN" | grep -q 'not found'; then
+	echo "numa-vm: $BIN needs libraries this host does not have"
+	exit 1
+fi
 for lib in $(ldd "$BIN" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p') \
 		$(/sbin/ldconfig -p | sed -n 's/.*libgcc_s\.so\.1 (libc6,x86-64) => //p'); do
 	mkdir -p "$root$(dirname "$lib")"
@@ -74,11 +92,15 @@ done
 cp "$REPO/scripts/numa-vm-init" "$root/init"
 echo "$@" > "$root/tests"
 echo "$TMO" > "$root/timeout"
-(cd "$root" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$VM/initrd.gz"
+if ! (set -o pipefail; cd "$root" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) \
+		> "$VM/initrd.gz"; then
+	echo "numa-vm: cannot write the initramfs"
+	exit 1
+fi
 
 echo "numa-vm: booting a 2-node virtual machine (QEMU, TCG) for: $*"
-# the whole run's limit (the tests take about 9 minutes; a hang must not hold CI up)
-timeout 1800 qemu-system-x86_64 -machine q35 -cpu max -smp 2 -m 6G \
+# the whole run's limit (the tests take about 8 minutes; a hang must not hold CI up)
+timeout 1200 qemu-system-x86_64 -machine q35 -cpu max -smp 2 -m 6G -nic none \
 	-object memory-backend-ram,id=m0,size=3G -object memory-backend-ram,id=m1,size=3G \
 	-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1 \
 	-accel tcg,thread=multi -kernel "$kernel" -initrd "$VM/initrd.gz" \
@@ -102,7 +124,10 @@ for t in "$@"; do
 		fail=$((fail + 1))
 	fi
 done
-grep -q '^numa-vm: nodes node0 node1 $' "$LOG.txt" ||
-	{ echo "numa-vm: the virtual machine did not show two nodes"; fail=$((fail + 1)); }
+if ! grep -q '^numa-vm: nodes node0 node1 $' "$LOG.txt"; then
+	echo "numa-vm: the virtual machine did not show two nodes; the end of its console:"
+	tail -n 40 "$LOG.txt"
+	fail=$((fail + 1))
+fi
 echo "run-tests: $pass passed, $fail failed, 0 skipped"
 [ $fail = 0 ]
