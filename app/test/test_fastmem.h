@@ -280,13 +280,16 @@ freed_at(uintptr_t addr)
 	return (void *)a;
 }
 
-/* The calling lcore's socket, as an explicit socket id. */
+/*
+ * The calling lcore's socket, as an explicit socket id; for a thread without one, the main
+ * lcore's, as the library takes it.
+ */
 static inline int
 local_socket(void)
 {
 	int s = (int)rte_socket_id();
 
-	return s == SOCKET_ID_ANY ? rte_socket_id_by_idx(0) : s;
+	return s == SOCKET_ID_ANY ? (int)rte_lcore_to_socket_id(rte_get_main_lcore()) : s;
 }
 
 /*

@@ -31,8 +31,9 @@
  * Idle memzones are not backing memory: as live large objects, they do not count against a
  * socket's limit (rte_fastmem_set_limit()); the bound is what limits them.
  *
- * Large allocations and frees take large_lock once, to link or unlink the object and its page
- * map entries; EAL calls (reservations, frees) run outside it.
+ * A large free takes large_lock once, to unlink the object and its page map entries; an
+ * allocation takes it once to reuse an idle memzone, and once more to link a new one when none
+ * fits. EAL calls (reservations, frees) run outside it.
  */
 
 #include <inttypes.h>
