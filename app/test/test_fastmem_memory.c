@@ -2223,6 +2223,19 @@ test_large_realloc(void)
 	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "realloc to 2^62: %d", rte_errno);
 	TEST_ASSERT_EQUAL(pat_check(q, 3000, MIB(6), 3), SIZE_MAX, "failed realloc changed it");
 	TEST_ASSERT_NULL(rte_fastmem_realloc(q, 0, 0), "realloc(q, 0)");
+	/* large -> the largest class: moves into it, though its memzone would hold the size */
+	p = rte_fastmem_alloc(RTE_FASTMEM_MAX_OBJ_SIZE + KIB(4), 0, 0);
+	TEST_ASSERT_NOT_NULL(p, "alloc of the largest class + 4 KiB: %d", rte_errno);
+	pat_fill(p, RTE_FASTMEM_MAX_OBJ_SIZE, 4);
+	q = rte_fastmem_realloc(p, RTE_FASTMEM_MAX_OBJ_SIZE, 0);
+	TEST_ASSERT_NOT_NULL(q, "realloc to the largest class: %d", rte_errno);
+	TEST_ASSERT(q != p, "realloc to the largest class stayed in the large memzone");
+	TEST_ASSERT_EQUAL(pat_check(q, RTE_FASTMEM_MAX_OBJ_SIZE, RTE_FASTMEM_MAX_OBJ_SIZE, 4),
+			SIZE_MAX, "content after large -> the largest class");
+	TEST_ASSERT_EQUAL(class_in_use(RTE_FASTMEM_MAX_OBJ_SIZE), 1u, "large -> largest class");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.large_in_use == 0, "large object left by realloc to the largest class");
+	rte_fastmem_free(q);
 	return TEST_SUCCESS;
 }
 

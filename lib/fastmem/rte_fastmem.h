@@ -357,8 +357,9 @@ void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, in
 /**
  * Resize an object. realloc(NULL, size) is rte_fastmem_alloc(size, align, 0); a size of 0
  * frees @p ptr and returns NULL. When the new size and alignment map to the object's class,
- * the same pointer is returned; so it is for a large object whose memzone holds the new size
- * and needs more than half for it. Otherwise a new object (small or large) is allocated on the
+ * the same pointer is returned; so it is for a large object whose new size is still above the
+ * largest class (RTE_FASTMEM_MAX_OBJ_SIZE), when its memzone holds the new size and needs more
+ * than half for it. Otherwise a new object (small or large) is allocated on the
  * old object's socket, falling back to the other sockets as rte_fastmem_alloc() does, the
  * contents are copied (up to the smaller size) and the old object is freed. When no new object
  * can be had, an object that holds the new size at the alignment where it is (a shrink, or a
