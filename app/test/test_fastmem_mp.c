@@ -3,10 +3,12 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -561,9 +563,59 @@ fastmem_secondary(void)
  * The primary's side.
  */
 
-/* Start this binary as a secondary running test command cmd; returns its pid, or -1. */
+/*
+ * Boot time of the time namespace some secondaries run in, ahead of the primary's: /proc shows
+ * every process's start time shifted by the reader's offset (Linux 5.6 and later). Half a
+ * clock tick (10 ms) besides the seconds, so that the two namespaces round start times apart.
+ */
+#define TIMENS_BOOTTIME_S 86400
+#define TIMENS_BOOTTIME_NS 5000000
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080 /* Linux 5.6; not in every C library's <sched.h> */
+#endif
+
+/*
+ * Make the calling process's next program run in a new time namespace whose boot time is
+ * TIMENS_BOOTTIME_S and TIMENS_BOOTTIME_NS ahead (the namespace is entered at execve()).
+ * Returns 0 or -1 (no time namespaces in this kernel, or no privilege for them).
+ */
+static int
+timens_enter_at_exec(void)
+{
+	static const char offsets[] = "boottime " RTE_STR(TIMENS_BOOTTIME_S) " "
+		RTE_STR(TIMENS_BOOTTIME_NS) "\n";
+	int fd, ok;
+
+	if (unshare(CLONE_NEWTIME) < 0)
+		return -1;
+	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, offsets, sizeof(offsets) - 1) == (ssize_t)sizeof(offsets) - 1;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* Whether secondaries can run in a time namespace of their own here: a child tries. */
+static bool
+timens_available(void)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0)
+		_exit(timens_enter_at_exec() == 0 ? 0 : 1);
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		WEXITSTATUS(status) == 0;
+}
+
+/*
+ * Start this binary as a secondary running test command cmd, in a time namespace of its own
+ * when timens is set; returns its pid, or -1.
+ */
 static pid_t
-spawn_secondary(const char *cmd)
+spawn_secondary(const char *cmd, bool timens)
 {
 	char prefix[PATH_MAX], prefix_arg[PATH_MAX + 16], lcore_arg[16], dir[PATH_MAX];
 	const char *const argv[] = {
@@ -586,6 +638,8 @@ spawn_secondary(const char *cmd)
 		unsetenv(RECURSIVE_ENV_VAR);
 		unsetenv("DPDK_TEST_PARAMS");
 		setenv("DPDK_TEST", cmd, 1);
+		if (timens && timens_enter_at_exec() < 0)
+			_exit(126);
 		execv("/proc/self/exe", (char * const *)(uintptr_t)argv);
 		_exit(127);
 	}
@@ -604,7 +658,7 @@ launch_secondary(struct mp_shared *sh, enum mp_phase phase)
 
 	sh->phase = phase;
 	sh->result = -1;
-	pid = spawn_secondary("fastmem_secondary_autotest");
+	pid = spawn_secondary("fastmem_secondary_autotest", false);
 	status = pid < 0 ? -1 : wait_child(pid, NULL);
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || sh->result != 0) {
 		printf("primary: secondary (phase %u) failed: status 0x%x, result %d\n", phase,
@@ -799,7 +853,11 @@ REGISTER_FAST_TEST(fastmem_secondary_autotest, NOHUGE_SKIP, ASAN_OK, test_fastme
  *     secondary leaves in the DPDK heap besides fastmem (EAL's own allocations, such as the
  *     service cores' tables, which only rte_eal_cleanup() frees).
  * Before killing a secondary that used fastmem, the primary starts a non-EAL thread, which
- * scans the registry: the blocks of the live secondary must be left alone.
+ * scans the registry: the blocks of the live secondary must be left alone, and the scans of
+ * the secondary's own threads must have left the primary's alone. The second round of the
+ * three modes runs in a time namespace whose boot time is a day ahead (where the kernel has
+ * time namespaces and lets the test make one), in which /proc shows every start time shifted:
+ * live processes must not be taken for gone, nor gone ones for live, across namespaces.
  * Together the secondaries create more blocks than the registry holds (FASTMEM_MAX_BLOCKS,
  * 1024). After the last one, the primary starts a non-EAL thread, whose first allocation
  * gets a block and with it reclaims the blocks of exited processes, and checks:
@@ -1122,10 +1180,12 @@ rc_run_prim_thread(struct rc_prim_thread *pt)
 
 /*
  * Beside a live secondary whose caches hold objects: the scan of a new thread must leave its
- * blocks alone. Neither the heap nor the slabs held by its caches change.
+ * blocks alone. Neither the heap nor the slabs held by its caches change. Nor did the scans of
+ * the secondary's threads take the primary's blocks: the spans of the class of 8 B that held
+ * the objects of the main thread's cache before the secondary started (prim0) still do.
  */
 static int
-rc_check_live(void)
+rc_check_live(const struct rte_fastmem_class_stats *prim0)
 {
 	struct rc_prim_thread pt = { 0, TEST_FAILED };
 	struct rte_fastmem_class_stats cs0, cs1;
@@ -1144,20 +1204,33 @@ rc_check_live(void)
 		"were reclaimed: slabs %u/%u -> %u/%u, in_use %" PRIu64 " -> %" PRIu64 ", heap %"
 		PRIu64 " -> %" PRIu64, cs0.slabs_partial, cs0.slabs_full, cs1.slabs_partial,
 		cs1.slabs_full, cs0.in_use, cs1.in_use, heap0, heap1);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(8, &cs1), "stats_class");
+	TEST_ASSERT(prim0->slabs_partial + prim0->slabs_full > 0,
+		"primary: the main thread's cache holds no slab of class 8");
+	TEST_ASSERT(cs1.slabs_partial == prim0->slabs_partial &&
+		cs1.slabs_full == prim0->slabs_full && cs1.in_use == prim0->in_use,
+		"primary: the live secondary reclaimed the primary's blocks: class 8 slabs %u/%u "
+		"-> %u/%u, in_use %" PRIu64 " -> %" PRIu64, prim0->slabs_partial,
+		prim0->slabs_full, cs1.slabs_partial, cs1.slabs_full, prim0->in_use, cs1.in_use);
 	return TEST_SUCCESS;
 }
 
-/* Run one secondary in a mode, to its end; count the objects allocated meanwhile. */
+/*
+ * Run one secondary in a mode, to its end, in a time namespace of its own when timens is set;
+ * count the objects allocated meanwhile.
+ */
 static int
-rc_run(struct rc_shared *sh, enum rc_mode mode, uint64_t *allocs)
+rc_run(struct rc_shared *sh, enum rc_mode mode, bool timens, uint64_t *allocs)
 {
+	struct rte_fastmem_class_stats prim0;
 	int status, ret;
 	pid_t pid;
 
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(8, &prim0), "stats_class");
 	sh->mode = mode;
 	sh->result = -1;
 	rte_atomic_store_explicit(&sh->ready, 0, rte_memory_order_relaxed);
-	pid = spawn_secondary("fastmem_secondary_reclaim_autotest");
+	pid = spawn_secondary("fastmem_secondary_reclaim_autotest", timens);
 	TEST_ASSERT(pid > 0, "primary: cannot start a secondary");
 	if (mode == RC_KILL || mode == RC_IDLE_KILL) {
 		status = wait_child(pid, &sh->ready);
@@ -1165,7 +1238,7 @@ rc_run(struct rc_shared *sh, enum rc_mode mode, uint64_t *allocs)
 			"status 0x%x", rc_mode_names[mode], status);
 		ret = TEST_SUCCESS;
 		if (mode == RC_KILL) {
-			ret = rc_check_live();
+			ret = rc_check_live(&prim0);
 			*allocs += RC_ALLOCS_PER_RUN + 2;
 		}
 		kill(pid, SIGKILL);
@@ -1346,7 +1419,7 @@ rc_rejoin_primary(struct rc_shared *sh)
 	sh->result = -1;
 	rte_atomic_store_explicit(&sh->ready, 0, rte_memory_order_relaxed);
 	rte_atomic_store_explicit(&sh->go, 0, rte_memory_order_relaxed);
-	pid = spawn_secondary("fastmem_secondary_reclaim_autotest");
+	pid = spawn_secondary("fastmem_secondary_reclaim_autotest", false);
 	TEST_ASSERT(pid > 0, "primary: cannot start a secondary");
 	status = wait_child(pid, &sh->ready);
 	TEST_ASSERT_EQUAL(status, 0, "primary: secondary (%s) ended before it detached: "
@@ -1387,6 +1460,7 @@ reclaim_primary_runs(struct rc_shared *sh)
 	struct rte_fastmem_stats st0;
 	uint64_t heap0, heap_kill, allocs = 0;
 	unsigned int r, n_kill = 0;
+	bool timens;
 	void *p;
 	int ret;
 
@@ -1402,15 +1476,26 @@ reclaim_primary_runs(struct rc_shared *sh)
 	heap0 = heap_used();
 
 	/* What a killed secondary leaves in the heap besides fastmem. */
-	ret = rc_run(sh, RC_IDLE_KILL, &allocs);
+	ret = rc_run(sh, RC_IDLE_KILL, false, &allocs);
 	TEST_ASSERT_SUCCESS(ret, "primary: idle secondary");
 	heap_kill = heap_used() - heap0;
 	n_kill++;
 	printf("primary: a killed secondary leaves %" PRIu64 " bytes in the heap outside "
 		"fastmem\n", heap_kill);
 
+	/*
+	 * The second round of modes runs in a time namespace whose boot time is ahead: whether a
+	 * process is gone must not depend on the namespace its start time is read from.
+	 */
+	timens = timens_available();
+	printf("primary: secondaries %u to %u %s\n", (unsigned int)RTE_DIM(modes),
+		2 * (unsigned int)RTE_DIM(modes) - 1, timens ?
+		"in a time namespace whose boot time is " RTE_STR(TIMENS_BOOTTIME_S) " s and "
+		RTE_STR(TIMENS_BOOTTIME_NS) " ns ahead" :
+		"in the primary's time namespace: no time namespaces here");
 	for (r = 0; r < RC_RUNS; r++) {
-		ret = rc_run(sh, modes[r % RTE_DIM(modes)], &allocs);
+		ret = rc_run(sh, modes[r % RTE_DIM(modes)],
+			timens && r / RTE_DIM(modes) == 1, &allocs);
 		TEST_ASSERT_SUCCESS(ret, "primary: secondary %u (%s)", r,
 			rc_mode_names[modes[r % RTE_DIM(modes)]]);
 		n_kill += modes[r % RTE_DIM(modes)] == RC_KILL;

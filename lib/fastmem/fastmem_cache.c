@@ -174,6 +174,60 @@ proc_stat(int pid, int *stat_pid, uint64_t *start)
 	return *start != 0 ? 0 : -EIO;
 }
 
+/*
+ * The boot time offset of this process's time namespace, in clock ticks (rounded down), into
+ * *ticks: /proc shows every process's start time with the reader's offset added (Linux 5.6
+ * and later), so that a start time less it reads the same from every time namespace, to a
+ * tick. 0 where the kernel has no time namespaces. Returns 0 or -EIO.
+ */
+static int
+boottime_offset(int64_t *ticks)
+{
+	const int64_t ns_per_s = 1000000000;
+	long hz = sysconf(_SC_CLK_TCK);
+	long long sec, nsec;
+	char clock[32];
+	int64_t ns, tick_ns;
+	int ret = -EIO;
+	FILE *f;
+
+	*ticks = 0;
+	f = fopen("/proc/self/timens_offsets", "re");
+	if (f == NULL)
+		return errno == ENOENT ? 0 : -EIO;
+	/* "<clock> <seconds> <nanoseconds>" per line; the seconds may be negative */
+	while (hz > 0 && hz <= ns_per_s && fscanf(f, "%31s %lld %lld", clock, &sec, &nsec) == 3) {
+		if (strcmp(clock, "boottime") != 0 || sec >= INT64_MAX / ns_per_s ||
+				sec <= -(INT64_MAX / ns_per_s) || nsec < 0 || nsec >= ns_per_s)
+			continue;
+		ns = sec * ns_per_s + nsec;
+		tick_ns = ns_per_s / hz;
+		*ticks = ns >= 0 ? ns / tick_ns : -((-ns + tick_ns - 1) / tick_ns);
+		ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * The start time of process pid, in clock ticks after boot less the boot time offset of this
+ * process's time namespace, into *start; the pid /proc names it by into *stat_pid. Returns 0
+ * or a negative errno.
+ */
+static int
+proc_start(int pid, int *stat_pid, uint64_t *start)
+{
+	int64_t off;
+	int ret;
+
+	ret = boottime_offset(&off);
+	if (ret == 0)
+		ret = proc_stat(pid, stat_pid, start);
+	if (ret == 0)
+		*start -= off;
+	return ret;
+}
+
 static void
 self_read(void)
 {
@@ -183,8 +237,8 @@ self_read(void)
 	self_id.pid = getpid();
 	self_id.pidns = stat("/proc/self/ns/pid", &sb) == 0 ? (uint64_t)sb.st_ino : 0;
 	/* /proc must show this process under its own pid: then it shows the others right too. */
-	self_known = proc_stat(self_id.pid, &stat_pid, &self_id.start) == 0 &&
-		stat_pid == self_id.pid;
+	self_known = proc_start(self_id.pid, &stat_pid, &self_id.start) == 0 &&
+		stat_pid == self_id.pid && self_id.start != 0;
 	if (!self_known) {
 		self_id.start = 0;
 		FASTMEM_LOG(DEBUG, "no process identity in /proc: cache blocks of exited processes "
@@ -202,7 +256,10 @@ self(void)
 /*
  * Whether the process that owned blocks is gone: no process has its pid any more (kill(pid, 0)
  * says so even where /proc hides other users' processes), or the one that has it started at
- * another time (the pid was reused). A zombie is not gone: its threads may not all have exited
+ * another time (the pid was reused). Start times are compared less the boot time offsets of
+ * the time namespaces they were read from (proc_start()), which can round them apart by one
+ * tick: a pid reused within a tick of the first process's start would take the whole pid
+ * space to wrap around in 10 ms. A zombie is not gone: its threads may not all have exited
  * (a main thread that called pthread_exit() leaves one), and its parent reaps it soon. A
  * process of another pid namespace, or of unknown identity, cannot be judged from here: it is
  * never taken for gone.
@@ -218,8 +275,8 @@ proc_gone(const struct fastmem_owner *o)
 		return false;
 	if (kill(o->pid, 0) < 0 && errno == ESRCH)
 		return true;
-	return proc_stat(o->pid, &stat_pid, &start) == 0 && stat_pid == o->pid &&
-		start != o->start;
+	return proc_start(o->pid, &stat_pid, &start) == 0 && stat_pid == o->pid &&
+		(start > o->start + 1 || start + 1 < o->start);
 }
 
 /* Give a block, header included, back to the DPDK heap. */

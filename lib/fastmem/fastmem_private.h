@@ -400,7 +400,11 @@ struct fastmem_zone {
  * namespace, so that a reused pid is not taken for the process that is gone (fastmem_cache.c).
  */
 struct fastmem_owner {
-	uint64_t start;         /* clock ticks after boot, /proc/<pid>/stat field 22; 0: unknown */
+	/*
+	 * Clock ticks after boot: /proc/<pid>/stat field 22, less the boot time offset of the
+	 * time namespace it was read from; 0: unknown.
+	 */
+	uint64_t start;
 	uint64_t pidns;         /* inode of /proc/<pid>/ns/pid, 0 when unknown */
 	int32_t pid;
 	uint32_t reserved;
