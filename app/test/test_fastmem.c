@@ -47,8 +47,6 @@
  * EAL 1792 MiB, which the trim test of fastmem_memory_autotest needs).
  */
 
-#define KIB(n) ((size_t)(n) << 10)
-#define MIB(n) ((size_t)(n) << 20)
 
 #define TEST_MAX_SIZE MIB(1)              /* the largest class */
 #define TEST_API_MAX ((SIZE_MAX >> 1) + 1) /* rte_fastmem_max_size(): larger is E2BIG */
@@ -2582,7 +2580,8 @@ test_stats_retire_race(void)
  * library's counters at every miss. While the worker lcore allocates and frees objects of one
  * class in runs that cross refills and flushes, this lcore reads the worker's counters: none
  * of them ever goes down, and they end at what the worker did. Then it resets the statistics
- * while the worker runs again: the worker never gets an object twice, and none is lost.
+ * while the worker runs again: the worker never gets an object twice, and none is lost: once
+ * both lcores flushed their caches and a trim emptied the depots, the class holds no span.
  */
 #define LIVE_ROUNDS 3000
 #define LIVE_OBJS 600            /* more than two caches of 64 B objects: misses every round */
@@ -2623,6 +2622,13 @@ live_worker(void *arg)
 	free(objs);
 	rte_atomic_store_explicit(&la->done, 1, rte_memory_order_release);
 	return la->ret;
+}
+
+static int
+live_flush(void *arg __rte_unused)
+{
+	rte_fastmem_cache_flush();
+	return 0;
 }
 
 static void
@@ -2687,6 +2693,16 @@ test_stats_live_race(void)
 	printf("%u resets while the worker ran\n", reads);
 	TEST_ASSERT_EQUAL(cs.in_use, cs0.in_use, "class 64: in use %" PRIu64 " -> %" PRIu64,
 		cs0.in_use, cs.in_use);
+	/* An object lost from the worker's cache would keep its span. */
+	TEST_ASSERT_SUCCESS(rte_eal_remote_launch(live_flush, NULL, worker), "launch");
+	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker's flush");
+	rte_fastmem_cache_flush();
+	rte_fastmem_trim(SOCKET_ID_ANY);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(64, &cs), "stats_class");
+	TEST_ASSERT(cs.in_use == 0 && cs.slabs_partial == 0 && cs.slabs_full == 0,
+		"class 64 after the resets, the flushes and a trim: %" PRIu64 " in use, %u partial "
+		"and %u full spans: objects were lost", cs.in_use, cs.slabs_partial,
+		cs.slabs_full);
 	return TEST_SUCCESS;
 }
 

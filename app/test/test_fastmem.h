@@ -27,11 +27,14 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
+#include <rte_memory.h>
 #include <rte_memzone.h>
 #include <rte_random.h>
 #include <rte_stdatomic.h>
 
 #include <rte_fastmem.h>
+
+#include "test.h"
 
 #define PAT_STEP UINT64_C(0x9E3779B97F4A7C15)
 
@@ -45,6 +48,9 @@
 #define TEST_PAGED_MAX ((size_t)8 << 10)
 #define TEST_CACHE_BYTES ((size_t)1 << 20)     /* bytes a thread's cache of a class holds */
 #define TEST_CHILD_TIMEOUT_S 120               /* a child process is killed after this */
+
+#define KIB(n) ((size_t)(n) << 10)
+#define MIB(n) ((size_t)(n) << 20)
 
 static inline size_t
 class_size(unsigned int cls)
@@ -428,6 +434,41 @@ wait_child(pid_t pid, RTE_ATOMIC(uint32_t) const *ready)
 		}
 		usleep(10000);
 	}
+}
+
+/* virt2iova of an object: EAL's at its first and last byte. */
+static inline int
+iova_check(const void *obj, size_t size)
+{
+	const char *last = (const char *)obj + size - 1;
+
+	TEST_ASSERT(rte_fastmem_virt2iova(obj) != RTE_BAD_IOVA, "no IO address for %p", obj);
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(obj), rte_mem_virt2iova(obj),
+			"object %p (%zu B): first byte at IOVA 0x%" PRIx64 ", EAL says 0x%" PRIx64,
+			obj, size, rte_fastmem_virt2iova(obj), rte_mem_virt2iova(obj));
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(last), rte_mem_virt2iova(last),
+			"object %p (%zu B): last byte at IOVA 0x%" PRIx64 ", EAL says 0x%" PRIx64,
+			obj, size, rte_fastmem_virt2iova(last), rte_mem_virt2iova(last));
+	return 0;
+}
+
+/* virt2iova of a large object: EAL's at the first and last byte and in every 2 MiB chunk. */
+static inline int
+large_iova_check(const void *obj, size_t size)
+{
+	size_t off;
+
+	if (iova_check(obj, size) != 0)
+		return -1;
+	for (off = MIB(2) - ((uintptr_t)obj & (MIB(2) - 1)) + 4321; off < size; off += MIB(2)) {
+		const char *p = (const char *)obj + off;
+
+		TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(p), rte_mem_virt2iova(p),
+				"object %p (%zu B): byte %zu at IOVA 0x%" PRIx64 ", EAL says 0x%"
+				PRIx64, obj, size, off, rte_fastmem_virt2iova(p),
+				rte_mem_virt2iova(p));
+	}
+	return 0;
 }
 
 #endif /* TEST_FASTMEM_H */

@@ -41,8 +41,6 @@
  * with nothing in use.
  */
 
-#define KIB(n) ((size_t)(n) << 10)
-#define MIB(n) ((size_t)(n) << 20)
 
 #define N_CLASSES TEST_N_CLASSES
 #define MAX_SIZE MIB(1)

@@ -57,8 +57,6 @@
  * n); the environment variable FASTMEM_STRESS_OPS sets another total.
  */
 
-#define KIB(n) ((size_t)(n) << 10)
-#define MIB(n) ((size_t)(n) << 20)
 
 #define STRESS_OPS_DEFAULT UINT64_C(12000000)
 #define STRESS_CHUNK 4096              /* operations a thread claims at once */

@@ -30,7 +30,6 @@
 #include "test_fastmem.h"
 
 #define REPLY_SIZE (64 * 1024)
-#define MIB(n) ((uint64_t)(n) << 20)
 
 /* The known state: objects of three classes, allocated and freed on the main lcore. */
 #define N_SMALL 10              /* 64 B objects, the first N_SMALL_FREE freed */
