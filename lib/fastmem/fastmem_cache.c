@@ -32,6 +32,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -185,9 +186,8 @@ boottime_offset(int64_t *ticks)
 {
 	const int64_t ns_per_s = 1000000000;
 	long hz = sysconf(_SC_CLK_TCK);
-	long long sec, nsec;
+	int64_t sec, nsec, ns, tick_ns;
 	char clock[32];
-	int64_t ns, tick_ns;
 	int ret = -EIO;
 	FILE *f;
 
@@ -196,7 +196,8 @@ boottime_offset(int64_t *ticks)
 	if (f == NULL)
 		return errno == ENOENT ? 0 : -EIO;
 	/* "<clock> <seconds> <nanoseconds>" per line; the seconds may be negative */
-	while (hz > 0 && hz <= ns_per_s && fscanf(f, "%31s %lld %lld", clock, &sec, &nsec) == 3) {
+	while (hz > 0 && hz <= ns_per_s && fscanf(f, "%31s %" SCNd64 " %" SCNd64, clock, &sec,
+			&nsec) == 3) {
 		if (strcmp(clock, "boottime") != 0 || sec >= INT64_MAX / ns_per_s ||
 				sec <= -(INT64_MAX / ns_per_s) || nsec < 0 || nsec >= ns_per_s)
 			continue;
