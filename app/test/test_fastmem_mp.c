@@ -574,12 +574,15 @@ fastmem_secondary(void)
 #endif
 
 /*
- * Make the calling process's next program run in a new time namespace whose boot time is
- * TIMENS_BOOTTIME_S and TIMENS_BOOTTIME_NS ahead (the namespace is entered at execve()).
- * Returns 0 or -1 (no time namespaces in this kernel, or no privilege for them).
+ * Move the calling process, which must have one thread (a child between fork() and execve()),
+ * into a new time namespace whose boot time is TIMENS_BOOTTIME_S and TIMENS_BOOTTIME_NS ahead.
+ * unshare() makes the namespace for the process's children; setns() then enters it, as
+ * threads can only be created where a process's namespace and its children's are the same
+ * (and execve() enters the children's only since Linux 6.3). Returns 0 or -1 (no time
+ * namespaces in this kernel, or no privilege for them).
  */
 static int
-timens_enter_at_exec(void)
+timens_enter(void)
 {
 	static const char offsets[] = "boottime " RTE_STR(TIMENS_BOOTTIME_S) " "
 		RTE_STR(TIMENS_BOOTTIME_NS) "\n";
@@ -591,6 +594,13 @@ timens_enter_at_exec(void)
 	if (fd < 0)
 		return -1;
 	ok = write(fd, offsets, sizeof(offsets) - 1) == (ssize_t)sizeof(offsets) - 1;
+	close(fd);
+	if (!ok)
+		return -1;
+	fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ok = setns(fd, CLONE_NEWTIME) == 0;
 	close(fd);
 	return ok ? 0 : -1;
 }
@@ -604,7 +614,7 @@ timens_available(void)
 
 	pid = fork();
 	if (pid == 0)
-		_exit(timens_enter_at_exec() == 0 ? 0 : 1);
+		_exit(timens_enter() == 0 ? 0 : 1);
 	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 		WEXITSTATUS(status) == 0;
 }
@@ -639,7 +649,7 @@ spawn_secondary(const char *cmd, bool timens)
 		unsetenv(RECURSIVE_ENV_VAR);
 		unsetenv("DPDK_TEST_PARAMS");
 		setenv("DPDK_TEST", cmd, 1);
-		if (timens && timens_enter_at_exec() < 0)
+		if (timens && timens_enter() < 0)
 			_exit(126);
 		execv("/proc/self/exe", (char * const *)(uintptr_t)argv);
 		_exit(127);
