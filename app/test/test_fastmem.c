@@ -47,7 +47,6 @@
  * EAL 1792 MiB, which the trim test of fastmem_memory_autotest needs).
  */
 
-
 #define TEST_MAX_SIZE MIB(1)              /* the largest class */
 #define TEST_API_MAX ((SIZE_MAX >> 1) + 1) /* rte_fastmem_max_size(): larger is E2BIG */
 #define TEST_SLAB MIB(2)

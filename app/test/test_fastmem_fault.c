@@ -41,7 +41,6 @@
  * with nothing in use.
  */
 
-
 #define N_CLASSES TEST_N_CLASSES
 #define MAX_SIZE MIB(1)
 #define SLAB_SIZE MIB(2)

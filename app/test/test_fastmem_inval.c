@@ -68,7 +68,6 @@
  * n = UINT_MAX and a bad size or flag must fail before any memory is touched.
  */
 
-
 #define TEST_MAX_SIZE MIB(1)              /* the largest class */
 #define TEST_API_MAX ((SIZE_MAX >> 1) + 1) /* rte_fastmem_max_size(): larger is E2BIG */
 #define TEST_EAL_NO ((SIZE_MAX >> 2) + 1)  /* accepted, but no memzone that large exists */

@@ -74,7 +74,6 @@
  * there the test is skipped.
  */
 
-
 #define MP_MZ_NAME "test_fastmem_mp"
 #define MP_MAGIC UINT64_C(0x666d6d7074657374)
 #define MP_MAX_OBJS 128

@@ -57,7 +57,6 @@
  * n); the environment variable FASTMEM_STRESS_OPS sets another total.
  */
 
-
 #define STRESS_OPS_DEFAULT UINT64_C(12000000)
 #define STRESS_CHUNK 4096              /* operations a thread claims at once */
 #define STRESS_LIMIT MIB(448)          /* backing limit: the tests run with -m 1024 */
