@@ -301,11 +301,14 @@ static const struct perf_ops fastmem_handle_ops = {
 static struct rte_mempool *mp_pools[PERF_MIX_POOLS];
 static unsigned int perf_mix_peak[PERF_MIX_POOLS];
 
+/*
+ * What a pool needs beyond the objects a scenario keeps live: a cache holds up to 1.5 times
+ * its size and a refill may take one more cache size, for each of @p lcores.
+ */
 static unsigned int
-mp_headroom(void)
+mp_headroom(unsigned int lcores)
 {
-	/* A cache holds up to 1.5 times its size; a refill may take one more cache size. */
-	return rte_lcore_count() * (PERF_MP_CACHE * 3 / 2) + PERF_MP_CACHE;
+	return lcores * (PERF_MP_CACHE * 3 / 2) + PERF_MP_CACHE;
 }
 
 static void
@@ -341,11 +344,19 @@ mp_setup(size_t size)
 {
 	unsigned int i;
 
+	/*
+	 * One size serves every scenario, the multi-lcore ones included: the caches of all the
+	 * lcores, and the objects in flight in each pair's ring in cross_lcore, a ring's worth
+	 * plus a burst on either side.
+	 */
 	if (size != PERF_MIXED)
-		return mp_create(perf_pow2_idx(size), size, PERF_MP_OBJS + mp_headroom());
+		return mp_create(perf_pow2_idx(size), size, PERF_MP_OBJS +
+				mp_headroom(rte_lcore_count()) + rte_lcore_count() / 2 *
+				(PERF_XL_RING + 2 * PERF_XL_BURST));
+	/* mixed_sizes runs on the main lcore only: its cache alone. */
 	for (i = 0; i < PERF_MIX_POOLS; i++) {
 		if (mp_create(i, (size_t)1 << (i + PERF_MIX_MIN_SHIFT),
-				perf_mix_peak[i] + mp_headroom()) != 0) {
+				perf_mix_peak[i] + mp_headroom(1)) != 0) {
 			mp_teardown();
 			return -ENOMEM;
 		}
@@ -546,7 +557,9 @@ perf_rss(void)
 }
 
 /*
- * glibc's bytes in use (chunks with their headers, and mmapped chunks), a running counter.
+ * glibc's bytes in use (chunks with their headers, and mmapped chunks), a running counter:
+ * its free chunks are not counted (the growth of its arenas would be, but they keep free
+ * space from the scenarios before, which the working set reuses).
  * Another malloc (preloaded) does not feed mallinfo2(): then the growth of the process's
  * resident memory, also a running counter, which counts what the allocator touches (objects,
  * headers, metadata) but not what it reuses of memory it kept from before.
@@ -1284,13 +1297,22 @@ perf_hot(void)
 	return ret;
 }
 
+/* Cycles per object of @p nb batches that took @p cycles, less one TSC read per batch. */
+static double
+perf_batch_cycles(uint64_t cycles, unsigned int nb, uint64_t tsc_overhead)
+{
+	uint64_t over = (uint64_t)nb * tsc_overhead;
+
+	return (double)(cycles > over ? cycles - over : 0) / ((double)nb * PERF_BATCH);
+}
+
 /* 2, 3. batch_fifo_* and batch_lifo_* */
 static int
 perf_batch(bool lifo)
 {
 	struct perf_table ta, tf;
 	unsigned int a, s, r, nb;
-	uint64_t ca = 0, cf = 0, best_a, best_f;
+	uint64_t ca = 0, cf = 0, best_a, best_f, tsc_overhead = perf_tsc_overhead();
 	int ret = 0;
 
 	perf_table_init(&ta, lifo ? "batch_lifo_alloc" : "batch_fifo_alloc",
@@ -1325,8 +1347,9 @@ perf_batch(bool lifo)
 				best_f = RTE_MIN(best_f, cf);
 			}
 			if (ret == 0) {
-				perf_table_set(&ta, a, s, (double)best_a / (nb * PERF_BATCH));
-				perf_table_set(&tf, a, s, (double)best_f / (nb * PERF_BATCH));
+				/* Each batch's two intervals include a read of the TSC each. */
+				perf_table_set(&ta, a, s, perf_batch_cycles(best_a, nb, tsc_overhead));
+				perf_table_set(&tf, a, s, perf_batch_cycles(best_f, nb, tsc_overhead));
 			} else {
 				printf("%s: batch %zu B failed: %d\n", perf_name(a), size, ret);
 			}
@@ -1821,12 +1844,13 @@ perf_mixed(void)
 			printf("%-16s %13.2f %13.2f %13.2f %13.2f\n", perf_name(a),
 					req[0][a] / 1048576.0, held[0][a] / 1048576.0,
 					req[1][a] / 1048576.0, held[1][a] / 1048576.0);
-	printf("(held: fastmem, the pages and slabs of its size classes; mempool, the pools; "
-			"rte_malloc, heap bytes allocated; %s, %s)\n", perf_libc_name,
+	printf("(held: fastmem, the pages and slabs of its size classes, free slots included; "
+			"mempool, the pools; rte_malloc, heap bytes allocated, its free space not "
+			"counted; %s, %s)\n", perf_libc_name,
 			perf_libc_rss ? "growth of the process's resident memory (RSS, "
 			"/proc/self/statm) while the working set is built: what the allocator "
 			"touches, not what it reuses of memory kept from before" :
-			"mallinfo2 bytes in use");
+			"mallinfo2 bytes in use, free chunks not counted");
 	if (perf_run(perf_alloc_idx("fastmem"), t.ref))
 		printf("(fastmem: %.1f MiB in pages and slabs of size classes before the "
 				"working set; %.1f MiB of memzones reserved in all)\n",
