@@ -4,7 +4,8 @@
 # The benchmark, as `make` runs it: fastmem_perf_autotest in the best memory mode the machine
 # allows, on every CPU of the machine (scripts/run-tests.sh FASTMEM_LCORES=all), then once more
 # per peer allocator (tcmalloc, mimalloc, jemalloc: Debian's, LD_PRELOADed) measuring only
-# mempool and the libc row, labelled with the peer's name. The tables of all runs together are
+# mempool, the libc row, labelled with the peer's name, and rte_malloc where it is the reference
+# (large); a peer whose preload did not take is left out. The tables of all runs together are
 # printed by scripts/perf-tables.py (peers' ratios are to the mempool of their own run), the
 # merged CSV is build/fastmem-perf.csv (build/fastmem-perf-RUN.csv per run), the plot
 # build/fastmem-perf.png (scripts/plot-perf.sh).
@@ -47,7 +48,13 @@ for p in $peers; do
 		FASTMEM_TEST_PRELOAD=$so FASTMEM_PERF_ALLOCATORS=mempool,libc \
 		FASTMEM_PERF_LIBC_NAME=$p "$REPO/scripts/run-tests.sh" "$mode" fastmem_perf_autotest ||
 		{ echo "bench: $p failed, left out"; continue; }
-	grep -h "^Row \|^fastmem_perf: [0-9.]* s" "$B/test-fastmem_perf_autotest-$mode-$p.log" || true
+	log=$B/test-fastmem_perf_autotest-$mode-$p.log
+	grep -h "^Row \|^fastmem_perf: [0-9.]* s" "$log" || true
+	# the test names where its malloc() came from: glibc's, if the preload was ignored
+	if ! grep -q "^Row $p: malloc() from .*/$(basename "$so")\$" "$log"; then
+		echo "bench: $p left out: malloc() did not come from $so"
+		continue
+	fi
 	runs+=("$p=$B/fastmem-perf-$p.csv")
 done
 echo "##### all runs"

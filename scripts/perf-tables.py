@@ -11,6 +11,7 @@
 # preloaded, the libc row labelled RUN by FASTMEM_PERF_LIBC_NAME), only the row named RUN
 # shows; its reference rows stay in OUT.csv (run RUN) and the ratios of the row are to them.
 import csv
+import statistics
 import sys
 
 ORDER = ["fastmem", "fastmem_handle", "mempool", "rte_malloc", "libc",
@@ -135,11 +136,11 @@ def main():
             if not dev:
                 continue
             dev.sort()
-            mid = dev[len(dev) // 2]
             print("  %s run: median %.2f, largest %.2f (%s %s)" % (
-                run, mid[1], dev[-1][1], dev[-1][2], dev[-1][3]))
-        print("footprint: libc from mallinfo2() (glibc's bytes in use); %s from the growth "
-              "of the process's resident memory while the working set is built "
+                run, statistics.median(d[1] for d in dev), dev[-1][1], dev[-1][2],
+                dev[-1][3]))
+        print("footprint: libc from mallinfo2() (glibc's bytes in use); %s from "
+              "the growth of the process's resident memory while the working set is built "
               "(/proc/self/statm; a lower bound where the allocator reuses memory it kept "
               "from earlier scenarios)." % ", ".join(peers))
 
