@@ -1348,8 +1348,10 @@ perf_batch(bool lifo)
 			}
 			if (ret == 0) {
 				/* Each batch's two intervals include a read of the TSC each. */
-				perf_table_set(&ta, a, s, perf_batch_cycles(best_a, nb, tsc_overhead));
-				perf_table_set(&tf, a, s, perf_batch_cycles(best_f, nb, tsc_overhead));
+				perf_table_set(&ta, a, s,
+					       perf_batch_cycles(best_a, nb, tsc_overhead));
+				perf_table_set(&tf, a, s,
+					       perf_batch_cycles(best_f, nb, tsc_overhead));
 			} else {
 				printf("%s: batch %zu B failed: %d\n", perf_name(a), size, ret);
 			}
