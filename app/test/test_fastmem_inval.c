@@ -42,7 +42,8 @@
  * yet), while initialized, and after rte_fastmem_deinit() (the thread's cache block is
  * retired but still reachable from the inline fast paths). The uninitialized rows use
  * arguments that are valid apart from the missing allocator, so that ENODEV is the only
- * possible answer.
+ * possible answer, but for the few that check that a NULL output pointer, a class size or
+ * an lcore id that cannot be valid is refused (EINVAL) before the allocator is looked for.
  *
  * After each row of the initialized phase the harness checks that bytes_in_use, alloc_total,
  * free_total and the idle memzones of large objects are unchanged, that the arrays, the handle
@@ -772,6 +773,8 @@ static const struct inval_row inval_rows[] = {
 	{ "alloc_bulk: n UINT_MAX, flag 2", PH_INIT, EINVAL, call_alloc_bulk,
 		A(64, 0, 2, .n = BIG_N, .ptr = P_BIG), 0 },
 	{ "alloc_bulk: not initialized", PH_UNINIT, ENODEV, call_alloc_bulk, A(64, .n = 4), 0 },
+	{ "alloc_bulk: not initialized, NULL ptrs", PH_UNINIT, EINVAL, call_alloc_bulk,
+		A(64, .n = 4, .ptr = P_NULL), 0 },
 
 	/* rte_fastmem_alloc_bulk_socket */
 	{ "alloc_bulk_socket: NULL ptrs", PH_INIT, EINVAL, call_alloc_bulk_socket,
@@ -816,6 +819,8 @@ static const struct inval_row inval_rows[] = {
 		A(64, .n = 4, .sock = S_VALID), 0 },
 	{ "alloc_bulk_socket: not initialized, any", PH_UNINIT, ENODEV, call_alloc_bulk_socket,
 		A(64, .n = 4), 0 },
+	{ "alloc_bulk_socket: not initialized, NULL ptrs", PH_UNINIT, EINVAL,
+		call_alloc_bulk_socket, A(64, .n = 4, .ptr = P_NULL), 0 },
 
 	/* rte_fastmem_free / rte_fastmem_free_bulk: NULL is a no-op */
 	{ "free: NULL", PH_ALL, 0, call_free, A(.ptr = P_NULL), 0 },
@@ -887,6 +892,8 @@ static const struct inval_row inval_rows[] = {
 	{ "hlookup: socket MAX_NUMA + 1", PH_INIT, EINVAL, call_hlookup,
 		A(64, .sock = S_MAXNUMA1), 0 },
 	{ "hlookup: not initialized", PH_UNINIT, ENODEV, call_hlookup, A(64, .sock = S_VALID), 0 },
+	{ "hlookup: not initialized, NULL handle", PH_UNINIT, EINVAL, call_hlookup,
+		A(64, .ptr = P_NULL), 0 },
 	{ "hlookup: not initialized, any", PH_UNINIT, ENODEV, call_hlookup, A(64), 0 },
 
 	/* rte_fastmem_halloc */
@@ -940,6 +947,8 @@ static const struct inval_row inval_rows[] = {
 	{ "halloc_bulk: n UINT_MAX, handle 0", PH_INIT, EINVAL, call_halloc_bulk,
 		A(.n = BIG_N, .ptr = P_BIG, .h = H_BAD0), 0 },
 	{ "halloc_bulk: not initialized", PH_UNINIT, ENODEV, call_halloc_bulk, A(.n = 4), 0 },
+	{ "halloc_bulk: not initialized, NULL ptrs", PH_UNINIT, EINVAL, call_halloc_bulk,
+		A(.n = 4, .ptr = P_NULL), 0 },
 
 	/* rte_fastmem_hfree / rte_fastmem_hfree_bulk: NULL objects are a no-op */
 	{ "hfree: NULL", PH_ALL, 0, call_hfree, A(0), 0 },
@@ -973,6 +982,7 @@ static const struct inval_row inval_rows[] = {
 	/* Statistics */
 	{ "stats: NULL", PH_INIT, EINVAL, call_stats, A(.ptr = P_NULL), 0 },
 	{ "stats: not initialized", PH_UNINIT, ENODEV, call_stats, A(0), 0 },
+	{ "stats: not initialized, NULL", PH_UNINIT, EINVAL, call_stats, A(.ptr = P_NULL), 0 },
 	{ "stats_class: NULL", PH_INIT, EINVAL, call_stats_class, A(64, .ptr = P_NULL), 0 },
 	{ "stats_class: size 0", PH_INIT, EINVAL, call_stats_class, A(0), 0 },
 	{ "stats_class: size 4", PH_INIT, EINVAL, call_stats_class, A(4), 0 },
@@ -990,11 +1000,15 @@ static const struct inval_row inval_rows[] = {
 	{ "stats_class: size 2^63", PH_INIT, EINVAL, call_stats_class, A(ALIGN_HUGE), 0 },
 	{ "stats_class: size SIZE_MAX", PH_INIT, EINVAL, call_stats_class, A(SIZE_MAX), 0 },
 	{ "stats_class: not initialized", PH_UNINIT, ENODEV, call_stats_class, A(64), 0 },
+	{ "stats_class: not initialized, size 100", PH_UNINIT, EINVAL, call_stats_class,
+		A(100), 0 },
 	{ "stats_lcore: lcore MAX_LCORE", PH_INIT, EINVAL, call_stats_lcore,
 		A(.n = RTE_MAX_LCORE), 0 },
 	{ "stats_lcore: lcore UINT_MAX", PH_INIT, EINVAL, call_stats_lcore, A(.n = UINT_MAX), 0 },
 	{ "stats_lcore: NULL", PH_INIT, EINVAL, call_stats_lcore, A(.ptr = P_NULL), 0 },
 	{ "stats_lcore: not initialized", PH_UNINIT, ENODEV, call_stats_lcore, A(0), 0 },
+	{ "stats_lcore: not initialized, lcore MAX_LCORE", PH_UNINIT, EINVAL, call_stats_lcore,
+		A(.n = RTE_MAX_LCORE), 0 },
 	{ "stats_lcore_class: lcore MAX_LCORE", PH_INIT, EINVAL, call_stats_lcore_class,
 		A(64, .n = RTE_MAX_LCORE), 0 },
 	{ "stats_lcore_class: lcore UINT_MAX", PH_INIT, EINVAL, call_stats_lcore_class,

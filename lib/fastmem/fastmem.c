@@ -707,9 +707,12 @@ rte_fastmem_halloc_bulk_slow(uint32_t handle, void **ptrs, unsigned int n, unsig
 
 	if (n == 0)
 		return 0;
+	/* A NULL array is refused before the allocator is looked for, as in alloc_bulk. */
+	if (ptrs == NULL)
+		return fail(EINVAL);
 	if (handle_decode(handle, &sidx, &cls) < 0)
 		return -rte_errno;
-	if (ptrs == NULL || (flags & ~RTE_FASTMEM_F_ZERO) != 0)
+	if ((flags & ~RTE_FASTMEM_F_ZERO) != 0)
 		return fail(EINVAL);
 	if (fastmem_cache_get_bulk(sidx, cls, ptrs, n) < 0) {
 		fastmem_cache_count_nomem(sidx, cls, n);
