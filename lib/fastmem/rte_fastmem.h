@@ -253,8 +253,9 @@ size_t rte_fastmem_get_limit(int socket_id);
  *   NUMA socket, or SOCKET_ID_ANY for every socket.
  * @return
  *   The number of bytes given back (0 when there was nothing to give back), saturated at
- *   INT_MAX (the exact total is in rte_fastmem_stats::bytes_trimmed), or a negative errno
- *   value (rte_errno is set): -EINVAL (bad socket) or -ENODEV (not initialized).
+ *   INT_MAX (rte_fastmem_stats::bytes_trimmed, which counts every byte given back since
+ *   init, grows by the exact amount), or a negative errno value (rte_errno is set): -EINVAL
+ *   (bad socket) or -ENODEV (not initialized).
  */
 __rte_experimental
 int rte_fastmem_trim(int socket_id);
@@ -341,7 +342,7 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
  * @param size
  *   Object size in bytes, 1 to rte_fastmem_max_size().
  * @param align
- *   0 for RTE_CACHE_LINE_SIZE, otherwise a power of two.
+ *   0 for RTE_CACHE_LINE_SIZE, otherwise a power of two up to RTE_FASTMEM_MAX_OBJ_SIZE.
  * @param flags
  *   0 or RTE_FASTMEM_F_ZERO.
  * @param socket_id
@@ -370,7 +371,7 @@ void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, in
  * @param size
  *   New size in bytes.
  * @param align
- *   0 for RTE_CACHE_LINE_SIZE, otherwise a power of two.
+ *   0 for RTE_CACHE_LINE_SIZE, otherwise a power of two up to RTE_FASTMEM_MAX_OBJ_SIZE.
  * @return
  *   The object; NULL for a size of 0 and an object @p ptr, freed (rte_errno is not set); or
  *   NULL with rte_errno set as for rte_fastmem_alloc() (EINVAL for @p ptr NULL and a size of

@@ -8,8 +8,10 @@
 /**
  * @file
  * RTE fastmem: internal definitions shared by the inline fast path of rte_fastmem.h and the
- * library. Applications must not use anything in this file directly; it may change without
- * notice.
+ * library. Applications must not use anything in this file directly, as it may change without
+ * notice, but for RTE_FASTMEM_MAX_OBJ_SIZE (the largest size class, which rte_fastmem.h names
+ * as a bound of sizes and alignments) and RTE_FASTMEM_NUM_CLASSES (the length of the array
+ * rte_fastmem_classes() fills, at most).
  *
  * Every thread that allocates gets one cache block: one bounded LIFO cache per
  * (socket, size class). The thread finds its block, and the caches of its own socket in it,
