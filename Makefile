@@ -20,14 +20,18 @@
 #   make clean
 
 SHELL := /bin/bash
+# The scripts, EAL's --huge-dir and DPDK's own build tools take the path unquoted in places.
+ifneq ($(words $(CURDIR)),1)
+$(error the path of the clone, "$(CURDIR)", has a space: clone it where the path has none)
+endif
 # The system python (with elftools) must come before any other python3 on PATH.
 export PATH := /usr/bin:/bin:/usr/sbin:/sbin:$(PATH)
 # Paths relative to the clone in ccache's hashes: another clone's builds hit the same cache.
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-BUILD_PKGS := meson ninja-build python3-pyelftools libnuma-dev pkg-config ccache gcc make git \
-	xz-utils coreutils procps
+BUILD_PKGS := meson ninja-build python3-pyelftools libnuma-dev pkg-config ccache gcc libc6-dev \
+	make git xz-utils coreutils procps
 DOC_PKGS := python3-sphinx python3-sphinx-rtd-theme
 PLOT_PKGS := gnuplot-nox
 # the allocators the benchmark compares with, LD_PRELOADed into a second run each (scripts/bench.sh)
@@ -98,5 +102,7 @@ bench: build
 	@scripts/deps.sh $(PLOT_PKGS) $(PEER_PKGS)
 	@scripts/bench.sh
 
+# A run cut off may leave its hugetlbfs mounted in build/.
 clean:
+	-@umount build/hugepages build/hugepages-1G 2>/dev/null
 	rm -rf build

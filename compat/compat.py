@@ -60,6 +60,9 @@ def write_if_changed(path, text):
 def backport(tree):
     for path, key in BACKPORTS.items():
         full = os.path.join(tree, path)
+        if not os.path.exists(full):
+            sys.exit('compat.py: the tree has no %s: the compat layer knows DPDK 22.11 and '
+                     'current DPDK (25.07 on), not the releases between' % path)
         with open(full) as f:
             text = f.read()
         if re.search(r'\b%s\b' % re.escape(key), text):

@@ -18,6 +18,9 @@ AUTHOR_NAME="fastmem maintainers"
 AUTHOR_EMAIL=fastmem@dpdk.org
 export GIT_AUTHOR_NAME="$AUTHOR_NAME" GIT_AUTHOR_EMAIL="$AUTHOR_EMAIL"
 export GIT_COMMITTER_NAME="$AUTHOR_NAME" GIT_COMMITTER_EMAIL="$AUTHOR_EMAIL"
+# Only git's defaults make the series: a user's global settings (format.coverLetter,
+# diff.noprefix, core.hooksPath...) would change the patches. Every repository here is ours.
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 GIT="git -c commit.gpgsign=false"
 GIT="$GIT -c core.autocrlf=false -c advice.detachedHead=false"
 

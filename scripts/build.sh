@@ -19,10 +19,6 @@ variant=${1:-}
 suffix=${variant:+-$variant}
 M=$B/meson$suffix
 
-# A build directory configured by an older glue, which force-included the compat layer.
-if grep -qs fastmem_compat.h "$M/meson-info/intro-buildoptions.json"; then
-	rm -rf "$M"
-fi
 # A build directory configured with other options (FASTMEM_MESON_OPTS), or before they were
 # recorded, is configured again.
 if [ -f "$M/build.ninja" ] && { [ ! -f "$M/fastmem-opts" ] ||

@@ -8,6 +8,8 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 B=$REPO/build
 tmp=$(mktemp -d "$B/am-check.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+# git's defaults only, as assemble.sh made the series with them
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 GIT="git -c user.name=fastmem -c user.email=fastmem@dpdk.org -c advice.detachedHead=false"
 git clone -q --no-checkout "$B/series" "$tmp/dpdk"
 cd "$tmp/dpdk"

@@ -16,6 +16,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >&2
+# A fresh machine's apt-daily may hold the lock for a while; lists older than bookworm's move
+# from stable to oldstable are accepted as they are.
+apt-get update -q -o DPkg::Lock::Timeout=600 --allow-releaseinfo-change-suite >&2
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >&2
+apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 $missing >&2

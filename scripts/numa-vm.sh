@@ -100,7 +100,7 @@ fi
 
 echo "numa-vm: booting a 2-node virtual machine (QEMU, TCG) for: $*"
 # the whole run's limit (the tests take about 8 minutes; a hang must not hold CI up)
-timeout 1200 qemu-system-x86_64 -machine q35 -cpu max -smp 2 -m 6G -nic none \
+timeout --foreground 1200 qemu-system-x86_64 -machine q35 -cpu max -smp 2 -m 6G -nic none \
 	-object memory-backend-ram,id=m0,size=3G -object memory-backend-ram,id=m1,size=3G \
 	-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1 \
 	-accel tcg,thread=multi -kernel "$kernel" -initrd "$VM/initrd.gz" \
