@@ -117,9 +117,10 @@ huge_setup() {
 		mount -t hugetlbfs -o pagesize=2M nodev "$HUGE_DIR" || { huge_restore; return 1; }
 		hp_mounted=1
 	fi
+	# EAL reserves all of -m MEM MiB at start
 	free=$(pool_free $POOL_2M)
-	if [ "$free" -lt 256 ]; then
-		echo "run-tests: only $free free 2 MiB hugepages" >&2
+	if [ "$free" -lt $((MEM / 2)) ]; then
+		echo "run-tests: only $free free 2 MiB hugepages, $((MEM / 2)) needed" >&2
 		huge_restore # so that the next mode asks again, and fails the same way
 		return 1
 	fi
@@ -304,12 +305,12 @@ for mode in ${modes//,/ }; do
 		if ! huge_setup; then
 			# as root, with a pool to grow, these modes must run: a skip would hide them
 			if [ "$(id -u)" = 0 ] && [ -w $POOL_2M/nr_hugepages ]; then
-				echo "run-tests: FAIL $mode: fewer than 256 free 2 MiB hugepages," \
+				echo "run-tests: FAIL $mode: fewer than $((MEM / 2)) free 2 MiB hugepages," \
 					"although this user may reserve them"
 				fail=$((fail + $#))
 			else
 				echo "run-tests: SKIP $mode: hugepages cannot be reserved here" \
-					"(need root and 256 free 2 MiB hugepages)"
+					"(need root and $((MEM / 2)) free 2 MiB hugepages)"
 				skip=$((skip + $#))
 			fi
 			continue
