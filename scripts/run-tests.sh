@@ -8,8 +8,8 @@
 # pa and pa1g run under scripts/fragment-hugepages: no two free hugepages are physically
 # adjacent, as on a machine that has been up for months. va and nohuge run unfragmented.
 # Hugepages are reserved (and hugetlbfs mounted) only for the run, as root, and given back.
-# Environment: FASTMEM_LCORES (default 0-1, or all cores up to 4; "all": every CPU this
-# process may run on, lcore i on the i-th of them), FASTMEM_TEST_TIMEOUT (s),
+# Environment: FASTMEM_LCORES (an -l list; default the first 4 CPUs this process may run on,
+# "all": every one of them, lcore i on the i-th), FASTMEM_TEST_TIMEOUT (s),
 # FASTMEM_TEST_BIN (default build/dpdk-test), FASTMEM_TEST_MEM (EAL memory in MiB, -m; 1792
 # with hugepages: the trim test grows to more than 1 GiB of live objects; 2560 with --no-huge,
 # where it costs no hugepages: more than 2 GiB, which trim's INT_MAX bound needs),
@@ -22,27 +22,28 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${FASTMEM_TEST_BIN:-$REPO/build/dpdk-test}
 modes=$1
 shift
-ncpu=$(nproc)
-[ "$ncpu" -gt 4 ] && ncpu=4
-LCORES=${FASTMEM_LCORES:-0-$((ncpu > 1 ? ncpu - 1 : 0))}
-lcore_opt=-l
-# one CPU: two lcores on it, so that the tests that need a worker lcore run (none is skipped)
-if [ -z "${FASTMEM_LCORES:-}" ] && [ "$ncpu" = 1 ]; then
-	cpu=$(/usr/bin/python3 -c 'import os; print(min(os.sched_getaffinity(0)))')
-	lcore_opt=--lcores
-	LCORES=0@$cpu,1@$cpu
-fi
-if [ "$LCORES" = all ]; then
-	# the allowed CPUs (nproc of them, at most 128: DPDK's default RTE_MAX_LCORE) as EAL's
-	# lcores 0..n-1: -l 0-N when they are CPUs 0..N, else --lcores 0@c0,1@c1,...
-	LCORES=$(/usr/bin/python3 -c 'import os
-c = sorted(os.sched_getaffinity(0))[:128]
-if c == list(range(len(c))):
-    print("-l", "0-%d" % (len(c) - 1))
-else:
-    print("--lcores", ",".join("%d@%d" % (i, x) for i, x in enumerate(c)))')
+# EAL's lcores 0..n-1 on the first n CPUs this process may run on (a container's cpuset need not
+# start at CPU 0): "-l 0-N" when they are CPUs 0..N, else "--lcores 0@c0,1@c1,...". n is
+# FASTMEM_LCORES=all's every allowed CPU (at most 128, DPDK's default RTE_MAX_LCORE), by default
+# up to 4; on one CPU by default, two lcores on it, so that the tests that need a worker lcore
+# run (none is skipped).
+if [ -z "${FASTMEM_LCORES:-}" ] || [ "$FASTMEM_LCORES" = all ]; then
+	LCORES=$(/usr/bin/python3 - "${FASTMEM_LCORES:-4}" <<-'EOF'
+	import os, sys
+	c = sorted(os.sched_getaffinity(0))[:128 if sys.argv[1] == "all" else 4]
+	if len(c) == 1 and sys.argv[1] != "all":
+	    print("--lcores", "0@%d,1@%d" % (c[0], c[0]))
+	elif c == list(range(len(c))):
+	    print("-l", "0-%d" % (len(c) - 1))
+	else:
+	    print("--lcores", ",".join("%d@%d" % (i, x) for i, x in enumerate(c)))
+	EOF
+	)
 	lcore_opt=${LCORES%% *}
 	LCORES=${LCORES#* }
+else
+	LCORES=$FASTMEM_LCORES
+	lcore_opt=-l
 fi
 TMO=${FASTMEM_TEST_TIMEOUT:-600}
 # EAL's runtime directory (eal_create_runtime_dir()), where each run leaves a directory
