@@ -31,21 +31,44 @@ else
 fi
 mkdir -p "$B"
 
+# The files of a DPDK_SRC tree that is a git checkout, NUL-separated, relative to it: those git
+# tracks (as they are in the working tree) and the untracked ones it does not ignore, not the
+# developer's build directories in the tree.
+git_src_files() {
+	env -u GIT_CONFIG_GLOBAL -u GIT_CONFIG_NOSYSTEM \
+		git -C "$SRC" ls-files -z --cached --others --exclude-standard | (cd "$SRC" &&
+		xargs -0 -r sh -c 'for f; do [ -e "$f" ] || [ -L "$f" ] && printf "%s\0" "$f"
+			done; :' sh)
+}
+
+# Whether a file of the source tree is newer than file $1.
+src_newer() {
+	if [ -e "$SRC/.git" ]; then
+		[ -n "$(git_src_files | (cd "$SRC" &&
+			xargs -0 -r sh -c 'find "$@" -maxdepth 0 -newer "$0" -print' "$1") |
+			head -n 1)" ]
+	else
+		[ -n "$(find "$SRC" -path "$SRC/.git" -prune -o -newer "$1" -print | head -n 1)" ]
+	fi
+}
+
 # A copy of the pristine tree under git, tagged "pristine"; redone when the source is another
 # one or has a file newer than the copy (a DPDK_SRC tree updated since). Sets copied=1 when it
 # copies. The stamp is written last: a copy that fails half way is redone.
 pristine_copy() {
 	dst=$1
 	stamp=$dst/.git/fastmem-src
-	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$SRC" ] &&
-			[ -z "$(find "$SRC" -path "$SRC/.git" -prune -o -newer "$stamp" -print |
-				head -n 1)" ]; then
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$SRC" ] && ! src_newer "$stamp"; then
 		return 0
 	fi
 	echo "assemble: copying pristine DPDK from $SRC to $dst" >&2
 	rm -rf "$dst"
 	mkdir -p "$dst"
-	tar -C "$SRC" --exclude=.git --exclude=.fastmem-pristine -cf - . | tar -C "$dst" -xf -
+	if [ -e "$SRC/.git" ]; then
+		git_src_files | tar -C "$SRC" --null -T - -cf - | tar -C "$dst" -xf -
+	else
+		tar -C "$SRC" --exclude=.git --exclude=.fastmem-pristine -cf - . | tar -C "$dst" -xf -
+	fi
 	[ -f "$dst/meson.build" ] || { echo "assemble: copying $SRC failed" >&2; exit 1; }
 	(cd "$dst" && $GIT init -q && $GIT add -A -f . && $GIT commit -q -m "pristine DPDK" &&
 		$GIT tag pristine)
