@@ -31,22 +31,34 @@ else
 fi
 mkdir -p "$B"
 
-# The files of a DPDK_SRC tree that is a git checkout, NUL-separated, relative to it: those git
-# tracks (as they are in the working tree) and the untracked ones it does not ignore, not the
-# developer's build directories in the tree.
-git_src_files() {
-	env -u GIT_CONFIG_GLOBAL -u GIT_CONFIG_NOSYSTEM \
-		git -C "$SRC" ls-files -z --cached --others --exclude-standard | (cd "$SRC" &&
-		xargs -0 -r sh -c 'for f; do [ -e "$f" ] || [ -L "$f" ] && printf "%s\0" "$f"
-			done; :' sh)
+# A DPDK_SRC tree that is a git checkout is copied as git sees it: the files git tracks (as
+# they are in the working tree) and the untracked ones it does not ignore, not the developer's
+# build directories in the tree. Their list, NUL-separated and relative to the tree, is
+# SRC_LIST; its checksum is part of the stamp, so that a file added, removed or renamed
+# makes a new copy.
+SRC_LIST=
+if [ -e "$SRC/.git" ]; then
+	SRC_LIST=$B/dpdk-src-files
+	# the user's own settings for their tree (safe.directory for a tree of another owner)
+	env -u GIT_CONFIG_GLOBAL -u GIT_CONFIG_NOSYSTEM git -c safe.directory="$SRC" -C "$SRC" \
+		ls-files -z --cached --others --exclude-standard > "$SRC_LIST.all" ||
+		{ echo "assemble: git ls-files failed in $SRC" >&2; exit 1; }
+	(cd "$SRC" && xargs -0 -r sh -c 'for f; do [ -e "$f" ] || [ -L "$f" ] &&
+		printf "%s\0" "$f"; done; :' sh) < "$SRC_LIST.all" > "$SRC_LIST"
+	rm -f "$SRC_LIST.all"
+fi
+
+# What the stamp of a copy holds: the source tree, and the checksum of its list of files.
+src_id() {
+	echo "$SRC"
+	[ -z "$SRC_LIST" ] || cksum < "$SRC_LIST"
 }
 
 # Whether a file of the source tree is newer than file $1.
 src_newer() {
-	if [ -e "$SRC/.git" ]; then
-		[ -n "$(git_src_files | (cd "$SRC" &&
-			xargs -0 -r sh -c 'find "$@" -maxdepth 0 -newer "$0" -print' "$1") |
-			head -n 1)" ]
+	if [ -n "$SRC_LIST" ]; then
+		[ -n "$( (cd "$SRC" && xargs -0 -r sh -c 'find "$@" -maxdepth 0 -newer "$0" -print' \
+			"$1") < "$SRC_LIST" | head -n 1)" ]
 	else
 		[ -n "$(find "$SRC" -path "$SRC/.git" -prune -o -newer "$1" -print | head -n 1)" ]
 	fi
@@ -58,21 +70,21 @@ src_newer() {
 pristine_copy() {
 	dst=$1
 	stamp=$dst/.git/fastmem-src
-	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$SRC" ] && ! src_newer "$stamp"; then
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(src_id)" ] && ! src_newer "$stamp"; then
 		return 0
 	fi
 	echo "assemble: copying pristine DPDK from $SRC to $dst" >&2
 	rm -rf "$dst"
 	mkdir -p "$dst"
-	if [ -e "$SRC/.git" ]; then
-		git_src_files | tar -C "$SRC" --null -T - -cf - | tar -C "$dst" -xf -
+	if [ -n "$SRC_LIST" ]; then
+		tar -C "$SRC" --null -T "$SRC_LIST" -cf - | tar -C "$dst" -xf -
 	else
 		tar -C "$SRC" --exclude=.git --exclude=.fastmem-pristine -cf - . | tar -C "$dst" -xf -
 	fi
 	[ -f "$dst/meson.build" ] || { echo "assemble: copying $SRC failed" >&2; exit 1; }
 	(cd "$dst" && $GIT init -q && $GIT add -A -f . && $GIT commit -q -m "pristine DPDK" &&
 		$GIT tag pristine)
-	echo "$SRC" > "$stamp"
+	src_id > "$stamp"
 	copied=1
 }
 

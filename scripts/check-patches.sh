@@ -22,4 +22,4 @@ if [ "$want" != "$got" ]; then
 	echo "check-patches: FAIL: git am of the $n patches gives another tree than the one built"
 	exit 1
 fi
-echo "check-patches: PASS: the $n patches apply with git am to pristine DPDK ($(cat "$B/series/.git/fastmem-src")) and give the tree that was built"
+echo "check-patches: PASS: the $n patches apply with git am to pristine DPDK ($(head -n 1 "$B/series/.git/fastmem-src")) and give the tree that was built"

@@ -218,7 +218,7 @@ doxygen_api() {
 }
 
 start=$(date +%s)
-echo "check: DPDK $(cat VERSION) from $(cat .git/fastmem-src), $(ls "$B"/patches/*.patch | wc -l) patches"
+echo "check: DPDK $(cat VERSION) from $(head -n 1 .git/fastmem-src), $(ls "$B"/patches/*.patch | wc -l) patches"
 step checkpatches checkpatches
 step git-log git_log
 step spdx spdx

@@ -16,8 +16,15 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-# A fresh machine's apt-daily may hold the lock for a while; lists older than bookworm's move
-# from stable to oldstable are accepted as they are.
-apt-get update -q -o DPkg::Lock::Timeout=600 --allow-releaseinfo-change-suite >&2
+# A freshly booted machine's apt-daily may hold apt's locks for a while: install waits for
+# dpkg's lock (DPkg::Lock::Timeout), update does not wait for the lists' lock, so it is tried
+# again, for up to 10 minutes.
+n=0
+until apt-get update -q >&2; do
+	n=$((n + 1))
+	[ $n -lt 60 ] || exit 1
+	echo "deps: apt-get update failed, trying again in 10 s ($n)" >&2
+	sleep 10
+done
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 $missing >&2

@@ -45,6 +45,8 @@ else
 	LCORES=$FASTMEM_LCORES
 	lcore_opt=-l
 fi
+# the first CPU this process may run on, for the runs of one lcore
+FIRST_CPU=$(/usr/bin/python3 -c 'import os; print(min(os.sched_getaffinity(0)))')
 TMO=${FASTMEM_TEST_TIMEOUT:-600}
 # EAL's runtime directory (eal_create_runtime_dir()), where each run leaves a directory
 RUN_DIR=$("$REPO/scripts/eal-run-dir.sh")
@@ -52,6 +54,9 @@ HUGE_DIR=$REPO/build/hugepages
 MEM=${FASTMEM_TEST_MEM:-1792}
 MEM_NOHUGE=${FASTMEM_TEST_MEM:-2560}
 NR_PAGES=${FASTMEM_HUGEPAGES:-1024}
+# EAL reserves all of -m MEM MiB at start: the pool must have that much free
+NEED_PAGES=$(((MEM + 1) / 2))
+[ "$NR_PAGES" -lt "$NEED_PAGES" ] && NR_PAGES=$NEED_PAGES
 HUGE_DIR_1G=$REPO/build/hugepages-1G
 NR_PAGES_1G=${FASTMEM_HUGEPAGES_1G:-3}
 POOL_2M=/sys/kernel/mm/hugepages/hugepages-2048kB
@@ -118,10 +123,9 @@ huge_setup() {
 		mount -t hugetlbfs -o pagesize=2M nodev "$HUGE_DIR" || { huge_restore; return 1; }
 		hp_mounted=1
 	fi
-	# EAL reserves all of -m MEM MiB at start
 	free=$(pool_free $POOL_2M)
-	if [ "$free" -lt $((MEM / 2)) ]; then
-		echo "run-tests: only $free free 2 MiB hugepages, $((MEM / 2)) needed" >&2
+	if [ "$free" -lt "$NEED_PAGES" ]; then
+		echo "run-tests: only $free free 2 MiB hugepages, $NEED_PAGES needed" >&2
 		huge_restore # so that the next mode asks again, and fails the same way
 		return 1
 	fi
@@ -265,7 +269,8 @@ physmem_check() {
 	local mode=$1 log=$REPO/build/test-dump_physmem-$1.log segs=0 pairs=0 adj=0
 	local l=-1 i=-1 end=-1 ml mi iova len
 	shift
-	DPDK_TEST=dump_physmem timeout --foreground -k 10 120 stdbuf -oL "$BIN" -l 0 "$@" \
+	DPDK_TEST=dump_physmem timeout --foreground -k 10 120 stdbuf -oL "$BIN" \
+		--lcores "0@$FIRST_CPU" "$@" \
 		--file-prefix "fastmem_${mode}_$$" < /dev/null > "$log" 2>&1
 	run_done "$mode"
 	while read -r ml mi iova len; do
@@ -306,12 +311,12 @@ for mode in ${modes//,/ }; do
 		if ! huge_setup; then
 			# as root, with a pool to grow, these modes must run: a skip would hide them
 			if [ "$(id -u)" = 0 ] && [ -w $POOL_2M/nr_hugepages ]; then
-				echo "run-tests: FAIL $mode: fewer than $((MEM / 2)) free 2 MiB hugepages," \
+				echo "run-tests: FAIL $mode: fewer than $NEED_PAGES free 2 MiB hugepages," \
 					"although this user may reserve them"
 				fail=$((fail + $#))
 			else
 				echo "run-tests: SKIP $mode: hugepages cannot be reserved here" \
-					"(need root and $((MEM / 2)) free 2 MiB hugepages)"
+					"(need root and $NEED_PAGES free 2 MiB hugepages)"
 				skip=$((skip + $#))
 			fi
 			continue
