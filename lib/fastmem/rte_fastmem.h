@@ -253,9 +253,9 @@ size_t rte_fastmem_get_limit(int socket_id);
  *   NUMA socket, or SOCKET_ID_ANY for every socket.
  * @return
  *   The number of bytes given back (0 when there was nothing to give back), saturated at
- *   INT_MAX (rte_fastmem_stats::bytes_trimmed, which counts every byte given back since
- *   init, grows by the exact amount), or a negative errno value (rte_errno is set): -EINVAL
- *   (bad socket) or -ENODEV (not initialized).
+ *   INT_MAX (rte_fastmem_stats::bytes_trimmed, which counts what trims and a few other
+ *   paths gave back since init, grows by the exact amount), or a negative errno value
+ *   (rte_errno is set): -EINVAL (bad socket) or -ENODEV (not initialized).
  */
 __rte_experimental
 int rte_fastmem_trim(int socket_id);
