@@ -27,26 +27,23 @@ shift
 # FASTMEM_LCORES=all's every allowed CPU (at most 128, DPDK's default RTE_MAX_LCORE), by default
 # up to 4; on one CPU by default, two lcores on it, so that the tests that need a worker lcore
 # run (none is skipped).
-if [ -z "${FASTMEM_LCORES:-}" ] || [ "$FASTMEM_LCORES" = all ]; then
-	LCORES=$(/usr/bin/python3 - "${FASTMEM_LCORES:-4}" <<-'EOF'
+# Also FIRST_CPU, the first allowed CPU, for the runs of one lcore.
+read -r FIRST_CPU lcore_opt LCORES < <(/usr/bin/python3 - "${FASTMEM_LCORES:-4}" <<-'EOF'
 	import os, sys
-	c = sorted(os.sched_getaffinity(0))[:128 if sys.argv[1] == "all" else 4]
+	c = sorted(os.sched_getaffinity(0))
+	c, first = c[:128 if sys.argv[1] == "all" else 4], c[0]
 	if len(c) == 1 and sys.argv[1] != "all":
-	    print("--lcores", "0@%d,1@%d" % (c[0], c[0]))
+	    print(first, "--lcores", "0@%d,1@%d" % (first, first))
 	elif c == list(range(len(c))):
-	    print("-l", "0-%d" % (len(c) - 1))
+	    print(first, "-l", "0-%d" % (len(c) - 1))
 	else:
-	    print("--lcores", ",".join("%d@%d" % (i, x) for i, x in enumerate(c)))
+	    print(first, "--lcores", ",".join("%d@%d" % (i, x) for i, x in enumerate(c)))
 	EOF
-	)
-	lcore_opt=${LCORES%% *}
-	LCORES=${LCORES#* }
-else
+)
+if [ -n "${FASTMEM_LCORES:-}" ] && [ "$FASTMEM_LCORES" != all ]; then
 	LCORES=$FASTMEM_LCORES
 	lcore_opt=-l
 fi
-# the first CPU this process may run on, for the runs of one lcore
-FIRST_CPU=$(/usr/bin/python3 -c 'import os; print(min(os.sched_getaffinity(0)))')
 TMO=${FASTMEM_TEST_TIMEOUT:-600}
 # EAL's runtime directory (eal_create_runtime_dir()), where each run leaves a directory
 RUN_DIR=$("$REPO/scripts/eal-run-dir.sh")
