@@ -102,7 +102,8 @@ bench: build
 	@scripts/deps.sh $(PLOT_PKGS) $(PEER_PKGS)
 	@scripts/bench.sh
 
-# A run cut off may leave its hugetlbfs mounted in build/.
+# A run cut off may leave its hugetlbfs mounted in build/, and hugepages reserved.
 clean:
+	-@scripts/run-tests.sh reclaim
 	-@umount build/hugepages build/hugepages-1G 2>/dev/null
 	rm -rf build

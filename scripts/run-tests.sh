@@ -7,7 +7,8 @@
 #   allows: va with hugepages, else nohuge).
 # pa and pa1g run under scripts/fragment-hugepages: no two free hugepages are physically
 # adjacent, as on a machine that has been up for months. va and nohuge run unfragmented.
-# Hugepages are reserved (and hugetlbfs mounted) only for the run, as root, and given back.
+# Hugepages are reserved (and hugetlbfs mounted) only for the run, as root, and given back; what a
+# run killed with SIGKILL did not give back, the next run (or `run-tests.sh reclaim`) does.
 # Environment: FASTMEM_LCORES (an -l list; default the first 4 CPUs this process may run on,
 # "all": every one of them, lcore i on the i-th), FASTMEM_TEST_TIMEOUT (s),
 # FASTMEM_TEST_BIN (default build/dpdk-test), FASTMEM_TEST_MEM (EAL memory in MiB, -m; 1792
@@ -61,12 +62,18 @@ POOL_1G=/sys/kernel/mm/hugepages/hugepages-1048576kB
 
 # The pools are shared with everyone on the machine: grow them by what we need and give back
 # only what we added, never going below the size they had (others may change them meanwhile).
+# Each change is also written to a ledger, "POOL PAGES" lines, removed at the end of the run: the
+# ledger of a run that is gone (killed with SIGKILL, no trap ran) tells the next run what to give
+# back (ledger_reclaim).
+LEDGER_PREFIX=$REPO/build/hugepages-added.
+LEDGER=$LEDGER_PREFIX$$
 # pool_grow POOL N: ask for N more pages, print how many the kernel gave.
 pool_grow() {
 	local before after
 	before=$(cat "$1/nr_hugepages")
 	echo $((before + $2)) > "$1/nr_hugepages" 2>/dev/null
 	after=$(cat "$1/nr_hugepages")
+	[ "$after" -gt "$before" ] && echo "$1 $((after - before))" >> "$LEDGER"
 	echo $((after > before ? after - before : 0))
 }
 # pool_shrink POOL N MIN: give N pages back, keeping at least MIN.
@@ -74,8 +81,29 @@ pool_shrink() {
 	local cur want
 	cur=$(cat "$1/nr_hugepages")
 	want=$((cur - $2 > $3 ? cur - $2 : $3))
-	[ "$want" -lt "$cur" ] && echo "$want" > "$1/nr_hugepages"
+	if [ "$want" -lt "$cur" ]; then
+		echo "$want" > "$1/nr_hugepages"
+		echo "$1 -$((cur - want))" >> "$LEDGER"
+	fi
 	return 0
+}
+# ledger_reclaim: give back what the runs of this checkout that are gone added and kept
+ledger_reclaim() {
+	local f pid pool n
+	[ "$(id -u)" = 0 ] || return 0
+	for f in "$LEDGER_PREFIX"*; do
+		[ -e "$f" ] || continue
+		pid=${f##*.}
+		kill -0 "$pid" 2>/dev/null && continue
+		while read -r pool n; do
+			if [ "$n" -le 0 ] || [ ! -w "$pool/nr_hugepages" ]; then
+				continue
+			fi
+			echo "run-tests: giving back $n hugepages of $pool that run $pid left"
+			LEDGER=/dev/null pool_shrink "$pool" "$n" 0
+		done < <(awk '{ n[$1] += $2 } END { for (p in n) print p, n[p] }' "$f")
+		rm -f "$f"
+	done
 }
 # pool_free POOL: free pages nobody has reserved yet
 pool_free() {
@@ -288,7 +316,11 @@ restore_all() {
 	frag_stop
 	huge_restore
 	huge1g_restore
+	rm -f "$LEDGER"
 }
+mkdir -p "$REPO/build"
+ledger_reclaim
+[ "$modes" = reclaim ] && exit 0
 trap restore_all EXIT
 trap 'exit 130' INT TERM
 trap 'exit 129' HUP
