@@ -14,6 +14,11 @@ FILES="scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpat
 
 log() { echo "fetch-checkpatch: $*" >&2; }
 
+# one fetch into the cache at a time (see fetch-dpdk.sh)
+mkdir -p "$CACHE"
+exec 9>> "$CACHE/lock"
+flock 9
+
 if [ -f "$DIR/.fastmem-done" ]; then
 	echo "$DIR/scripts/checkpatch.pl"
 	exit 0

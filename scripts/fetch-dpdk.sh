@@ -21,6 +21,12 @@ upstream_of() { echo "$1" | sed 's/-[^-]*$//'; }
 
 tree_of() { echo "$CACHE/dpdk-$(upstream_of "$1")"; }
 
+# One fetch into the cache at a time (two clones built at once share it): the lock is held until
+# this script exits.
+mkdir -p "$CACHE"
+exec 9>> "$CACHE/lock"
+flock 9
+
 # Already unpacked: nothing to do.
 if [ -f "$(tree_of "$PKG_VERSION")/.fastmem-pristine" ]; then
 	tree_of "$PKG_VERSION"
@@ -34,8 +40,10 @@ mkdir -p "$APT/lists/partial" "$APT/parts" "$APT/cache/archives/partial" "$CACHE
 : > "$APT/sources.list"
 for f in /etc/apt/sources.list.d/*.sources; do
 	[ -f "$f" ] || continue
-	# Keep the stanzas for Debian bookworm suites, turned into deb-src stanzas.
+	# Keep the stanzas for Debian bookworm suites, turned into deb-src stanzas (not those
+	# switched off with "Enabled: no").
 	awk 'BEGIN { RS = ""; ORS = "\n\n" }
+		/(^|\n)Enabled:[ \t]*[Nn][Oo]/ { next }
 		/Suites:[^\n]*bookworm/ && /Types:[^\n]*deb/ {
 			gsub(/Types:[^\n]*/, "Types: deb-src"); print }' "$f" \
 		>> "$APT/parts/fastmem-src.sources"

@@ -35,6 +35,10 @@ mkdir -p "$VM"
 # The kernel: the image package that linux-image-amd64 depends on, unpacked once into the
 # cache that also keeps DPDK's source (scripts/fetch-dpdk.sh).
 KDIR=${FASTMEM_CACHE:-${HOME:-/root}/.cache/fastmem}/numa-vm
+# one fetch into the cache at a time (see fetch-dpdk.sh)
+mkdir -p "$(dirname "$KDIR")"
+exec 9>> "$(dirname "$KDIR")/lock"
+flock 9
 kernel=
 for k in "$KDIR"/kernel/boot/vmlinuz-*; do
 	[ -f "$k" ] && kernel=$k
@@ -65,10 +69,10 @@ if [ -z "$kernel" ]; then
 	dpkg-deb --fsys-tarfile "$tmp"/linux-image-*.deb | tar -x -C "$tmp/x/kernel" ./boot ||
 		{ echo "numa-vm: cannot unpack Debian's kernel"; exit 1; }
 	rm -rf "$KDIR"
-	mkdir -p "$(dirname "$KDIR")"
 	mv "$tmp/x" "$KDIR"
 	kernel=$(echo "$KDIR"/kernel/boot/vmlinuz-*)
 fi
+exec 9>&-
 
 # The initramfs: busybox, the test binary and what it links, the init script and the tests.
 root=$VM/root
