@@ -14,8 +14,11 @@
  * operations and adding one PERF_ALLOCATOR() line to the list below.
  *
  * Single-lcore timings are the minimum over a few repetitions, each calibrated to a few
- * milliseconds, which filters out interference from other work on the machine. The test fails
- * only on real errors (allocation failure, corrupted data), never on timings.
+ * milliseconds, which filters out interference from other work on the machine. The repetitions
+ * are made in PERF_ROUNDS rounds over the allocators (each allocator a few of them a round), so
+ * that a while in which the machine is busy slows some repetitions of every allocator, not all
+ * those of one, and the ratios stay within one stretch of time. The test fails only on real
+ * errors (allocation failure, corrupted data), never on timings.
  *
  * The multi-lcore scenarios run on every lcore the test is given: mlcore and mlcore_bulk on 1,
  * 2, 4, ... lcores and on all of them, cross_lcore on 1, 2, 4, ... pairs of lcores and on all
@@ -74,7 +77,8 @@ static const size_t perf_sizes[PERF_N_SIZES] = { 8, 64, 256, 1024, 4096 };
 
 #define PERF_REPS 9             /* repetitions of a single-lcore measurement; minimum wins */
 #define PERF_MT_REPS 7          /* repetitions of a multi-lcore measurement */
-#define PERF_ML_ROUNDS 3        /* rounds over the allocators in mlcore and mlcore_bulk */
+#define PERF_ROUNDS 3           /* rounds over the allocators; the repetitions split among them */
+#define PERF_ROUND_REPS ((PERF_REPS + PERF_ROUNDS - 1) / PERF_ROUNDS)
 #define PERF_TARGET_DIV 500     /* one repetition lasts about 1/500 s (2 ms) */
 #define PERF_MT_TARGET_DIV 200  /* one multi-lcore repetition about 5 ms per lcore */
 #define PERF_BATCH 256          /* objects per batch in the batch scenarios */
@@ -1033,6 +1037,14 @@ perf_table_set(struct perf_table *t, unsigned int a, unsigned int p, double v)
 	t->have[a][p] = true;
 }
 
+/* Keep the smaller of v and the value already set: the best of the rounds. */
+static void
+perf_table_min(struct perf_table *t, unsigned int a, unsigned int p, double v)
+{
+	if (!t->have[a][p] || v < t->val[a][p])
+		perf_table_set(t, a, p, v);
+}
+
 /*
  * Print the table (allocators down, parameters across, each with its ratio to the table's
  * reference) and CSV rows; allocators without any value are left out.
@@ -1251,47 +1263,55 @@ perf_setup(const struct perf_allocator *al, size_t size)
 
 /* ---- scenarios ---- */
 
+/* One round of hot for allocator a: every size, PERF_ROUND_REPS repetitions each. */
+static int
+perf_hot_round(struct perf_table *t, unsigned int a)
+{
+	const struct perf_allocator *al = &perf_allocators[a];
+	unsigned int s, r, iters;
+	uint64_t c = 0, best;
+	int ret = 0;
+
+	for (s = 0; s < PERF_N_SIZES && ret == 0; s++) {
+		size_t size = perf_sizes[s];
+
+		ret = perf_setup(al, size);
+		if (ret != 0)
+			break;
+		ret = perf_verify(al, size);
+		if (ret == 0)
+			ret = al->loops.hot(size, 1000, &c);
+		iters = perf_iters(c, 1000, PERF_TARGET_DIV, 1000, 1u << 22);
+		best = UINT64_MAX;
+		for (r = 0; r < PERF_ROUND_REPS && ret == 0; r++) {
+			ret = al->loops.hot(size, iters, &c);
+			best = RTE_MIN(best, c);
+		}
+		if (ret == 0)
+			perf_table_min(t, a, s, (double)best / iters);
+		else
+			printf("%s: hot %zu B failed: %d\n", perf_name(a), size, ret);
+		al->ops->teardown();
+	}
+	return ret;
+}
+
 /* 1. hot */
 static int
 perf_hot(void)
 {
 	struct perf_table t;
-	unsigned int a, s, r, iters;
-	uint64_t c = 0, best;
+	unsigned int a, s, round;
 	int ret = 0;
 
 	perf_table_init(&t, "hot", "alloc + free of one object, TSC cycles per pair",
 			"cycles_per_op");
 	for (s = 0; s < PERF_N_SIZES; s++)
 		perf_table_param(&t, NULL, perf_sizes[s]);
-	for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
-		const struct perf_allocator *al = &perf_allocators[a];
-
-		if (!perf_run(a, t.ref))
-			continue;
-
-		for (s = 0; s < PERF_N_SIZES && ret == 0; s++) {
-			size_t size = perf_sizes[s];
-
-			ret = perf_setup(al, size);
-			if (ret != 0)
-				break;
-			ret = perf_verify(al, size);
-			if (ret == 0)
-				ret = al->loops.hot(size, 1000, &c);
-			iters = perf_iters(c, 1000, PERF_TARGET_DIV, 1000, 1u << 22);
-			best = UINT64_MAX;
-			for (r = 0; r < PERF_REPS && ret == 0; r++) {
-				ret = al->loops.hot(size, iters, &c);
-				best = RTE_MIN(best, c);
-			}
-			if (ret == 0)
-				perf_table_set(&t, a, s, (double)best / iters);
-			else
-				printf("%s: hot %zu B failed: %d\n", perf_name(a), size, ret);
-			al->ops->teardown();
-		}
-	}
+	for (round = 0; round < PERF_ROUNDS && ret == 0; round++)
+		for (a = 0; a < PERF_N_ALLOC && ret == 0; a++)
+			if (perf_run(a, t.ref))
+				ret = perf_hot_round(&t, a);
 	if (ret == 0)
 		perf_table_print(&t, NULL, NULL);
 	return ret;
@@ -1306,13 +1326,50 @@ perf_batch_cycles(uint64_t cycles, unsigned int nb, uint64_t tsc_overhead)
 	return (double)(cycles > over ? cycles - over : 0) / ((double)nb * PERF_BATCH);
 }
 
+/* One round of a batch scenario for allocator a: every size, PERF_ROUND_REPS repetitions. */
+static int
+perf_batch_round(struct perf_table *ta, struct perf_table *tf, unsigned int a, bool lifo,
+		uint64_t tsc_overhead)
+{
+	const struct perf_allocator *al = &perf_allocators[a];
+	uint64_t ca = 0, cf = 0, best_a, best_f;
+	unsigned int s, r, nb;
+	int ret = 0;
+
+	for (s = 0; s < PERF_N_SIZES && ret == 0; s++) {
+		size_t size = perf_sizes[s];
+
+		ret = perf_setup(al, size);
+		if (ret != 0)
+			break;
+		ret = al->loops.batch(size, 8, lifo, &ca, &cf);
+		nb = perf_iters(ca + cf, 8 * PERF_BATCH, PERF_TARGET_DIV, 1000,
+				1u << 22) / PERF_BATCH + 1;
+		best_a = best_f = UINT64_MAX;
+		for (r = 0; r < PERF_ROUND_REPS && ret == 0; r++) {
+			ret = al->loops.batch(size, nb, lifo, &ca, &cf);
+			best_a = RTE_MIN(best_a, ca);
+			best_f = RTE_MIN(best_f, cf);
+		}
+		if (ret == 0) {
+			/* Each batch's two intervals include a read of the TSC each. */
+			perf_table_min(ta, a, s, perf_batch_cycles(best_a, nb, tsc_overhead));
+			perf_table_min(tf, a, s, perf_batch_cycles(best_f, nb, tsc_overhead));
+		} else {
+			printf("%s: batch %zu B failed: %d\n", perf_name(a), size, ret);
+		}
+		al->ops->teardown();
+	}
+	return ret;
+}
+
 /* 2, 3. batch_fifo_* and batch_lifo_* */
 static int
 perf_batch(bool lifo)
 {
 	struct perf_table ta, tf;
-	unsigned int a, s, r, nb;
-	uint64_t ca = 0, cf = 0, best_a, best_f, tsc_overhead = perf_tsc_overhead();
+	unsigned int a, s, round;
+	uint64_t tsc_overhead = perf_tsc_overhead();
 	int ret = 0;
 
 	perf_table_init(&ta, lifo ? "batch_lifo_alloc" : "batch_fifo_alloc",
@@ -1325,39 +1382,10 @@ perf_batch(bool lifo)
 		perf_table_param(&ta, NULL, perf_sizes[s]);
 		perf_table_param(&tf, NULL, perf_sizes[s]);
 	}
-	for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
-		const struct perf_allocator *al = &perf_allocators[a];
-
-		if (!perf_run(a, ta.ref))
-			continue;
-
-		for (s = 0; s < PERF_N_SIZES && ret == 0; s++) {
-			size_t size = perf_sizes[s];
-
-			ret = perf_setup(al, size);
-			if (ret != 0)
-				break;
-			ret = al->loops.batch(size, 8, lifo, &ca, &cf);
-			nb = perf_iters(ca + cf, 8 * PERF_BATCH, PERF_TARGET_DIV, 1000,
-					1u << 22) / PERF_BATCH + 1;
-			best_a = best_f = UINT64_MAX;
-			for (r = 0; r < PERF_REPS && ret == 0; r++) {
-				ret = al->loops.batch(size, nb, lifo, &ca, &cf);
-				best_a = RTE_MIN(best_a, ca);
-				best_f = RTE_MIN(best_f, cf);
-			}
-			if (ret == 0) {
-				/* Each batch's two intervals include a read of the TSC each. */
-				perf_table_set(&ta, a, s,
-					       perf_batch_cycles(best_a, nb, tsc_overhead));
-				perf_table_set(&tf, a, s,
-					       perf_batch_cycles(best_f, nb, tsc_overhead));
-			} else {
-				printf("%s: batch %zu B failed: %d\n", perf_name(a), size, ret);
-			}
-			al->ops->teardown();
-		}
-	}
+	for (round = 0; round < PERF_ROUNDS && ret == 0; round++)
+		for (a = 0; a < PERF_N_ALLOC && ret == 0; a++)
+			if (perf_run(a, ta.ref))
+				ret = perf_batch_round(&ta, &tf, a, lifo, tsc_overhead);
 	if (ret == 0) {
 		perf_table_print(&ta, NULL, NULL);
 		perf_table_print(&tf, NULL, NULL);
@@ -1415,7 +1443,7 @@ perf_ml_measure(struct perf_mt *mt, const struct perf_allocator *al, unsigned in
 }
 
 /*
- * 4, 5. mlcore and mlcore_bulk. The allocators are measured in PERF_ML_ROUNDS rounds, each
+ * 4, 5. mlcore and mlcore_bulk. The allocators are measured in PERF_ROUNDS rounds, each
  * allocator at each lcore count once a round, and each keeps its best: a machine busy for a
  * while (a shared virtual machine) then slows a round of every allocator, not all the runs of
  * one. The baseline is measured again before each allocator at each lcore count, and its
@@ -1430,7 +1458,7 @@ perf_mlcore(bool bulk)
 	unsigned int iters[PERF_N_ALLOC][PERF_MAX_PARAMS];
 	double base[PERF_MAX_PARAMS], raw[PERF_N_ALLOC][PERF_MAX_PARAMS];
 	unsigned int lcores = rte_lcore_count();
-	unsigned int reps = (PERF_MT_REPS + PERF_ML_ROUNDS - 1) / PERF_ML_ROUNDS;
+	unsigned int reps = (PERF_MT_REPS + PERF_ROUNDS - 1) / PERF_ROUNDS;
 	bool set_up[PERF_N_ALLOC] = { false };
 	struct perf_table t;
 	uint64_t c = 0;
@@ -1471,7 +1499,7 @@ perf_mlcore(bool bulk)
 		for (p = 0; p < n_counts; p++)
 			iters[a][p] = RTE_ALIGN_CEIL(n, PERF_ML_BULK);
 	}
-	for (r = 0; r < PERF_ML_ROUNDS && ret == 0; r++) {
+	for (r = 0; r < PERF_ROUNDS && ret == 0; r++) {
 		for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
 			const struct perf_allocator *al = &perf_allocators[a];
 
@@ -1780,7 +1808,7 @@ perf_mixed(void)
 	struct rte_fastmem_stats fst;
 	double req[2][PERF_N_ALLOC], held[2][PERF_N_ALLOC];
 	uint64_t best, rq, hd, before, fm_before = 0, fm_backing = 0;
-	unsigned int a, w;
+	unsigned int a, w, i, rounds;
 	int ret = 0;
 
 	perf_table_init(&t, "mixed_sizes", "working set of 8192 live objects of 16 B to 4 KiB "
@@ -1800,10 +1828,16 @@ perf_mixed(void)
 			printf("mixed_sizes: out of memory for the sequence\n");
 			return ret;
 		}
-		for (a = 0; a < PERF_N_ALLOC && ret == 0; a++) {
-			const struct perf_allocator *al = &perf_allocators[a];
+		/*
+		 * The timed working set in PERF_ROUNDS rounds over the allocators, each keeping its
+		 * best; the footprint is the first round's, after the whole sequence.
+		 */
+		rounds = w == 0 ? PERF_ROUNDS : 1;
+		for (i = 0; i < rounds * PERF_N_ALLOC && ret == 0; i++) {
+			const struct perf_allocator *al = &perf_allocators[i % PERF_N_ALLOC];
 			const struct perf_ops *o = al->ops;
 
+			a = i % PERF_N_ALLOC;
 			if (!perf_run(a, t.ref))
 				continue;
 			if (w == 1 && o == &mempool_ops)
@@ -1814,9 +1848,9 @@ perf_mixed(void)
 				break;
 			ret = perf_mix_run(al, &m, w == 0 ? PERF_REPS : 1, &best, &rq, &hd,
 					&before);
-			if (ret == 0) {
-				if (w == 0)
-					perf_table_set(&t, a, 0, (double)best / PERF_MIX_CHUNK);
+			if (ret == 0 && w == 0)
+				perf_table_min(&t, a, 0, (double)best / PERF_MIX_CHUNK);
+			if (ret == 0 && i < PERF_N_ALLOC) {
 				req[w][a] = rq;
 				held[w][a] = hd;
 				if (hd != 0)
@@ -1827,7 +1861,7 @@ perf_mixed(void)
 				}
 			} else if (ret == -EFAULT) {
 				printf("%s: mixed_sizes: object contents corrupted\n", o->name);
-			} else {
+			} else if (ret != 0) {
 				printf("%s: mixed_sizes failed: %d\n", o->name, ret);
 			}
 			perf_mix_release(al, &m);
@@ -2024,8 +2058,8 @@ test_fastmem_perf(void)
 	printf("fastmem_perf: TSC %.3f GHz, %u lcores, %u sockets\n", perf_hz / 1e9,
 			rte_lcore_count(), rte_socket_count());
 	printf("Row %s: malloc() from %s\n", perf_libc_name, perf_libc_from);
-	printf("Values are TSC cycles per operation (minimum of %d repetitions); "
-			"\"/mp\" is the ratio to mempool.\n", PERF_REPS);
+	printf("Values are TSC cycles per operation, the best of repetitions made in %d rounds "
+			"over the allocators; \"/mp\" is the ratio to mempool.\n", PERF_ROUNDS);
 	/* Bring the core to its working frequency before the first measurement. */
 	while (rte_get_timer_cycles() - t0 < rte_get_timer_hz() / 5)
 		perf_use(NULL);
