@@ -545,7 +545,7 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	size_t old_size;
 	unsigned int cls;
 	uint32_t idx;
-	int ret, sidx;
+	int ret, sidx, saved_errno;
 	void *obj;
 
 	if (ptr == NULL)
@@ -584,9 +584,14 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	/* A small object's requested size is not kept: copy what its class holds. */
 	old_size = l != NULL ? l->size : pg->obj_size;
 	sidx = l != NULL ? (int)l->socket_idx : (int)fastmem_slab_of(ptr)->socket_idx;
+	saved_errno = rte_errno;
 	obj = alloc_in_order(size, align, 0, SOCKET_ID_ANY, sidx);
 	if (obj == NULL && realloc_holds(ptr, l, pg, size, align)) {
-		/* Without memory for a new object, one that holds the new size stays. */
+		/*
+		 * Without memory for a new object, one that holds the new size stays: a success,
+		 * which leaves rte_errno as it was (the failed allocation counts in alloc_nomem).
+		 */
+		rte_errno = saved_errno;
 		FASTMEM_CHECK_RESIZE(ptr, size);
 		if (l != NULL)
 			l->size = size;

@@ -272,10 +272,12 @@ large_reuse(struct fastmem_state *st, unsigned int sidx, size_t size, uint32_t o
 				(best == NULL || l->mz->len < best->mz->len))
 			best = l;
 	if (best != NULL) {
+		uint32_t idle_off = best->obj_off;
+
 		fastmem_check_large_reuse(best);
 		large_idle_unlink(s, best);
 		large_header_write(best, best->mz, size, off, sidx);
-		best->reused = 1;
+		best->reused = idle_off;
 		map_mark(st, best->mz, false);
 		large_live_link(st, best, n_count);
 	}
@@ -396,6 +398,9 @@ fastmem_large_free(struct fastmem_large *l, bool undo)
 	struct fastmem_large *evicted = NULL;
 	bool keep = undo ? l->reused != 0 : mz->len <= FASTMEM_LARGE_KEEP;
 
+	/* An undone reuse: the idle memzone's header as it was, object offset included. */
+	if (undo && keep)
+		l->obj_off = l->reused;
 	if (keep)
 		fastmem_check_large_keep(l);
 	rte_spinlock_lock(&st->large_lock);

@@ -372,7 +372,11 @@ struct fastmem_large {
 	uint32_t obj_off;       /* offset of the object: max(cache line, alignment) */
 	uint32_t socket_idx;
 	uint32_t live;          /* debug mode: live or freed, as an object's state word */
-	uint32_t reused;        /* the memzone was idle before this object: undo keeps it idle */
+	/*
+	 * the memzone was idle before this object, its object at this offset (else 0): undo
+	 * keeps it idle with that offset, by which a second free of that object is recognized
+	 */
+	uint32_t reused;
 };
 
 /* Counters of large objects, under large_lock. */

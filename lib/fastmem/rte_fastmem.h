@@ -364,7 +364,7 @@ void *rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, in
  * old object's socket, falling back to the other sockets as rte_fastmem_alloc() does, the
  * contents are copied (up to the smaller size) and the old object is freed. When no new object
  * can be had, an object that holds the new size at the alignment where it is (a shrink, or a
- * large object's growth within its memzone) is kept: it returns @p ptr.
+ * large object's growth within its memzone) is kept: it returns @p ptr, rte_errno unchanged.
  *
  * @param ptr
  *   Object or NULL.
