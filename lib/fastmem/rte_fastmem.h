@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include <rte_bitops.h>
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_compat.h>
 #include <rte_debug.h>
@@ -764,6 +765,11 @@ __rte_fastmem_slab_key(const void *ptr)
  * its low 9 bits, a pointer is even), nor do eight bytes straddling two words. Those bytes are
  * read through memcpy(), as they may be anything until they pass.
  *
+ * Both tests are marked unlikely() so that the compiler lays every caller's hit path out as
+ * the straight line (without, GCC 12 put the free's hit path after the miss path's call in
+ * the benchmark's loop of allocation and free pairs: two more taken jumps, 4.0 cycles a pair
+ * against 2.8).
+ *
  * (An offset that needs no bound, in place of one checked against the size of the block's
  * caches, which the free loaded: 0.2 cycles of a free, measured. A mask loaded from the block,
  * for the caches of every socket, cost a mixed workload 0.5 cycles: a load on the address's
@@ -776,10 +782,10 @@ __rte_fastmem_key_cache(struct rte_fastmem_cache *local, uint64_t key,
 	uintptr_t a = (uintptr_t)local + (key >> RTE_FASTMEM_KEY_OFF_SHIFT);
 	uint64_t k;
 
-	if ((uint32_t)key != (uint32_t)RTE_FASTMEM_SLAB_KEY)
+	if (unlikely((uint32_t)key != (uint32_t)RTE_FASTMEM_SLAB_KEY))
 		return false;
 	memcpy(&k, (const void *)(a + offsetof(struct rte_fastmem_cache, key)), sizeof(k));
-	if (k != key)
+	if (unlikely(k != key))
 		return false;
 	*c = (struct rte_fastmem_cache *)a;
 	return true;

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_compat.h>
 #include <rte_per_lcore.h>
@@ -136,7 +137,8 @@ __rte_fastmem_size_class(uint64_t n)
 {
 	unsigned int e;
 
-	if (n <= 4096)
+	/* likely(): a loop of allocations of small sizes then runs straight through. */
+	if (likely(n <= 4096))
 		return __rte_fastmem_fine_class[(n + 7) >> 3];
 	e = 63 - rte_clz64(n - 1); /* 2^e < n <= 2^(e + 1), e >= 12 */
 	return RTE_FASTMEM_NUM_FINE_CLASSES - RTE_FASTMEM_CLASSES_PER_POW2 +
