@@ -766,9 +766,9 @@ __rte_fastmem_slab_key(const void *ptr)
  * read through memcpy(), as they may be anything until they pass.
  *
  * Both tests are marked unlikely() so that the compiler lays every caller's hit path out as
- * the straight line (without, GCC 12 put the free's hit path after the miss path's call in
- * the benchmark's loop of allocation and free pairs: two more taken jumps, 4.0 cycles a pair
- * against 2.8).
+ * the straight line: without, GCC 12 put the free's hit path after the miss path's call in
+ * the benchmark's loop of allocation and free pairs (with the class lookup's, see
+ * __rte_fastmem_size_class(), 4.0 cycles a pair against 2.8).
  *
  * (An offset that needs no bound, in place of one checked against the size of the block's
  * caches, which the free loaded: 0.2 cycles of a free, measured. A mask loaded from the block,
