@@ -2855,6 +2855,54 @@ out:
 }
 
 /*
+ * Two sockets, EAL out of memzones: its memzone table is one for all sockets, so the idle
+ * memzone of another socket goes back for a large object of a socket that has none idle (named
+ * explicitly: no fallback to the socket with the idle memzone).
+ */
+static int
+test_large_idle_nospc_other_socket(void)
+{
+	struct eal_fill fill = { NULL, 0 };
+	const struct rte_memseg *ms;
+	uint64_t trimmed;
+	void *p;
+	int ret = TEST_FAILED;
+
+	if (rte_socket_count() < 2) {
+		printf("one NUMA socket: no other socket to give back (make test-numa has two)\n");
+		return TEST_SUCCESS;
+	}
+	p = rte_fastmem_alloc_socket(MIB(60), 0, 0, rte_socket_id_by_idx(1));
+	TEST_ASSERT_NOT_NULL(p, "alloc 60 MiB on the second socket: %d", rte_errno);
+	rte_fastmem_free(p);
+	TEST_ASSERT_SUCCESS(large_idle_check(1, UINT64_MAX), "60 MiB freed");
+	trimmed = stats_now().bytes_trimmed;
+	p = NULL;
+	if (eal_fill(&fill) != 0)
+		goto out;
+	p = rte_fastmem_alloc_socket(MIB(3), 0, 0, rte_socket_id_by_idx(0));
+	if (p == NULL) {
+		printf("alloc 3 MiB on the first socket with no memzone slot left and 60 MiB idle "
+				"on the second: %s\n", rte_strerror(rte_errno));
+		goto out;
+	}
+	ms = rte_mem_virt2memseg(p, NULL);
+	if (ms == NULL || ms->socket_id != rte_socket_id_by_idx(0)) {
+		printf("3 MiB object on socket %d\n", ms == NULL ? -1 : ms->socket_id);
+		goto out;
+	}
+	if (large_idle_check(0, 0) != 0 || stats_now().bytes_trimmed <= trimmed) {
+		printf("the idle memzone of the second socket was not given back\n");
+		goto out;
+	}
+	ret = TEST_SUCCESS;
+out:
+	rte_fastmem_free(p);
+	eal_unfill(&fill);
+	return ret;
+}
+
+/*
  * EAL out of memory, not of memzone slots: a new large object's memzone is refused with
  * ENOMEM, and the idle memzone of a freed large object, which holds more than it needs, goes
  * back to EAL so that the reservation succeeds. With hugepages, taking all of EAL's memory maps
@@ -3053,6 +3101,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_double_free),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_keep_bound),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_idle_nomem),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_large_idle_nospc_other_socket),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_idle_enomem),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_realloc_nomem),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_large_deinit),

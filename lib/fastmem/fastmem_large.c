@@ -456,27 +456,35 @@ fastmem_large_trim(unsigned int sidx)
 }
 
 /*
- * After EAL refused a reservation of len bytes on socket index sidx with error err: give the
- * socket's idle memzones back to EAL when that can make room for it. For ENOSPC (no memzone
- * slot left) any of them does; for ENOMEM, when their bytes and the free bytes of EAL's heap
- * of the socket hold len (a request too large for that keeps them); not for other errors.
- * Returns whether any went back, for the caller to try the reservation again.
+ * After EAL refused a reservation of len bytes on socket index sidx with error err: give idle
+ * memzones back to EAL when that can make room for it. For ENOMEM, the socket's own, when
+ * their bytes and the free bytes of EAL's heap of the socket hold len (a request too large for
+ * that keeps them). For ENOSPC (no memzone slot left, and EAL's memzone table is one for all
+ * sockets) any memzone does: the socket's own, or when it has none, those of the first other
+ * socket that has some. Not for other errors. Returns whether any went back, for the caller to
+ * try the reservation again.
  */
 bool
 fastmem_large_trim_refused(unsigned int sidx, uint64_t len, int err)
 {
 	struct fastmem_state *st = fastmem_state;
-	struct fastmem_socket *s = &st->sockets[sidx];
 	struct rte_malloc_socket_stats ms;
 	uint64_t idle;
+	unsigned int i;
 
-	if (err != ENOSPC && err != ENOMEM)
+	if (err == ENOSPC) {
+		for (i = 0; i < st->n_sockets; i++)
+			if (fastmem_large_trim((sidx + i) % st->n_sockets) != 0)
+				return true;
+		return false;
+	}
+	if (err != ENOMEM)
 		return false;
 	rte_spinlock_lock(&st->large_lock);
-	idle = s->large_idle_bytes;
+	idle = st->sockets[sidx].large_idle_bytes;
 	rte_spinlock_unlock(&st->large_lock);
-	if (idle == 0 || (err == ENOMEM && (rte_malloc_get_socket_stats(s->socket_id, &ms) < 0 ||
-			len > ms.heap_freesz_bytes + idle)))
+	if (idle == 0 || rte_malloc_get_socket_stats(st->sockets[sidx].socket_id, &ms) < 0 ||
+			len > ms.heap_freesz_bytes + idle)
 		return false;
 	return fastmem_large_trim(sidx) != 0;
 }
