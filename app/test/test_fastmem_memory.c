@@ -41,6 +41,9 @@
  * - hfree_routing: an object freed through a handle goes to its own slab's cache. With one
  *   NUMA socket an object of another socket than the handle's cannot be had, so the mechanism
  *   is tested with an object of another class; with several sockets, with one of another socket.
+ * - thread_follows_socket (several sockets): a thread that moves to another socket allocates
+ *   there once its cache of the old one is empty, and its inline free then finds the new
+ *   socket's caches.
  * - foreign_free: free, free_bulk, hfree, realloc and virt2iova of memory fastmem never
  *   returned (an rte_malloc buffer whose 2 MiB-aligned first word looks like a cache index)
  *   neither adopt it nor crash.
@@ -77,6 +80,9 @@
  *   no IO address, and a second free of it is ignored (not listed twice); at most 128 MiB
  *   stay idle per socket, the oldest going back to EAL first, a larger memzone at once; trim
  *   gives them back and counts them; deinit leaves no memzone behind.
+ * - large_idle_nomem, large_idle_nospc_other_socket: EAL out of memzone slots, the idle
+ *   memzones go back for a new memzone (for a large object, for slabs), with several sockets
+ *   also another socket's.
  * - large_mlcore: large objects allocated, written and freed on every lcore at once.
  */
 
@@ -327,6 +333,100 @@ test_hfree_routing(void)
 			return TEST_FAILED;
 	}
 	return TEST_SUCCESS;
+}
+
+/*
+ * A thread that moves to another socket. Its cache block has caches for every socket, and the
+ * inline paths use those of the socket it had when it got the block: once its cache of the old
+ * socket is empty, the allocation that misses makes the inline paths use the new socket's.
+ */
+struct follow_arg {
+	rte_cpuset_t cpus[2];   /* the CPUs of an lcore of the first socket, of the second */
+	int ret;
+};
+
+static uint32_t
+follow_thread(void *arg)
+{
+	struct follow_arg *a = arg;
+	void *objs[2 * RTE_FASTMEM_CACHE_SLOTS];
+	const struct rte_memseg *ms;
+	unsigned int i, n;
+	void *p;
+
+	a->ret = TEST_FAILED;
+	if (rte_thread_set_affinity(&a->cpus[0]) != 0 ||
+			rte_socket_id() != (unsigned int)rte_socket_id_by_idx(0)) {
+		printf("follow: cannot run on the first socket\n");
+		return 0;
+	}
+	p = rte_fastmem_alloc(64, 0, 0); /* the thread's block, its caches of the first socket */
+	if (p == NULL) {
+		printf("follow: alloc: %s\n", rte_strerror(rte_errno));
+		return 0;
+	}
+	rte_fastmem_free(p);
+	if (rte_thread_set_affinity(&a->cpus[1]) != 0 ||
+			rte_socket_id() != (unsigned int)rte_socket_id_by_idx(1)) {
+		printf("follow: cannot move to the second socket\n");
+		return 0;
+	}
+	/* More than the cache of the first socket holds: the last ones miss it. */
+	for (n = 0; n < RTE_DIM(objs); n++) {
+		objs[n] = rte_fastmem_alloc(64, 0, 0);
+		if (objs[n] == NULL)
+			break;
+	}
+	if (n == RTE_DIM(objs)) {
+		ms = rte_mem_virt2memseg(objs[n - 1], NULL);
+		if (ms == NULL || ms->socket_id != rte_socket_id_by_idx(1))
+			printf("follow: the last object is on socket %d\n",
+					ms == NULL ? -1 : ms->socket_id);
+#ifndef RTE_FASTMEM_CHECKED
+		/* The inline free finds this socket's cache (the debug checks skipped here). */
+		else if (__rte_fastmem_cache_push(objs[--n]) != 0)
+			printf("follow: the inline free does not find the new socket's cache\n");
+#endif
+		else
+			a->ret = TEST_SUCCESS;
+	} else {
+		printf("follow: alloc %u: %s\n", n, rte_strerror(rte_errno));
+	}
+	for (i = 0; i < n; i++)
+		rte_fastmem_free(objs[i]);
+	return 0;
+}
+
+static int
+test_thread_follows_socket(void)
+{
+	struct follow_arg a;
+	unsigned int lcore_id;
+	bool found[2] = { false, false };
+	rte_thread_t t;
+	int k;
+
+	if (rte_socket_count() < 2) {
+		printf("one NUMA socket: no socket to move to (make test-numa has two)\n");
+		return TEST_SUCCESS;
+	}
+	memset(&a, 0, sizeof(a));
+	RTE_LCORE_FOREACH(lcore_id) {
+		for (k = 0; k < 2; k++) {
+			if (!found[k] && (int)rte_lcore_to_socket_id(lcore_id) ==
+					rte_socket_id_by_idx(k)) {
+				a.cpus[k] = rte_lcore_cpuset(lcore_id);
+				found[k] = true;
+			}
+		}
+	}
+	if (!found[0] || !found[1]) {
+		printf("no lcore on each of the first two sockets: not tested\n");
+		return TEST_SUCCESS;
+	}
+	TEST_ASSERT_SUCCESS(rte_thread_create(&t, NULL, follow_thread, &a), "thread");
+	rte_thread_join(t, NULL);
+	return a.ret;
 }
 
 /*
@@ -3078,6 +3178,7 @@ static struct unit_test_suite fastmem_memory_testsuite = {
 	.unit_test_cases = {
 		TEST_CASE_ST(memory_setup, memory_teardown, test_iova),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_hfree_routing),
+		TEST_CASE_ST(memory_setup, memory_teardown, test_thread_follows_socket),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_foreign_free),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_bulk_failure),
 		TEST_CASE_ST(memory_setup, memory_teardown, test_grow_wait),

@@ -348,8 +348,10 @@ socket_order(int socket_id, int first, unsigned int *order)
 		order[0] = sidx;
 		return 1;
 	}
-	if (first < 0)
+	if (first < 0) {
 		first = fastmem_socket_index(fastmem_local_socket_id(), false);
+		fastmem_cache_follow_socket(first);
+	}
 	order[n++] = first;
 	for (i = 0; i < fastmem_state->n_sockets; i++)
 		if (i != (unsigned int)first)

@@ -82,6 +82,22 @@ tls_set(struct rte_fastmem_block *blk)
 }
 
 /*
+ * The calling thread's own socket is now the one of index sidx: make the inline paths use its
+ * caches in the thread's block. A thread's block has caches for every socket, and the inline
+ * paths those of the socket the thread had when it got the block; a thread that moved to
+ * another socket since (rte_thread_set_affinity(), rte_thread_register()) follows from its
+ * next allocation that misses.
+ */
+void
+fastmem_cache_follow_socket(unsigned int sidx)
+{
+	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls).blk;
+
+	if (blk != &no_block)
+		RTE_PER_LCORE(rte_fastmem_tls).local = &blk->caches[sidx * FASTMEM_N_CLASSES];
+}
+
+/*
  * While this thread works uncached: until this timer value, set when it could not get a block
  * (no memory, no registry slot: either may be had again later), or UINT64_MAX once it is
  * exiting. 0 while it may get a block.

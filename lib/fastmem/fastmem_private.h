@@ -671,6 +671,7 @@ void *fastmem_cache_get(unsigned int sidx, unsigned int cls);
 void fastmem_cache_put(unsigned int sidx, unsigned int cls, void *obj);
 int fastmem_cache_push_any(void *ptr);
 void fastmem_cache_count_nomem(unsigned int sidx, unsigned int cls, unsigned int n);
+void fastmem_cache_follow_socket(unsigned int sidx);
 int fastmem_cache_get_bulk(unsigned int sidx, unsigned int cls, void **ptrs, unsigned int n);
 void fastmem_cache_arm(void);
 void fastmem_cache_register_all(void);
