@@ -2428,6 +2428,126 @@ test_stats_shared(void)
 }
 
 /*
+ * An lcore id taken over: thread A gets its cache block with lcore id L, gives the id up
+ * (rte_thread_unregister()) and goes on allocating; thread B registers, gets L, allocates and
+ * exits. A thread's lcore id is the one it had when it got its block: L's statistics count A's
+ * operations, those before and after B's, while A runs.
+ */
+struct takeover {
+	sem_t go;
+	sem_t done;
+	unsigned int lcore_id;
+	int ret;
+};
+
+/* n objects of 64 B allocated, then freed. */
+static int
+takeover_ops(unsigned int n)
+{
+	void *objs[16];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		objs[i] = rte_fastmem_alloc(64, 0, 0);
+		if (objs[i] == NULL) {
+			while (i-- > 0)
+				rte_fastmem_free(objs[i]);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++)
+		rte_fastmem_free(objs[i]);
+	return 0;
+}
+
+static uint32_t
+takeover_first(void *arg)
+{
+	struct takeover *t = arg;
+
+	t->ret = rte_thread_register();
+	t->lcore_id = rte_lcore_id();
+	if (t->ret == 0) {
+		t->ret = takeover_ops(10);
+		rte_thread_unregister();
+	}
+	sem_post(&t->done);
+	sem_wait(&t->go);
+	if (t->ret == 0)
+		t->ret = takeover_ops(7);
+	sem_post(&t->done);
+	sem_wait(&t->go);
+	return 0;
+}
+
+static uint32_t
+takeover_second(void *arg)
+{
+	struct takeover *t = arg;
+
+	t->ret = rte_thread_register();
+	t->lcore_id = rte_lcore_id();
+	if (t->ret == 0) {
+		t->ret = takeover_ops(5);
+		rte_thread_unregister();
+	}
+	return 0;
+}
+
+static int
+test_stats_lcore_taken_over(void)
+{
+	struct takeover a, b;
+	struct rte_fastmem_lcore_stats ls;
+	rte_thread_t ta, tb;
+	int ret = TEST_FAILED;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	sem_init(&a.go, 0, 0);
+	sem_init(&a.done, 0, 0);
+	TEST_ASSERT_SUCCESS(rte_thread_create(&ta, NULL, takeover_first, &a), "thread");
+	sem_wait(&a.done);
+	if (a.ret != 0) {
+		printf("first thread: register or allocate failed\n");
+		goto out;
+	}
+	if (rte_thread_create(&tb, NULL, takeover_second, &b) != 0) {
+		printf("second thread: not created\n");
+		goto out;
+	}
+	rte_thread_join(tb, NULL);
+	if (b.ret != 0 || b.lcore_id != a.lcore_id) {
+		printf("second thread: %s lcore %u, the first had %u\n",
+				b.ret != 0 ? "failed," : "registered as", b.lcore_id, a.lcore_id);
+		goto out;
+	}
+	sem_post(&a.go);
+	sem_wait(&a.done);
+	if (a.ret != 0) {
+		printf("first thread: allocation without its lcore id failed\n");
+		goto out;
+	}
+	if (rte_fastmem_stats_lcore(a.lcore_id, &ls) != 0 ||
+			ls.alloc_cache_hits + ls.alloc_cache_misses != 17 ||
+			ls.free_cache_hits + ls.free_cache_misses != 17) {
+		printf("lcore %u: %" PRIu64 " allocations, %" PRIu64 " frees; expected the first "
+				"thread's 17 and 17\n", a.lcore_id,
+				ls.alloc_cache_hits + ls.alloc_cache_misses,
+				ls.free_cache_hits + ls.free_cache_misses);
+		goto out;
+	}
+	ret = TEST_SUCCESS;
+out:
+	sem_post(&a.go);
+	sem_post(&a.go);
+	rte_thread_join(ta, NULL);
+	sem_destroy(&a.go);
+	sem_destroy(&a.done);
+	return ret;
+}
+
+/*
  * A thread's counters move to the bins when it exits: a reader sees them in its cache or in a
  * bin, never in both (the totals would go up, then down) nor in neither. Non-EAL threads, one
  * after the other, allocate and free objects of every class up to 4 KiB (so that moving their
@@ -4100,6 +4220,7 @@ static struct unit_test_suite fastmem_testsuite = {
 		FASTMEM_CASE(test_stats),
 		FASTMEM_CASE(test_stats_reset),
 		FASTMEM_CASE(test_stats_shared),
+		FASTMEM_CASE(test_stats_lcore_taken_over),
 		FASTMEM_CASE(test_stats_retire_race),
 		FASTMEM_CASE(test_stats_live_race),
 		FASTMEM_CASE(test_iova),

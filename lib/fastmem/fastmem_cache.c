@@ -129,15 +129,14 @@ struct block_rec {
 };
 
 /*
- * Blocks of this process; the lock guards the records, the lcore table and armed: whether the
- * blocks are in service (from init or attach to deinit or detach), which an exiting thread
- * checks before it gives its block's objects back. Deinit takes the blocks out of service under
+ * Blocks of this process; the lock guards the records and armed: whether the blocks are in
+ * service (from init or attach to deinit or detach), which an exiting thread checks before it
+ * gives its block's objects back. Deinit takes the blocks out of service under
  * the lock before it lets go of the shared state, so an exit that finds them in service holds
  * the state up until it is done.
  */
 static rte_spinlock_t local_lock = RTE_SPINLOCK_INITIALIZER;
 static struct block_rec *local_recs;
-static struct rte_fastmem_block *lcore_blocks[RTE_MAX_LCORE];
 static bool armed;
 
 static pthread_key_t exit_key;
@@ -667,8 +666,8 @@ mem_mapped(const void *p)
 }
 
 /*
- * Take the record of a block of the calling thread out of the process's list, and the block out
- * of the lcore table; returns the record, NULL if not listed. local_lock held.
+ * Take the record of a block of the calling thread out of the process's list; returns the
+ * record, NULL if not listed. local_lock held.
  */
 static struct block_rec *
 rec_unlink(struct rte_fastmem_block *blk)
@@ -681,8 +680,6 @@ rec_unlink(struct rte_fastmem_block *blk)
 			break;
 		}
 	}
-	if (rec != NULL && rec->lcore_id < RTE_MAX_LCORE && lcore_blocks[rec->lcore_id] == blk)
-		lcore_blocks[rec->lcore_id] = NULL;
 	return rec;
 }
 
@@ -712,8 +709,6 @@ block_thread_exit(void *arg)
 			block_retire(rec->blk, true);
 		}
 	}
-	if (rec->lcore_id < RTE_MAX_LCORE && lcore_blocks[rec->lcore_id] == rec->blk)
-		lcore_blocks[rec->lcore_id] = NULL;
 	rec->owned = false;
 	rte_spinlock_unlock(&local_lock);
 	/* Other destructors may still allocate or free: uncached, the block may be reused. */
@@ -813,8 +808,6 @@ block_create(void)
 	rte_spinlock_lock(&local_lock);
 	rec->next = local_recs;
 	local_recs = rec;
-	if (lcore_id < RTE_MAX_LCORE)
-		lcore_blocks[lcore_id] = blk;
 	rte_spinlock_unlock(&local_lock);
 	pthread_once(&exit_key_once, exit_key_create);
 	if (exit_key_valid && pthread_setspecific(exit_key, rec) != 0)
@@ -1192,26 +1185,30 @@ fastmem_cache_detach_all(bool flush)
 }
 
 /*
- * Add the counters of the caches of class cls (every class when cls < 0) of lcore_id's block
- * in this process to cnt, while the blocks are in service. Under local_lock, under which a
- * block given back leaves the lcore table (block_rejoin()) and deinit takes the blocks out of
- * service, and under the registry lock, under which a reset or the owner's exit
- * moves the counters' base: a reading of the counters and then of the base across such a move
- * would wrap.
+ * Add the counters of the caches of class cls (every class when cls < 0) of the blocks in this
+ * process that threads with lcore id lcore_id own, while the blocks are in service: as a rule
+ * one, two when a thread that got its block with the id gave it up (rte_thread_unregister())
+ * and another took it. Under local_lock, under which blocks change owners and deinit takes them
+ * out of service, and under the registry lock, under which a reset or the owner's exit moves
+ * the counters' base: a reading of the counters and then of the base across such a move would
+ * wrap.
  */
 void
 fastmem_cache_lcore_counters(unsigned int lcore_id, int cls, struct fastmem_counters *cnt)
 {
-	const struct rte_fastmem_block *blk;
+	const struct block_rec *rec;
 	unsigned int i;
 
 	rte_spinlock_lock(&local_lock);
-	blk = armed ? lcore_blocks[lcore_id] : NULL;
-	if (blk != NULL) {
+	if (armed) {
 		rte_spinlock_lock(&fastmem_state->reg_lock);
-		for (i = 0; i < blk->n_caches; i++)
-			if (cls < 0 || i % FASTMEM_N_CLASSES == (unsigned int)cls)
-				fastmem_cache_counters(blk, i, cnt);
+		for (rec = local_recs; rec != NULL; rec = rec->next) {
+			if (!rec->owned || rec->lcore_id != lcore_id)
+				continue;
+			for (i = 0; i < rec->blk->n_caches; i++)
+				if (cls < 0 || i % FASTMEM_N_CLASSES == (unsigned int)cls)
+					fastmem_cache_counters(rec->blk, i, cnt);
+		}
 		rte_spinlock_unlock(&fastmem_state->reg_lock);
 	}
 	rte_spinlock_unlock(&local_lock);

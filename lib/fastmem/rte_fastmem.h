@@ -600,11 +600,13 @@ __rte_experimental
 int rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats);
 
 /**
- * Read the statistics of one lcore of the calling process, all classes: the counters of its
- * cache block. Threads without an lcore id are reported by rte_fastmem_stats_shared(). The
- * operations of an lcore thread that works uncached (no cache block could be had: the
- * registry of blocks is full, or the DPDK heap could not give one) are counted by
- * rte_fastmem_stats() and rte_fastmem_stats_class() only.
+ * Read the statistics of one lcore of the calling process, all classes: the counters of the
+ * cache blocks of its live threads. A thread's lcore id is the one it had when it got its
+ * cache block (a thread that gave the id up with rte_thread_unregister() still counts for it,
+ * beside the thread that took the id next). Threads without an lcore id are reported by
+ * rte_fastmem_stats_shared(). The operations of an lcore thread that works uncached (no cache
+ * block could be had: the registry of blocks is full, or the DPDK heap could not give one) are
+ * counted by rte_fastmem_stats() and rte_fastmem_stats_class() only.
  *
  * @param lcore_id
  *   Lcore id, below RTE_MAX_LCORE. An lcore that never allocated has all counters 0.
