@@ -545,6 +545,16 @@ hfree_bad_handle(void)
 	rte_fastmem_hfree((rte_fastmem_handle_t)0x12345678, p);
 }
 
+/* The handle whose cache index is UINT32_MAX, which the check takes for no handle at all. */
+static void
+hfree_bad_handle_max(void)
+{
+	void *p = must_alloc(64, 0);
+
+	rte_fastmem_hfree((rte_fastmem_handle_t)(((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16) - 1),
+			p);
+}
+
 static void
 overflow(void)
 {
@@ -703,6 +713,8 @@ static const struct {
 	{ "hfree of another class", hfree_other_class,
 		"hfree of an object of another class" },
 	{ "hfree with a bad handle", hfree_bad_handle,
+		"hfree with a handle hlookup never returned" },
+	{ "hfree with the bad handle of index UINT32_MAX", hfree_bad_handle_max,
 		"hfree with a handle hlookup never returned" },
 	{ "write past the requested size", overflow, "write past the requested size" },
 	{ "write to a freed object", use_after_free, "write to a freed object" },

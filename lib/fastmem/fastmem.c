@@ -668,7 +668,7 @@ rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle
 static int
 handle_decode(uint32_t handle, unsigned int *sidx, unsigned int *cls)
 {
-	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
+	uint32_t idx = __rte_fastmem_handle_index(handle);
 
 	*sidx = 0;
 	*cls = 0;

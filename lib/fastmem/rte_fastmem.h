@@ -719,6 +719,17 @@ __rte_fastmem_local_cache(size_t size, size_t align, unsigned int flags)
 
 /**
  * @internal
+ * The index of the cache a handle names in a cache block: a handle is the index plus
+ * RTE_FASTMEM_HANDLE_MAGIC << 16 (any index for a handle rte_fastmem_hlookup() never returned).
+ */
+static inline uint32_t
+__rte_fastmem_handle_index(rte_fastmem_handle_t handle)
+{
+	return handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
+}
+
+/**
+ * @internal
  * The cache a handle names in the calling thread's block, or NULL. The compiler is kept from
  * seeing how the pointer was computed (an empty asm statement that may change it), so that it
  * addresses the cache's slots from it: GCC 12 otherwise computed every slot's address anew
@@ -729,7 +740,7 @@ static inline struct rte_fastmem_cache *
 __rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
 {
 	struct rte_fastmem_block *blk = RTE_PER_LCORE(rte_fastmem_tls).blk;
-	uint32_t idx = handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16);
+	uint32_t idx = __rte_fastmem_handle_index(handle);
 	struct rte_fastmem_cache *c;
 
 	if (unlikely(idx >= blk->n_caches))
@@ -1099,8 +1110,10 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
 
 #ifdef RTE_FASTMEM_CHECKED
+	/* UINT32_MAX is no handle to the check: a bogus handle of that index is another one. */
 	if (ptr != NULL)
-		rte_fastmem_check_free(ptr, handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
+		rte_fastmem_check_free(ptr, RTE_MIN(__rte_fastmem_handle_index(handle),
+				UINT32_MAX - 1));
 #endif
 	/*
 	 * Into the handle's cache only when the object's slab names it (the cache's own key, on
@@ -1122,7 +1135,7 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 {
 #ifdef ALLOW_EXPERIMENTAL_API
 	struct rte_fastmem_cache *c = __rte_fastmem_handle_cache(handle);
-	uint64_t key = __rte_fastmem_cache_key(handle - ((uint32_t)RTE_FASTMEM_HANDLE_MAGIC << 16));
+	uint64_t key = __rte_fastmem_cache_key(__rte_fastmem_handle_index(handle));
 	unsigned int i = 0;
 
 #ifdef RTE_FASTMEM_CHECKED
