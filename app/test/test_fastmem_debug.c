@@ -468,6 +468,29 @@ free_header(void)
 }
 
 /*
+ * The same in a slab whose first page, which holds the header, is free: objects of the 2560 B
+ * class taken until one lies in a page past its slab's first, the others freed and flushed
+ * back to their pages, which then go back to their slabs (that object's page stays).
+ */
+static void
+free_header_page_free(void)
+{
+	const uintptr_t page = (uintptr_t)1 << RTE_FASTMEM_PAGE_SHIFT;
+	void *objs[64];
+	unsigned int i, n = 0;
+	char *p;
+
+	do {
+		p = must_alloc(2560, 0);
+		objs[n++] = p;
+	} while (((uintptr_t)p & (RTE_FASTMEM_SLAB_SIZE - 1)) < page && n < RTE_DIM(objs));
+	for (i = 0; i + 1 < n; i++)
+		rte_fastmem_free(objs[i]);
+	rte_fastmem_cache_flush();
+	rte_fastmem_free((void *)(((uintptr_t)p & ~(RTE_FASTMEM_SLAB_SIZE - 1)) + 64));
+}
+
+/*
  * The start of a page past a slab's first, of the 2560 B class: before its first object (the
  * page's per-object words, and its color), not in the slab header.
  */
@@ -705,6 +728,8 @@ static const struct {
 		"virt2iova of memory fastmem never returned" },
 	{ "free inside an object", free_inside, "free of a pointer inside an object" },
 	{ "free into a slab header", free_header, "free of a pointer into a slab header" },
+	{ "free into a slab header, its first page free", free_header_page_free,
+		"free of a pointer into a slab header" },
 	{ "free before a page's first object", free_slack, "free of a pointer into slab slack" },
 	{ "free of an object never handed out", free_unused,
 		"free of an object fastmem never handed out" },

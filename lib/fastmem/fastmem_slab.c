@@ -304,6 +304,8 @@ fastmem_page_object(const void *ptr, struct fastmem_page **pg, uint32_t *idx)
 		where = FASTMEM_OBJ_FOREIGN;
 	} else if (slab->magic != FASTMEM_SLAB_MAGIC || slab->kind == FASTMEM_SLAB_FREE) {
 		where = FASTMEM_OBJ_FREE_SLAB;
+	} else if (RTE_PTR_DIFF(ptr, slab) < FASTMEM_SLAB_HDR_SIZE) {
+		where = FASTMEM_OBJ_HEADER; /* whether the first page is in service or not */
 	} else {
 		*pg = fastmem_page_valid(ptr);
 		where = *pg == NULL ? FASTMEM_OBJ_FREE_PAGE : fastmem_page_slot(*pg, ptr, idx);
