@@ -281,8 +281,10 @@ limit_lower(void)
 	m.lowerings++;
 	ret = rte_fastmem_set_limit(SOCKET_ID_ANY, limit);
 	TEST_ASSERT_SUCCESS(ret, "set_limit(%" PRIu64 ") failed: %d", limit, ret);
+	rte_errno = 0; /* get_limit() of 0 and an error tell apart by it */
 	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(SOCKET_ID_ANY), (size_t)limit,
 		"get_limit does not return the limit set");
+	TEST_ASSERT_EQUAL(rte_errno, 0, "get_limit set rte_errno %d", rte_errno);
 	m.limited = true;
 	m.limited_backing = b;
 	return check_all_live();
@@ -297,6 +299,9 @@ limit_raise(uint64_t room)
 
 	limit = room != 0 ? b + room : RTE_MAX(b, RTE_MIN(b + SLAB_SIZE * (1 + rnd_below(16)),
 			(uint64_t)FAULT_CAP));
+	/* What the requests since the last check did under the lowered limit: no growth. */
+	TEST_ASSERT(!m.limited || b == m.limited_backing, "backing grew from %" PRIu64 " to %"
+		PRIu64 " bytes under a lowered limit", m.limited_backing, b);
 	ret = rte_fastmem_set_limit(SOCKET_ID_ANY, limit);
 	TEST_ASSERT_SUCCESS(ret, "set_limit(%" PRIu64 ") failed: %d", limit, ret);
 	m.limited = false;

@@ -677,6 +677,7 @@ op_random(struct thr *t)
 {
 	unsigned int r = rnd_below(t, 1000), got;
 
+	rte_errno = 0; /* what a failed operation sets, not what an earlier one left */
 	if (r < 200)
 		return op_alloc(t, false);
 	if (r < 260)
@@ -825,6 +826,7 @@ check_slabs_free(uint64_t backing)
 	TEST_ASSERT_NOT_NULL(objs, "no memory for the check");
 	ret = limit_backing(100);
 	TEST_ASSERT_SUCCESS(ret, "limit_backing failed: %d", ret);
+	rte_errno = 0;
 	for (n = 0; n <= n_slabs; n++) {
 		objs[n] = rte_fastmem_alloc(MAX_SIZE, 0, 0);
 		if (objs[n] == NULL)
