@@ -2460,17 +2460,24 @@ takeover_ops(unsigned int n)
 	return 0;
 }
 
+/* Register with EAL, n objects allocated and freed, the lcore id given up. */
+static void
+takeover_registered_ops(struct takeover *t, unsigned int n)
+{
+	t->ret = rte_thread_register();
+	t->lcore_id = rte_lcore_id();
+	if (t->ret == 0) {
+		t->ret = takeover_ops(n);
+		rte_thread_unregister();
+	}
+}
+
 static uint32_t
 takeover_first(void *arg)
 {
 	struct takeover *t = arg;
 
-	t->ret = rte_thread_register();
-	t->lcore_id = rte_lcore_id();
-	if (t->ret == 0) {
-		t->ret = takeover_ops(10);
-		rte_thread_unregister();
-	}
+	takeover_registered_ops(t, 10);
 	sem_post(&t->done);
 	sem_wait(&t->go);
 	if (t->ret == 0)
@@ -2483,14 +2490,7 @@ takeover_first(void *arg)
 static uint32_t
 takeover_second(void *arg)
 {
-	struct takeover *t = arg;
-
-	t->ret = rte_thread_register();
-	t->lcore_id = rte_lcore_id();
-	if (t->ret == 0) {
-		t->ret = takeover_ops(5);
-		rte_thread_unregister();
-	}
+	takeover_registered_ops(arg, 5);
 	return 0;
 }
 
