@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -243,6 +244,23 @@ parse_args(int argc, char **argv)
 	}
 }
 
+/*
+ * Exit on an error once fastmem is initialized: fastmem is torn down before rte_exit() cleans
+ * EAL up, as on the normal path.
+ */
+static void __rte_noreturn __rte_format_printf(1, 2)
+app_exit(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rte_fastmem_deinit();
+	rte_exit(EXIT_FAILURE, "%s", msg);
+}
+
 /* Print the statistics; return the number of inconsistencies found. */
 static unsigned int
 print_stats(void)
@@ -256,10 +274,10 @@ print_stats(void)
 	unsigned int lcore_id, n_classes, i, errors = 0;
 
 	if (rte_fastmem_stats(&st) != 0)
-		rte_exit(EXIT_FAILURE, "rte_fastmem_stats: %s\n", rte_strerror(rte_errno));
+		app_exit("rte_fastmem_stats: %s\n", rte_strerror(rte_errno));
 	n_classes = rte_fastmem_classes(NULL);
 	if (n_classes > RTE_DIM(sizes))
-		rte_exit(EXIT_FAILURE, "%u size classes, expected at most %zu\n", n_classes,
+		app_exit("%u size classes, expected at most %zu\n", n_classes,
 			RTE_DIM(sizes));
 	rte_fastmem_classes(sizes);
 
@@ -271,7 +289,7 @@ print_stats(void)
 		const struct lcore_ctx *c = &ctx[lcore_id];
 
 		if (rte_fastmem_stats_lcore(lcore_id, &ls) != 0)
-			rte_exit(EXIT_FAILURE, "rte_fastmem_stats_lcore: %s\n",
+			app_exit("rte_fastmem_stats_lcore: %s\n",
 				rte_strerror(rte_errno));
 		printf("%6u %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %7" PRIu64
 			" %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
@@ -307,7 +325,7 @@ print_stats(void)
 	printf("\n");
 	for (i = 0; i < n_classes; i++) {
 		if (rte_fastmem_stats_class(sizes[i], &cs) != 0)
-			rte_exit(EXIT_FAILURE, "rte_fastmem_stats_class: %s\n",
+			app_exit("rte_fastmem_stats_class: %s\n",
 				rte_strerror(rte_errno));
 		if (cs.alloc_cache_hits + cs.alloc_cache_misses + cs.in_use == 0)
 			continue;
@@ -317,7 +335,7 @@ print_stats(void)
 			cs.slab_acquires, cs.slab_releases);
 		RTE_LCORE_FOREACH(lcore_id) {
 			if (rte_fastmem_stats_lcore_class(lcore_id, sizes[i], &lcs) != 0)
-				rte_exit(EXIT_FAILURE, "rte_fastmem_stats_lcore_class: %s\n",
+				app_exit("rte_fastmem_stats_lcore_class: %s\n",
 					rte_strerror(rte_errno));
 			printf(" %10" PRIu64, lcs.alloc_cache_hits + lcs.alloc_cache_misses);
 		}
@@ -395,18 +413,20 @@ main(int argc, char **argv)
 		c->ring = rte_ring_create(name, ring_size, rte_lcore_to_socket_id(lcore_id),
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (c->ring == NULL)
-			rte_exit(EXIT_FAILURE, "Cannot create ring %s: %s\n", name,
+			app_exit("Cannot create ring %s: %s\n", name,
 				rte_strerror(rte_errno));
 		c->table = calloc(n_flows, sizeof(c->table[0]));
 		if (c->table == NULL)
-			rte_exit(EXIT_FAILURE, "Cannot allocate the flow table\n");
+			app_exit("Cannot allocate the flow table\n");
 	}
 
 	printf("fastmem example: %u lcores, %u flows each, entries of %u-%u B, %u s\n",
 		n_workers, n_flows, ENTRY_MIN_SIZE, ENTRY_MAX_SIZE, seconds);
 	deadline = rte_get_timer_cycles() + (uint64_t)seconds * rte_get_timer_hz();
-	rte_eal_mp_remote_launch(flow_lcore, NULL, CALL_MAIN);
+	ret = rte_eal_mp_remote_launch(flow_lcore, NULL, CALL_MAIN);
 	rte_eal_mp_wait_lcore();
+	if (ret != 0)
+		app_exit("Cannot launch the lcores: %s\n", rte_strerror(-ret));
 
 	errors = print_stats();
 
